@@ -1,0 +1,1 @@
+export { compare, formatReport, machineInfo, measure, type BenchReport, type BenchRow } from './bench-report.js';

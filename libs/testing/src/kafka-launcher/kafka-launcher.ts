@@ -1,0 +1,318 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { Kafka, logLevel } from 'kafkajs';
+
+import { freePort, isPortOpen } from '../ports/free-port.js';
+import { JAVA_HINT, LauncherPrerequisiteError, checkJava, ensureKafkaJars, run } from './kafka-jars.js';
+import { KAFKA_VERSION } from './kafka-version.js';
+
+export interface KafkaLauncherOptions {
+  /** Folder that holds this instance: its config, data, logs and pid file. */
+  dir: string;
+  version?: string;
+  /** Java heap cap in MiB. */
+  heapMb?: number;
+  /** Extra or overriding broker properties (SASL, ACLs, ...). */
+  extraProperties?: Record<string, string>;
+  readyTimeoutMs?: number;
+  log?: (message: string) => void;
+}
+
+/** Ports and cluster id fixed at the first start, so a restart advertises the same address. */
+interface InstanceIdentity {
+  version: string;
+  clusterId: string;
+  brokerPort: number;
+  controllerPort: number;
+}
+
+const PID_FILE = 'kafka.pid';
+const IDENTITY_FILE = 'instance.json';
+
+/**
+ * A single-node Apache Kafka in KRaft mode (combined broker and controller)
+ * running on the local Java from Maven Central jars, bound to 127.0.0.1.
+ *
+ * One folder is one instance: `start()` formats it the first time and reuses
+ * its data and ports afterwards; `stop()` keeps the data, `stop({ removeData })`
+ * deletes the folder. Several instances may run at once.
+ */
+export class KafkaLauncher {
+  private readonly dir: string;
+  private readonly version: string;
+  private readonly heapMb: number;
+  private readonly readyTimeoutMs: number;
+  private readonly log: (message: string) => void;
+  private identity: InstanceIdentity | undefined;
+
+  constructor(private readonly options: KafkaLauncherOptions) {
+    this.dir = resolve(options.dir);
+    this.version = options.version ?? KAFKA_VERSION;
+    this.heapMb = options.heapMb ?? 512;
+    this.readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  /** `127.0.0.1:<port>` of the broker listener; stable across restarts of this instance. */
+  get brokers(): string {
+    if (!this.identity) throw new Error('the Kafka instance has not been started yet');
+    return `127.0.0.1:${this.identity.brokerPort}`;
+  }
+
+  get logFile(): string {
+    return join(this.dir, 'logs', 'server.log');
+  }
+
+  async start(): Promise<string> {
+    const started = Date.now();
+    await checkJava();
+    const libsDir = await ensureKafkaJars(this.version);
+    mkdirSync(join(this.dir, 'logs'), { recursive: true });
+    await this.killOrphan();
+
+    this.identity = await this.loadOrCreateIdentity();
+    this.writeConfig();
+    if (!existsSync(join(this.dir, 'data', 'meta.properties'))) await this.formatStorage(libsDir);
+
+    if (await isPortOpen(this.identity.brokerPort)) {
+      throw new Error(
+        `port ${this.identity.brokerPort} of Kafka instance ${this.dir} is taken by another process; ` +
+          `stop it or remove ${join(this.dir, IDENTITY_FILE)} to pick new ports`,
+      );
+    }
+
+    const out = openSync(join(this.dir, 'logs', 'stdout.log'), 'a');
+    const child = spawn('java', [...this.jvmArgs(libsDir), 'kafka.Kafka', join(this.dir, 'server.properties')], {
+      cwd: this.dir,
+      detached: true, // Ctrl-C in a terminal reaches us, not the broker: we stop it in order.
+      stdio: ['ignore', out, out],
+    });
+    closeSync(out);
+    child.once('error', () => undefined);
+    if (child.pid === undefined) throw new LauncherPrerequisiteError(`could not start java. ${JAVA_HINT}`);
+    writeFileSync(join(this.dir, PID_FILE), `${child.pid}\n`);
+    child.unref();
+
+    let exited: number | null = null;
+    child.once('exit', (code) => (exited = code ?? -1));
+    await this.waitUntilReady(() => exited);
+    this.log(`kafka ${this.version} ready at ${this.brokers} in ${Date.now() - started} ms (${this.dir})`);
+    return this.brokers;
+  }
+
+  /** Stops the broker (SIGTERM, then SIGKILL after a grace period); keeps its data unless asked. */
+  async stop(options: { removeData?: boolean; graceMs?: number } = {}): Promise<void> {
+    const pid = this.readPid();
+    if (pid !== undefined) await terminate(pid, options.graceMs ?? 15_000);
+    rmSync(join(this.dir, PID_FILE), { force: true });
+    if (options.removeData) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Kills the broker at once, as a crash would (drills). */
+  kill(): void {
+    const pid = this.readPid();
+    if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+
+  isRunning(): boolean {
+    const pid = this.readPid();
+    return pid !== undefined && isAlive(pid);
+  }
+
+  private readPid(): number | undefined {
+    const file = join(this.dir, PID_FILE);
+    if (!existsSync(file)) return undefined;
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  }
+
+  /** A broker left running by a crashed run of this same instance holds its ports and data lock. */
+  private async killOrphan(): Promise<void> {
+    const pid = this.readPid();
+    if (pid === undefined) return;
+    if (isAlive(pid) && commandLineOf(pid).includes(this.dir)) {
+      this.log(`stopping orphaned kafka (pid ${pid}) of ${this.dir}`);
+      await terminate(pid, 10_000);
+    }
+    rmSync(join(this.dir, PID_FILE), { force: true });
+  }
+
+  private async loadOrCreateIdentity(): Promise<InstanceIdentity> {
+    const file = join(this.dir, IDENTITY_FILE);
+    if (existsSync(file)) {
+      const identity = JSON.parse(readFileSync(file, 'utf8')) as InstanceIdentity;
+      if (identity.version !== this.version) {
+        throw new Error(
+          `Kafka instance ${this.dir} was created with Kafka ${identity.version}, not ${this.version}; ` +
+            'wipe it (npm run reset for the local stack) or use another folder',
+        );
+      }
+      return identity;
+    }
+    const brokerPort = await freePort();
+    let controllerPort = await freePort();
+    while (controllerPort === brokerPort) controllerPort = await freePort();
+    // A Kafka Uuid is 16 random bytes in URL-safe base64 without padding.
+    const identity = { version: this.version, clusterId: randomBytes(16).toString('base64url'), brokerPort, controllerPort };
+    writeFileSync(file, `${JSON.stringify(identity, null, 2)}\n`);
+    return identity;
+  }
+
+  private writeConfig(): void {
+    const identity = this.identity!;
+    const properties: Record<string, string> = {
+      'process.roles': 'broker,controller',
+      'node.id': '1',
+      'controller.quorum.voters': `1@127.0.0.1:${identity.controllerPort}`,
+      listeners: `PLAINTEXT://127.0.0.1:${identity.brokerPort},CONTROLLER://127.0.0.1:${identity.controllerPort}`,
+      'advertised.listeners': `PLAINTEXT://127.0.0.1:${identity.brokerPort}`,
+      'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      'inter.broker.listener.name': 'PLAINTEXT',
+      'controller.listener.names': 'CONTROLLER',
+      'log.dirs': join(this.dir, 'data'),
+      'num.partitions': '1',
+      'default.replication.factor': '1',
+      'min.insync.replicas': '1',
+      'offsets.topic.replication.factor': '1',
+      'offsets.topic.num.partitions': '5',
+      'transaction.state.log.replication.factor': '1',
+      'transaction.state.log.min.isr': '1',
+      'share.coordinator.state.topic.replication.factor': '1',
+      'share.coordinator.state.topic.min.isr': '1',
+      'group.initial.rebalance.delay.ms': '0',
+      'auto.create.topics.enable': 'false',
+      'log.retention.hours': '-1',
+      ...this.options.extraProperties,
+    };
+    const text = Object.entries(properties)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('\n');
+    writeFileSync(join(this.dir, 'server.properties'), `${text}\n`);
+    writeFileSync(join(this.dir, 'log4j2.properties'), log4jConfig(this.logFile));
+  }
+
+  private jvmArgs(libsDir: string): string[] {
+    return [
+      `-Xmx${this.heapMb}m`,
+      `-Xms${Math.min(this.heapMb, 256)}m`,
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`,
+      `-Dkafka.logs.dir=${join(this.dir, 'logs')}`,
+      // Names the instance folder on the command line, so an orphan can be recognised as ours.
+      `-Dregistrybus.instance=${this.dir}`,
+      '-cp',
+      `${libsDir}/*`,
+    ];
+  }
+
+  private async formatStorage(libsDir: string): Promise<void> {
+    const identity = this.identity!;
+    const { code, output } = await run(
+      'java',
+      [
+        ...this.jvmArgs(libsDir),
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        identity.clusterId,
+        '-c',
+        join(this.dir, 'server.properties'),
+        '--ignore-formatted',
+      ],
+      { missingHint: JAVA_HINT },
+    );
+    if (code !== 0) throw new Error(`formatting Kafka storage in ${this.dir} failed (exit ${code}):\n${output}`);
+  }
+
+  /** Ready means the broker answered a real request (cluster metadata), not merely that a port is open. */
+  private async waitUntilReady(exitCode: () => number | null): Promise<void> {
+    const kafka = new Kafka({
+      clientId: 'registry-bus-launcher',
+      brokers: [this.brokers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+      connectionTimeout: 1000,
+    });
+    const deadline = Date.now() + this.readyTimeoutMs;
+    let lastError = 'no answer';
+    while (Date.now() < deadline) {
+      const code = exitCode();
+      if (code !== null) {
+        throw new Error(`Kafka exited with code ${code} while starting; see ${this.logFile}:\n${this.tailOfLogs()}`);
+      }
+      const admin = kafka.admin();
+      try {
+        await admin.connect();
+        const cluster = await admin.describeCluster();
+        if (cluster.brokers.length > 0 && cluster.controller !== null) return;
+      } catch (error) {
+        lastError = error instanceof Error ? error.message : String(error);
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+      await sleep(250);
+    }
+    await this.stop();
+    throw new Error(
+      `Kafka did not answer within ${this.readyTimeoutMs} ms (last error: ${lastError}); see ${this.logFile}:\n${this.tailOfLogs()}`,
+    );
+  }
+
+  private tailOfLogs(): string {
+    return ['stdout.log', 'server.log']
+      .map((name) => join(this.dir, 'logs', name))
+      .filter((file) => existsSync(file))
+      .map((file) => readFileSync(file, 'utf8').split('\n').slice(-30).join('\n'))
+      .join('\n');
+  }
+}
+
+function log4jConfig(logFile: string): string {
+  // Warnings and errors only, to a file: the broker's INFO chatter helps nobody running tests.
+  return [
+    'status = error',
+    'appender.file.type = File',
+    'appender.file.name = FILE',
+    `appender.file.fileName = ${logFile}`,
+    'appender.file.layout.type = PatternLayout',
+    'appender.file.layout.pattern = [%d] %p %m (%c)%n',
+    'rootLogger.level = WARN',
+    'rootLogger.appenderRef.file.ref = FILE',
+    '',
+  ].join('\n');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+async function terminate(pid: number, graceMs: number): Promise<void> {
+  if (!isAlive(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return;
+    await sleep(100);
+  }
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
+}
