@@ -1,1 +1,2 @@
-export { hello } from './hello.js';
+export { ConfigError, loadConfig } from './load-config.js';
+export * as variables from './variables.js';

@@ -1,0 +1,77 @@
+/**
+ * Layer rules (STYLE.md, issue 2), checked by `npm run lint:layers`:
+ * - libs/merkle and the pure parts of libs/protocol import no framework and
+ *   no Node-only module (they run unchanged in a browser);
+ * - no lib imports an app; no app imports another app;
+ * - nothing imports a lib's private files past its index.ts.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'merkle-is-pure',
+      comment: 'libs/merkle runs in browsers: no node:* module, no framework, no other lib',
+      severity: 'error',
+      from: { path: '^libs/merkle/src', pathNot: '\\.spec\\.ts$' },
+      to: {
+        pathNot: ['^libs/merkle/src', '^node_modules/@noble/hashes'],
+      },
+    },
+    {
+      name: 'protocol-pure-parts-are-pure',
+      comment: 'outside libs/protocol/src/node, the protocol runs in browsers',
+      severity: 'error',
+      from: { path: '^libs/protocol/src', pathNot: ['^libs/protocol/src/node/', '\\.spec\\.ts$', '^libs/protocol/src/index\\.ts$'] },
+      to: {
+        pathNot: [
+          '^libs/protocol/src',
+          '^libs/merkle/src',
+          '^node_modules/(@noble/hashes|@noble/curves|canonicalize|zod)/',
+        ],
+      },
+    },
+    {
+      name: 'no-lib-to-app',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'no-app-to-app',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'apps-use-libs-through-index',
+      comment: 'import @registry-bus/<lib>, never a file deep inside a lib',
+      severity: 'error',
+      from: { path: '^(apps|scripts)/' },
+      to: { path: '^libs/[^/]+/src/.+', pathNot: '^libs/[^/]+/src/index\\.ts$' },
+    },
+    {
+      name: 'libs-use-other-libs-through-index',
+      comment: 'a lib reaches another lib only through its index.ts',
+      severity: 'error',
+      from: { path: '^libs/([^/]+)/' },
+      to: { path: '^libs/[^/]+/src/.+', pathNot: ['^libs/$1/', '^libs/[^/]+/src/index\\.ts$'] },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|\\.local|node_modules)/' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.json'],
+    },
+    builtInModules: { add: [] },
+  },
+};

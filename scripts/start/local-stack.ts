@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Everything the local stack keeps lives here, so `npm run reset` can wipe it in one go. */
+export const LOCAL_DIR = join(ROOT, '.local');
+export const STACK_FILE = join(LOCAL_DIR, 'stack.json');
+export const STACK_PID_FILE = join(LOCAL_DIR, 'stack.pid');
+export const KAFKA_DIR = join(LOCAL_DIR, 'kafka');
+export const LOGS_DIR = join(LOCAL_DIR, 'logs');
+export const KEYS_DIR = join(LOCAL_DIR, 'keys');
+
+/** Default ports (DESIGN.md, "Names"); an app missing here gets the next free slot from 3100. */
+export const APP_PORTS: Record<string, number> = {
+  notary: 3000,
+  'land-registry': 3001,
+  'diploma-registry': 3002,
+  'court-registry': 3003,
+  'credit-registry': 3004,
+  'bond-registry': 3005,
+};
+
+/** Department id of an app: `land-registry` → `land`. */
+export function departmentOf(app: string): string {
+  return app.replace(/-registry$/, '');
+}
+
+export interface StackIdentity {
+  /** Ties the databases in Postgres to this .local/ folder. */
+  stackId: string;
+  createdAt: string;
+}
+
+export function loadStackIdentity(): StackIdentity | undefined {
+  return existsSync(STACK_FILE) ? (JSON.parse(readFileSync(STACK_FILE, 'utf8')) as StackIdentity) : undefined;
+}
+
+export function loadOrCreateStackIdentity(): StackIdentity {
+  const existing = loadStackIdentity();
+  if (existing) return existing;
+  mkdirSync(LOCAL_DIR, { recursive: true });
+  const identity = { stackId: randomBytes(3).toString('hex'), createdAt: new Date().toISOString() };
+  writeFileSync(STACK_FILE, `${JSON.stringify(identity, null, 2)}\n`);
+  return identity;
+}
+
+/** Database names of the stack: `registry_bus_<stack id>_<department>`. */
+export function databasePrefix(stackId: string): string {
+  return `registry_bus_${stackId}_`;
+}
+
+export function databaseName(stackId: string, app: string): string {
+  return `${databasePrefix(stackId)}${departmentOf(app).replace(/[^a-z0-9]/g, '_')}`;
+}
+
+/** The apps that exist: every apps/<name>/src/main.ts, notary first, then by port. */
+export function discoverApps(): string[] {
+  const apps = readdirSync(join(ROOT, 'apps')).filter((name) => existsSync(join(ROOT, 'apps', name, 'src', 'main.ts')));
+  return apps.sort((a, b) => (APP_PORTS[a] ?? 9999) - (APP_PORTS[b] ?? 9999) || a.localeCompare(b));
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pid of a running `npm start` of this folder, if any. */
+export function runningStackPid(): number | undefined {
+  if (!existsSync(STACK_PID_FILE)) return undefined;
+  const pid = Number(readFileSync(STACK_PID_FILE, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) ? pid : undefined;
+}

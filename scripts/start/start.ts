@@ -1,0 +1,131 @@
+// `npm start [-- --no-demo]`: the whole local stack — Kafka (through the
+// launcher unless KAFKA_BROKERS is set), a database per app in Postgres
+// (DATABASE_URL as the admin connection, else the local server), every app
+// that exists — then a demo that shows it working. Ctrl-C stops it in order;
+// the next start finds the same Kafka data and databases (.local/stack.json).
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+
+import { KafkaLauncher, LOCAL_POSTGRES_ADMIN_URL, withDatabase } from '@registry-bus/testing';
+import pg from 'pg';
+
+import { AppProcess } from './app-process.js';
+import { runDemo } from './demo.js';
+import {
+  APP_PORTS,
+  KAFKA_DIR,
+  KEYS_DIR,
+  LOCAL_DIR,
+  LOGS_DIR,
+  STACK_PID_FILE,
+  databaseName,
+  databasePrefix,
+  departmentOf,
+  discoverApps,
+  loadOrCreateStackIdentity,
+  runningStackPid,
+} from './local-stack.js';
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(
+      `cannot reach Postgres at ${adminUrl.replace(/:[^:@/]+@/, ':***@')} (${(error as Error).message}); ` +
+        'start it, or set DATABASE_URL to a Postgres where this user may create databases',
+    );
+  }
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await client.end();
+  }
+  return withDatabase(adminUrl, database);
+}
+
+async function main(): Promise<void> {
+  const demo = !process.argv.includes('--no-demo');
+  const other = runningStackPid();
+  if (other) throw new Error(`the local stack is already running (pid ${other}); stop it with Ctrl-C first`);
+
+  mkdirSync(LOGS_DIR, { recursive: true });
+  mkdirSync(KEYS_DIR, { recursive: true });
+  writeFileSync(STACK_PID_FILE, `${process.pid}\n`);
+  const { stackId } = loadOrCreateStackIdentity();
+  const adminUrl = process.env.DATABASE_URL?.trim() || LOCAL_POSTGRES_ADMIN_URL;
+
+  const apps: AppProcess[] = [];
+  let kafka: KafkaLauncher | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    print('\nstopping the local stack…');
+    await Promise.all(apps.map((app) => app.stop()));
+    if (kafka) await kafka.stop();
+    rmSync(STACK_PID_FILE, { force: true });
+    print(`stopped; data kept in ${LOCAL_DIR} (npm run reset wipes it)`);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    let brokers = process.env.KAFKA_BROKERS?.trim();
+    if (!brokers) {
+      kafka = new KafkaLauncher({ dir: KAFKA_DIR, log: (message) => print(`kafka             ${message}`) });
+      brokers = await kafka.start();
+    } else {
+      print(`kafka             using KAFKA_BROKERS=${brokers}`);
+    }
+
+    const names = discoverApps();
+    if (names.length === 0) print('no apps yet (apps/*/src/main.ts)');
+    let extraPort = 3100;
+    for (const name of names) {
+      const port = APP_PORTS[name] ?? extraPort++;
+      const databaseUrl = await ensureDatabase(adminUrl, databaseName(stackId, name));
+      const app = new AppProcess(
+        name,
+        port,
+        {
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          DATABASE_URL: databaseUrl,
+          KAFKA_BROKERS: brokers,
+          KEYS_DIR: `${KEYS_DIR}/${departmentOf(name)}`,
+          LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+        },
+        print,
+      );
+      apps.push(app);
+      app.start();
+    }
+    const health = await Promise.all(apps.map(async (app) => ({ app, body: await app.waitHealthy(90_000) })));
+
+    print('\nRegistry Bus is running:');
+    print(`  kafka      ${brokers}${kafka ? ` (data in ${KAFKA_DIR})` : ''}`);
+    print(`  postgres   ${adminUrl.replace(/:[^:@/]+@/, ':***@')} (databases ${databasePrefix(stackId)}<department>)`);
+    for (const { app, body } of health) print(`  ${app.name.padEnd(17)} ${app.url}  health: ${JSON.stringify(body)}`);
+    if (demo) await runDemo({ brokers: brokers.split(','), apps: apps.map((app) => ({ name: app.name, url: app.url })), print });
+    print('\nlogs in .local/logs/; press Ctrl-C to stop.');
+
+    // Watch the apps: one that dies takes the stack down with a clear message rather than half-running.
+    setInterval(() => {
+      const dead = apps.find((app) => app.exited !== null);
+      if (dead && !stopping) {
+        print(`${dead.name} exited with code ${dead.exited}:\n${dead.stderrTail}`);
+        void stop(1);
+      }
+    }, 1000);
+  } catch (error) {
+    print(`\nstart failed: ${error instanceof Error ? error.message : String(error)}`);
+    for (const app of apps.filter((a) => a.exited !== null && a.stderrTail)) print(`--- ${app.name}:\n${app.stderrTail}`);
+    await stop(1);
+  }
+}
+
+await main();
