@@ -20,7 +20,10 @@ module.exports = {
       name: 'protocol-pure-parts-are-pure',
       comment: 'outside libs/protocol/src/node, the protocol runs in browsers',
       severity: 'error',
-      from: { path: '^libs/protocol/src', pathNot: ['^libs/protocol/src/node/', '\\.spec\\.ts$', '^libs/protocol/src/index\\.ts$'] },
+      from: {
+        path: '^libs/protocol/src',
+        pathNot: ['^libs/protocol/src/node/', '\\.spec\\.ts$', '^libs/protocol/src/index\\.ts$'],
+      },
       to: {
         pathNot: [
           '^libs/protocol/src',

@@ -7,25 +7,58 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='describe'][callee.property.name='only']", message: 'no .only in committed tests' },
-        { selector: "CallExpression[callee.object.name='it'][callee.property.name=/^(only|skip)$/]", message: 'no .only/.skip in committed tests' },
-        { selector: "CallExpression[callee.object.name='test'][callee.property.name=/^(only|skip)$/]", message: 'no .only/.skip in committed tests' },
-        { selector: "CallExpression[callee.object.name='describe'][callee.property.name='skip']", message: 'no .skip in committed tests' },
-        { selector: "CallExpression[callee.name=/^(xit|xdescribe|fit|fdescribe)$/]", message: 'no focused or skipped tests' },
+        {
+          selector: "CallExpression[callee.object.name='describe'][callee.property.name='only']",
+          message: 'no .only in committed tests',
+        },
+        {
+          selector: "CallExpression[callee.object.name='it'][callee.property.name=/^(only|skip)$/]",
+          message: 'no .only/.skip in committed tests',
+        },
+        {
+          selector: "CallExpression[callee.object.name='test'][callee.property.name=/^(only|skip)$/]",
+          message: 'no .only/.skip in committed tests',
+        },
+        {
+          selector: "CallExpression[callee.object.name='describe'][callee.property.name='skip']",
+          message: 'no .skip in committed tests',
+        },
+        {
+          selector: 'CallExpression[callee.name=/^(xit|xdescribe|fit|fdescribe)$/]',
+          message: 'no focused or skipped tests',
+        },
       ],
     },
   },
   {
     // NestJS injects by the emitted constructor parameter types: a type-only
     // import would erase the class the injector needs.
-    files: ['apps/**/*.ts', 'libs/**/*.module.ts', 'libs/**/*.controller.ts', 'libs/**/*.service.ts', 'libs/**/*.provider.ts'],
+    files: [
+      'apps/**/*.ts',
+      'libs/**/*.module.ts',
+      'libs/**/*.controller.ts',
+      'libs/**/*.service.ts',
+      'libs/**/*.provider.ts',
+    ],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
@@ -33,7 +66,10 @@ export default tseslint.config(
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
     ignores: ['libs/config/**', 'libs/testing/**', '**/*.spec.ts', '**/bench/**', '**/node/**'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'read configuration through libs/config' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'read configuration through libs/config' },
+      ],
     },
   },
 );

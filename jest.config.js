@@ -10,9 +10,7 @@ const rootDir = dirname(fileURLToPath(import.meta.url));
 const libs = readdirSync(join(rootDir, 'libs'));
 
 const moduleNameMapper = {
-  ...Object.fromEntries(
-    libs.map((lib) => [`^@registry-bus/${lib}$`, `<rootDir>/libs/${lib}/src/index.ts`]),
-  ),
+  ...Object.fromEntries(libs.map((lib) => [`^@registry-bus/${lib}$`, `<rootDir>/libs/${lib}/src/index.ts`])),
   // Source files import siblings as './x.js' (Node ESM rules); Jest resolves the .ts.
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };

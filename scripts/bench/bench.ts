@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   const benches = findBenches();
   const file = name ? benches.get(name) : undefined;
   if (!file) {
-    console.error(`usage: npm run bench -- <name>\nknown benchmarks: ${[...benches.keys()].sort().join(', ') || 'none yet'}`);
+    console.error(
+      `usage: npm run bench -- <name>\nknown benchmarks: ${[...benches.keys()].sort().join(', ') || 'none yet'}`,
+    );
     process.exitCode = 2;
     return;
   }

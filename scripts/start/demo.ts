@@ -17,7 +17,9 @@ export async function runDemo(context: DemoContext): Promise<void> {
   try {
     const cluster = await admin.describeCluster();
     const topics = (await admin.listTopics()).filter((topic) => !topic.startsWith('__')).sort();
-    context.print(`\ndemo: kafka cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s), topics: ${topics.join(', ') || 'none yet'}`);
+    context.print(
+      `\ndemo: kafka cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s), topics: ${topics.join(', ') || 'none yet'}`,
+    );
   } finally {
     await admin.disconnect();
   }

@@ -110,7 +110,12 @@ async function main(): Promise<void> {
     print(`  kafka      ${brokers}${kafka ? ` (data in ${KAFKA_DIR})` : ''}`);
     print(`  postgres   ${adminUrl.replace(/:[^:@/]+@/, ':***@')} (databases ${databasePrefix(stackId)}<department>)`);
     for (const { app, body } of health) print(`  ${app.name.padEnd(17)} ${app.url}  health: ${JSON.stringify(body)}`);
-    if (demo) await runDemo({ brokers: brokers.split(','), apps: apps.map((app) => ({ name: app.name, url: app.url })), print });
+    if (demo)
+      await runDemo({
+        brokers: brokers.split(','),
+        apps: apps.map((app) => ({ name: app.name, url: app.url })),
+        print,
+      });
     print('\nlogs in .local/logs/; press Ctrl-C to stop.');
 
     // Watch the apps: one that dies takes the stack down with a clear message rather than half-running.
@@ -123,7 +128,8 @@ async function main(): Promise<void> {
     }, 1000);
   } catch (error) {
     print(`\nstart failed: ${error instanceof Error ? error.message : String(error)}`);
-    for (const app of apps.filter((a) => a.exited !== null && a.stderrTail)) print(`--- ${app.name}:\n${app.stderrTail}`);
+    for (const app of apps.filter((a) => a.exited !== null && a.stderrTail))
+      print(`--- ${app.name}:\n${app.stderrTail}`);
     await stop(1);
   }
 }

@@ -30,7 +30,11 @@ export async function resolve(specifier, context, nextResolve) {
     if (existsSync(file)) return { url: pathToFileURL(file).href, format: 'module', shortCircuit: true };
   }
   // Sources import siblings as './x.js' (Node ESM rules); the file on disk is './x.ts'.
-  if ((specifier.startsWith('.') || specifier.startsWith('/')) && specifier.endsWith('.js') && context.parentURL?.startsWith('file:')) {
+  if (
+    (specifier.startsWith('.') || specifier.startsWith('/')) &&
+    specifier.endsWith('.js') &&
+    context.parentURL?.startsWith('file:')
+  ) {
     const candidate = new URL(specifier.replace(/\.js$/, '.ts'), context.parentURL);
     if (!existsSync(fileURLToPath(new URL(specifier, context.parentURL))) && existsSync(fileURLToPath(candidate))) {
       return { url: candidate.href, format: 'module', shortCircuit: true };
@@ -43,7 +47,10 @@ export async function load(url, context, nextLoad) {
   if (url.startsWith('file:') && url.endsWith('.ts')) {
     const fileName = fileURLToPath(url);
     await typescript();
-    const { outputText } = ts.transpileModule(readFileSync(fileName, 'utf8'), { compilerOptions: compilerOptions(), fileName });
+    const { outputText } = ts.transpileModule(readFileSync(fileName, 'utf8'), {
+      compilerOptions: compilerOptions(),
+      fileName,
+    });
     return { format: 'module', source: outputText, shortCircuit: true };
   }
   return nextLoad(url, context);

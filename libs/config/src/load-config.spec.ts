@@ -11,8 +11,15 @@ const schema = z.object({
 
 describe('loadConfig', () => {
   it('returns typed values with defaults applied', () => {
-    const sut = loadConfig(schema, { KAFKA_BROKERS: '127.0.0.1:9092, k2:9093', DATABASE_URL: 'postgres://u@h:5432/db' });
-    expect(sut).toEqual({ PORT: 3001, KAFKA_BROKERS: ['127.0.0.1:9092', 'k2:9093'], DATABASE_URL: 'postgres://u@h:5432/db' });
+    const sut = loadConfig(schema, {
+      KAFKA_BROKERS: '127.0.0.1:9092, k2:9093',
+      DATABASE_URL: 'postgres://u@h:5432/db',
+    });
+    expect(sut).toEqual({
+      PORT: 3001,
+      KAFKA_BROKERS: ['127.0.0.1:9092', 'k2:9093'],
+      DATABASE_URL: 'postgres://u@h:5432/db',
+    });
   });
 
   it('names every missing and every bad variable in one error', () => {

@@ -25,7 +25,10 @@ export function loadConfig<Schema extends z.ZodObject>(
   throw new ConfigError(
     result.error.issues.map((issue) => ({
       variable: issue.path.map(String).join('.') || '(environment)',
-      reason: issue.code === 'invalid_type' && env[String(issue.path[0])] === undefined ? 'is required but not set' : issue.message,
+      reason:
+        issue.code === 'invalid_type' && env[String(issue.path[0])] === undefined
+          ? 'is required but not set'
+          : issue.message,
     })),
   );
 }

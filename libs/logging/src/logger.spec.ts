@@ -28,6 +28,11 @@ describe('logging', () => {
     sut.log('Mapped {/health, GET}', 'RouterExplorer');
     sut.error('boom', 'Error: boom\n    at x', 'ExceptionsHandler');
     expect(lines[0]).toMatchObject({ level: 'info', context: 'RouterExplorer', msg: 'Mapped {/health, GET}' });
-    expect(lines[1]).toMatchObject({ level: 'error', context: 'ExceptionsHandler', stack: 'Error: boom\n    at x', msg: 'boom' });
+    expect(lines[1]).toMatchObject({
+      level: 'error',
+      context: 'ExceptionsHandler',
+      stack: 'Error: boom\n    at x',
+      msg: 'boom',
+    });
   });
 });

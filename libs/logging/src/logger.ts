@@ -39,7 +39,11 @@ export class PinoNestLogger implements LoggerService {
     this.write('fatal', message, context);
   }
 
-  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, context: unknown[]): void {
+  private write(
+    level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal',
+    message: unknown,
+    context: unknown[],
+  ): void {
     // Nest passes the context name last, and for errors a stack before it.
     const strings = context.filter((item): item is string => typeof item === 'string');
     const contextName = strings.at(-1);

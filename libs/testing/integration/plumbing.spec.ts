@@ -14,14 +14,20 @@ describe('integration plumbing', () => {
   const sut = integrationEnvironment();
 
   it('produces to a real topic and consumes it back in a consumer group', async () => {
-    const kafka = new Kafka({ clientId: sut.uniqueName('plumbing'), brokers: sut.kafkaBrokers, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: sut.uniqueName('plumbing'),
+      brokers: sut.kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+    });
     const topic = sut.uniqueName('plumbing.topic');
     const admin = kafka.admin();
     const producer = kafka.producer({ idempotent: true });
     const consumer = kafka.consumer({ groupId: sut.uniqueName('plumbing-group') });
     await admin.connect();
     try {
-      expect(await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true })).toBe(true);
+      expect(
+        await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true }),
+      ).toBe(true);
       expect(await admin.listTopics()).toContain(topic);
 
       await producer.connect();
@@ -32,7 +38,10 @@ describe('integration plumbing', () => {
       await consumer.subscribe({ topic, fromBeginning: true });
       const received: string[] = [];
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`received only ${received.length} of ${values.length}`)), 30_000);
+        const timer = setTimeout(
+          () => reject(new Error(`received only ${received.length} of ${values.length}`)),
+          30_000,
+        );
         void consumer.run({
           eachMessage: async ({ message }) => {
             received.push(message.value!.toString());

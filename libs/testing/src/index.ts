@@ -1,5 +1,17 @@
-export { KafkaLauncher, type KafkaLauncherOptions, KAFKA_VERSION, ensureKafkaJars, kafkaJarCacheDir, checkJava, LauncherPrerequisiteError } from './kafka-launcher/index.js';
-export { chooseInfrastructure, LOCAL_POSTGRES_ADMIN_URL, type InfrastructureChoice } from './environment/choose-infrastructure.js';
+export {
+  KafkaLauncher,
+  type KafkaLauncherOptions,
+  KAFKA_VERSION,
+  ensureKafkaJars,
+  kafkaJarCacheDir,
+  checkJava,
+  LauncherPrerequisiteError,
+} from './kafka-launcher/index.js';
+export {
+  chooseInfrastructure,
+  LOCAL_POSTGRES_ADMIN_URL,
+  type InfrastructureChoice,
+} from './environment/choose-infrastructure.js';
 export { startTestInfrastructure, type TestInfrastructure } from './infrastructure/test-infrastructure.js';
 export { integrationEnvironment, type IntegrationEnvironment } from './infrastructure/integration-environment.js';
 export { createDatabase, createRole, dropByPrefix, withDatabase } from './postgres/throwaway-databases.js';

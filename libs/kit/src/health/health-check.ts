@@ -12,7 +12,10 @@ export interface HealthIndicator {
 }
 
 /** Runs every indicator at once, each bounded by `timeoutMs`, and never throws. */
-export async function checkHealth(indicators: HealthIndicator[], timeoutMs = 2000): Promise<{ ok: boolean; dependencies: DependencyHealth[] }> {
+export async function checkHealth(
+  indicators: HealthIndicator[],
+  timeoutMs = 2000,
+): Promise<{ ok: boolean; dependencies: DependencyHealth[] }> {
   const dependencies = await Promise.all(
     indicators.map(async (indicator) => {
       const started = Date.now();

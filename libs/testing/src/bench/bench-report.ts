@@ -44,8 +44,7 @@ export function compare(row: BenchRow, baseline: BenchRow): BenchRow {
   return { ...row, baseline: baseline.name, ratio: row.perSecond / baseline.perSecond };
 }
 
-const number = (value: number) =>
-  value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3);
+const number = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3));
 
 /** A fixed-width table for people, then one JSON line for machines. */
 export function formatReport(report: BenchReport): string {
@@ -59,7 +58,8 @@ export function formatReport(report: BenchReport): string {
     row.ratio === undefined ? '' : `${(row.ratio * 100).toFixed(1)}%`,
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i]!.length)));
-  const render = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const render = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   const { machine } = report;
   return [
     `# ${report.bench} — ${report.date} — ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`,

@@ -4,15 +4,10 @@
  * container engine answers, else the project's own launcher for Kafka and the
  * local Postgres server. Pure, so the choice has a unit test.
  */
-export type KafkaSource =
-  | { kind: 'external'; brokers: string }
-  | { kind: 'testcontainers' }
-  | { kind: 'launcher' };
+export type KafkaSource = { kind: 'external'; brokers: string } | { kind: 'testcontainers' } | { kind: 'launcher' };
 
 export type PostgresSource =
-  | { kind: 'external'; adminUrl: string }
-  | { kind: 'testcontainers' }
-  | { kind: 'local'; adminUrl: string };
+  { kind: 'external'; adminUrl: string } | { kind: 'testcontainers' } | { kind: 'local'; adminUrl: string };
 
 export interface InfrastructureChoice {
   kafka: KafkaSource;

@@ -8,7 +8,9 @@ declare global {
 /** Starts Kafka and Postgres once for the integration project and hands them to tests through process.env. */
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
-  const infrastructure = await startTestInfrastructure({ log: (message) => process.stderr.write(`[testing] ${message}\n`) });
+  const infrastructure = await startTestInfrastructure({
+    log: (message) => process.stderr.write(`[testing] ${message}\n`),
+  });
   globalThis.__registryBusTestInfrastructure = infrastructure;
   process.env[ENV_KEYS.runId] = infrastructure.runId;
   process.env[ENV_KEYS.kafkaBrokers] = infrastructure.kafkaBrokers;

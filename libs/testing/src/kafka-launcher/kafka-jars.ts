@@ -72,7 +72,9 @@ export async function checkJava(): Promise<void> {
   const match = /version "(\d+)(?:\.(\d+))?/.exec(output);
   const major = match ? Number(match[1] === '1' ? match[2] : match[1]) : NaN;
   if (code !== 0 || !(major >= 17)) {
-    throw new LauncherPrerequisiteError(`Java 17 or newer is required, found: ${output.split('\n')[0] ?? 'nothing'}. ${JAVA_HINT}`);
+    throw new LauncherPrerequisiteError(
+      `Java 17 or newer is required, found: ${output.split('\n')[0] ?? 'nothing'}. ${JAVA_HINT}`,
+    );
   }
 }
 
@@ -94,7 +96,13 @@ export async function ensureKafkaJars(version = KAFKA_VERSION): Promise<string> 
     writeFileSync(join(workDir, 'pom.xml'), pomFor(version));
     const { code, output } = await run(
       'mvn',
-      ['-q', '-B', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${join(workDir, 'libs')}`],
+      [
+        '-q',
+        '-B',
+        'dependency:copy-dependencies',
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${join(workDir, 'libs')}`,
+      ],
       { cwd: workDir, missingHint: MAVEN_HINT },
     );
     if (code !== 0) {

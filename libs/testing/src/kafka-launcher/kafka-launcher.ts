@@ -157,7 +157,12 @@ export class KafkaLauncher {
     let controllerPort = await freePort();
     while (controllerPort === brokerPort) controllerPort = await freePort();
     // A Kafka Uuid is 16 random bytes in URL-safe base64 without padding.
-    const identity = { version: this.version, clusterId: randomBytes(16).toString('base64url'), brokerPort, controllerPort };
+    const identity = {
+      version: this.version,
+      clusterId: randomBytes(16).toString('base64url'),
+      brokerPort,
+      controllerPort,
+    };
     writeFileSync(file, `${JSON.stringify(identity, null, 2)}\n`);
     return identity;
   }

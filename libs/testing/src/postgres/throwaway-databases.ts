@@ -63,7 +63,9 @@ export async function dropByPrefix(adminUrl: string, prefix: string): Promise<st
   return withAdmin(adminUrl, async (client) => {
     const dropped: string[] = [];
     const like = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const databases = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [like]);
+    const databases = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+      like,
+    ]);
     for (const { datname } of databases.rows) {
       await client.query(`DROP DATABASE IF EXISTS ${quote(datname)} WITH (FORCE)`);
       dropped.push(datname);
