@@ -26,22 +26,26 @@ const common = {
   moduleNameMapper,
 };
 
-export default {
-  projects: [
-    {
-      ...common,
-      displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/integration/', '/dist/'],
-    },
-    {
-      ...common,
-      displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs}/**/integration/**/*.spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-      globalSetup: '<rootDir>/libs/testing/jest/global-setup.js',
-      globalTeardown: '<rootDir>/libs/testing/jest/global-teardown.js',
-      testTimeout: 120000,
-    },
-  ],
-};
+// `npm run test:unit` / `test:integration` pick one project through JEST_PROJECTS
+// (Jest's --selectProjects would swallow the path patterns that follow it).
+const selected = (process.env.JEST_PROJECTS ?? 'unit,integration').split(',');
+
+const projects = [
+  {
+    ...common,
+    displayName: 'unit',
+    testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'],
+    testPathIgnorePatterns: ['/node_modules/', '/integration/', '/dist/'],
+  },
+  {
+    ...common,
+    displayName: 'integration',
+    testMatch: ['<rootDir>/{apps,libs}/**/integration/**/*.spec.ts'],
+    testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+    globalSetup: '<rootDir>/libs/testing/jest/global-setup.js',
+    globalTeardown: '<rootDir>/libs/testing/jest/global-teardown.js',
+    testTimeout: 120000,
+  },
+];
+
+export default { projects: projects.filter((project) => selected.includes(project.displayName)) };
