@@ -41,7 +41,10 @@ describe('append-only ledger tables', () => {
     ['TRUNCATE', `TRUNCATE merkle_node`],
   ])('refuses %s even for the owner: %s', async (operation, sql) => {
     await expect(query(ownerUrl, sql)).rejects.toThrow(new RegExp(`append-only: ${operation} refused`));
-    const { rows } = await query(ownerUrl, 'SELECT (SELECT count(*) FROM ledger_entry) AS entries, (SELECT count(*) FROM merkle_node) AS nodes');
+    const { rows } = await query(
+      ownerUrl,
+      'SELECT (SELECT count(*) FROM ledger_entry) AS entries, (SELECT count(*) FROM merkle_node) AS nodes',
+    );
     expect(rows[0]).toEqual({ entries: '1', nodes: '1' });
   });
 

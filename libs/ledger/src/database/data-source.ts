@@ -48,7 +48,12 @@ export async function runMigrations(
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>,
 ): Promise<string[]> {
-  const dataSource = createDataSource({ url: ownerUrl, migrations, poolSize: 1, applicationName: 'registry-bus-migrations' });
+  const dataSource = createDataSource({
+    url: ownerUrl,
+    migrations,
+    poolSize: 1,
+    applicationName: 'registry-bus-migrations',
+  });
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });

@@ -1,0 +1,421 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+import { chainOf } from '../topics/topic-names.js';
+import { ALARM_CODES, ConsumerCode, codedFailure } from './consumer-codes.js';
+import type {
+  AccessPolicy,
+  CodedFailure,
+  ConsumedEvent,
+  Disclosure,
+  EntryVerifier,
+  EventHandler,
+  GapFiller,
+  IncomingRecord,
+  VerifiedEntry,
+} from './consumer-types.js';
+
+export type PipelineOutcome =
+  | { kind: 'applied'; seq: number; handled: boolean; parked?: CodedFailure }
+  | { kind: 'duplicate'; seq: number }
+  | { kind: 'quarantined'; failure: CodedFailure; alarm: boolean }
+  | { kind: 'held'; chain: string; missingFrom: number; missingTo: number };
+
+export interface QuarantineNotice {
+  record: IncomingRecord;
+  chain?: string;
+  seq?: number;
+  eventId?: string;
+  eventType?: string;
+  failure: CodedFailure;
+  alarm: boolean;
+}
+
+export interface ConsumerPipelineOptions {
+  dataSource: DataSource;
+  verifier: EntryVerifier;
+  handlers: EventHandler[];
+  policy: AccessPolicy;
+  gapFiller?: GapFiller;
+  /** How long a gap is held while the missing entries are fetched from the owner. */
+  gapHoldMs?: number;
+  /** Attempts of a failing handler before its event is parked in quarantine (the chain still advances). */
+  handlerAttempts?: number;
+  /** After the quarantine row is committed: publish to `gov.<dept>.quarantine`, count, log, alarm. */
+  onQuarantine?: (notice: QuarantineNotice) => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface Position {
+  seq: number;
+  hash: Uint8Array;
+}
+
+const GENESIS: Position = { seq: 0, hash: new Uint8Array(32) };
+const toBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const equalBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((byte, i) => byte === b[i]);
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+function matches(pattern: string, type: string): boolean {
+  return pattern.endsWith('*') ? type.startsWith(pattern.slice(0, -1)) : pattern === type;
+}
+
+/**
+ * The consumer pipeline, one record at a time, in the order DESIGN.md fixes:
+ * decode → hash → signature → chain continuity → access policy → data check →
+ * schema and upcasting → inbox de-duplication, handler and position in one
+ * transaction.
+ *
+ * - same seq, same hash: a duplicate, skipped silently;
+ * - same seq, different hash (or a broken prevhash link): equivocation —
+ *   quarantined with an alarm, never skipped silently;
+ * - a gap: held while the missing entries are fetched from the owner; if they
+ *   cannot be had, an alarm and the record is left unacknowledged;
+ * - a data, schema or access failure after the signature checked: the chain
+ *   advances (the envelope is kept), the data is not kept, the reason is
+ *   recorded in quarantine in the same transaction.
+ */
+export class ConsumerPipeline {
+  private readonly positions = new Map<string, Position>();
+  private readonly gapHoldMs: number;
+  private readonly handlerAttempts: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: ConsumerPipelineOptions) {
+    this.gapHoldMs = options.gapHoldMs ?? 5000;
+    this.handlerAttempts = options.handlerAttempts ?? 3;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Where this consumer stands on a chain (0 before its first entry). */
+  async position(chain: string): Promise<Position> {
+    const cached = this.positions.get(chain);
+    if (cached) return cached;
+    const rows: Array<{ seq: string; hash: Buffer }> = await this.options.dataSource.query(
+      'SELECT seq, hash FROM consumer_position WHERE source_chain = $1',
+      [chain],
+    );
+    const position = rows[0] ? { seq: Number(rows[0].seq), hash: new Uint8Array(rows[0].hash) } : GENESIS;
+    this.positions.set(chain, position);
+    return position;
+  }
+
+  /** Kafka offsets to resume from: the offset after the last applied record of each (topic, partition). */
+  async storedOffsets(): Promise<Array<{ topic: string; partition: number; offset: string }>> {
+    // Quarantined records count as read too, so a restart does not quarantine them twice.
+    const rows: Array<{ topic: string; kafka_partition: number; kafka_offset: string }> =
+      await this.options.dataSource.query(
+        `SELECT topic, kafka_partition, max(kafka_offset) AS kafka_offset FROM (
+         SELECT topic, kafka_partition, kafka_offset FROM consumer_position
+         UNION ALL
+         SELECT topic, kafka_partition, kafka_offset FROM consumer_quarantine WHERE code <> '${ConsumerCode.GAP_UNFILLED}'
+       ) AS read GROUP BY topic, kafka_partition`,
+      );
+    return rows.map((row) => ({
+      topic: row.topic,
+      partition: row.kafka_partition,
+      offset: String(BigInt(row.kafka_offset) + 1n),
+    }));
+  }
+
+  /** Forgets cached positions, e.g. after a rebalance or a restore. */
+  resetCache(): void {
+    this.positions.clear();
+  }
+
+  async process(record: IncomingRecord): Promise<PipelineOutcome> {
+    let entry: VerifiedEntry;
+    try {
+      entry = this.options.verifier.verify(record);
+    } catch (error) {
+      return this.quarantine({ record, failure: codedFailure(error, ConsumerCode.UNDECODABLE), alarm: false });
+    }
+
+    let expectedChain: string;
+    try {
+      expectedChain = chainOf(record.topic, record.partition, entry.chain.includes('/'));
+    } catch {
+      expectedChain = '';
+    }
+    if (entry.chain !== expectedChain) {
+      return this.quarantine({
+        record,
+        chain: entry.chain,
+        seq: entry.seq,
+        eventId: entry.id,
+        eventType: entry.type,
+        failure: {
+          code: ConsumerCode.WRONG_SOURCE,
+          reason: `an entry of chain '${entry.chain}' arrived on ${record.topic} partition ${record.partition}`,
+        },
+        alarm: false,
+      });
+    }
+
+    const position = await this.position(entry.chain);
+    if (entry.seq <= position.seq) return this.alreadySeen(record, entry);
+    if (entry.seq > position.seq + 1) {
+      const filled = await this.fillGap(entry.chain, position.seq + 1, entry.seq - 1);
+      if (!filled) {
+        const failure = {
+          code: ConsumerCode.GAP_UNFILLED,
+          reason: `entries ${position.seq + 1}..${entry.seq - 1} of chain '${entry.chain}' are missing and could not be fetched from the owner`,
+        };
+        this.options.onQuarantine?.({
+          record,
+          chain: entry.chain,
+          seq: entry.seq,
+          eventId: entry.id,
+          eventType: entry.type,
+          failure,
+          alarm: true,
+        });
+        return { kind: 'held', chain: entry.chain, missingFrom: position.seq + 1, missingTo: entry.seq - 1 };
+      }
+      return this.process(record);
+    }
+    if (!equalBytes(entry.prevhash, position.hash)) {
+      return this.quarantine({
+        record,
+        chain: entry.chain,
+        seq: entry.seq,
+        eventId: entry.id,
+        eventType: entry.type,
+        failure: {
+          code: ConsumerCode.EQUIVOCATION,
+          reason: `seq ${entry.seq} of '${entry.chain}' links to prevhash ${hex(entry.prevhash)}, but seq ${position.seq} has hash ${hex(position.hash)}: the chain was rewritten`,
+        },
+        alarm: true,
+      });
+    }
+    return this.apply(record, entry);
+  }
+
+  private async alreadySeen(record: IncomingRecord, entry: VerifiedEntry): Promise<PipelineOutcome> {
+    const rows: Array<{ hash: Buffer }> = await this.options.dataSource.query(
+      'SELECT hash FROM received_entry WHERE source_chain = $1 AND seq = $2',
+      [entry.chain, entry.seq],
+    );
+    const known = rows[0] ? new Uint8Array(rows[0].hash) : undefined;
+    if (known && equalBytes(known, entry.hash)) return { kind: 'duplicate', seq: entry.seq };
+    return this.quarantine({
+      record,
+      chain: entry.chain,
+      seq: entry.seq,
+      eventId: entry.id,
+      eventType: entry.type,
+      failure: {
+        code: ConsumerCode.EQUIVOCATION,
+        reason: known
+          ? `seq ${entry.seq} of '${entry.chain}' was received with hash ${hex(known)} and now again with hash ${hex(entry.hash)}: the owner signed two histories`
+          : `seq ${entry.seq} of '${entry.chain}' is behind this consumer's position but unknown to it`,
+      },
+      alarm: true,
+    });
+  }
+
+  private async fillGap(chain: string, fromSeq: number, toSeq: number): Promise<boolean> {
+    const filler = this.options.gapFiller;
+    if (!filler) return false;
+    const deadline = Date.now() + this.gapHoldMs;
+    let delay = 100;
+    while (Date.now() < deadline) {
+      try {
+        const records = await filler.fetch(chain, fromSeq, toSeq);
+        for (const missing of records) {
+          const outcome = await this.process(missing);
+          if (outcome.kind === 'held') return false;
+        }
+        if ((await this.position(chain)).seq >= toSeq) return true;
+      } catch {
+        // The owner is away: keep holding until the deadline.
+      }
+      await this.sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+      delay = Math.min(delay * 2, 2000);
+    }
+    return (await this.position(chain)).seq >= toSeq;
+  }
+
+  /** Applies a verified, in-order entry: the chain advances whatever happens to its data. */
+  private async apply(record: IncomingRecord, entry: VerifiedEntry): Promise<PipelineOutcome> {
+    let parked: CodedFailure | undefined;
+    let event: ConsumedEvent | undefined;
+    let keptDisclosure: Disclosure | undefined;
+
+    const decision = this.options.policy.decide(entry);
+    if (decision.kind === 'deny') {
+      parked = { code: ConsumerCode.ACCESS_DENIED, reason: decision.reason };
+    } else if (entry.disclosure) {
+      try {
+        keptDisclosure = this.options.verifier.checkData(entry, decision.kind === 'redact' ? decision.fields : 'all');
+        const validated = this.options.verifier.validateData(entry.type, keptDisclosure.fields);
+        event = {
+          entry,
+          type: validated.type,
+          data: validated.data,
+          redacted: decision.kind === 'redact' || Object.keys(keptDisclosure.withheld).length > 0,
+        };
+      } catch (error) {
+        parked = codedFailure(error, 'PROTOCOL.DATA_INVALID');
+        keptDisclosure = undefined;
+      }
+    }
+
+    const handlers = event
+      ? this.options.handlers.filter((h) => h.types.some((pattern) => matches(pattern, event!.type)))
+      : [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const handled = await this.options.dataSource.transaction((manager) =>
+          this.commit(manager, record, entry, keptDisclosure, event, handlers, parked),
+        );
+        this.positions.set(entry.chain, { seq: entry.seq, hash: entry.hash });
+        if (parked) this.notifyQuarantine(record, entry, parked, false);
+        return { kind: 'applied', seq: entry.seq, handled, ...(parked ? { parked } : {}) };
+      } catch (error) {
+        if (!isHandlerError(error)) throw error; // the database is away: the caller retries the record later
+        if (attempt < this.handlerAttempts) {
+          await this.sleep(100 * attempt);
+          continue;
+        }
+        // No silent infinite redelivery: park the event with the handler's reason and move on.
+        parked = {
+          code: ConsumerCode.HANDLER_FAILED,
+          reason: error.cause instanceof Error ? error.cause.message : String(error.cause),
+        };
+        event = undefined;
+        handlers.length = 0;
+      }
+    }
+  }
+
+  private async commit(
+    manager: EntityManager,
+    record: IncomingRecord,
+    entry: VerifiedEntry,
+    disclosure: Disclosure | undefined,
+    event: ConsumedEvent | undefined,
+    handlers: EventHandler[],
+    parked: CodedFailure | undefined,
+  ): Promise<boolean> {
+    await manager.query(
+      `INSERT INTO received_entry (source_chain, seq, id, type, subject, time, hash, envelope, sig, keyid)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        entry.chain,
+        entry.seq,
+        entry.id,
+        entry.type,
+        entry.subject,
+        entry.time,
+        toBuffer(entry.hash),
+        toBuffer(entry.envelope),
+        toBuffer(entry.sig),
+        entry.keyid,
+      ],
+    );
+    if (disclosure) {
+      await manager.query('INSERT INTO received_entry_data (source_chain, seq, disclosure) VALUES ($1, $2, $3)', [
+        entry.chain,
+        entry.seq,
+        Buffer.from(JSON.stringify(disclosure)),
+      ]);
+    }
+    await this.options.policy.observe?.(entry, manager);
+
+    let handled = false;
+    if (event && handlers.length > 0) {
+      const inserted: unknown[] = await manager.query(
+        'INSERT INTO consumer_inbox (event_id, source_chain, seq) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING RETURNING event_id',
+        [entry.id, entry.chain, entry.seq],
+      );
+      if (inserted.length === 0) {
+        parked = {
+          code: ConsumerCode.DUPLICATE_EVENT_ID,
+          reason: `event id ${entry.id} was already handled at another position`,
+        };
+      } else {
+        for (const handler of handlers) {
+          try {
+            await handler.handle(event, manager);
+          } catch (cause) {
+            throw new HandlerError(cause);
+          }
+        }
+        handled = true;
+      }
+    }
+    if (parked) {
+      await insertQuarantine(manager, {
+        record,
+        chain: entry.chain,
+        seq: entry.seq,
+        eventId: entry.id,
+        eventType: entry.type,
+        failure: parked,
+        alarm: false,
+      });
+    }
+    await manager.query(
+      `INSERT INTO consumer_position (source_chain, seq, hash, topic, kafka_partition, kafka_offset, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now())
+       ON CONFLICT (source_chain) DO UPDATE
+         SET seq = EXCLUDED.seq, hash = EXCLUDED.hash, topic = EXCLUDED.topic,
+             kafka_partition = EXCLUDED.kafka_partition, kafka_offset = EXCLUDED.kafka_offset, updated_at = now()`,
+      [entry.chain, entry.seq, toBuffer(entry.hash), record.topic, record.partition, record.offset],
+    );
+    return handled;
+  }
+
+  private async quarantine(notice: QuarantineNotice): Promise<PipelineOutcome> {
+    await this.options.dataSource.transaction((manager) => insertQuarantine(manager, notice));
+    this.options.onQuarantine?.(notice);
+    return {
+      kind: 'quarantined',
+      failure: notice.failure,
+      alarm: notice.alarm || ALARM_CODES.has(notice.failure.code),
+    };
+  }
+
+  private notifyQuarantine(record: IncomingRecord, entry: VerifiedEntry, failure: CodedFailure, alarm: boolean): void {
+    this.options.onQuarantine?.({
+      record,
+      chain: entry.chain,
+      seq: entry.seq,
+      eventId: entry.id,
+      eventType: entry.type,
+      failure,
+      alarm,
+    });
+  }
+}
+
+class HandlerError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('event handler failed', { cause });
+  }
+}
+
+function isHandlerError(error: unknown): error is HandlerError {
+  return error instanceof HandlerError;
+}
+
+async function insertQuarantine(manager: EntityManager, notice: QuarantineNotice): Promise<void> {
+  const { record } = notice;
+  await manager.query(
+    `INSERT INTO consumer_quarantine (topic, kafka_partition, kafka_offset, source_chain, seq, event_id, event_type, code, reason, alarm, record)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [
+      record.topic,
+      record.partition,
+      record.offset,
+      notice.chain ?? null,
+      notice.seq ?? null,
+      notice.eventId ?? null,
+      notice.eventType ?? null,
+      notice.failure.code,
+      notice.failure.reason,
+      notice.alarm || ALARM_CODES.has(notice.failure.code),
+      record.value ? Buffer.from(record.value) : null,
+    ],
+  );
+}

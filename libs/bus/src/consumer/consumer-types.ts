@@ -1,0 +1,87 @@
+import type { EntityManager } from 'typeorm';
+
+/** A record as it came off a ledger topic. */
+export interface IncomingRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Uint8Array | null;
+  headers: Record<string, string>;
+}
+
+/** The disclosed part of an entry's data: fields with their salts, withheld fields as commitments. */
+export interface Disclosure {
+  fields: Record<string, unknown>;
+  salts: Record<string, string>;
+  withheld: Record<string, string>;
+}
+
+/** An envelope whose hash and signature checked out. */
+export interface VerifiedEntry {
+  id: string;
+  chain: string;
+  seq: number;
+  type: string;
+  subject: string;
+  source: string;
+  time: Date;
+  actor: string;
+  prevhash: Uint8Array;
+  hash: Uint8Array;
+  datadigest: string;
+  /** The exact canonical bytes that were hashed. */
+  envelope: Uint8Array;
+  sig: Uint8Array;
+  keyid: string;
+  disclosure?: Disclosure;
+}
+
+/** A pipeline failure with a stable code (PROTOCOL.*, CONSUMER.*), recorded in quarantine. */
+export interface CodedFailure {
+  code: string;
+  reason: string;
+}
+
+/** The protocol checks the pipeline needs (libs/protocol provides them; see createProtocolVerifier). */
+export interface EntryVerifier {
+  /** Decodes the record and checks source, hash and signature against the trust bundle. Throws a coded error. */
+  verify(record: IncomingRecord): VerifiedEntry;
+  /** Checks the disclosure against `datadigest`, keeping only `fields` (all when undefined). Throws a coded error. */
+  checkData(entry: VerifiedEntry, fields: readonly string[] | 'all'): Disclosure;
+  /** Validates (and upcasts) the data of a known event type. Throws a coded error. */
+  validateData(type: string, data: Record<string, unknown>): { type: string; data: Record<string, unknown> };
+}
+
+/** What the owner's grants let this consumer keep of an entry. */
+export type AccessDecision =
+  { kind: 'allow' } | { kind: 'redact'; fields: readonly string[]; grant?: string } | { kind: 'deny'; reason: string };
+
+export interface AccessPolicy {
+  decide(entry: VerifiedEntry): AccessDecision;
+  /** Sees every verified entry in chain order (grants are ledger entries), inside the apply transaction. */
+  observe?(entry: VerifiedEntry, manager: EntityManager): Promise<void> | void;
+}
+
+/** The default until the access-rights issue: everything is allowed. */
+export const allowEverything: AccessPolicy = { decide: () => ({ kind: 'allow' }) };
+
+/** An event as a handler sees it: verified, permitted, validated. */
+export interface ConsumedEvent {
+  entry: VerifiedEntry;
+  type: string;
+  /** Only the fields this consumer may use; withheld ones are absent. */
+  data: Record<string, unknown>;
+  redacted: boolean;
+}
+
+export interface EventHandler {
+  /** Event types this handler wants (exact names or `*` suffix patterns, e.g. `gov.land.parcel.*`). */
+  types: readonly string[];
+  handle(event: ConsumedEvent, manager: EntityManager): Promise<void>;
+}
+
+/** Fetches entries of a chain from its owner (REST) or by re-reading the topic, to fill a gap. */
+export interface GapFiller {
+  fetch(chain: string, fromSeq: number, toSeq: number): Promise<IncomingRecord[]>;
+}

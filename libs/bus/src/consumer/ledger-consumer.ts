@@ -1,0 +1,140 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+
+import type { ConsumerPipeline, PipelineOutcome } from './consumer-pipeline.js';
+import type { IncomingRecord } from './consumer-types.js';
+
+export interface LedgerConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  pipeline: ConsumerPipeline;
+  /** How long a partition held at a gap waits before it is read again. */
+  heldRetryMs?: number;
+  maxBackoffMs?: number;
+  onOutcome?: (record: IncomingRecord, outcome: PipelineOutcome) => void;
+  onError?: (error: unknown, record: IncomingRecord, retryInMs: number) => void;
+}
+
+function headersOf(
+  headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+}
+
+/**
+ * Feeds ledger topics into the consumer pipeline with kafkajs directly (not
+ * the @nestjs/microservices transport, which runs one consumer for all
+ * topics with automatic commits and no way to hold a partition at a gap).
+ *
+ * Records of a partition go through the pipeline one at a time, in order.
+ * Where to start is the consumer's own database (the pipeline's stored
+ * offsets), not the group's committed offsets, so a database restored from
+ * a backup re-reads exactly what it lacks. A database that is away makes the
+ * record retry with back-off while the group heartbeat keeps going.
+ */
+export class LedgerConsumer {
+  private readonly consumer: Consumer;
+  private readonly heldRetryMs: number;
+  private readonly maxBackoffMs: number;
+  private running = false;
+
+  constructor(private readonly options: LedgerConsumerOptions) {
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+      maxWaitTimeInMs: 100,
+      allowAutoTopicCreation: false,
+    });
+    this.heldRetryMs = options.heldRetryMs ?? 5000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 5000;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      // A rebalance may hand us partitions another instance advanced: re-read positions from the database.
+      this.options.pipeline.resetCache();
+      void this.seekToStoredOffsets();
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: Math.max(1, Math.min(this.options.topics.length, 4)),
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer.disconnect();
+  }
+
+  private async seekToStoredOffsets(): Promise<void> {
+    const offsets = await this.options.pipeline.storedOffsets();
+    for (const offset of offsets.filter((o) => this.options.topics.includes(o.topic))) {
+      this.consumer.seek(offset);
+    }
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale, pause } = payload;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || !this.running) break;
+      const record: IncomingRecord = {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        key: message.key ? message.key.toString() : null,
+        value: message.value ? new Uint8Array(message.value) : null,
+        headers: headersOf(message.headers as Record<string, Buffer | string | undefined>),
+      };
+      const outcome = await this.processWithRetry(record, heartbeat, () => isRunning() && !isStale() && this.running);
+      if (!outcome) return;
+      this.options.onOutcome?.(record, outcome);
+      if (outcome.kind === 'held') {
+        // Leave the record unacknowledged; read the partition again later, starting at it.
+        const resume = pause();
+        setTimeout(() => {
+          if (!this.running) return;
+          this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset: message.offset });
+          resume();
+        }, this.heldRetryMs).unref();
+        break;
+      }
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
+  }
+
+  private async processWithRetry(
+    record: IncomingRecord,
+    heartbeat: () => Promise<void>,
+    stillOurs: () => boolean,
+  ): Promise<PipelineOutcome | undefined> {
+    let delay = 100;
+    while (stillOurs()) {
+      try {
+        return await this.options.pipeline.process(record);
+      } catch (error) {
+        this.options.onError?.(error, record, delay);
+        const until = Date.now() + delay;
+        while (Date.now() < until && stillOurs()) {
+          await heartbeat().catch(() => undefined);
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, until - Date.now())));
+        }
+        delay = Math.min(delay * 2, this.maxBackoffMs);
+      }
+    }
+    return undefined;
+  }
+}

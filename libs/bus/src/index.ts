@@ -1,0 +1,33 @@
+export {
+  chainDestination,
+  chainOf,
+  ledgerTopic,
+  quarantineTopic,
+  repliesTopic,
+  requestsTopic,
+} from './topics/topic-names.js';
+export { ensureTopics, type TopicSpec } from './topics/ensure-topics.js';
+export { createKafka, type KafkaClientOptions } from './kafka/kafka-client.js';
+export { KafkaPublisher, type PublishedRecord } from './kafka/kafka-publisher.js';
+export { consumerMigrations } from './migrations/index.js';
+export {
+  ConsumerPipeline,
+  type ConsumerPipelineOptions,
+  type PipelineOutcome,
+  type QuarantineNotice,
+} from './consumer/consumer-pipeline.js';
+export { LedgerConsumer, type LedgerConsumerOptions } from './consumer/ledger-consumer.js';
+export { ConsumerCode, ALARM_CODES } from './consumer/consumer-codes.js';
+export {
+  allowEverything,
+  type AccessDecision,
+  type AccessPolicy,
+  type CodedFailure,
+  type ConsumedEvent,
+  type Disclosure,
+  type EntryVerifier,
+  type EventHandler,
+  type GapFiller,
+  type IncomingRecord,
+  type VerifiedEntry,
+} from './consumer/consumer-types.js';

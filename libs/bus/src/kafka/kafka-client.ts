@@ -1,0 +1,31 @@
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+
+export interface KafkaClientOptions {
+  clientId: string;
+  brokers: string[];
+  /** Receives kafkajs's own log lines (warnings and errors), for the app's structured logger. */
+  log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
+}
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** One kafkajs client per app, its logs routed to the app's logger. */
+export function createKafka(options: KafkaClientOptions): Kafka {
+  const log = options.log;
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: log ? logLevel.WARN : logLevel.NOTHING,
+    logCreator: () => (entry: LogEntry) => {
+      const { message, ...extra } = entry.log;
+      log?.(LEVELS[entry.level] ?? 'info', `kafka ${entry.namespace}: ${message}`, extra);
+    },
+    retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 5000 },
+    connectionTimeout: 3000,
+  });
+}

@@ -1,0 +1,21 @@
+import { chainDestination, chainOf, ledgerTopic } from './topic-names.js';
+
+describe('topic names', () => {
+  it('puts an unsharded chain on partition 0 of its department ledger topic', () => {
+    expect(chainDestination('land')).toEqual({ department: 'land', topic: 'gov.land.ledger', partition: 0 });
+  });
+
+  it('puts shard n on partition n', () => {
+    expect(chainDestination('credit/3')).toEqual({ department: 'credit', topic: 'gov.credit.ledger', partition: 3 });
+  });
+
+  it('refuses what is not a chain id', () => {
+    expect(() => chainDestination('Land/x')).toThrow(/not a chain id/);
+  });
+
+  it('maps a ledger topic and partition back to its chain', () => {
+    expect(chainOf(ledgerTopic('court'), 0)).toBe('court');
+    expect(chainOf(ledgerTopic('court'), 2, true)).toBe('court/2');
+    expect(() => chainOf('gov.court.quarantine', 0)).toThrow(/not a ledger topic/);
+  });
+});

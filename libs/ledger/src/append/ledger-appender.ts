@@ -1,0 +1,339 @@
+import { setImmediate as nextTick } from 'node:timers/promises';
+
+import type { DataSource, QueryRunner } from 'typeorm';
+
+import { LedgerError, LedgerErrorCode } from '../errors/ledger-error.js';
+import type { AppendCommand, AppendResult, AppendedEntry, ChainHead, Decision } from './append-command.js';
+import { GENESIS_PREVHASH, type EntrySealer, type SealedEntry } from './entry-sealing.js';
+import { insertRows } from './sql-batches.js';
+
+export interface MerkleNodeRow {
+  level: number;
+  idx: number;
+  hash: Uint8Array;
+}
+
+/** Computes the Merkle nodes an append adds, reading the nodes it needs through the batch's transaction. */
+export interface ChainTreeWriter {
+  nodesForAppend(
+    runner: QueryRunner,
+    chain: string,
+    oldSize: number,
+    leafHashes: Uint8Array[],
+  ): Promise<MerkleNodeRow[]>;
+}
+
+export interface LedgerAppenderOptions {
+  dataSource: DataSource;
+  /** The department's own chain, e.g. `land`. */
+  chain: string;
+  seal: EntrySealer;
+  tree: ChainTreeWriter;
+  /** Most commands one transaction takes (group commit). */
+  maxBatchCommands?: number;
+  /** Called after each committed batch, e.g. to wake the relay. */
+  onCommitted?: (chain: string, lastSeq: number) => void;
+  now?: () => Date;
+}
+
+interface Pending {
+  command: AppendCommand<unknown>;
+  resolve: (result: AppendResult<unknown>) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Outcome {
+  pending: Pending;
+  sealed: SealedEntry[];
+  result?: unknown;
+  replayOf?: { firstSeq: number; lastSeq: number };
+  error?: unknown;
+}
+
+const toBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/**
+ * Appends to a department's hash-linked chain with group commit.
+ *
+ * Commands for one chain queue up; while one transaction is in flight the
+ * next ones gather, and the next transaction takes them all (up to
+ * `maxBatchCommands`). Inside it, under a per-chain advisory lock held until
+ * commit, each command is decided against the state its predecessors left,
+ * its entries are sealed in memory (seq, prevhash, hash, signature), and its
+ * projection writes run in a savepoint, so a command that fails leaves the
+ * batch alone and gets its own error. The batch's entries, data, Merkle nodes
+ * and idempotency keys are then inserted with multi-row statements and
+ * committed together: a resolved promise means the entries are durable.
+ */
+export class LedgerAppender {
+  private readonly queues = new Map<string, { pending: Pending[]; draining: boolean }>();
+  private readonly maxBatchCommands: number;
+  private readonly now: () => Date;
+  private closed = false;
+
+  constructor(private readonly options: LedgerAppenderOptions) {
+    this.maxBatchCommands = options.maxBatchCommands ?? 256;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get chain(): string {
+    return this.options.chain;
+  }
+
+  append<R>(command: AppendCommand<R>): Promise<AppendResult<R>> {
+    if (this.closed) return Promise.reject(new LedgerError(LedgerErrorCode.CLOSED, 'the ledger is shutting down'));
+    const chain = command.chain ?? this.options.chain;
+    return new Promise<AppendResult<R>>((resolve, reject) => {
+      let queue = this.queues.get(chain);
+      if (!queue) {
+        queue = { pending: [], draining: false };
+        this.queues.set(chain, queue);
+      }
+      queue.pending.push({
+        command: command as AppendCommand<unknown>,
+        resolve: resolve as Pending['resolve'],
+        reject,
+      });
+      if (!queue.draining) void this.drain(chain, queue);
+    });
+  }
+
+  /** Stops taking commands and waits for the queued ones to finish. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while ([...this.queues.values()].some((queue) => queue.draining || queue.pending.length > 0)) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  private async drain(chain: string, queue: { pending: Pending[]; draining: boolean }): Promise<void> {
+    queue.draining = true;
+    try {
+      // Let callers of the same tick join the first batch.
+      await nextTick();
+      while (queue.pending.length > 0) {
+        const batch = queue.pending.splice(0, this.maxBatchCommands);
+        await this.runBatch(chain, batch);
+      }
+    } finally {
+      queue.draining = false;
+    }
+  }
+
+  private async runBatch(chain: string, batch: Pending[]): Promise<void> {
+    let outcomes: Outcome[];
+    let lastSeq = 0;
+    const runner = this.options.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      ({ outcomes, lastSeq } = await this.decideAndWrite(runner, chain, batch));
+      await runner.commitTransaction();
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      const failure =
+        error instanceof LedgerError
+          ? error
+          : new LedgerError(
+              LedgerErrorCode.UNAVAILABLE,
+              'the ledger could not commit; nothing was recorded',
+              {},
+              { cause: error },
+            );
+      for (const pending of batch) pending.reject(failure);
+      return;
+    } finally {
+      await runner.release().catch(() => undefined);
+    }
+
+    for (const outcome of outcomes) {
+      if (outcome.error !== undefined) outcome.pending.reject(outcome.error);
+      else if (outcome.replayOf) {
+        outcome.pending.resolve({ entries: await this.readEntries(chain, outcome.replayOf), replayed: true });
+      } else {
+        outcome.pending.resolve({ entries: outcome.sealed.map(appended), result: outcome.result, replayed: false });
+      }
+    }
+    if (lastSeq > 0) this.options.onCommitted?.(chain, lastSeq);
+  }
+
+  private async decideAndWrite(
+    runner: QueryRunner,
+    chain: string,
+    batch: Pending[],
+  ): Promise<{ outcomes: Outcome[]; lastSeq: number }> {
+    // Serialises appends to one chain across every instance of the app until commit,
+    // so seq is gap-free and entries of a chain commit in seq order.
+    await runner.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`registry-bus:ledger:${chain}`]);
+    const headRows: Array<{ seq: string; hash: Buffer }> = await runner.query(
+      'SELECT seq, hash FROM ledger_entry WHERE chain = $1 ORDER BY seq DESC LIMIT 1',
+      [chain],
+    );
+    const first = headRows[0];
+    let head: ChainHead = first
+      ? { seq: Number(first.seq), hash: new Uint8Array(first.hash) }
+      : { seq: 0, hash: GENESIS_PREVHASH };
+    const treeSizeBefore = head.seq;
+
+    const keys = batch.map((pending) => pending.command.idempotencyKey).filter((key): key is string => !!key);
+    const known = new Map<string, { requestDigest: Uint8Array; firstSeq: number; lastSeq: number }>();
+    if (keys.length > 0) {
+      const rows: Array<{ key: string; request_digest: Buffer; first_seq: string; last_seq: string }> =
+        await runner.query(
+          'SELECT key, request_digest, first_seq, last_seq FROM ledger_idempotency WHERE chain = $1 AND key = ANY($2)',
+          [chain, keys],
+        );
+      for (const row of rows) {
+        known.set(row.key, {
+          requestDigest: new Uint8Array(row.request_digest),
+          firstSeq: Number(row.first_seq),
+          lastSeq: Number(row.last_seq),
+        });
+      }
+    }
+
+    const outcomes: Outcome[] = [];
+    const newKeys: unknown[][] = [];
+    let savepoints = 0;
+    for (const pending of batch) {
+      const { command } = pending;
+      const key = command.idempotencyKey;
+      const digest = command.requestDigest ?? new Uint8Array(0);
+      const previous = key ? known.get(key) : undefined;
+      if (previous) {
+        outcomes.push(
+          sameBytes(previous.requestDigest, digest)
+            ? { pending, sealed: [], replayOf: { firstSeq: previous.firstSeq, lastSeq: previous.lastSeq } }
+            : {
+                pending,
+                sealed: [],
+                error: new LedgerError(
+                  LedgerErrorCode.IDEMPOTENCY_CONFLICT,
+                  `Idempotency-Key '${key}' was already used for a different request`,
+                  { field: 'Idempotency-Key' },
+                ),
+              },
+        );
+        continue;
+      }
+
+      const headBefore = head;
+      let savepoint: string | undefined;
+      try {
+        const decision: Decision<unknown> = await command.decide({ manager: runner.manager, chain, head });
+        if (decision.entries.length === 0) {
+          throw new LedgerError(LedgerErrorCode.EMPTY_DECISION, 'the command decided to record nothing');
+        }
+        const sealed: SealedEntry[] = [];
+        for (const draft of decision.entries) {
+          const entry = await this.options.seal(draft, {
+            chain,
+            seq: head.seq + 1,
+            prevhash: head.hash,
+            time: this.now(),
+          });
+          sealed.push(entry);
+          head = { seq: entry.seq, hash: entry.hash };
+        }
+        if (decision.project) {
+          savepoint = `command_${++savepoints}`;
+          await runner.query(`SAVEPOINT ${savepoint}`);
+          await decision.project(runner.manager, sealed);
+          await runner.query(`RELEASE SAVEPOINT ${savepoint}`);
+        }
+        if (key) {
+          const record = { requestDigest: digest, firstSeq: sealed[0]!.seq, lastSeq: head.seq };
+          known.set(key, record);
+          newKeys.push([chain, key, toBuffer(digest), record.firstSeq, record.lastSeq]);
+        }
+        outcomes.push({ pending, sealed, result: decision.result });
+      } catch (error) {
+        if (savepoint) await runner.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+        head = headBefore;
+        outcomes.push({ pending, sealed: [], error });
+      }
+    }
+
+    const entries = outcomes.flatMap((outcome) => outcome.sealed);
+    if (entries.length > 0) {
+      await insertRows(
+        runner,
+        'ledger_entry',
+        ['chain', 'seq', 'id', 'type', 'subject', 'time', 'hash', 'envelope', 'sig', 'keyid'],
+        entries.map((e) => [
+          e.chain,
+          e.seq,
+          e.id,
+          e.type,
+          e.subject,
+          e.time,
+          toBuffer(e.hash),
+          toBuffer(e.envelope),
+          toBuffer(e.sig),
+          e.keyid,
+        ]),
+      );
+      await insertRows(
+        runner,
+        'ledger_entry_data',
+        ['chain', 'seq', 'disclosure'],
+        entries.map((e) => [e.chain, e.seq, toBuffer(e.disclosure)]),
+      );
+      const nodes = await this.options.tree.nodesForAppend(
+        runner,
+        chain,
+        treeSizeBefore,
+        entries.map((e) => e.hash),
+      );
+      await insertRows(
+        runner,
+        'merkle_node',
+        ['chain', 'level', 'idx', 'hash'],
+        nodes.map((node) => [chain, node.level, node.idx, toBuffer(node.hash)]),
+      );
+    }
+    if (newKeys.length > 0) {
+      await insertRows(
+        runner,
+        'ledger_idempotency',
+        ['chain', 'key', 'request_digest', 'first_seq', 'last_seq'],
+        newKeys,
+      );
+    }
+    return { outcomes, lastSeq: entries.length > 0 ? head.seq : 0 };
+  }
+
+  private async readEntries(chain: string, range: { firstSeq: number; lastSeq: number }): Promise<AppendedEntry[]> {
+    const rows: Array<{ id: string; seq: string; type: string; subject: string; time: Date; hash: Buffer }> =
+      await this.options.dataSource.query(
+        'SELECT id, seq, type, subject, time, hash FROM ledger_entry WHERE chain = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq',
+        [chain, range.firstSeq, range.lastSeq],
+      );
+    return rows.map((row) => ({
+      id: row.id,
+      chain,
+      seq: Number(row.seq),
+      type: row.type,
+      subject: row.subject,
+      time: row.time,
+      hash: new Uint8Array(row.hash),
+    }));
+  }
+}
+
+function appended(entry: SealedEntry): AppendedEntry {
+  return {
+    id: entry.id,
+    chain: entry.chain,
+    seq: entry.seq,
+    type: entry.type,
+    subject: entry.subject,
+    time: entry.time,
+    hash: entry.hash,
+  };
+}
