@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+import { defineEventType, type EventTypeDefinition } from './event-type-registry.js';
+
+const hex32 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
+const instant = z.iso.datetime({ offset: true });
+const department = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a department id');
+const chain = z.string().regex(/^[a-z][a-z0-9-]{0,30}(?:\/(0|[1-9][0-9]{0,3}))?$/, 'must be a chain id');
+
+/**
+ * Control entries: every consumer receives them whatever the grants. Their
+ * fields are all public. The issues that use them (access rights, notary,
+ * witnesses) extend these schemas with new versions, never by editing v1.
+ */
+export function controlEventTypes(dept: string): EventTypeDefinition[] {
+  const grantIssued = z.strictObject({
+    grantId: z.string().min(1).max(100),
+    grantee: department,
+    eventTypes: z.array(z.string().min(1).max(200)).min(1),
+    fields: z.union([z.literal('*'), z.array(z.string().min(1).max(100))]),
+    purpose: z.string().min(1).max(500),
+    validFrom: instant,
+    validUntil: instant.optional(),
+  });
+  const grantRevoked = z.strictObject({ grantId: z.string().min(1).max(100), reason: z.string().min(1).max(500) });
+  const cosigned = z.strictObject({
+    anchorChain: chain,
+    anchorSeq: z.string().regex(/^[1-9][0-9]*$/),
+    anchorHash: hex32,
+    chain,
+    treeSize: z.string().regex(/^[0-9]+$/),
+    root: hex32,
+    signature: z.string().min(1),
+  });
+  const alarm = z.strictObject({
+    kind: z.enum(['equivocation', 'head-mismatch', 'witness-mismatch', 'gap', 'forged-control']),
+    chain,
+    seq: z
+      .string()
+      .regex(/^[0-9]+$/)
+      .optional(),
+    detail: z.string().min(1).max(2000),
+  });
+  const fieldsOf = (schema: z.ZodObject) => Object.keys(schema.shape);
+  const control = (type: string, schema: z.ZodObject, description: string) =>
+    defineEventType({ type, schema, description, publicFields: fieldsOf(schema), personalFields: [], control: true });
+  return [
+    control(
+      `gov.${dept}.access.grant-issued.v1`,
+      grantIssued,
+      'The owner grants a department access to some of its event types and fields.',
+    ),
+    control(`gov.${dept}.access.grant-revoked.v1`, grantRevoked, 'The owner withdraws a grant from this position on.'),
+    control(
+      `gov.${dept}.witness.cosigned.v1`,
+      cosigned,
+      'This department checked a notary anchor against its own tree of that chain and cosigns it.',
+    ),
+    control(
+      `gov.${dept}.alarm.raised.v1`,
+      alarm,
+      'Something that must never happen was seen (equivocation, head or witness mismatch).',
+    ),
+  ];
+}
+
+export const anchorSignedV1 = defineEventType({
+  type: 'gov.notary.anchor.signed.v1',
+  description: "The notary's signed statement of a chain's Merkle root at a tree size.",
+  schema: z.strictObject({
+    chain,
+    treeSize: z.string().regex(/^[0-9]+$/),
+    root: hex32,
+    headSeq: z.string().regex(/^[0-9]+$/),
+    headHash: hex32,
+    previousAnchorSeq: z
+      .string()
+      .regex(/^[0-9]+$/)
+      .optional(),
+  }),
+  publicFields: ['chain', 'treeSize', 'root', 'headSeq', 'headHash', 'previousAnchorSeq'],
+  personalFields: [],
+  control: true,
+});

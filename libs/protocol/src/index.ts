@@ -1,0 +1,88 @@
+// Pure, browser-safe parts first; the Node-only parts (node:crypto Ed25519,
+// the file-based signer) come from ./node/ and are marked below.
+export { ProtocolError, ProtocolErrorCode, isProtocolError } from './errors/protocol-error.js';
+export { canonicalize, canonicalBytes, CanonicalizationError } from './canonical/canonicalize.js';
+export {
+  toHex,
+  fromHex,
+  toBase64,
+  fromBase64,
+  toBase64Url,
+  utf8,
+  fromUtf8,
+  equalBytes,
+  concatBytes,
+  randomBytes,
+} from './encoding/bytes.js';
+export {
+  DEPARTMENTS,
+  GENESIS_PREVHASH_HEX,
+  HASHED_ATTRIBUTES,
+  TYPE_PATTERN,
+  CHAIN_PATTERN,
+  departmentOfChain,
+  departmentOfSource,
+  hashedPart,
+  sourceOf,
+  type EnvelopeAttributes,
+  type SignedEnvelope,
+} from './envelope/envelope.js';
+export { decodeEnvelope, parseEnvelope } from './envelope/decode-envelope.js';
+export {
+  checkDisclosure,
+  checkFullData,
+  commitData,
+  digestOfCommitments,
+  fieldCommitment,
+  parseDisclosure,
+  redact,
+  type CommittedData,
+  type Disclosure,
+  type EventData,
+} from './commitments/commitments.js';
+export { SignatureDomain, signingMessage } from './signing/domains.js';
+export { verifyEd25519, signEd25519, publicKeyOf, generateSecretKey } from './signing/ed25519.js';
+export { memorySigner, type Signer } from './signing/signer.js';
+export {
+  resolveKey,
+  signTrustBundle,
+  trustedKey,
+  verifyTrustBundle,
+  type SignedTrustBundle,
+  type TrustBundle,
+  type TrustedDepartment,
+  type TrustedKey,
+} from './trust/trust-bundle.js';
+export {
+  envelopeFromStored,
+  envelopeHash,
+  sealEntry,
+  sealEntrySync,
+  type EntryInput,
+  type SealedEnvelope,
+} from './entry/seal-entry.js';
+export { verifyEnvelope, type SignatureVerifier, type VerifiedEnvelope } from './entry/verify-entry.js';
+export {
+  EventTypeRegistry,
+  defineEventType,
+  typeMatches,
+  type EventTypeDefinition,
+} from './event-types/event-type-registry.js';
+export { anchorSignedV1, controlEventTypes } from './event-types/control-events.js';
+export {
+  CLOUDEVENTS_CONTENT_TYPE,
+  decodeRecord,
+  destinationOf,
+  encodeRecord,
+  ledgerTopicOf,
+  type DecodedRecord,
+  type WireRecord,
+} from './kafka/kafka-codec.js';
+export { testSigner, testTrustBundle } from './fixtures/test-department.js';
+
+// Node-only (node:crypto, node:fs): not for browsers.
+export { nodeSigner, verifyEd25519Node, SMALL_ORDER_ENCODINGS } from './node/node-ed25519.js';
+export { loadOrCreateFileSigner, type StoredKey } from './node/file-signer.js';
+export { ensureDevTrust, type DevTrust } from './node/dev-trust.js';
+export { asyncApiDocument } from './asyncapi/asyncapi-document.js';
+export { protocolRegistry } from './asyncapi/all-event-types.js';

@@ -1,0 +1,51 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { toBase64 } from '../encoding/bytes.js';
+import { signTrustBundle, trustedKey, type SignedTrustBundle, type TrustBundle } from '../trust/trust-bundle.js';
+import { loadOrCreateFileSigner } from './file-signer.js';
+
+export interface DevTrust {
+  bundleFile: string;
+  rootPublicKeyFile: string;
+  signed: SignedTrustBundle;
+}
+
+/**
+ * Development trust for the local stack: one key per department (generated
+ * on first use into `<keysDir>/<dept>/`), a governance root key in
+ * `<keysDir>/governance/`, and the signed bundle at `<localDir>/trust-bundle.json`.
+ * A new department key makes a new bundle version; existing keys are kept.
+ */
+export async function ensureDevTrust(localDir: string, departments: readonly string[]): Promise<DevTrust> {
+  const keysDir = join(localDir, 'keys');
+  mkdirSync(keysDir, { recursive: true });
+  const root = loadOrCreateFileSigner(join(keysDir, 'governance'), 'governance');
+  const bundleFile = join(localDir, 'trust-bundle.json');
+  const rootPublicKeyFile = join(localDir, 'trust-root.pub');
+  const previous = existsSync(bundleFile)
+    ? (JSON.parse(readFileSync(bundleFile, 'utf8')) as SignedTrustBundle)
+    : undefined;
+
+  const departmentsInBundle = departments.map((id) => {
+    const signer = loadOrCreateFileSigner(join(keysDir, id), id);
+    return { id, keys: [trustedKey(signer, signer.createdAt)] };
+  });
+  const unchanged =
+    previous !== undefined &&
+    JSON.stringify(previous.bundle.departments) === JSON.stringify(departmentsInBundle) &&
+    previous.rootKeyId === root.keyId;
+  const signed = unchanged
+    ? previous
+    : await signTrustBundle(
+        {
+          version: (previous?.bundle.version ?? 0) + 1,
+          issuedAt: new Date().toISOString(),
+          departments: departmentsInBundle,
+        } satisfies TrustBundle,
+        root,
+      );
+  writeFileSync(bundleFile, `${JSON.stringify(signed, null, 2)}\n`);
+  writeFileSync(rootPublicKeyFile, `${toBase64(root.publicKey)}\n`);
+  return { bundleFile, rootPublicKeyFile, signed };
+}

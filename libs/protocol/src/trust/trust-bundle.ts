@@ -1,0 +1,128 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+
+import { canonicalize } from '../canonical/canonicalize.js';
+import { fromBase64, toBase64, utf8 } from '../encoding/bytes.js';
+import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
+import { SignatureDomain, signingMessage } from '../signing/domains.js';
+import { verifyEd25519 } from '../signing/ed25519.js';
+import type { Signer } from '../signing/signer.js';
+
+export interface TrustedKey {
+  keyId: string;
+  /** Ed25519 public key, standard base64. */
+  publicKey: string;
+  validFrom: string;
+  validUntil?: string;
+  /** From this instant on, the key signs nothing valid (a stolen key cannot sign into the past either: anchors fix time). */
+  revokedAt?: string;
+  revocationReason?: string;
+}
+
+export interface TrustedDepartment {
+  id: string;
+  keys: TrustedKey[];
+}
+
+/** Who may sign what: departments, their keys and validity, versioned and signed by a governance root key. */
+export interface TrustBundle {
+  version: number;
+  issuedAt: string;
+  departments: TrustedDepartment[];
+}
+
+export interface SignedTrustBundle {
+  bundle: TrustBundle;
+  /** Key id of the governance root key. */
+  rootKeyId: string;
+  /** Signature over `registry-bus/trust-bundle/v1\n` ‖ SHA-256(JCS(bundle)), base64. */
+  sig: string;
+}
+
+function bundleHash(bundle: TrustBundle): Uint8Array {
+  return sha256(utf8(canonicalize(bundle)));
+}
+
+export async function signTrustBundle(bundle: TrustBundle, root: Signer): Promise<SignedTrustBundle> {
+  const sig = await root.sign(signingMessage(SignatureDomain.TRUST_BUNDLE, bundleHash(bundle)));
+  return { bundle, rootKeyId: root.keyId, sig: toBase64(sig) };
+}
+
+/** Checks the governance signature; returns the bundle or throws ProtocolError(BAD_TRUST_BUNDLE). */
+export function verifyTrustBundle(signed: SignedTrustBundle, rootPublicKey: Uint8Array): TrustBundle {
+  let sig: Uint8Array;
+  try {
+    sig = fromBase64(signed.sig);
+  } catch {
+    throw new ProtocolError(ProtocolErrorCode.BAD_TRUST_BUNDLE, 'the bundle signature is not base64', 'sig');
+  }
+  let hash: Uint8Array;
+  try {
+    hash = bundleHash(signed.bundle);
+  } catch (error) {
+    throw new ProtocolError(
+      ProtocolErrorCode.BAD_TRUST_BUNDLE,
+      error instanceof Error ? error.message : String(error),
+      'bundle',
+    );
+  }
+  if (!verifyEd25519(sig, signingMessage(SignatureDomain.TRUST_BUNDLE, hash), rootPublicKey)) {
+    throw new ProtocolError(
+      ProtocolErrorCode.BAD_TRUST_BUNDLE,
+      'the governance signature over the trust bundle does not verify',
+      'sig',
+    );
+  }
+  return signed.bundle;
+}
+
+/**
+ * The public key `keyId` of `department`, if it was valid at `at`: known,
+ * belonging to that department, inside its window and not yet revoked.
+ * Throws ProtocolError naming which of these failed.
+ */
+export function resolveKey(bundle: TrustBundle, keyId: string, department: string, at: Date): Uint8Array {
+  for (const owner of bundle.departments) {
+    const key = owner.keys.find((candidate) => candidate.keyId === keyId);
+    if (!key) continue;
+    if (owner.id !== department) {
+      throw new ProtocolError(
+        ProtocolErrorCode.KEY_WRONG_DEPARTMENT,
+        `key '${keyId}' belongs to '${owner.id}', not '${department}'`,
+        'keyid',
+      );
+    }
+    const time = at.getTime();
+    if (key.revokedAt !== undefined && time >= Date.parse(key.revokedAt)) {
+      throw new ProtocolError(
+        ProtocolErrorCode.KEY_REVOKED,
+        `key '${keyId}' was revoked at ${key.revokedAt}${key.revocationReason ? ` (${key.revocationReason})` : ''}`,
+        'keyid',
+      );
+    }
+    if (time < Date.parse(key.validFrom) || (key.validUntil !== undefined && time >= Date.parse(key.validUntil))) {
+      throw new ProtocolError(
+        ProtocolErrorCode.KEY_NOT_VALID_AT_TIME,
+        `key '${keyId}' is valid from ${key.validFrom}${key.validUntil ? ` until ${key.validUntil}` : ''}, not at ${at.toISOString()}`,
+        'keyid',
+      );
+    }
+    try {
+      return fromBase64(key.publicKey);
+    } catch {
+      throw new ProtocolError(ProtocolErrorCode.BAD_TRUST_BUNDLE, `public key of '${keyId}' is not base64`, 'keyid');
+    }
+  }
+  throw new ProtocolError(
+    ProtocolErrorCode.UNKNOWN_KEY,
+    `key '${keyId}' is not in trust bundle version ${bundle.version}`,
+    'keyid',
+  );
+}
+
+/** A bundle entry for a signer (development bundles, tests). */
+export function trustedKey(
+  signer: Pick<Signer, 'keyId' | 'publicKey'>,
+  validFrom = '2000-01-01T00:00:00.000Z',
+): TrustedKey {
+  return { keyId: signer.keyId, publicKey: toBase64(signer.publicKey), validFrom };
+}
