@@ -48,4 +48,5 @@ const projects = [
   },
 ];
 
-export default { projects: projects.filter((project) => selected.includes(project.displayName)) };
+// testTimeout is a global option in Jest 30 (a per-project value is ignored): integration tests need it.
+export default { testTimeout: 120000, projects: projects.filter((project) => selected.includes(project.displayName)) };

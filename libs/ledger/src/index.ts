@@ -6,3 +6,41 @@ export {
   writerRoleName,
   type LedgerDataSourceOptions,
 } from './database/data-source.js';
+export { Ledger, type LedgerOptions } from './ledger.js';
+export {
+  LedgerAppender,
+  type ChainTreeWriter,
+  type LedgerAppenderOptions,
+  type MerkleNodeRow,
+} from './append/ledger-appender.js';
+export type {
+  AppendCommand,
+  AppendResult,
+  AppendedEntry,
+  ChainHead,
+  DecideContext,
+  Decision,
+} from './append/append-command.js';
+export {
+  GENESIS_PREVHASH,
+  type ChainPosition,
+  type EntryDraft,
+  type EntrySealer,
+  type SealedEntry,
+} from './append/entry-sealing.js';
+export { insertRows, MAX_BIND_PARAMETERS } from './append/sql-batches.js';
+export { LedgerError, LedgerErrorCode } from './errors/ledger-error.js';
+export {
+  LedgerRelay,
+  type LedgerRelayOptions,
+  type OutgoingRecord,
+  type RecordPublisher,
+} from './relay/ledger-relay.js';
+export type { StoredEntry } from './relay/stored-entry.js';
+export { LedgerReader } from './read/ledger-reader.js';
+export { verifyChain, type ChainChecks, type CheckedEntry, type VerifyReport } from './verify/verify-chain.js';
+export { protocolChainChecks } from './verify/protocol-checks.js';
+export { protocolSealer } from './sealing/protocol-sealer.js';
+export { PgNodeReader, pgChainTree, entryLeaf } from './merkle/pg-node-store.js';
+export { signedHead, headStatement, type SignedHead } from './head/signed-head.js';
+export { encodeStoredEntry } from './relay/record-encoding.js';
