@@ -31,3 +31,4 @@ export {
   type IncomingRecord,
   type VerifiedEntry,
 } from './consumer/consumer-types.js';
+export { protocolVerifier } from './consumer/protocol-verifier.js';

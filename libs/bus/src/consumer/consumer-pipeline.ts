@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 
-import { chainOf } from '../topics/topic-names.js';
+import { chainOf, withoutNamespace } from '../topics/topic-names.js';
 import { ALARM_CODES, ConsumerCode, codedFailure } from './consumer-codes.js';
 import type {
   AccessPolicy,
@@ -43,6 +43,8 @@ export interface ConsumerPipelineOptions {
   /** After the quarantine row is committed: publish to `gov.<dept>.quarantine`, count, log, alarm. */
   onQuarantine?: (notice: QuarantineNotice) => void;
   sleep?: (ms: number) => Promise<void>;
+  /** Prefix of every topic name (see topic-names.ts); the protocol sees names without it. */
+  topicNamespace?: string;
 }
 
 interface Position {
@@ -124,15 +126,16 @@ export class ConsumerPipeline {
 
   async process(record: IncomingRecord): Promise<PipelineOutcome> {
     let entry: VerifiedEntry;
+    const namespace = this.options.topicNamespace ?? '';
     try {
-      entry = this.options.verifier.verify(record);
+      entry = this.options.verifier.verify({ ...record, topic: withoutNamespace(record.topic, namespace) });
     } catch (error) {
       return this.quarantine({ record, failure: codedFailure(error, ConsumerCode.UNDECODABLE), alarm: false });
     }
 
     let expectedChain: string;
     try {
-      expectedChain = chainOf(record.topic, record.partition, entry.chain.includes('/'));
+      expectedChain = chainOf(record.topic, record.partition, entry.chain.includes('/'), namespace);
     } catch {
       expectedChain = '';
     }
@@ -247,12 +250,13 @@ export class ConsumerPipeline {
     } else if (entry.disclosure) {
       try {
         keptDisclosure = this.options.verifier.checkData(entry, decision.kind === 'redact' ? decision.fields : 'all');
-        const validated = this.options.verifier.validateData(entry.type, keptDisclosure.fields);
+        const partial = Object.keys(keptDisclosure.withheld).length > 0;
+        const validated = this.options.verifier.validateData(entry.type, keptDisclosure.fields, partial);
         event = {
           entry,
           type: validated.type,
           data: validated.data,
-          redacted: decision.kind === 'redact' || Object.keys(keptDisclosure.withheld).length > 0,
+          redacted: partial,
         };
       } catch (error) {
         parked = codedFailure(error, 'PROTOCOL.DATA_INVALID');

@@ -13,6 +13,12 @@ describe('topic names', () => {
     expect(() => chainDestination('Land/x')).toThrow(/not a chain id/);
   });
 
+  it('puts every topic of a namespace under its prefix', () => {
+    expect(chainDestination('land', 'run-1.')).toEqual({ department: 'land', topic: 'run-1.gov.land.ledger', partition: 0 });
+    expect(chainOf('run-1.gov.land.ledger', 0, false, 'run-1.')).toBe('land');
+    expect(() => chainOf('gov.land.ledger', 0, false, 'run-1.')).toThrow(/outside namespace/);
+  });
+
   it('maps a ledger topic and partition back to its chain', () => {
     expect(chainOf(ledgerTopic('court'), 0)).toBe('court');
     expect(chainOf(ledgerTopic('court'), 2, true)).toBe('court/2');

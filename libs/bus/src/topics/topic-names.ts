@@ -1,20 +1,31 @@
-/** Topic names (DESIGN.md, "Names"). */
-export const ledgerTopic = (department: string) => `gov.${department}.ledger`;
-export const quarantineTopic = (department: string) => `gov.${department}.quarantine`;
-export const requestsTopic = (department: string) => `gov.${department}.requests`;
-export const repliesTopic = (department: string) => `gov.${department}.replies`;
+/**
+ * Topic names (DESIGN.md, "Names"), with an optional namespace prefix: a
+ * deployment or a test run can put every topic under `<namespace>` (e.g.
+ * `test-3f2a.`) and share a broker with others without seeing their data.
+ * The protocol itself only ever sees the name without the namespace.
+ */
+export const ledgerTopic = (department: string, namespace = '') => `${namespace}gov.${department}.ledger`;
+export const quarantineTopic = (department: string, namespace = '') => `${namespace}gov.${department}.quarantine`;
+export const requestsTopic = (department: string, namespace = '') => `${namespace}gov.${department}.requests`;
+export const repliesTopic = (department: string, namespace = '') => `${namespace}gov.${department}.replies`;
+
+/** The topic name as the protocol knows it, without the namespace. */
+export function withoutNamespace(topic: string, namespace = ''): string {
+  if (!topic.startsWith(namespace)) throw new Error(`topic '${topic}' is outside namespace '${namespace}'`);
+  return topic.slice(namespace.length);
+}
 
 /** `land` → partition 0; `land/3` → partition 3 (a shard is a partition). */
-export function chainDestination(chain: string): { department: string; topic: string; partition: number } {
+export function chainDestination(chain: string, namespace = ''): { department: string; topic: string; partition: number } {
   const match = /^([a-z][a-z0-9-]*)(?:\/(\d+))?$/.exec(chain);
   if (!match) throw new Error(`'${chain}' is not a chain id (<dept> or <dept>/<shard>)`);
   const department = match[1]!;
-  return { department, topic: ledgerTopic(department), partition: match[2] === undefined ? 0 : Number(match[2]) };
+  return { department, topic: ledgerTopic(department, namespace), partition: match[2] === undefined ? 0 : Number(match[2]) };
 }
 
 /** The chain a (ledger topic, partition) carries: partition 0 of an unsharded ledger is the chain `<dept>`. */
-export function chainOf(topic: string, partition: number, sharded = false): string {
-  const match = /^gov\.([a-z][a-z0-9-]*)\.ledger$/.exec(topic);
+export function chainOf(topic: string, partition: number, sharded = false, namespace = ''): string {
+  const match = /^gov\.([a-z][a-z0-9-]*)\.ledger$/.exec(withoutNamespace(topic, namespace));
   if (!match) throw new Error(`'${topic}' is not a ledger topic`);
   return sharded ? `${match[1]}/${partition}` : match[1]!;
 }

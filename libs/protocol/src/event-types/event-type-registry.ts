@@ -86,6 +86,26 @@ export class EventTypeRegistry {
   }
 
   /**
+   * Validates the fields of a redacted view: those present must be valid,
+   * the withheld ones may be absent. Not upcast: an upcaster may need them.
+   */
+  validatePartial(type: string, data: EventData): EventData {
+    const definition = this.definitions.get(type);
+    if (!definition) {
+      throw new ProtocolError(ProtocolErrorCode.UNKNOWN_EVENT_TYPE, `no schema is registered for ${type}; its data is not used`, 'type');
+    }
+    const schema = definition.schema as unknown as { partial?: () => z.ZodType };
+    const partial = typeof schema.partial === 'function' ? schema.partial() : definition.schema;
+    const result = partial.safeParse(data);
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      const field = issue.path.length > 0 ? `data.${issue.path.map(String).join('.')}` : 'data';
+      throw new ProtocolError(ProtocolErrorCode.SCHEMA_VIOLATION, `${type}: ${issue.message}`, field);
+    }
+    return result.data as EventData;
+  }
+
+  /**
    * Validates, then carries the data up through every registered upcaster
    * (v1 → v2 → …), validating each version. Returns the newest type and data.
    */

@@ -1,0 +1,219 @@
+import { ConsumerPipeline, LedgerConsumer, createKafka, ensureTopics, ledgerTopic, protocolVerifier, type IncomingRecord, type PipelineOutcome } from '@registry-bus/bus';
+import {
+  EventTypeRegistry,
+  defineEventType,
+  encodeRecord,
+  sealEntrySync,
+  testSigner,
+  testTrustBundle,
+  type SealedEnvelope,
+  type Signer,
+} from '@registry-bus/protocol';
+import { integrationEnvironment } from '@registry-bus/testing';
+import type { Kafka, Producer } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+
+import { departmentDatabase, ownerQuery } from '../../ledger/integration/ledger-fixture.js';
+
+const env = integrationEnvironment();
+const namespace = `${env.uniqueName('ns')}.`;
+const land = testSigner('land');
+const landRetired = testSigner('land', 'retired');
+const court = testSigner('court');
+const bundle = testTrustBundle({ land: [land, landRetired], court: [court] });
+bundle.departments[0]!.keys[1]!.revokedAt = '2026-01-01T00:00:00.000Z';
+
+const registered = defineEventType({
+  type: 'gov.land.parcel.registered.v1',
+  schema: z.strictObject({ parcelId: z.string(), area: z.string().regex(/^\d+\.\d{2}$/) }),
+  publicFields: ['parcelId', 'area'],
+  personalFields: [],
+});
+const registry = new EventTypeRegistry([registered]);
+
+/** The owner's chain, built in the test so every record can be forged precisely. */
+class ForgedChain {
+  readonly entries: SealedEnvelope[] = [];
+  seal(seq: number, options: { signer?: Signer; type?: string; data?: Record<string, unknown>; time?: Date } = {}): SealedEnvelope {
+    const previous = this.entries[seq - 2];
+    return sealEntrySync(
+      {
+        chain: 'land',
+        seq,
+        prevhash: previous ? previous.hash : new Uint8Array(32),
+        type: options.type ?? registered.type,
+        subject: `P-${seq}`,
+        data: options.data ?? { parcelId: `P-${seq}`, area: '10.00' },
+        actor: 'clerk:1',
+        time: options.time ?? new Date('2026-11-24T12:00:00Z'),
+      },
+      options.signer ?? land,
+    );
+  }
+  append(entry: SealedEnvelope): SealedEnvelope {
+    this.entries.push(entry);
+    return entry;
+  }
+}
+
+describe('consumer pipeline against every kind of bad input', () => {
+  let kafka: Kafka;
+  let producer: Producer;
+  let writer: DataSource;
+  let consumer: LedgerConsumer;
+  const outcomes: Array<{ offset: string; outcome: PipelineOutcome }> = [];
+  const handled: string[] = [];
+  const chain = new ForgedChain();
+  const topic = ledgerTopic('land', namespace);
+
+  const send = async (value: Uint8Array | string, key = 'k') => {
+    const [meta] = await producer.send({ topic, acks: -1, messages: [{ key, value: typeof value === 'string' ? value : Buffer.from(value) }] });
+    return String(meta!.baseOffset);
+  };
+  const sendEntry = (entry: SealedEnvelope, disclosure = entry.disclosure) => send(encodeRecord(entry.envelope, disclosure).value, entry.envelope.subject);
+  async function outcomeAt(offset: string): Promise<PipelineOutcome> {
+    for (let i = 0; i < 300; i++) {
+      const found = outcomes.find((o) => o.offset === offset);
+      if (found) return found.outcome;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`no outcome for offset ${offset}`);
+  }
+
+  beforeAll(async () => {
+    kafka = createKafka({ clientId: env.uniqueName('consumer'), brokers: env.kafkaBrokers });
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [{ topic, partitions: 1, replicationFactor: 1, retainForever: true }]);
+    await admin.disconnect();
+    producer = kafka.producer();
+    await producer.connect();
+    const database = await departmentDatabase('consumer');
+    writer = database.writer;
+    await ownerQuery(database.ownerUrl, 'CREATE TABLE parcel_copy (parcel_id text PRIMARY KEY, area text NOT NULL)');
+    const pipeline = new ConsumerPipeline({
+      dataSource: writer,
+      verifier: protocolVerifier({ trustBundle: () => bundle, registry }),
+      policy: { decide: () => ({ kind: 'allow' }) },
+      topicNamespace: namespace,
+      gapHoldMs: 3000,
+      gapFiller: {
+        fetch: async (_chain, fromSeq, toSeq) =>
+          chain.entries
+            .filter((e) => Number(e.envelope.seq) >= fromSeq && Number(e.envelope.seq) <= toSeq)
+            .map((e): IncomingRecord => ({ topic, partition: 0, offset: '-1', key: e.envelope.subject, value: encodeRecord(e.envelope, e.disclosure).value, headers: {} })),
+      },
+      handlers: [
+        {
+          types: ['gov.land.parcel.*'],
+          handle: async (event, manager) => {
+            handled.push(`${event.entry.seq}`);
+            await manager.query('INSERT INTO parcel_copy (parcel_id, area) VALUES ($1, $2)', [event.data.parcelId, event.data.area]);
+          },
+        },
+      ],
+    });
+    consumer = new LedgerConsumer({
+      kafka,
+      groupId: env.uniqueName('credit'),
+      topics: [topic],
+      pipeline,
+      onOutcome: (record, outcome) => outcomes.push({ offset: record.offset, outcome }),
+    });
+    await consumer.start();
+  });
+
+  afterAll(async () => {
+    await consumer.stop();
+    await producer.disconnect();
+    await writer.destroy();
+  });
+
+  it('applies a good entry and hands it to the handler in the same transaction', async () => {
+    const offset = await sendEntry(chain.append(chain.seal(1)));
+    expect(await outcomeAt(offset)).toEqual({ kind: 'applied', seq: 1, handled: true });
+    expect(await writer.query('SELECT parcel_id FROM parcel_copy')).toEqual([{ parcel_id: 'P-1' }]);
+  });
+
+  it('quarantines bad JSON and goes on', async () => {
+    const offset = await send('{"not": json');
+    expect(await outcomeAt(offset)).toMatchObject({ kind: 'quarantined', failure: { code: 'PROTOCOL.BAD_JSON' } });
+    const next = await sendEntry(chain.append(chain.seal(2)));
+    expect(await outcomeAt(next)).toMatchObject({ kind: 'applied', seq: 2 });
+  });
+
+  it('skips a replayed entry silently', async () => {
+    expect(await outcomeAt(await sendEntry(chain.entries[1]!))).toEqual({ kind: 'duplicate', seq: 2 });
+    expect(handled.filter((seq) => seq === '2')).toHaveLength(1);
+  });
+
+  it('refuses a changed attribute, an unknown key and a revoked key without advancing the chain', async () => {
+    const good = chain.seal(3);
+    const changed = { ...good, envelope: { ...good.envelope, subject: 'P-stolen' } };
+    expect(await outcomeAt(await sendEntry(changed))).toMatchObject({ kind: 'quarantined', failure: { code: 'PROTOCOL.HASH_MISMATCH' } });
+    const unknown = chain.seal(3, { signer: testSigner('land', 'stranger') });
+    expect(await outcomeAt(await sendEntry(unknown))).toMatchObject({ kind: 'quarantined', failure: { code: 'PROTOCOL.UNKNOWN_KEY' } });
+    const revoked = chain.seal(3, { signer: landRetired });
+    expect(await outcomeAt(await sendEntry(revoked))).toMatchObject({ kind: 'quarantined', failure: { code: 'PROTOCOL.KEY_REVOKED' } });
+    const forgedKey = chain.seal(3, { signer: { ...testSigner('land', 'stranger'), keyId: land.keyId } });
+    expect(await outcomeAt(await sendEntry(forgedKey))).toMatchObject({ kind: 'quarantined', failure: { code: 'PROTOCOL.BAD_SIGNATURE' } });
+  });
+
+  it('parks data that fails its commitment, and the chain advances', async () => {
+    const entry = chain.append(chain.seal(3));
+    const tampered = { ...entry.disclosure, fields: { ...entry.disclosure.fields, area: '99.00' } };
+    expect(await outcomeAt(await sendEntry(entry, tampered))).toMatchObject({
+      kind: 'applied',
+      seq: 3,
+      handled: false,
+      parked: { code: 'PROTOCOL.DATA_COMMITMENT_MISMATCH' },
+    });
+  });
+
+  it('parks data that fails its schema, and the chain advances', async () => {
+    const entry = chain.append(chain.seal(4, { data: { parcelId: 'P-4', area: 'big' } }));
+    expect(await outcomeAt(await sendEntry(entry))).toMatchObject({ kind: 'applied', seq: 4, handled: false, parked: { code: 'PROTOCOL.SCHEMA_VIOLATION' } });
+  });
+
+  it('raises an alarm for the same seq with another hash (equivocation)', async () => {
+    const rewritten = chain.seal(4, { data: { parcelId: 'P-4', area: '11.00' } });
+    expect(await outcomeAt(await sendEntry(rewritten))).toMatchObject({ kind: 'quarantined', alarm: true, failure: { code: 'CONSUMER.EQUIVOCATION' } });
+    const alarms = await writer.query(`SELECT seq, alarm FROM consumer_quarantine WHERE code = 'CONSUMER.EQUIVOCATION'`);
+    expect(alarms).toEqual([{ seq: '4', alarm: true }]);
+  });
+
+  it('holds a gap, fills it from the owner, then applies the held entry', async () => {
+    chain.append(chain.seal(5));
+    const six = chain.append(chain.seal(6));
+    expect(await outcomeAt(await sendEntry(six))).toMatchObject({ kind: 'applied', seq: 6, handled: true });
+    expect(handled).toContain('5');
+  });
+
+  it('refuses an entry of another department on this topic', async () => {
+    const courtEntry = sealEntrySync(
+      { chain: 'court', seq: 1, prevhash: new Uint8Array(32), type: 'gov.court.case.opened.v1', subject: 'C-1', data: {}, actor: 'judge:1' },
+      court,
+    );
+    expect(await outcomeAt(await sendEntry(courtEntry))).toMatchObject({ kind: 'quarantined', failure: { code: 'PROTOCOL.WRONG_TOPIC' } });
+  });
+
+  it("keeps an unknown type's envelope but not its data, then goes on", async () => {
+    const unknown = chain.append(chain.seal(7, { type: 'gov.land.parcel.teleported.v1', data: { to: 'moon' } }));
+    expect(await outcomeAt(await sendEntry(unknown))).toMatchObject({ kind: 'applied', seq: 7, parked: { code: 'PROTOCOL.UNKNOWN_EVENT_TYPE' } });
+    expect(await outcomeAt(await sendEntry(chain.append(chain.seal(8))))).toMatchObject({ kind: 'applied', seq: 8, handled: true });
+    expect(handled).toEqual(['1', '2', '5', '6', '8']);
+    const kept = await writer.query(`SELECT seq FROM received_entry WHERE source_chain = 'land' ORDER BY seq`);
+    expect(kept.map((row: { seq: string }) => Number(row.seq))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const data = await writer.query(`SELECT seq FROM received_entry_data WHERE source_chain = 'land' ORDER BY seq`);
+    expect(data.map((row: { seq: string }) => Number(row.seq))).toEqual([1, 2, 5, 6, 8]);
+    expect((await writer.query(`SELECT seq FROM consumer_position WHERE source_chain = 'land'`))[0].seq).toBe('8');
+  });
+
+  it('holds a gap the owner cannot fill, with an alarm, and does not advance', async () => {
+    chain.seal(9); // never published, never given by the owner
+    const ten = chain.seal(10);
+    expect(await outcomeAt(await sendEntry(ten))).toEqual({ kind: 'held', chain: 'land', missingFrom: 9, missingTo: 9 });
+    expect((await writer.query(`SELECT seq FROM consumer_position WHERE source_chain = 'land'`))[0].seq).toBe('8');
+  });
+});

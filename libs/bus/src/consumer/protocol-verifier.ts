@@ -1,0 +1,47 @@
+import {
+  checkDisclosure,
+  decodeRecord,
+  redact,
+  verifyEd25519Node,
+  verifyEnvelope,
+  type EventTypeRegistry,
+  type TrustBundle,
+} from '@registry-bus/protocol';
+
+import type { Disclosure, EntryVerifier, IncomingRecord, VerifiedEntry } from './consumer-types.js';
+
+/** The pipeline's protocol checks with libs/protocol and the current trust bundle. */
+export function protocolVerifier(options: { trustBundle: () => TrustBundle; registry: EventTypeRegistry }): EntryVerifier {
+  return {
+    verify(record: IncomingRecord): VerifiedEntry {
+      const { envelope, disclosure } = decodeRecord({ topic: record.topic, key: record.key, value: record.value });
+      const verified = verifyEnvelope(envelope, options.trustBundle(), verifyEd25519Node);
+      return {
+        id: envelope.id,
+        chain: envelope.chain,
+        seq: Number(envelope.seq),
+        type: envelope.type,
+        subject: envelope.subject,
+        source: envelope.source,
+        time: new Date(envelope.time),
+        actor: envelope.actor,
+        prevhash: Uint8Array.from(Buffer.from(envelope.prevhash, 'hex')),
+        hash: verified.hash,
+        datadigest: envelope.datadigest,
+        envelope: verified.canonical,
+        sig: verified.sig,
+        keyid: envelope.keyid,
+        ...(disclosure ? { disclosure } : {}),
+      };
+    },
+    checkData(entry: VerifiedEntry, fields: readonly string[] | 'all'): Disclosure {
+      const disclosure = entry.disclosure!;
+      // Check what arrived first, then keep only what the grant allows (the rest become commitments).
+      checkDisclosure(disclosure, entry.datadigest);
+      return fields === 'all' ? disclosure : redact(disclosure, fields);
+    },
+    validateData(type: string, data: Record<string, unknown>, partial: boolean) {
+      return partial ? { type, data: options.registry.validatePartial(type, data) } : options.registry.upcast(type, data);
+    },
+  };
+}
