@@ -1,9 +1,19 @@
-import { ConsumerPipeline, LedgerConsumer, createKafka, ensureTopics, ledgerTopic, protocolVerifier, type IncomingRecord, type PipelineOutcome } from '@registry-bus/bus';
+import {
+  ConsumerPipeline,
+  LedgerConsumer,
+  createKafka,
+  ensureTopics,
+  ledgerTopic,
+  protocolVerifier,
+  type IncomingRecord,
+  type PipelineOutcome,
+} from '@registry-bus/bus';
 import {
   EventTypeRegistry,
   defineEventType,
   encodeRecord,
   sealEntrySync,
+  nodeSigner,
   testSigner,
   testTrustBundle,
   type SealedEnvelope,
@@ -18,9 +28,9 @@ import { departmentDatabase, ownerQuery } from '../../ledger/integration/ledger-
 
 const env = integrationEnvironment();
 const namespace = `${env.uniqueName('ns')}.`;
-const land = testSigner('land');
-const landRetired = testSigner('land', 'retired');
-const court = testSigner('court');
+const land = testSigner('land', 'key-1', nodeSigner);
+const landRetired = testSigner('land', 'retired', nodeSigner);
+const court = testSigner('court', 'key-1', nodeSigner);
 const bundle = testTrustBundle({ land: [land, landRetired], court: [court] });
 bundle.departments[0]!.keys[1]!.revokedAt = '2026-01-01T00:00:00.000Z';
 
@@ -35,7 +45,10 @@ const registry = new EventTypeRegistry([registered]);
 /** The owner's chain, built in the test so every record can be forged precisely. */
 class ForgedChain {
   readonly entries: SealedEnvelope[] = [];
-  seal(seq: number, options: { signer?: Signer; type?: string; data?: Record<string, unknown>; time?: Date } = {}): SealedEnvelope {
+  seal(
+    seq: number,
+    options: { signer?: Signer; type?: string; data?: Record<string, unknown>; time?: Date } = {},
+  ): SealedEnvelope {
     const previous = this.entries[seq - 2];
     return sealEntrySync(
       {
@@ -68,10 +81,15 @@ describe('consumer pipeline against every kind of bad input', () => {
   const topic = ledgerTopic('land', namespace);
 
   const send = async (value: Uint8Array | string, key = 'k') => {
-    const [meta] = await producer.send({ topic, acks: -1, messages: [{ key, value: typeof value === 'string' ? value : Buffer.from(value) }] });
+    const [meta] = await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key, value: typeof value === 'string' ? value : Buffer.from(value) }],
+    });
     return String(meta!.baseOffset);
   };
-  const sendEntry = (entry: SealedEnvelope, disclosure = entry.disclosure) => send(encodeRecord(entry.envelope, disclosure).value, entry.envelope.subject);
+  const sendEntry = (entry: SealedEnvelope, disclosure = entry.disclosure) =>
+    send(encodeRecord(entry.envelope, disclosure).value, entry.envelope.subject);
   async function outcomeAt(offset: string): Promise<PipelineOutcome> {
     for (let i = 0; i < 300; i++) {
       const found = outcomes.find((o) => o.offset === offset);
@@ -102,14 +120,24 @@ describe('consumer pipeline against every kind of bad input', () => {
         fetch: async (_chain, fromSeq, toSeq) =>
           chain.entries
             .filter((e) => Number(e.envelope.seq) >= fromSeq && Number(e.envelope.seq) <= toSeq)
-            .map((e): IncomingRecord => ({ topic, partition: 0, offset: '-1', key: e.envelope.subject, value: encodeRecord(e.envelope, e.disclosure).value, headers: {} })),
+            .map((e): IncomingRecord => ({
+              topic,
+              partition: 0,
+              offset: '-1',
+              key: e.envelope.subject,
+              value: encodeRecord(e.envelope, e.disclosure).value,
+              headers: {},
+            })),
       },
       handlers: [
         {
           types: ['gov.land.parcel.*'],
           handle: async (event, manager) => {
             handled.push(`${event.entry.seq}`);
-            await manager.query('INSERT INTO parcel_copy (parcel_id, area) VALUES ($1, $2)', [event.data.parcelId, event.data.area]);
+            await manager.query('INSERT INTO parcel_copy (parcel_id, area) VALUES ($1, $2)', [
+              event.data.parcelId,
+              event.data.area,
+            ]);
           },
         },
       ],
@@ -151,13 +179,25 @@ describe('consumer pipeline against every kind of bad input', () => {
   it('refuses a changed attribute, an unknown key and a revoked key without advancing the chain', async () => {
     const good = chain.seal(3);
     const changed = { ...good, envelope: { ...good.envelope, subject: 'P-stolen' } };
-    expect(await outcomeAt(await sendEntry(changed))).toMatchObject({ kind: 'quarantined', failure: { code: 'PROTOCOL.HASH_MISMATCH' } });
+    expect(await outcomeAt(await sendEntry(changed))).toMatchObject({
+      kind: 'quarantined',
+      failure: { code: 'PROTOCOL.HASH_MISMATCH' },
+    });
     const unknown = chain.seal(3, { signer: testSigner('land', 'stranger') });
-    expect(await outcomeAt(await sendEntry(unknown))).toMatchObject({ kind: 'quarantined', failure: { code: 'PROTOCOL.UNKNOWN_KEY' } });
+    expect(await outcomeAt(await sendEntry(unknown))).toMatchObject({
+      kind: 'quarantined',
+      failure: { code: 'PROTOCOL.UNKNOWN_KEY' },
+    });
     const revoked = chain.seal(3, { signer: landRetired });
-    expect(await outcomeAt(await sendEntry(revoked))).toMatchObject({ kind: 'quarantined', failure: { code: 'PROTOCOL.KEY_REVOKED' } });
+    expect(await outcomeAt(await sendEntry(revoked))).toMatchObject({
+      kind: 'quarantined',
+      failure: { code: 'PROTOCOL.KEY_REVOKED' },
+    });
     const forgedKey = chain.seal(3, { signer: { ...testSigner('land', 'stranger'), keyId: land.keyId } });
-    expect(await outcomeAt(await sendEntry(forgedKey))).toMatchObject({ kind: 'quarantined', failure: { code: 'PROTOCOL.BAD_SIGNATURE' } });
+    expect(await outcomeAt(await sendEntry(forgedKey))).toMatchObject({
+      kind: 'quarantined',
+      failure: { code: 'PROTOCOL.BAD_SIGNATURE' },
+    });
   });
 
   it('parks data that fails its commitment, and the chain advances', async () => {
@@ -173,13 +213,24 @@ describe('consumer pipeline against every kind of bad input', () => {
 
   it('parks data that fails its schema, and the chain advances', async () => {
     const entry = chain.append(chain.seal(4, { data: { parcelId: 'P-4', area: 'big' } }));
-    expect(await outcomeAt(await sendEntry(entry))).toMatchObject({ kind: 'applied', seq: 4, handled: false, parked: { code: 'PROTOCOL.SCHEMA_VIOLATION' } });
+    expect(await outcomeAt(await sendEntry(entry))).toMatchObject({
+      kind: 'applied',
+      seq: 4,
+      handled: false,
+      parked: { code: 'PROTOCOL.SCHEMA_VIOLATION' },
+    });
   });
 
   it('raises an alarm for the same seq with another hash (equivocation)', async () => {
     const rewritten = chain.seal(4, { data: { parcelId: 'P-4', area: '11.00' } });
-    expect(await outcomeAt(await sendEntry(rewritten))).toMatchObject({ kind: 'quarantined', alarm: true, failure: { code: 'CONSUMER.EQUIVOCATION' } });
-    const alarms = await writer.query(`SELECT seq, alarm FROM consumer_quarantine WHERE code = 'CONSUMER.EQUIVOCATION'`);
+    expect(await outcomeAt(await sendEntry(rewritten))).toMatchObject({
+      kind: 'quarantined',
+      alarm: true,
+      failure: { code: 'CONSUMER.EQUIVOCATION' },
+    });
+    const alarms = await writer.query(
+      `SELECT seq, alarm FROM consumer_quarantine WHERE code = 'CONSUMER.EQUIVOCATION'`,
+    );
     expect(alarms).toEqual([{ seq: '4', alarm: true }]);
   });
 
@@ -192,16 +243,35 @@ describe('consumer pipeline against every kind of bad input', () => {
 
   it('refuses an entry of another department on this topic', async () => {
     const courtEntry = sealEntrySync(
-      { chain: 'court', seq: 1, prevhash: new Uint8Array(32), type: 'gov.court.case.opened.v1', subject: 'C-1', data: {}, actor: 'judge:1' },
+      {
+        chain: 'court',
+        seq: 1,
+        prevhash: new Uint8Array(32),
+        type: 'gov.court.case.opened.v1',
+        subject: 'C-1',
+        data: {},
+        actor: 'judge:1',
+      },
       court,
     );
-    expect(await outcomeAt(await sendEntry(courtEntry))).toMatchObject({ kind: 'quarantined', failure: { code: 'PROTOCOL.WRONG_TOPIC' } });
+    expect(await outcomeAt(await sendEntry(courtEntry))).toMatchObject({
+      kind: 'quarantined',
+      failure: { code: 'PROTOCOL.WRONG_TOPIC' },
+    });
   });
 
   it("keeps an unknown type's envelope but not its data, then goes on", async () => {
     const unknown = chain.append(chain.seal(7, { type: 'gov.land.parcel.teleported.v1', data: { to: 'moon' } }));
-    expect(await outcomeAt(await sendEntry(unknown))).toMatchObject({ kind: 'applied', seq: 7, parked: { code: 'PROTOCOL.UNKNOWN_EVENT_TYPE' } });
-    expect(await outcomeAt(await sendEntry(chain.append(chain.seal(8))))).toMatchObject({ kind: 'applied', seq: 8, handled: true });
+    expect(await outcomeAt(await sendEntry(unknown))).toMatchObject({
+      kind: 'applied',
+      seq: 7,
+      parked: { code: 'PROTOCOL.UNKNOWN_EVENT_TYPE' },
+    });
+    expect(await outcomeAt(await sendEntry(chain.append(chain.seal(8))))).toMatchObject({
+      kind: 'applied',
+      seq: 8,
+      handled: true,
+    });
     expect(handled).toEqual(['1', '2', '5', '6', '8']);
     const kept = await writer.query(`SELECT seq FROM received_entry WHERE source_chain = 'land' ORDER BY seq`);
     expect(kept.map((row: { seq: string }) => Number(row.seq))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -213,7 +283,12 @@ describe('consumer pipeline against every kind of bad input', () => {
   it('holds a gap the owner cannot fill, with an alarm, and does not advance', async () => {
     chain.seal(9); // never published, never given by the owner
     const ten = chain.seal(10);
-    expect(await outcomeAt(await sendEntry(ten))).toEqual({ kind: 'held', chain: 'land', missingFrom: 9, missingTo: 9 });
+    expect(await outcomeAt(await sendEntry(ten))).toEqual({
+      kind: 'held',
+      chain: 'land',
+      missingFrom: 9,
+      missingTo: 9,
+    });
     expect((await writer.query(`SELECT seq FROM consumer_position WHERE source_chain = 'land'`))[0].seq).toBe('8');
   });
 });

@@ -1,10 +1,10 @@
 import { Ledger, LedgerError, LedgerErrorCode, type AppendCommand } from '@registry-bus/ledger';
-import { testSigner, testTrustBundle } from '@registry-bus/protocol';
+import { nodeSigner, testSigner, testTrustBundle } from '@registry-bus/protocol';
 import type { DataSource } from 'typeorm';
 
 import { departmentDatabase, ownerQuery } from './ledger-fixture.js';
 
-const signer = testSigner('land');
+const signer = testSigner('land', 'key-1', nodeSigner);
 const bundle = testTrustBundle({ land: [signer] });
 
 function register(parcelId: string, idempotencyKey?: string): AppendCommand<string> {

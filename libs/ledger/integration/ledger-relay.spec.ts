@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 
 import { KafkaPublisher, createKafka, ensureTopics, ledgerTopic } from '@registry-bus/bus';
 import { Ledger, LedgerRelay, encodeStoredEntry } from '@registry-bus/ledger';
-import { decodeRecord, testSigner, testTrustBundle } from '@registry-bus/protocol';
+import { decodeRecord, nodeSigner, testSigner, testTrustBundle } from '@registry-bus/protocol';
 import { KafkaLauncher, integrationEnvironment } from '@registry-bus/testing';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
@@ -11,7 +11,7 @@ import type { DataSource } from 'typeorm';
 import { departmentDatabase } from './ledger-fixture.js';
 
 const env = integrationEnvironment();
-const signer = testSigner('land');
+const signer = testSigner('land', 'key-1', nodeSigner);
 const bundle = testTrustBundle({ land: [signer] });
 
 const register = (parcelId: string) => ({

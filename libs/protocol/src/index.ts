@@ -78,7 +78,7 @@ export {
   type DecodedRecord,
   type WireRecord,
 } from './kafka/kafka-codec.js';
-export { testSigner, testTrustBundle } from './fixtures/test-department.js';
+export { testSecret, testSigner, testTrustBundle } from './fixtures/test-department.js';
 
 // Node-only (node:crypto, node:fs): not for browsers.
 export { nodeSigner, verifyEd25519Node, SMALL_ORDER_ENCODINGS } from './node/node-ed25519.js';

@@ -50,7 +50,11 @@ export interface EntryVerifier {
   /** Checks the disclosure against `datadigest`, keeping only `fields` (all when undefined). Throws a coded error. */
   checkData(entry: VerifiedEntry, fields: readonly string[] | 'all'): Disclosure;
   /** Validates (and upcasts) the data of a known event type; a partial (redacted) view is validated field by field. Throws a coded error. */
-  validateData(type: string, data: Record<string, unknown>, partial: boolean): { type: string; data: Record<string, unknown> };
+  validateData(
+    type: string,
+    data: Record<string, unknown>,
+    partial: boolean,
+  ): { type: string; data: Record<string, unknown> };
 }
 
 /** What the owner's grants let this consumer keep of an entry. */

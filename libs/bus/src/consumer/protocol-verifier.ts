@@ -11,7 +11,10 @@ import {
 import type { Disclosure, EntryVerifier, IncomingRecord, VerifiedEntry } from './consumer-types.js';
 
 /** The pipeline's protocol checks with libs/protocol and the current trust bundle. */
-export function protocolVerifier(options: { trustBundle: () => TrustBundle; registry: EventTypeRegistry }): EntryVerifier {
+export function protocolVerifier(options: {
+  trustBundle: () => TrustBundle;
+  registry: EventTypeRegistry;
+}): EntryVerifier {
   return {
     verify(record: IncomingRecord): VerifiedEntry {
       const { envelope, disclosure } = decodeRecord({ topic: record.topic, key: record.key, value: record.value });
@@ -41,7 +44,9 @@ export function protocolVerifier(options: { trustBundle: () => TrustBundle; regi
       return fields === 'all' ? disclosure : redact(disclosure, fields);
     },
     validateData(type: string, data: Record<string, unknown>, partial: boolean) {
-      return partial ? { type, data: options.registry.validatePartial(type, data) } : options.registry.upcast(type, data);
+      return partial
+        ? { type, data: options.registry.validatePartial(type, data) }
+        : options.registry.upcast(type, data);
     },
   };
 }

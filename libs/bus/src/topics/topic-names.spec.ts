@@ -14,7 +14,11 @@ describe('topic names', () => {
   });
 
   it('puts every topic of a namespace under its prefix', () => {
-    expect(chainDestination('land', 'run-1.')).toEqual({ department: 'land', topic: 'run-1.gov.land.ledger', partition: 0 });
+    expect(chainDestination('land', 'run-1.')).toEqual({
+      department: 'land',
+      topic: 'run-1.gov.land.ledger',
+      partition: 0,
+    });
     expect(chainOf('run-1.gov.land.ledger', 0, false, 'run-1.')).toBe('land');
     expect(() => chainOf('gov.land.ledger', 0, false, 'run-1.')).toThrow(/outside namespace/);
   });

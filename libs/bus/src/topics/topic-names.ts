@@ -16,11 +16,18 @@ export function withoutNamespace(topic: string, namespace = ''): string {
 }
 
 /** `land` → partition 0; `land/3` → partition 3 (a shard is a partition). */
-export function chainDestination(chain: string, namespace = ''): { department: string; topic: string; partition: number } {
+export function chainDestination(
+  chain: string,
+  namespace = '',
+): { department: string; topic: string; partition: number } {
   const match = /^([a-z][a-z0-9-]*)(?:\/(\d+))?$/.exec(chain);
   if (!match) throw new Error(`'${chain}' is not a chain id (<dept> or <dept>/<shard>)`);
   const department = match[1]!;
-  return { department, topic: ledgerTopic(department, namespace), partition: match[2] === undefined ? 0 : Number(match[2]) };
+  return {
+    department,
+    topic: ledgerTopic(department, namespace),
+    partition: match[2] === undefined ? 0 : Number(match[2]),
+  };
 }
 
 /** The chain a (ledger topic, partition) carries: partition 0 of an unsharded ledger is the chain `<dept>`. */

@@ -92,7 +92,11 @@ export class EventTypeRegistry {
   validatePartial(type: string, data: EventData): EventData {
     const definition = this.definitions.get(type);
     if (!definition) {
-      throw new ProtocolError(ProtocolErrorCode.UNKNOWN_EVENT_TYPE, `no schema is registered for ${type}; its data is not used`, 'type');
+      throw new ProtocolError(
+        ProtocolErrorCode.UNKNOWN_EVENT_TYPE,
+        `no schema is registered for ${type}; its data is not used`,
+        'type',
+      );
     }
     const schema = definition.schema as unknown as { partial?: () => z.ZodType };
     const partial = typeof schema.partial === 'function' ? schema.partial() : definition.schema;
