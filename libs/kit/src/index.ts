@@ -1,3 +1,12 @@
 export { checkHealth, type DependencyHealth, type HealthIndicator } from './health/health-check.js';
 export { HealthController, HEALTH_INDICATORS } from './health/health.controller.js';
 export { kafkaIndicator, postgresIndicator, postgresUrlIndicator } from './health/indicators.js';
+export {
+  PROBLEM_CONTENT_TYPE,
+  ProblemError,
+  problem,
+  problemType,
+  type ProblemDetails,
+} from './problems/problem-details.js';
+export { ProblemFilter, toProblem } from './problems/problem-filter.js';
+export { LEDGER, LedgerController } from './ledger-http/ledger.controller.js';

@@ -97,7 +97,14 @@ export class LedgerConsumer {
         value: message.value ? new Uint8Array(message.value) : null,
         headers: headersOf(message.headers as Record<string, Buffer | string | undefined>),
       };
-      const outcome = await this.processWithRetry(record, heartbeat, () => isRunning() && !isStale() && this.running);
+      // A long handler must not cost the group its membership: heartbeat while it runs.
+      const beat = setInterval(() => void heartbeat().catch(() => undefined), 3000);
+      let outcome: PipelineOutcome | undefined;
+      try {
+        outcome = await this.processWithRetry(record, heartbeat, () => isRunning() && !isStale() && this.running);
+      } finally {
+        clearInterval(beat);
+      }
       if (!outcome) return;
       this.options.onOutcome?.(record, outcome);
       if (outcome.kind === 'held') {

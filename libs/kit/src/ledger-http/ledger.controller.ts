@@ -1,0 +1,70 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Ledger, LedgerError, LedgerErrorCode, type StoredEntry } from '@registry-bus/ledger';
+import { envelopeFromStored, parseDisclosure } from '@registry-bus/protocol';
+import { z } from 'zod';
+
+export const LEDGER = Symbol('LEDGER');
+
+const seqParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const listQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+const proofQuery = z.strictObject({ treeSize: z.coerce.number().int().min(1).optional() });
+
+function present(entry: StoredEntry) {
+  const envelope = envelopeFromStored(entry.envelope, entry.hash, entry.sig, entry.keyid);
+  return {
+    seq: entry.seq,
+    envelope,
+    data: entry.disclosure ? parseDisclosure(JSON.parse(new TextDecoder().decode(entry.disclosure))) : null,
+  };
+}
+
+/**
+ * The common ledger surface of every department (issue 5): the signed head is
+ * public; entries, verification and proofs are for auditors and admins once
+ * the department kit's authentication guards them.
+ */
+@Controller('v1/ledger')
+export class LedgerController {
+  constructor(@Inject(LEDGER) private readonly ledger: Ledger) {}
+
+  @Get('head')
+  head() {
+    return this.ledger.head();
+  }
+
+  @Get('entries')
+  async entries(@Query() query: Record<string, string>) {
+    const { after, limit } = listQuery.parse(query);
+    const entries = await this.ledger.reader.entries(this.ledger.chain, after, limit);
+    return {
+      chain: this.ledger.chain,
+      after,
+      entries: entries.map(present),
+      next: entries.length === limit ? entries.at(-1)!.seq : null,
+    };
+  }
+
+  @Get('entries/:seq')
+  async entry(@Param('seq') seq: string) {
+    const entry = await this.ledger.reader.entry(this.ledger.chain, z.object({ seq: seqParam }).parse({ seq }).seq);
+    if (!entry)
+      throw new LedgerError(LedgerErrorCode.NOT_FOUND, `there is no entry ${seq} in chain '${this.ledger.chain}'`, {
+        field: 'seq',
+      });
+    return present(entry);
+  }
+
+  @Get('entries/:seq/proof')
+  proof(@Param('seq') seq: string, @Query() query: Record<string, string>) {
+    const { treeSize } = proofQuery.parse(query);
+    return this.ledger.inclusionProof(z.object({ seq: seqParam }).parse({ seq }).seq, treeSize);
+  }
+
+  @Get('verify')
+  verify() {
+    return this.ledger.verify();
+  }
+}

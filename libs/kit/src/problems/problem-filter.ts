@@ -1,0 +1,106 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { LedgerError, LedgerErrorCode } from '@registry-bus/ledger';
+import { ProtocolError } from '@registry-bus/protocol';
+import type { Request, Response } from 'express';
+import { ZodError } from 'zod';
+
+import { PROBLEM_CONTENT_TYPE, ProblemError, problem } from './problem-details.js';
+
+function ledgerStatus(code: LedgerErrorCode): number {
+  switch (code) {
+    case LedgerErrorCode.NOT_FOUND:
+      return 404;
+    case LedgerErrorCode.IDEMPOTENCY_CONFLICT:
+      return 409;
+    case LedgerErrorCode.EMPTY_DECISION:
+      return 422;
+    case LedgerErrorCode.UNAVAILABLE:
+    case LedgerErrorCode.CLOSED:
+      return 503;
+    default: {
+      const unreachable: never = code;
+      return unreachable;
+    }
+  }
+}
+
+/** Turns any error into a ProblemError: the one place transports learn how to speak about failures. */
+export function toProblem(error: unknown): ProblemError {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof ZodError) {
+    const errors = error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({
+            field: [...issue.path.map(String), key].join('.'),
+            reason: 'is not a known field',
+          }))
+        : [{ field: issue.path.map(String).join('.') || '(body)', reason: issue.message }],
+    );
+    return new ProblemError(
+      400,
+      'REQUEST.INVALID',
+      'The request is not valid',
+      errors.map((e) => `${e.field}: ${e.reason}`).join('; '),
+      errors,
+    );
+  }
+  if (error instanceof LedgerError) {
+    const field = typeof error.detail.field === 'string' ? error.detail.field : undefined;
+    return new ProblemError(
+      ledgerStatus(error.code),
+      error.code,
+      error.code.replace('LEDGER.', '').replace(/_/g, ' ').toLowerCase(),
+      error.message,
+      field ? [{ field, reason: error.message }] : undefined,
+    );
+  }
+  if (error instanceof ProtocolError) {
+    return new ProblemError(
+      422,
+      error.code,
+      'The entry breaks the protocol',
+      error.message,
+      error.attribute ? [{ field: error.attribute, reason: error.reason }] : undefined,
+    );
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code =
+      status === 404
+        ? 'HTTP.NOT_FOUND'
+        : status === 401
+          ? 'AUTH.UNAUTHENTICATED'
+          : status === 403
+            ? 'AUTH.FORBIDDEN'
+            : `HTTP.${status}`;
+    return new ProblemError(status, code, error.message, error.message);
+  }
+  return new ProblemError(
+    500,
+    'INTERNAL',
+    'Internal error',
+    'the server failed; the error was logged and nothing was acknowledged',
+  );
+}
+
+/** RFC 9457 problem+json for every error, with the field that was wrong where there is one. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<Request>();
+    const response = context.getResponse<Response>();
+    const mapped = toProblem(error);
+    if (mapped.status >= 500)
+      this.logger.error(
+        error instanceof Error ? error : String(error),
+        error instanceof Error ? error.stack : undefined,
+      );
+    response
+      .status(mapped.status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify(problem(mapped, request.originalUrl)));
+  }
+}
