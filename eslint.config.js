@@ -50,6 +50,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // NestJS injects by the emitted constructor parameter types: a type-only
     // import would erase the class the injector needs.
     files: [

@@ -64,6 +64,7 @@ describe('the common ledger REST surface', () => {
     return {
       status: response.status,
       type: response.headers.get('content-type') ?? '',
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON body, read by the assertions
       body: (await response.json()) as Record<string, any>,
     };
   };
