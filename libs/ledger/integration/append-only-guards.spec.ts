@@ -1,19 +1,12 @@
 import { integrationEnvironment, withDatabase } from '@registry-bus/testing';
-import pg from 'pg';
 
 import { databaseNameOf, ledgerMigrations, runMigrations, writerRoleName } from '@registry-bus/ledger';
 
+import { ownerQuery } from './ledger-fixture.js';
+
 const env = integrationEnvironment();
 
-async function query(url: string, sql: string, params: unknown[] = []) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(sql, params);
-  } finally {
-    await client.end();
-  }
-}
+const query = ownerQuery;
 
 const entryRow = `INSERT INTO ledger_entry (chain, seq, id, type, subject, time, hash, envelope, sig, keyid)
   VALUES ('land', 1, gen_random_uuid(), 'gov.land.parcel.registered.v1', 'p-1', now(), sha256('x'), 'x', 's', 'land-1')`;

@@ -35,15 +35,8 @@ export interface AppendCommand<R = unknown> {
   decide(context: DecideContext): Decision<R> | Promise<Decision<R>>;
 }
 
-export interface AppendedEntry {
-  id: string;
-  chain: string;
-  seq: number;
-  type: string;
-  subject: string;
-  time: Date;
-  hash: Uint8Array;
-}
+/** What a caller learns of each appended entry. */
+export type AppendedEntry = Pick<SealedEntry, 'id' | 'chain' | 'seq' | 'type' | 'subject' | 'time' | 'hash'>;
 
 export interface AppendResult<R> {
   entries: AppendedEntry[];

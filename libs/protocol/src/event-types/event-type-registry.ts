@@ -37,6 +37,17 @@ export function typeMatches(pattern: string, type: string): boolean {
   return pattern.endsWith('*') ? type.startsWith(pattern.slice(0, -1)) : pattern === type;
 }
 
+/** Validates with a schema; the first issue becomes a SCHEMA_VIOLATION naming the field. */
+function parseOrThrow(schema: z.ZodType, type: string, data: EventData): EventData {
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const field = issue.path.length > 0 ? `data.${issue.path.map(String).join('.')}` : 'data';
+    throw new ProtocolError(ProtocolErrorCode.SCHEMA_VIOLATION, `${type}: ${issue.message}`, field);
+  }
+  return result.data as EventData;
+}
+
 export class EventTypeRegistry {
   private readonly definitions = new Map<string, EventTypeDefinition>();
 
@@ -76,13 +87,7 @@ export class EventTypeRegistry {
         'type',
       );
     }
-    const result = definition.schema.safeParse(data);
-    if (!result.success) {
-      const issue = result.error.issues[0]!;
-      const field = issue.path.length > 0 ? `data.${issue.path.map(String).join('.')}` : 'data';
-      throw new ProtocolError(ProtocolErrorCode.SCHEMA_VIOLATION, `${type}: ${issue.message}`, field);
-    }
-    return result.data as EventData;
+    return parseOrThrow(definition.schema, type, data);
   }
 
   /**
@@ -100,13 +105,7 @@ export class EventTypeRegistry {
     }
     const schema = definition.schema as unknown as { partial?: () => z.ZodType };
     const partial = typeof schema.partial === 'function' ? schema.partial() : definition.schema;
-    const result = partial.safeParse(data);
-    if (!result.success) {
-      const issue = result.error.issues[0]!;
-      const field = issue.path.length > 0 ? `data.${issue.path.map(String).join('.')}` : 'data';
-      throw new ProtocolError(ProtocolErrorCode.SCHEMA_VIOLATION, `${type}: ${issue.message}`, field);
-    }
-    return result.data as EventData;
+    return parseOrThrow(partial, type, data);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { isProcessAlive } from '../ports/process-alive.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,21 +21,12 @@ export interface TestInfrastructure {
 
 export const TEST_RUNS_DIR = join(tmpdir(), 'registry-bus-test');
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Stops brokers and removes Kafka data that crashed earlier runs left in the temp folder. */
 async function sweepAbandonedKafka(log: (message: string) => void): Promise<void> {
   if (!existsSync(TEST_RUNS_DIR)) return;
   for (const runId of readdirSync(TEST_RUNS_DIR)) {
     const pid = parseInt(runId.split('_')[0] ?? '', 36);
-    if (Number.isInteger(pid) && pidAlive(pid)) continue;
+    if (Number.isInteger(pid) && isProcessAlive(pid)) continue;
     const runDir = join(TEST_RUNS_DIR, runId);
     log(`removing Kafka data of abandoned test run ${runId}`);
     for (const instance of existsSync(runDir) ? readdirSync(runDir) : []) {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { isProcessAlive } from '../ports/process-alive.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -115,12 +116,12 @@ export class KafkaLauncher {
   /** Kills the broker at once, as a crash would (drills). */
   kill(): void {
     const pid = this.readPid();
-    if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGKILL');
+    if (pid !== undefined && isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
   }
 
   isRunning(): boolean {
     const pid = this.readPid();
-    return pid !== undefined && isAlive(pid);
+    return pid !== undefined && isProcessAlive(pid);
   }
 
   private readPid(): number | undefined {
@@ -134,7 +135,7 @@ export class KafkaLauncher {
   private async killOrphan(): Promise<void> {
     const pid = this.readPid();
     if (pid === undefined) return;
-    if (isAlive(pid) && commandLineOf(pid).includes(this.dir)) {
+    if (isProcessAlive(pid) && commandLineOf(pid).includes(this.dir)) {
       this.log(`stopping orphaned kafka (pid ${pid}) of ${this.dir}`);
       await terminate(pid, 10_000);
     }
@@ -293,15 +294,6 @@ function log4jConfig(logFile: string): string {
   ].join('\n');
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function commandLineOf(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
@@ -311,13 +303,13 @@ function commandLineOf(pid: number): string {
 }
 
 async function terminate(pid: number, graceMs: number): Promise<void> {
-  if (!isAlive(pid)) return;
+  if (!isProcessAlive(pid)) return;
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    if (!isAlive(pid)) return;
+    if (!isProcessAlive(pid)) return;
     await sleep(100);
   }
-  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-  for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
+  if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 50 && isProcessAlive(pid); i++) await sleep(100);
 }

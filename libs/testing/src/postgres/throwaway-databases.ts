@@ -1,5 +1,7 @@
 import pg from 'pg';
 
+import { isProcessAlive } from '../ports/process-alive.js';
+
 /**
  * Throw-away databases and roles for one test run. Every name starts with
  * `rbt_<run id>_`; roles are cluster-wide, so the run id keeps runs apart.
@@ -84,15 +86,6 @@ export async function dropByPrefix(adminUrl: string, prefix: string): Promise<st
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Drops what crashed earlier runs left behind: runs whose owning process is gone. */
 export async function sweepAbandonedRuns(adminUrl: string): Promise<string[]> {
   const names = await withAdmin(adminUrl, async (client) => {
@@ -108,7 +101,7 @@ export async function sweepAbandonedRuns(adminUrl: string): Promise<string[]> {
     const [, pid36, random] = name.split('_');
     if (!pid36 || !random) continue;
     const pid = parseInt(pid36, 36);
-    if (!Number.isInteger(pid) || !isAlive(pid)) abandoned.add(`${THROWAWAY_PREFIX}${pid36}_${random}_`);
+    if (!Number.isInteger(pid) || !isProcessAlive(pid)) abandoned.add(`${THROWAWAY_PREFIX}${pid36}_${random}_`);
   }
   const dropped: string[] = [];
   for (const prefix of abandoned) dropped.push(...(await dropByPrefix(adminUrl, prefix)));
