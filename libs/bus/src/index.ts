@@ -32,3 +32,4 @@ export {
   type VerifiedEntry,
 } from './consumer/consumer-types.js';
 export { protocolVerifier } from './consumer/protocol-verifier.js';
+export { restGapFiller, type RestGapFillerOptions } from './consumer/rest-gap-filler.js';
