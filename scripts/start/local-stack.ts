@@ -31,6 +31,8 @@ export interface StackIdentity {
   /** Ties the databases in Postgres to this .local/ folder. */
   stackId: string;
   createdAt: string;
+  /** Password of the apps' login roles (`<database>_app`), local development only. */
+  appPassword: string;
 }
 
 export function loadStackIdentity(): StackIdentity | undefined {
@@ -39,10 +41,14 @@ export function loadStackIdentity(): StackIdentity | undefined {
 
 export function loadOrCreateStackIdentity(): StackIdentity {
   const existing = loadStackIdentity();
-  if (existing) return existing;
+  if (existing?.appPassword) return existing;
   mkdirSync(LOCAL_DIR, { recursive: true });
-  const identity = { stackId: randomBytes(3).toString('hex'), createdAt: new Date().toISOString() };
-  writeFileSync(STACK_FILE, `${JSON.stringify(identity, null, 2)}\n`);
+  const identity = {
+    stackId: existing?.stackId ?? randomBytes(3).toString('hex'),
+    createdAt: existing?.createdAt ?? new Date().toISOString(),
+    appPassword: randomBytes(16).toString('hex'),
+  };
+  writeFileSync(STACK_FILE, `${JSON.stringify(identity, null, 2)}\n`, { mode: 0o600 });
   return identity;
 }
 

@@ -5,6 +5,7 @@
 // the next start finds the same Kafka data and databases (.local/stack.json).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
+import { DEPARTMENTS, ensureDevTrust } from '@registry-bus/protocol';
 import { KafkaLauncher, LOCAL_POSTGRES_ADMIN_URL, withDatabase } from '@registry-bus/testing';
 import pg from 'pg';
 
@@ -26,6 +27,19 @@ import {
 } from './local-stack.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
+
+/** The app's login: a role of its own, made a member of `<db>_writer` by the app's migration step. */
+async function ensureLoginRole(adminUrl: string, role: string, password: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+    const verb = exists.rowCount === 0 ? 'CREATE' : 'ALTER';
+    await client.query(`${verb} ROLE "${role}" LOGIN PASSWORD '${password}'`);
+  } finally {
+    await client.end();
+  }
+}
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<string> {
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
@@ -54,7 +68,7 @@ async function main(): Promise<void> {
   mkdirSync(LOGS_DIR, { recursive: true });
   mkdirSync(KEYS_DIR, { recursive: true });
   writeFileSync(STACK_PID_FILE, `${process.pid}\n`);
-  const { stackId } = loadOrCreateStackIdentity();
+  const { stackId, appPassword } = loadOrCreateStackIdentity();
   const adminUrl = process.env.DATABASE_URL?.trim() || LOCAL_POSTGRES_ADMIN_URL;
 
   const apps: AppProcess[] = [];
@@ -82,12 +96,18 @@ async function main(): Promise<void> {
       print(`kafka             using KAFKA_BROKERS=${brokers}`);
     }
 
+    const trust = await ensureDevTrust(LOCAL_DIR, DEPARTMENTS);
+    print(`trust             bundle v${trust.signed.bundle.version} with ${trust.signed.bundle.departments.length} departments (${trust.bundleFile})`);
+
     const names = discoverApps();
     if (names.length === 0) print('no apps yet (apps/*/src/main.ts)');
     let extraPort = 3100;
     for (const name of names) {
       const port = APP_PORTS[name] ?? extraPort++;
-      const databaseUrl = await ensureDatabase(adminUrl, databaseName(stackId, name));
+      const database = databaseName(stackId, name);
+      const ownerUrl = await ensureDatabase(adminUrl, database);
+      await ensureLoginRole(adminUrl, `${database}_app`, appPassword);
+      const databaseUrl = withDatabase(adminUrl, database, { user: `${database}_app`, password: appPassword });
       const app = new AppProcess(
         name,
         port,
@@ -95,6 +115,9 @@ async function main(): Promise<void> {
           PORT: String(port),
           HOST: '127.0.0.1',
           DATABASE_URL: databaseUrl,
+          DATABASE_MIGRATIONS_URL: ownerUrl,
+          TRUST_BUNDLE_FILE: trust.bundleFile,
+          TRUST_ROOT_PUBLIC_KEY_FILE: trust.rootPublicKeyFile,
           KAFKA_BROKERS: brokers,
           KEYS_DIR: `${KEYS_DIR}/${departmentOf(name)}`,
           LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',

@@ -10,3 +10,7 @@ export {
 } from './problems/problem-details.js';
 export { ProblemFilter, toProblem } from './problems/problem-filter.js';
 export { LEDGER, LedgerController } from './ledger-http/ledger.controller.js';
+export { departmentConfigSchema, loadDepartmentConfig, type DepartmentConfig } from './department/department-config.js';
+export { DepartmentRuntime, type DepartmentDefinition } from './department/department-runtime.js';
+export { DepartmentModule, DEPARTMENT_RUNTIME } from './department/department.module.js';
+export { bootstrapDepartment } from './department/bootstrap-department.js';

@@ -23,7 +23,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     logLevel: log ? logLevel.WARN : logLevel.NOTHING,
     logCreator: () => (entry: LogEntry) => {
       const { message, ...extra } = entry.log;
-      log?.(LEVELS[entry.level] ?? 'info', `kafka ${entry.namespace}: ${message}`, extra);
+      log?.(LEVELS[entry.level] ?? 'info', `kafka ${entry.namespace || 'client'}: ${message}`, extra);
     },
     retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 5000 },
     connectionTimeout: 3000,

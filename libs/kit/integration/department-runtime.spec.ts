@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { DepartmentRuntime, type DepartmentConfig } from '@registry-bus/kit';
+import { createLogger } from '@registry-bus/logging';
+import { ensureDevTrust } from '@registry-bus/protocol';
+import { integrationEnvironment } from '@registry-bus/testing';
+
+const env = integrationEnvironment();
+
+/**
+ * Two department runtimes on a real Kafka and Postgres: what the land ledger
+ * appends is relayed to its topic and kept, verified, by the credit registry.
+ */
+describe('department runtime: ledger → relay → Kafka → consumer', () => {
+  const local = mkdtempSync(join(tmpdir(), 'rb-runtime-'));
+  const namespace = `${env.uniqueName('rt')}.`;
+  const logger = createLogger('test', { level: 'silent' });
+  let land: DepartmentRuntime;
+  let credit: DepartmentRuntime;
+
+  async function config(department: string): Promise<DepartmentConfig> {
+    const owner = await env.createDatabase(department);
+    return {
+      PORT: 0,
+      HOST: '127.0.0.1',
+      DATABASE_URL: owner,
+      DATABASE_MIGRATIONS_URL: owner,
+      KAFKA_BROKERS: env.kafkaBrokers,
+      KAFKA_TOPIC_NAMESPACE: namespace,
+      KAFKA_REPLICATION_FACTOR: 1,
+      KEYS_DIR: join(local, 'keys', department),
+      TRUST_BUNDLE_FILE: join(local, 'trust-bundle.json'),
+      TRUST_ROOT_PUBLIC_KEY_FILE: join(local, 'trust-root.pub'),
+      LOG_LEVEL: 'info',
+    };
+  }
+
+  beforeAll(async () => {
+    await ensureDevTrust(local, ['land', 'credit']);
+    land = new DepartmentRuntime({ department: 'land', follows: [] }, await config('land'), logger);
+    credit = new DepartmentRuntime({ department: 'credit', follows: ['land'] }, await config('credit'), logger);
+    await land.start();
+    await credit.start();
+  });
+
+  afterAll(async () => {
+    await credit?.stop();
+    await land?.stop();
+    rmSync(local, { recursive: true, force: true });
+  });
+
+  it('delivers every appended entry, verified, to the follower in order', async () => {
+    const appended = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        land.ledger.append({
+          decide: () => ({
+            entries: [
+              {
+                type: 'gov.land.parcel.registered.v1',
+                subject: `P-${i}`,
+                data: { parcelId: `P-${i}` },
+                actor: 'clerk:1',
+              },
+            ],
+          }),
+        }),
+      ),
+    );
+    let received: Array<{ seq: string; id: string }> = [];
+    for (let i = 0; i < 150 && received.length < 50; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      received = await credit.dataSource.query(
+        `SELECT seq, id FROM received_entry WHERE source_chain = 'land' ORDER BY seq`,
+      );
+    }
+    expect(received.map((row) => Number(row.seq))).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    const ids = new Map(appended.map((result) => [result.entries[0]!.seq, result.entries[0]!.id]));
+    for (const row of received) expect(row.id).toBe(ids.get(Number(row.seq)));
+    // Unknown event types keep their envelope; their data is parked with the reason, not used.
+    const parked = await credit.dataSource.query(`SELECT DISTINCT code FROM consumer_quarantine`);
+    expect(parked).toEqual([{ code: 'PROTOCOL.UNKNOWN_EVENT_TYPE' }]);
+    expect(await land.ledger.verify()).toMatchObject({ ok: true, checked: 50 });
+  });
+
+  it('refuses to start with a trust bundle that does not verify under the root key', async () => {
+    const tampered = join(local, 'tampered-bundle.json');
+    writeFileSync(
+      tampered,
+      JSON.stringify({
+        ...JSON.parse(readFileSync(join(local, 'trust-bundle.json'), 'utf8')),
+        sig: 'A'.repeat(86) + '==',
+      }),
+    );
+    const bad = { ...(await config('land2')), TRUST_BUNDLE_FILE: tampered };
+    expect(() => new DepartmentRuntime({ department: 'land', follows: [] }, bad, logger)).toThrow(
+      /governance signature/,
+    );
+  });
+});

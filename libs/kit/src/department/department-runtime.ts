@@ -1,0 +1,213 @@
+import { readFileSync } from 'node:fs';
+
+import {
+  ConsumerPipeline,
+  KafkaPublisher,
+  LedgerConsumer,
+  allowEverything,
+  consumerMigrations,
+  createKafka,
+  ensureTopics,
+  ledgerTopic,
+  protocolVerifier,
+  quarantineTopic,
+  type EventHandler,
+} from '@registry-bus/bus';
+import {
+  Ledger,
+  LedgerRelay,
+  createDataSource,
+  databaseNameOf,
+  encodeStoredEntry,
+  ledgerMigrations,
+  runMigrations,
+  writerRoleName,
+} from '@registry-bus/ledger';
+import type { Logger } from '@registry-bus/logging';
+import {
+  EventTypeRegistry,
+  controlEventTypes,
+  fromBase64,
+  loadOrCreateFileSigner,
+  verifyTrustBundle,
+  type EventTypeDefinition,
+  type SignedTrustBundle,
+  type TrustBundle,
+} from '@registry-bus/protocol';
+import type { Kafka } from 'kafkajs';
+import pg from 'pg';
+import type { DataSource, MixedList } from 'typeorm';
+
+import type { DepartmentConfig } from './department-config.js';
+
+export interface DepartmentDefinition {
+  /** Department id: `land`, `credit`, … (its chain, topic and source). */
+  department: string;
+  /** Departments whose ledgers this one consumes. */
+  follows: string[];
+  eventTypes?: EventTypeDefinition[];
+  handlers?: EventHandler[];
+  // TypeORM's own type for migration lists.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations?: MixedList<Function | string>;
+}
+
+/**
+ * Everything generic a department app runs: its database (migrated), its
+ * signing key, the trust bundle, its ledger with the relay to its topic, and
+ * the consumer pipeline over the ledgers it follows.
+ */
+export class DepartmentRuntime {
+  readonly dataSource: DataSource;
+  readonly ledger: Ledger;
+  readonly registry: EventTypeRegistry;
+  private readonly kafka: Kafka;
+  private readonly publisher: KafkaPublisher;
+  private readonly relay: LedgerRelay;
+  private consumer: LedgerConsumer | undefined;
+  private trustBundle: TrustBundle;
+
+  constructor(
+    readonly definition: DepartmentDefinition,
+    readonly config: DepartmentConfig,
+    private readonly logger: Logger,
+  ) {
+    this.trustBundle = this.loadTrustBundle();
+    const signer = loadOrCreateFileSigner(config.KEYS_DIR, definition.department);
+    this.registry = new EventTypeRegistry([
+      ...controlEventTypes(definition.department),
+      ...(definition.eventTypes ?? []),
+    ]);
+    this.dataSource = createDataSource({
+      url: config.DATABASE_URL,
+      applicationName: `registry-bus-${definition.department}`,
+    });
+    this.kafka = createKafka({
+      clientId: `registry-bus-${definition.department}`,
+      brokers: config.KAFKA_BROKERS,
+      log: (level, message, extra) => this.logger[level]({ ...extra }, message),
+    });
+    this.publisher = new KafkaPublisher(this.kafka);
+    this.relay = new LedgerRelay({
+      dataSource: this.dataSource,
+      publisher: this.publisher,
+      chains: [definition.department],
+      destination: () => ({ topic: ledgerTopic(definition.department, config.KAFKA_TOPIC_NAMESPACE), partition: 0 }),
+      encode: encodeStoredEntry,
+      onError: (chain, error, retryInMs) =>
+        this.logger.warn({ chain, retryInMs, err: error }, 'relay cannot publish; entries wait in the ledger'),
+    });
+    this.ledger = new Ledger({
+      dataSource: this.dataSource,
+      chain: definition.department,
+      signer,
+      trustBundle: () => this.trustBundle,
+      onCommitted: () => this.relay.notify(),
+    });
+  }
+
+  /** Migrates, connects, creates topics, starts relay and consumer. */
+  async start(): Promise<void> {
+    const { department, follows } = this.definition;
+    if (this.config.DATABASE_MIGRATIONS_URL) {
+      const applied = await runMigrations(this.config.DATABASE_MIGRATIONS_URL, [
+        ...ledgerMigrations,
+        ...consumerMigrations,
+        ...((this.definition.migrations as []) ?? []),
+      ]);
+      if (applied.length > 0) this.logger.info({ applied }, 'migrations applied');
+      await grantWriterRole(this.config.DATABASE_MIGRATIONS_URL, this.config.DATABASE_URL);
+    }
+    await this.dataSource.initialize();
+    const namespace = this.config.KAFKA_TOPIC_NAMESPACE;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      // Followed ledgers are created here too when their owner has not started yet: a consumer can only
+      // subscribe to topics that exist. With broker ACLs (issue 8) only owners create their topics.
+      await ensureTopics(admin, [
+        ...follows.map((owner) => ({
+          topic: ledgerTopic(owner, namespace),
+          partitions: 1,
+          replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
+          retainForever: true,
+        })),
+        {
+          topic: ledgerTopic(department, namespace),
+          partitions: 1,
+          replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
+          retainForever: true,
+        },
+        {
+          topic: quarantineTopic(department, namespace),
+          partitions: 1,
+          replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
+          retainForever: true,
+        },
+      ]);
+    } finally {
+      await admin.disconnect();
+    }
+    this.relay.start();
+    if (follows.length > 0) {
+      const pipeline = new ConsumerPipeline({
+        dataSource: this.dataSource,
+        verifier: protocolVerifier({ trustBundle: () => this.trustBundle, registry: this.registry }),
+        handlers: this.definition.handlers ?? [],
+        policy: allowEverything,
+        topicNamespace: namespace,
+        onQuarantine: (notice) =>
+          this.logger[notice.alarm ? 'error' : 'warn'](
+            { code: notice.failure.code, chain: notice.chain, seq: notice.seq, alarm: notice.alarm },
+            `quarantined: ${notice.failure.reason}`,
+          ),
+      });
+      this.consumer = new LedgerConsumer({
+        kafka: this.kafka,
+        groupId: `${namespace}registry-bus.${department}`,
+        topics: follows.map((owner) => ledgerTopic(owner, namespace)),
+        pipeline,
+        onError: (error, record, retryInMs) =>
+          this.logger.warn(
+            { topic: record.topic, offset: record.offset, retryInMs, err: error },
+            'consumer retrying a record',
+          ),
+      });
+      await this.consumer.start();
+    }
+    this.logger.info({ department, follows }, 'department runtime started');
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop().catch(() => undefined);
+    await this.ledger.close();
+    await this.relay.stop();
+    await this.publisher.disconnect().catch(() => undefined);
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  private loadTrustBundle(): TrustBundle {
+    const signed = JSON.parse(readFileSync(this.config.TRUST_BUNDLE_FILE, 'utf8')) as SignedTrustBundle;
+    const root = fromBase64(readFileSync(this.config.TRUST_ROOT_PUBLIC_KEY_FILE, 'utf8').trim());
+    return verifyTrustBundle(signed, root);
+  }
+}
+
+/**
+ * The app works as a member of `<database>_writer` (INSERT and SELECT on the
+ * ledger), never as the owner: the owner, having migrated, makes the app's
+ * login a member. Nothing to do when both are the same user.
+ */
+async function grantWriterRole(ownerUrl: string, appUrl: string): Promise<void> {
+  const appUser = decodeURIComponent(new URL(appUrl).username);
+  const owner = decodeURIComponent(new URL(ownerUrl).username);
+  if (!appUser || appUser === owner) return;
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    const writer = writerRoleName(databaseNameOf(ownerUrl));
+    await client.query(`GRANT "${writer.replace(/"/g, '""')}" TO "${appUser.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
