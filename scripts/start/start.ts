@@ -97,7 +97,9 @@ async function main(): Promise<void> {
     }
 
     const trust = await ensureDevTrust(LOCAL_DIR, DEPARTMENTS);
-    print(`trust             bundle v${trust.signed.bundle.version} with ${trust.signed.bundle.departments.length} departments (${trust.bundleFile})`);
+    print(
+      `trust             bundle v${trust.signed.bundle.version} with ${trust.signed.bundle.departments.length} departments (${trust.bundleFile})`,
+    );
 
     const names = discoverApps();
     if (names.length === 0) print('no apps yet (apps/*/src/main.ts)');
