@@ -1,0 +1,254 @@
+import { specFor } from '@registry-bus/domain';
+
+import { parcelDecider } from './decide-parcel.js';
+import { LandErrorCode } from './land-errors.js';
+import type { LegalBasis, ParcelEvent } from './parcel-events.js';
+import { evolveParcel, initialParcelState } from './parcel-state.js';
+
+const given = specFor(parcelDecider);
+const sale: LegalBasis = { documentType: 'contract-of-sale', reference: 'K-2026-118' };
+const loan: LegalBasis = { documentType: 'loan-agreement', reference: 'L-77' };
+const ruling: LegalBasis = { documentType: 'court-decision', reference: 'C-9/2026' };
+
+const registeredParcel: ParcelEvent = {
+  type: 'gov.land.parcel.registered.v1',
+  data: {
+    cadastralNumber: 'CAD-1',
+    areaSquareMetres: '1200.50',
+    location: 'Tbilisi, plot 7',
+    landUse: 'residential',
+    owners: [{ ownerId: 'person:1', share: '1' }],
+    basis: { documentType: 'survey', reference: 'S-1' },
+  },
+};
+const pledgedToA: ParcelEvent = {
+  type: 'gov.land.encumbrance.added.v1',
+  data: { cadastralNumber: 'CAD-1', encumbranceId: 'pledge-A', kind: 'pledge', holder: 'bank:A', basis: loan },
+};
+const seized: ParcelEvent = {
+  type: 'gov.land.encumbrance.added.v1',
+  data: {
+    cadastralNumber: 'CAD-1',
+    encumbranceId: 'seizure-1',
+    kind: 'seizure',
+    holder: 'court:tbilisi',
+    basis: ruling,
+  },
+};
+const halfToPerson2: ParcelEvent = {
+  type: 'gov.land.parcel.transferred.v1',
+  data: {
+    cadastralNumber: 'CAD-1',
+    from: 'person:1',
+    to: [{ ownerId: 'person:2', share: '1/2' }],
+    share: '1/2',
+    basis: sale,
+    consentedBy: [],
+  },
+};
+const transfer = (extra: object = {}) => ({
+  kind: 'transfer-ownership' as const,
+  cadastralNumber: 'CAD-1',
+  from: 'person:1',
+  to: [{ ownerId: 'person:2', share: '1' }],
+  share: '1',
+  basis: sale,
+  ...extra,
+});
+
+describe('land register: a parcel', () => {
+  describe('registration', () => {
+    it('records a parcel whose shares add up to one', () => {
+      given([])
+        .when({
+          kind: 'register-parcel',
+          cadastralNumber: 'CAD-1',
+          areaSquareMetres: '1200.50',
+          location: 'Tbilisi, plot 7',
+          landUse: 'residential',
+          owners: [{ ownerId: 'person:1', share: '1' }],
+          basis: { documentType: 'survey', reference: 'S-1' },
+        })
+        .then([registeredParcel]);
+    });
+
+    it('refuses a second registration of the same cadastral number', () => {
+      given([registeredParcel])
+        .when({ ...registeredParcel.data, kind: 'register-parcel' } as never)
+        .thenRefuses(LandErrorCode.PARCEL_ALREADY_REGISTERED, 'cadastralNumber');
+    });
+
+    it("refuses owners' shares that do not add up to one", () => {
+      given([])
+        .when({
+          ...registeredParcel.data,
+          kind: 'register-parcel',
+          owners: [
+            { ownerId: 'person:1', share: '1/2' },
+            { ownerId: 'person:2', share: '1/3' },
+          ],
+        } as never)
+        .thenRefuses(LandErrorCode.SHARES_NOT_WHOLE, 'owners');
+    });
+
+    it('refuses an area that is not a positive decimal with two places', () => {
+      given([])
+        .when({ ...registeredParcel.data, kind: 'register-parcel', areaSquareMetres: '1e3' } as never)
+        .thenRefuses(LandErrorCode.BAD_AREA, 'areaSquareMetres');
+    });
+  });
+
+  describe('transfer of ownership', () => {
+    it('transfers the whole parcel', () => {
+      given([registeredParcel])
+        .when(transfer())
+        .then([
+          {
+            type: 'gov.land.parcel.transferred.v1',
+            data: {
+              cadastralNumber: 'CAD-1',
+              from: 'person:1',
+              to: [{ ownerId: 'person:2', share: '1' }],
+              share: '1',
+              basis: sale,
+              consentedBy: [],
+            },
+          },
+        ]);
+    });
+
+    it('transfers a share, and the owners then hold the rest', () => {
+      given([registeredParcel])
+        .when(transfer({ share: '1/2', to: [{ ownerId: 'person:2', share: '1/2' }] }))
+        .then([halfToPerson2]);
+      const state = [registeredParcel, halfToPerson2].reduce(evolveParcel, initialParcelState);
+      expect(state).toMatchObject({
+        owners: [
+          { ownerId: 'person:1', share: '1/2' },
+          { ownerId: 'person:2', share: '1/2' },
+        ],
+      });
+    });
+
+    it('is refused while a seizure is active, naming the court decision', () => {
+      given([registeredParcel, seized]).when(transfer()).thenRefuses(LandErrorCode.PARCEL_SEIZED, 'cadastralNumber');
+    });
+
+    it("is refused while a pledge is active without the pledgee's consent", () => {
+      given([registeredParcel, pledgedToA]).when(transfer()).thenRefuses(LandErrorCode.PARCEL_PLEDGED, 'consentedBy');
+    });
+
+    it("goes through with the pledgee's consent, recorded on the entry", () => {
+      given([registeredParcel, pledgedToA])
+        .when(transfer({ consentedBy: ['bank:A'] }))
+        .then([
+          {
+            type: 'gov.land.parcel.transferred.v1',
+            data: {
+              cadastralNumber: 'CAD-1',
+              from: 'person:1',
+              to: [{ ownerId: 'person:2', share: '1' }],
+              share: '1',
+              basis: sale,
+              consentedBy: ['bank:A'],
+            },
+          },
+        ]);
+    });
+
+    it('is refused from someone who is not an owner, or for more than they hold', () => {
+      given([registeredParcel])
+        .when(transfer({ from: 'person:9' }))
+        .thenRefuses(LandErrorCode.NOT_AN_OWNER, 'from');
+      given([registeredParcel, halfToPerson2])
+        .when(transfer())
+        .thenRefuses(LandErrorCode.SHARE_EXCEEDS_HOLDING, 'share');
+    });
+
+    it('is refused for a parcel that is not registered', () => {
+      given([]).when(transfer()).thenRefuses(LandErrorCode.PARCEL_NOT_FOUND, 'cadastralNumber');
+    });
+  });
+
+  describe('encumbrances', () => {
+    it('adds a pledge', () => {
+      given([registeredParcel])
+        .when({
+          kind: 'add-encumbrance',
+          cadastralNumber: 'CAD-1',
+          encumbranceId: 'pledge-A',
+          encumbranceKind: 'pledge',
+          holder: 'bank:A',
+          basis: loan,
+        })
+        .then([pledgedToA]);
+    });
+
+    it("refuses a second pledge to another bank without the first pledgee's consent (the double-pledge fraud)", () => {
+      given([registeredParcel, pledgedToA])
+        .when({
+          kind: 'add-encumbrance',
+          cadastralNumber: 'CAD-1',
+          encumbranceId: 'pledge-B',
+          encumbranceKind: 'pledge',
+          holder: 'bank:B',
+          basis: loan,
+        })
+        .thenRefuses(LandErrorCode.PARCEL_PLEDGED, 'consentedBy');
+    });
+
+    it("allows the second pledge with the first pledgee's consent", () => {
+      given([registeredParcel, pledgedToA])
+        .when({
+          kind: 'add-encumbrance',
+          cadastralNumber: 'CAD-1',
+          encumbranceId: 'pledge-B',
+          encumbranceKind: 'pledge',
+          holder: 'bank:B',
+          basis: loan,
+          consentedBy: ['bank:A'],
+        })
+        .then([
+          {
+            type: 'gov.land.encumbrance.added.v1',
+            data: {
+              cadastralNumber: 'CAD-1',
+              encumbranceId: 'pledge-B',
+              kind: 'pledge',
+              holder: 'bank:B',
+              basis: loan,
+            },
+          },
+        ]);
+    });
+
+    it('lifts an active encumbrance, after which the parcel can be sold', () => {
+      const lifted: ParcelEvent = {
+        type: 'gov.land.encumbrance.lifted.v1',
+        data: { cadastralNumber: 'CAD-1', encumbranceId: 'pledge-A', basis: loan },
+      };
+      given([registeredParcel, pledgedToA])
+        .when({ kind: 'lift-encumbrance', cadastralNumber: 'CAD-1', encumbranceId: 'pledge-A', basis: loan })
+        .then([lifted]);
+      given([registeredParcel, pledgedToA, lifted])
+        .when(transfer())
+        .then([expect.objectContaining({ type: 'gov.land.parcel.transferred.v1' }) as never]);
+    });
+
+    it('refuses to lift what is not there, and to add the same encumbrance twice', () => {
+      given([registeredParcel])
+        .when({ kind: 'lift-encumbrance', cadastralNumber: 'CAD-1', encumbranceId: 'nope', basis: loan })
+        .thenRefuses(LandErrorCode.ENCUMBRANCE_NOT_FOUND, 'encumbranceId');
+      given([registeredParcel, pledgedToA])
+        .when({
+          kind: 'add-encumbrance',
+          cadastralNumber: 'CAD-1',
+          encumbranceId: 'pledge-A',
+          encumbranceKind: 'pledge',
+          holder: 'bank:A',
+          basis: loan,
+        })
+        .thenRefuses(LandErrorCode.ENCUMBRANCE_EXISTS, 'encumbranceId');
+    });
+  });
+});

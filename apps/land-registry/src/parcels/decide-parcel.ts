@@ -1,0 +1,197 @@
+import {
+  DomainError,
+  assertNever,
+  compareFractions,
+  formatFraction,
+  parseFraction,
+  type Decider,
+} from '@registry-bus/domain';
+
+import { LandErrorCode } from './land-errors.js';
+import type { ParcelCommand } from './parcel-commands.js';
+import type { Ownership, ParcelEvent } from './parcel-events.js';
+import { evolveParcel, initialParcelState, type ParcelState } from './parcel-state.js';
+import { isWhole, shareOf, totalShares } from './shares.js';
+
+const AREA = /^(0|[1-9][0-9]{0,12})\.[0-9]{2}$/;
+
+function registered(state: ParcelState, cadastralNumber: string): Extract<ParcelState, { status: 'registered' }> {
+  if (state.status !== 'registered') {
+    throw new DomainError(
+      LandErrorCode.PARCEL_NOT_FOUND,
+      `parcel ${cadastralNumber} is not in the register`,
+      'cadastralNumber',
+      'not-found',
+    );
+  }
+  return state;
+}
+
+function checkShares(owners: Ownership[], field: string): void {
+  for (const [i, owner] of owners.entries()) {
+    const share = parseFraction(owner.share);
+    if (!share || share.numerator === 0n || compareFractions(share, { numerator: 1n, denominator: 1n }) > 0) {
+      throw new DomainError(
+        LandErrorCode.BAD_SHARE,
+        `share '${owner.share}' is not a fraction between 0 and 1 such as "1/2"`,
+        `${field}[${i}].share`,
+        'invalid',
+      );
+    }
+  }
+}
+
+/** Active pledges held by someone who did not consent: each blocks a transfer and a second pledge. */
+function unconsentedPledges(state: Extract<ParcelState, { status: 'registered' }>, consentedBy: string[] = []) {
+  return state.encumbrances.filter((e) => e.kind === 'pledge' && !consentedBy.includes(e.holder));
+}
+
+/**
+ * decide(command, state) → events for one parcel. The land registry is the
+ * only writer of encumbrances on its parcels, and every command about one
+ * parcel is decided against the state its predecessors left, so a sale and a
+ * pledge of the same parcel cannot both slip through.
+ */
+export function decideParcel(command: ParcelCommand, state: ParcelState): ParcelEvent[] {
+  switch (command.kind) {
+    case 'register-parcel': {
+      if (state.status === 'registered') {
+        throw new DomainError(
+          LandErrorCode.PARCEL_ALREADY_REGISTERED,
+          `parcel ${command.cadastralNumber} is already registered`,
+          'cadastralNumber',
+        );
+      }
+      if (!AREA.test(command.areaSquareMetres) || /^0\.00$/.test(command.areaSquareMetres)) {
+        throw new DomainError(
+          LandErrorCode.BAD_AREA,
+          'area must be a positive decimal with two places, e.g. "1200.50"',
+          'areaSquareMetres',
+          'invalid',
+        );
+      }
+      checkShares(command.owners, 'owners');
+      const total = totalShares(command.owners);
+      if (!total || !isWhole(total)) {
+        throw new DomainError(
+          LandErrorCode.SHARES_NOT_WHOLE,
+          "the owners' shares must add up to exactly 1",
+          'owners',
+          'invalid',
+        );
+      }
+      const { cadastralNumber, areaSquareMetres, location, landUse, owners, basis } = command;
+      return [
+        {
+          type: 'gov.land.parcel.registered.v1',
+          data: { cadastralNumber, areaSquareMetres, location, landUse, owners, basis },
+        },
+      ];
+    }
+    case 'transfer-ownership': {
+      const parcel = registered(state, command.cadastralNumber);
+      const seizure = parcel.encumbrances.find((e) => e.kind === 'seizure');
+      if (seizure) {
+        throw new DomainError(
+          LandErrorCode.PARCEL_SEIZED,
+          `parcel ${command.cadastralNumber} is seized (${seizure.basis.documentType} ${seizure.basis.reference}); it cannot change hands until the seizure is lifted`,
+          'cadastralNumber',
+        );
+      }
+      const blocking = unconsentedPledges(parcel, command.consentedBy);
+      if (blocking.length > 0) {
+        throw new DomainError(
+          LandErrorCode.PARCEL_PLEDGED,
+          `parcel ${command.cadastralNumber} is pledged to ${blocking.map((e) => e.holder).join(', ')}, who did not consent to this transfer`,
+          'consentedBy',
+        );
+      }
+      const held = shareOf(parcel.owners, command.from);
+      if (held.numerator === 0n) {
+        throw new DomainError(
+          LandErrorCode.NOT_AN_OWNER,
+          `${command.from} does not own parcel ${command.cadastralNumber}`,
+          'from',
+          'invalid',
+        );
+      }
+      const share = parseFraction(command.share);
+      if (!share || share.numerator === 0n)
+        throw new DomainError(
+          LandErrorCode.BAD_SHARE,
+          `share '${command.share}' is not a fraction such as "1/2"`,
+          'share',
+          'invalid',
+        );
+      if (compareFractions(share, held) > 0) {
+        throw new DomainError(
+          LandErrorCode.SHARE_EXCEEDS_HOLDING,
+          `${command.from} holds ${formatFraction(held)} of parcel ${command.cadastralNumber}, less than the ${command.share} to transfer`,
+          'share',
+          'invalid',
+        );
+      }
+      checkShares(command.to, 'to');
+      const given = totalShares(command.to);
+      if (!given || compareFractions(given, share) !== 0) {
+        throw new DomainError(
+          LandErrorCode.SHARES_NOT_WHOLE,
+          `the receivers' shares must add up to the transferred share ${command.share}`,
+          'to',
+          'invalid',
+        );
+      }
+      const { cadastralNumber, from, to, basis } = command;
+      const consentedBy = parcel.encumbrances.filter((e) => e.kind === 'pledge').map((e) => e.holder);
+      return [
+        {
+          type: 'gov.land.parcel.transferred.v1',
+          data: { cadastralNumber, from, to, share: command.share, basis, consentedBy },
+        },
+      ];
+    }
+    case 'add-encumbrance': {
+      const parcel = registered(state, command.cadastralNumber);
+      if (parcel.encumbrances.some((e) => e.encumbranceId === command.encumbranceId)) {
+        throw new DomainError(
+          LandErrorCode.ENCUMBRANCE_EXISTS,
+          `encumbrance ${command.encumbranceId} is already on parcel ${command.cadastralNumber}`,
+          'encumbranceId',
+        );
+      }
+      if (command.encumbranceKind === 'pledge') {
+        const blocking = unconsentedPledges(parcel, command.consentedBy).filter((e) => e.holder !== command.holder);
+        if (blocking.length > 0) {
+          throw new DomainError(
+            LandErrorCode.PARCEL_PLEDGED,
+            `parcel ${command.cadastralNumber} is already pledged to ${blocking.map((e) => e.holder).join(', ')}, who did not consent to a second pledge`,
+            'consentedBy',
+          );
+        }
+      }
+      const { cadastralNumber, encumbranceId, encumbranceKind: kind, holder, basis } = command;
+      return [{ type: 'gov.land.encumbrance.added.v1', data: { cadastralNumber, encumbranceId, kind, holder, basis } }];
+    }
+    case 'lift-encumbrance': {
+      const parcel = registered(state, command.cadastralNumber);
+      if (!parcel.encumbrances.some((e) => e.encumbranceId === command.encumbranceId)) {
+        throw new DomainError(
+          LandErrorCode.ENCUMBRANCE_NOT_FOUND,
+          `parcel ${command.cadastralNumber} has no active encumbrance ${command.encumbranceId}`,
+          'encumbranceId',
+          'not-found',
+        );
+      }
+      const { cadastralNumber, encumbranceId, basis } = command;
+      return [{ type: 'gov.land.encumbrance.lifted.v1', data: { cadastralNumber, encumbranceId, basis } }];
+    }
+    default:
+      return assertNever(command, 'parcel command');
+  }
+}
+
+export const parcelDecider: Decider<ParcelCommand, ParcelEvent, ParcelState> = {
+  initialState: initialParcelState,
+  decide: decideParcel,
+  evolve: evolveParcel,
+};

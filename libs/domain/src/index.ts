@@ -1,0 +1,12 @@
+export { DomainError, assertNever } from './domain-error.js';
+export {
+  ONE,
+  ZERO,
+  addFractions,
+  compareFractions,
+  formatFraction,
+  parseFraction,
+  subtractFractions,
+  type Fraction,
+} from './fractions.js';
+export { specFor, type Decider } from './given-when-then.js';
