@@ -1,0 +1,55 @@
+/** Where a reaction came from: the entry of another department it answers (chain, seq, id, hash). */
+export interface Cause {
+  chain: string;
+  seq: string;
+  eventId: string;
+  hash: string;
+}
+
+export interface LegalBasis {
+  documentType: 'loan-agreement' | 'guarantee' | 'repayment-receipt' | 'consent-letter' | 'court-decision';
+  reference: string;
+}
+
+/**
+ * Events about the pledges of one land parcel (the credit registry decides
+ * per parcel, so two banks cannot both take it). Reactions cite their cause.
+ */
+export type PledgeEvent =
+  | {
+      type: 'gov.credit.pledge.requested.v1';
+      data: {
+        pledgeId: string;
+        cadastralNumber: string;
+        bankId: string;
+        loanId: string;
+        pledgor: string;
+        basis: LegalBasis;
+      };
+    }
+  | { type: 'gov.credit.pledge.activated.v1'; data: { pledgeId: string; cadastralNumber: string; cause: Cause } }
+  | {
+      type: 'gov.credit.pledge.refused.v1';
+      data: { pledgeId: string; cadastralNumber: string; reason: string; cause: Cause };
+    }
+  | {
+      type: 'gov.credit.pledge.consent-given.v1';
+      data: {
+        pledgeId: string;
+        cadastralNumber: string;
+        bankId: string;
+        to: 'second-pledge' | 'transfer';
+        counterparty: string;
+        basis: LegalBasis;
+      };
+    }
+  | {
+      type: 'gov.credit.pledge.release-requested.v1';
+      data: { pledgeId: string; cadastralNumber: string; basis: LegalBasis };
+    }
+  | { type: 'gov.credit.pledge.released.v1'; data: { pledgeId: string; cadastralNumber: string; cause: Cause } }
+  | {
+      type: 'gov.credit.pledge.pledgor-changed.v1';
+      data: { pledgeId: string; cadastralNumber: string; from: string; to: string; cause: Cause };
+    }
+  | { type: 'gov.credit.parcel.pledge-ban-recorded.v1'; data: { cadastralNumber: string; cause: Cause } };
