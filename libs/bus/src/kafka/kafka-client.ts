@@ -23,7 +23,13 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     logLevel: log ? logLevel.WARN : logLevel.NOTHING,
     logCreator: () => (entry: LogEntry) => {
       const { message, ...extra } = entry.log;
-      log?.(LEVELS[entry.level] ?? 'info', `kafka ${entry.namespace || 'client'}: ${message}`, extra);
+      // The relay limits producer retries on purpose (a dead broker must fail the send so the relay
+      // backs off and releases its cursor lock); delivery is at least once and consumers de-duplicate
+      // by seq and hash, so kafkajs's warning about exactly-once is not news to an operator.
+      const level = /Limiting retries for the idempotent producer/.test(String(message))
+        ? 'debug'
+        : (LEVELS[entry.level] ?? 'info');
+      log?.(level, `kafka ${entry.namespace || 'client'}: ${message}`, extra);
     },
     retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 5000 },
     connectionTimeout: 3000,

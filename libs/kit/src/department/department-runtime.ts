@@ -150,6 +150,7 @@ export class DepartmentRuntime {
     }
     this.relay.start();
     if (follows.length > 0) {
+      await this.waitForGroupCoordinator(`${namespace}registry-bus.${department}`);
       const pipeline = new ConsumerPipeline({
         dataSource: this.dataSource,
         verifier: protocolVerifier({ trustBundle: () => this.trustBundle, registry: this.registry }),
@@ -184,6 +185,37 @@ export class DepartmentRuntime {
     await this.relay.stop();
     await this.publisher.disconnect().catch(() => undefined);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  /**
+   * On a fresh broker the group coordinator needs a moment to load its
+   * offsets topic; joining before that makes kafkajs log a consumer "crash".
+   * Asking for the group until the coordinator answers (at most 30 s) keeps
+   * the logs of a normal start free of errors.
+   */
+  private async waitForGroupCoordinator(groupId: string): Promise<void> {
+    // A client of its own without the app's logger: the expected refusals while loading are not news.
+    const admin = createKafka({
+      clientId: `registry-bus-${this.definition.department}-probe`,
+      brokers: this.config.KAFKA_BROKERS,
+    }).admin();
+    await admin.connect();
+    try {
+      for (let attempt = 0; attempt < 60; attempt++) {
+        try {
+          await admin.describeGroups([groupId]);
+          return;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+      this.logger.warn(
+        { groupId },
+        'the group coordinator did not answer within 30 s; the consumer will keep retrying',
+      );
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private loadTrustBundle(): TrustBundle {
