@@ -49,6 +49,9 @@ describe('canonicalize (RFC 8785)', () => {
     ['a lone surrogate', '\ud800x'],
     ['a Date', new Date(0)],
     ['a nested NaN', { a: [1, { b: NaN }] }],
+    // eslint-disable-next-line no-sparse-arrays
+    ['an array with a hole', [1, , 2]],
+    ['nesting deeper than 64 levels', JSON.parse('['.repeat(65) + ']'.repeat(65)) as unknown],
   ])('refuses %s with a clear error', (_name, value) => {
     expect(() => canonicalize(value)).toThrow(CanonicalizationError);
   });

@@ -12,12 +12,17 @@ export class CanonicalizationError extends Error {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** Deeper data is refused rather than risk a stack overflow in the serializer. */
+export const MAX_DEPTH = 64;
+
 /**
  * Refuses what JSON cannot say or RFC 8785 would silently change: NaN and
- * Infinity, undefined, functions, symbols, BigInt, lone surrogates, and any
- * object that is not a plain object or array (a Date would become a string).
+ * Infinity (RFC 8785 §3.2.2.3), undefined, functions, symbols, BigInt, lone
+ * surrogates (§3.2.2.2 requires valid Unicode), holes in arrays (the package
+ * would print `[1,,2]`, which is not JSON), nesting deeper than MAX_DEPTH, and
+ * any object that is not a plain object or array (a Date would become a string).
  */
-function assertCanonicalizable(value: unknown, path: string, seen: Set<object>): void {
+function assertCanonicalizable(value: unknown, path: string, seen: Set<object>, depth = 0): void {
   switch (typeof value) {
     case 'string':
       if (LONE_SURROGATE.test(value)) throw new CanonicalizationError(path, 'string contains a lone surrogate');
@@ -30,9 +35,13 @@ function assertCanonicalizable(value: unknown, path: string, seen: Set<object>):
     case 'object': {
       if (value === null) return;
       if (seen.has(value)) throw new CanonicalizationError(path, 'circular reference');
+      if (depth >= MAX_DEPTH) throw new CanonicalizationError(path, `nested deeper than ${MAX_DEPTH} levels`);
       seen.add(value);
       if (Array.isArray(value)) {
-        value.forEach((item, i) => assertCanonicalizable(item, `${path}[${i}]`, seen));
+        for (let i = 0; i < value.length; i++) {
+          if (!Object.hasOwn(value, i)) throw new CanonicalizationError(`${path}[${i}]`, 'a hole in an array');
+          assertCanonicalizable(value[i], `${path}[${i}]`, seen, depth + 1);
+        }
       } else {
         // Realm-independent: Object.prototype of any realm (worker, vm) has a null prototype.
         const prototype = Object.getPrototypeOf(value) as object | null;
@@ -45,7 +54,7 @@ function assertCanonicalizable(value: unknown, path: string, seen: Set<object>):
         for (const [key, item] of Object.entries(value)) {
           if (LONE_SURROGATE.test(key))
             throw new CanonicalizationError(`${path}.${key}`, 'key contains a lone surrogate');
-          assertCanonicalizable(item, path ? `${path}.${key}` : key, seen);
+          assertCanonicalizable(item, path ? `${path}.${key}` : key, seen, depth + 1);
         }
       }
       seen.delete(value);
@@ -64,6 +73,9 @@ export function canonicalize(value: unknown): string {
   return text;
 }
 
+const encoder = new TextEncoder();
+
+/** The UTF-8 bytes of the canonical text (RFC 8785 §3.2.4): what is hashed. */
 export function canonicalBytes(value: unknown): Uint8Array {
-  return new TextEncoder().encode(canonicalize(value));
+  return encoder.encode(canonicalize(value));
 }

@@ -18,12 +18,17 @@ export function toBase64(bytes: Uint8Array): string {
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-/** Strict standard base64 with padding; throws on anything else. */
+/**
+ * Strict standard base64 with padding (RFC 4648 §4); throws on anything else,
+ * including non-zero pad bits (RFC 4648 §3.5), so one byte string has exactly
+ * one accepted text and a signature cannot be re-spelled.
+ */
 export function fromBase64(text: string): Uint8Array {
   if (!BASE64.test(text)) throw new Error('not canonical base64');
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  if (toBase64(bytes) !== text) throw new Error('not canonical base64: the pad bits are not zero');
   return bytes;
 }
 

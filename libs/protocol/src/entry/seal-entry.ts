@@ -11,6 +11,7 @@ import {
   type EnvelopeAttributes,
   type SignedEnvelope,
 } from '../envelope/envelope.js';
+import { parseAttributes } from '../envelope/decode-envelope.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
 import { SignatureDomain, signingMessage } from '../signing/domains.js';
 import type { Signer } from '../signing/signer.js';
@@ -55,7 +56,8 @@ function attributes(input: EntryInput, datadigest: string): EnvelopeAttributes {
   if (input.seq === 1 && prevhash !== GENESIS_PREVHASH_HEX) {
     throw new ProtocolError(ProtocolErrorCode.BAD_ATTRIBUTE, 'of seq 1 must be 64 zeros', 'prevhash');
   }
-  return {
+  // Checked with the decoder's own rules, so we never sign an envelope a consumer would refuse.
+  return parseAttributes({
     specversion: '1.0',
     id: input.id ?? globalThis.crypto.randomUUID(),
     source: sourceOf(department),
@@ -68,7 +70,7 @@ function attributes(input: EntryInput, datadigest: string): EnvelopeAttributes {
     prevhash,
     datadigest,
     actor: input.actor,
-  };
+  });
 }
 
 function finish(

@@ -50,10 +50,34 @@ describe('strict envelope decoding', () => {
     ['specversion', '0.3'],
     ['datacontenttype', 'text/plain'],
     ['seq', 3],
+    ['time', '2026-01-01T00:00:60Z'],
+    ['time', '2026-01-01T00:00:00+24:00'],
+    ['subject', 'CAD\u00071'],
+    ['actor', 'reaction:not-a-uuid'],
+    ['keyid', 'has space'],
+    // A signature re-spelled with non-zero pad bits decodes to the same bytes; only one spelling is accepted.
+    ['sig', `${String(good.sig).slice(0, 85)}B==`],
   ])('names %s when it is %j', (attribute, value) => {
     const error = failure({ ...good, [attribute]: value });
     expect(error.code).toBe(ProtocolErrorCode.BAD_ATTRIBUTE);
     expect(error.attribute).toBe(attribute);
+  });
+
+  it('seals only what it would decode: a bad subject is refused before signing', () => {
+    expect(() =>
+      sealEntrySync(
+        {
+          chain: 'land',
+          seq: 1,
+          prevhash: new Uint8Array(32),
+          type: 'gov.land.parcel.registered.v1',
+          subject: 'a\nb',
+          data: {},
+          actor: 'clerk:1',
+        },
+        testSigner('land'),
+      ),
+    ).toThrow(expect.objectContaining({ attribute: 'subject' }) as Error);
   });
 
   it('refuses seq 1 with a prevhash other than 64 zeros', () => {

@@ -44,18 +44,36 @@ export const SIGNATURE_ATTRIBUTES = ['hash', 'sig', 'keyid'] as const;
 
 export const GENESIS_PREVHASH_HEX = '0'.repeat(64);
 
-/** Known departments (DESIGN.md); new ones join by the same pattern, so validation is by pattern. */
+/**
+ * The departments of DESIGN.md ("Names"). Validation is by DEPARTMENT_PATTERN,
+ * not by this list, so a new department joins by getting keys into the trust
+ * bundle — no protocol release needed.
+ */
 export const DEPARTMENTS = ['land', 'diploma', 'court', 'credit', 'bond', 'notary'] as const;
+export type KnownDepartment = (typeof DEPARTMENTS)[number];
 
-export const DEPARTMENT_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
-export const SOURCE_PATTERN = /^urn:gov:([a-z][a-z0-9-]{0,30})$/;
-export const TYPE_PATTERN = /^gov\.([a-z][a-z0-9-]{0,30})\.([a-z][a-z0-9-]*)\.([a-z][a-z0-9-]*)\.v([1-9][0-9]{0,3})$/;
-export const CHAIN_PATTERN = /^([a-z][a-z0-9-]{0,30})(?:\/(0|[1-9][0-9]{0,3}))?$/;
+const DEPT = '[a-z][a-z0-9-]{0,30}';
+export const DEPARTMENT_PATTERN = new RegExp(`^${DEPT}$`);
+export const SOURCE_PATTERN = new RegExp(`^urn:gov:(${DEPT})$`);
+export const TYPE_PATTERN = new RegExp(
+  `^gov\\.(${DEPT})\\.([a-z][a-z0-9-]{0,62})\\.([a-z][a-z0-9-]{0,62})\\.v([1-9][0-9]{0,3})$`,
+);
+/** Shard numbers are the Kafka partition; a department is either unsharded (`land` → 0) or sharded (`land/1`, …). */
+export const CHAIN_PATTERN = new RegExp(`^(${DEPT})(?:/(0|[1-9][0-9]{0,3}))?$`);
 export const SEQ_PATTERN = /^[1-9][0-9]{0,15}$/;
 export const HEX32_PATTERN = /^[0-9a-f]{64}$/;
+/** RFC 9562 UUID, lower case (versions 1–8, variant 10xx). */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** RFC 3339 §5.6 date-time (upper-case T and Z; fractions up to nanoseconds). */
 export const RFC3339_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-export const BASE64_SIG_PATTERN = /^[A-Za-z0-9+/]{86}==$/;
+/** 64 bytes in canonical base64: 86 characters, `==`, and the last character's 4 pad bits zero (RFC 4648 §3.5). */
+export const BASE64_SIG_PATTERN = /^[A-Za-z0-9+/]{85}[AQgw]==$/;
+/** Subjects and actors: 1 to 200 Unicode code points, no control characters, no lone surrogates (JCS refuses them). */
+export const IDENTIFIER_TEXT_PATTERN = /^[^\u0000-\u001f\u007f\ud800-\udfff]{1,200}$/u;
+export const ACTOR_PATTERN = IDENTIFIER_TEXT_PATTERN;
+export const REACTION_ACTOR_PATTERN =
+  /^reaction:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export const KEYID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 export const sourceOf = (department: string) => `urn:gov:${department}`;
 export const departmentOfSource = (source: string) => SOURCE_PATTERN.exec(source)?.[1];
