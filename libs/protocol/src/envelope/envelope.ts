@@ -69,6 +69,7 @@ export const RFC3339_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})
 /** 64 bytes in canonical base64: 86 characters, `==`, and the last character's 4 pad bits zero (RFC 4648 §3.5). */
 export const BASE64_SIG_PATTERN = /^[A-Za-z0-9+/]{85}[AQgw]==$/;
 /** Subjects and actors: 1 to 200 Unicode code points, no control characters, no lone surrogates (JCS refuses them). */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 export const IDENTIFIER_TEXT_PATTERN = /^[^\u0000-\u001f\u007f\ud800-\udfff]{1,200}$/u;
 export const ACTOR_PATTERN = IDENTIFIER_TEXT_PATTERN;
 export const REACTION_ACTOR_PATTERN =
