@@ -40,7 +40,7 @@ const projects = [
   {
     ...common,
     displayName: 'integration',
-    testMatch: ['<rootDir>/{apps,libs}/**/integration/**/*.spec.ts'],
+    testMatch: ['<rootDir>/{apps,libs}/**/integration/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
     globalSetup: '<rootDir>/libs/testing/jest/global-setup.js',
     globalTeardown: '<rootDir>/libs/testing/jest/global-teardown.js',

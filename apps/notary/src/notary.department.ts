@@ -1,3 +1,4 @@
+import { domainEventTypes } from '@registry-bus/contracts';
 import type { DepartmentDefinition } from '@registry-bus/kit';
 import { anchorSignedV1 } from '@registry-bus/protocol';
 
@@ -9,5 +10,5 @@ import { anchorSignedV1 } from '@registry-bus/protocol';
 export const NOTARY_DEPARTMENT: DepartmentDefinition = {
   department: 'notary',
   follows: ['land', 'diploma', 'court', 'credit', 'bond'],
-  eventTypes: [anchorSignedV1],
+  eventTypes: [anchorSignedV1, ...domainEventTypes],
 };

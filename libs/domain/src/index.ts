@@ -10,3 +10,4 @@ export {
   type Fraction,
 } from './fractions.js';
 export { specFor, type Decider } from './given-when-then.js';
+export { LEGAL_DOCUMENT_TYPES, type Cause, type LegalBasis, type LegalDocumentType } from './legal-basis.js';

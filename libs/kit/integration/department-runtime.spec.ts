@@ -2,10 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { DepartmentRuntime, type DepartmentConfig } from '@registry-bus/kit';
+import { DepartmentRuntime } from '@registry-bus/kit';
 import { createLogger } from '@registry-bus/logging';
 import { ensureDevTrust } from '@registry-bus/protocol';
 import { integrationEnvironment } from '@registry-bus/testing';
+
+import { departmentTestConfig } from './department-fixture.js';
 
 const env = integrationEnvironment();
 
@@ -20,22 +22,7 @@ describe('department runtime: ledger → relay → Kafka → consumer', () => {
   let land: DepartmentRuntime;
   let credit: DepartmentRuntime;
 
-  async function config(department: string): Promise<DepartmentConfig> {
-    const owner = await env.createDatabase(department);
-    return {
-      PORT: 0,
-      HOST: '127.0.0.1',
-      DATABASE_URL: owner,
-      DATABASE_MIGRATIONS_URL: owner,
-      KAFKA_BROKERS: env.kafkaBrokers,
-      KAFKA_TOPIC_NAMESPACE: namespace,
-      KAFKA_REPLICATION_FACTOR: 1,
-      KEYS_DIR: join(local, 'keys', department),
-      TRUST_BUNDLE_FILE: join(local, 'trust-bundle.json'),
-      TRUST_ROOT_PUBLIC_KEY_FILE: join(local, 'trust-root.pub'),
-      LOG_LEVEL: 'info',
-    };
-  }
+  const config = (department: string) => departmentTestConfig(env, local, department, namespace);
 
   beforeAll(async () => {
     await ensureDevTrust(local, ['land', 'credit']);

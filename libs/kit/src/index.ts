@@ -13,4 +13,25 @@ export { LEDGER, LedgerController } from './ledger-http/ledger.controller.js';
 export { departmentConfigSchema, loadDepartmentConfig, type DepartmentConfig } from './department/department-config.js';
 export { DepartmentRuntime, type DepartmentDefinition } from './department/department-runtime.js';
 export { DepartmentModule, DEPARTMENT_RUNTIME } from './department/department.module.js';
-export { bootstrapDepartment } from './department/bootstrap-department.js';
+export { bootstrapDepartment, startDepartment, type RunningDepartment } from './department/bootstrap-department.js';
+export { kitMigrations } from './migrations/index.js';
+export {
+  CurrentOperator,
+  assertActsFor,
+  Public,
+  Readers,
+  Roles,
+  Writers,
+  type AuthenticatedRequest,
+} from './auth/access.decorators.js';
+export { AuthGuard, TOKEN_STORE } from './auth/auth.guard.js';
+export { ROLES, bearerToken, departmentOfToken, hashToken, type Operator, type Role } from './auth/operator-token.js';
+export { TokenStore, type IssuedToken, type TokenCheck, type TokenRecord } from './auth/token-store.js';
+export { OPERATOR_ID } from './auth/tokens.controller.js';
+export { loadState, saveState, type Aggregate, type DomainEvent } from './commands/aggregate.js';
+export { CommandRunner, requestDigest, type CommandOptions, type CommandOutcome } from './commands/command-runner.js';
+export { COMMANDS } from './commands/commands.token.js';
+export { causeOf, reaction, type Cause, type ReactionContext, type ReactionDefinition } from './reactions/reaction.js';
+export { DepartmentMetrics } from './metrics/department-metrics.js';
+export { CommandContext, CommandRoute, commandAnswer, type CommandRequest } from './http/command-request.js';
+export { invalidRequest, schemaValidationPipe } from './http/validation.js';

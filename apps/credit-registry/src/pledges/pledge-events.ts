@@ -1,15 +1,6 @@
-/** Where a reaction came from: the entry of another department it answers (chain, seq, id, hash). */
-export interface Cause {
-  chain: string;
-  seq: string;
-  eventId: string;
-  hash: string;
-}
+import type { Cause, LegalBasis } from '@registry-bus/domain';
 
-export interface LegalBasis {
-  documentType: 'loan-agreement' | 'guarantee' | 'repayment-receipt' | 'consent-letter' | 'court-decision';
-  reference: string;
-}
+export type { Cause, LegalBasis };
 
 /**
  * Events about the pledges of one land parcel (the credit registry decides

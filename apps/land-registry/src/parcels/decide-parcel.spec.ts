@@ -46,6 +46,11 @@ const halfToPerson2: ParcelEvent = {
     consentedBy: [],
   },
 };
+const cause = { chain: 'credit', seq: '4', eventId: '0b9e7c1e-4a57-4d4e-9d1c-1d2b3c4d5e6f', hash: 'ab'.repeat(32) };
+const consent = (to: 'transfer' | 'second-pledge', counterparty: string): ParcelEvent => ({
+  type: 'gov.land.encumbrance.consent-recorded.v1',
+  data: { cadastralNumber: 'CAD-1', encumbranceId: 'pledge-A', to, counterparty, cause },
+});
 const transfer = (extra: object = {}) => ({
   kind: 'transfer-ownership' as const,
   cadastralNumber: 'CAD-1',
@@ -135,12 +140,18 @@ describe('land register: a parcel', () => {
     });
 
     it("is refused while a pledge is active without the pledgee's consent", () => {
-      given([registeredParcel, pledgedToA]).when(transfer()).thenRefuses(LandErrorCode.PARCEL_PLEDGED, 'consentedBy');
+      given([registeredParcel, pledgedToA])
+        .when(transfer())
+        .thenRefuses(LandErrorCode.PARCEL_PLEDGED, 'cadastralNumber');
+      // A consent to someone else's purchase does not open this one.
+      given([registeredParcel, pledgedToA, consent('transfer', 'person:7')])
+        .when(transfer())
+        .thenRefuses(LandErrorCode.PARCEL_PLEDGED, 'cadastralNumber');
     });
 
-    it("goes through with the pledgee's consent, recorded on the entry", () => {
-      given([registeredParcel, pledgedToA])
-        .when(transfer({ consentedBy: ['bank:A'] }))
+    it("goes through with the pledgee's recorded consent, named on the entry, and spends the consent", () => {
+      given([registeredParcel, pledgedToA, consent('transfer', 'person:2')])
+        .when(transfer())
         .then([
           {
             type: 'gov.land.parcel.transferred.v1',
@@ -154,6 +165,20 @@ describe('land register: a parcel', () => {
             },
           },
         ]);
+    });
+
+    it('spends a consent to transfer: the next sale needs a new one', () => {
+      const sold: ParcelEvent = {
+        type: 'gov.land.parcel.transferred.v1',
+        data: {
+          ...(halfToPerson2.data as object),
+          to: [{ ownerId: 'person:2', share: '1/2' }],
+          consentedBy: ['bank:A'],
+        } as never,
+      };
+      given([registeredParcel, pledgedToA, consent('transfer', 'person:2'), sold])
+        .when(transfer({ to: [{ ownerId: 'person:2', share: '1/2' }], share: '1/2' }))
+        .thenRefuses(LandErrorCode.PARCEL_PLEDGED, 'cadastralNumber');
     });
 
     it('is refused from someone who is not an owner, or for more than they hold', () => {
@@ -194,11 +219,11 @@ describe('land register: a parcel', () => {
           holder: 'bank:B',
           basis: loan,
         })
-        .thenRefuses(LandErrorCode.PARCEL_PLEDGED, 'consentedBy');
+        .thenRefuses(LandErrorCode.PARCEL_PLEDGED, 'cadastralNumber');
     });
 
     it("allows the second pledge with the first pledgee's consent", () => {
-      given([registeredParcel, pledgedToA])
+      given([registeredParcel, pledgedToA, consent('second-pledge', 'bank:B')])
         .when({
           kind: 'add-encumbrance',
           cadastralNumber: 'CAD-1',
@@ -206,7 +231,6 @@ describe('land register: a parcel', () => {
           encumbranceKind: 'pledge',
           holder: 'bank:B',
           basis: loan,
-          consentedBy: ['bank:A'],
         })
         .then([
           {
@@ -220,6 +244,63 @@ describe('land register: a parcel', () => {
             },
           },
         ]);
+    });
+
+    it('answers a pledge request from the credit registry with the encumbrance, citing the request', () => {
+      given([registeredParcel])
+        .when({
+          kind: 'decide-pledge-request',
+          cadastralNumber: 'CAD-1',
+          encumbranceId: 'pledge-A',
+          holder: 'bank:A',
+          pledgor: 'person:1',
+          basis: loan,
+          cause,
+        })
+        .then([{ type: 'gov.land.encumbrance.added.v1', data: { ...pledgedToA.data, cause } } as ParcelEvent]);
+    });
+
+    it('answers a pledge request it cannot grant with a refusal entry giving the code and reason', () => {
+      const request = {
+        kind: 'decide-pledge-request' as const,
+        cadastralNumber: 'CAD-1',
+        encumbranceId: 'pledge-B',
+        holder: 'bank:B',
+        pledgor: 'person:1',
+        basis: loan,
+        cause,
+      };
+      const refusal = (code: string) => [
+        expect.objectContaining({
+          type: 'gov.land.encumbrance.refused.v1',
+          data: expect.objectContaining({ encumbranceId: 'pledge-B', holder: 'bank:B', code, cause }) as unknown,
+        }) as never,
+      ];
+      given([registeredParcel, pledgedToA]).when(request).then(refusal(LandErrorCode.PARCEL_PLEDGED));
+      given([registeredParcel, seized]).when(request).then(refusal(LandErrorCode.PARCEL_SEIZED));
+      given([]).when(request).then(refusal(LandErrorCode.PARCEL_NOT_FOUND));
+      // Sold before the pledge request arrived: the seller can no longer pledge it.
+      given([registeredParcel])
+        .when({ ...request, pledgor: 'person:9' })
+        .then(refusal(LandErrorCode.NOT_AN_OWNER));
+    });
+
+    it('records a consent once, and ignores a consent for a pledge it never recorded', () => {
+      const command = {
+        kind: 'record-consent' as const,
+        cadastralNumber: 'CAD-1',
+        encumbranceId: 'pledge-A',
+        to: 'transfer' as const,
+        counterparty: 'person:2',
+        cause,
+      };
+      given([registeredParcel, pledgedToA])
+        .when(command)
+        .then([consent('transfer', 'person:2')]);
+      given([registeredParcel, pledgedToA, consent('transfer', 'person:2')])
+        .when(command)
+        .then([]);
+      given([registeredParcel]).when(command).then([]);
     });
 
     it('lifts an active encumbrance, after which the parcel can be sold', () => {

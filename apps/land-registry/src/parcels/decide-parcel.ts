@@ -41,9 +41,47 @@ function checkShares(owners: Ownership[], field: string): void {
   }
 }
 
-/** Active pledges held by someone who did not consent: each blocks a transfer and a second pledge. */
-function unconsentedPledges(state: Extract<ParcelState, { status: 'registered' }>, consentedBy: string[] = []) {
-  return state.encumbrances.filter((e) => e.kind === 'pledge' && !consentedBy.includes(e.holder));
+type Registered = Extract<ParcelState, { status: 'registered' }>;
+
+/** Pledges held by someone other than `counterparty` who has not recorded a consent of this kind for them. */
+function unconsentedPledges(parcel: Registered, to: 'second-pledge' | 'transfer', counterparties: string[]) {
+  return parcel.encumbrances.filter(
+    (e) =>
+      e.kind === 'pledge' &&
+      !counterparties.includes(e.holder) &&
+      !e.consents.some((c) => c.to === to && counterparties.includes(c.counterparty)),
+  );
+}
+
+function addEncumbrance(
+  parcel: Registered,
+  command: { cadastralNumber: string; encumbranceId: string; holder: string },
+  kind: 'pledge' | 'seizure' | 'easement',
+): void {
+  if (parcel.encumbrances.some((e) => e.encumbranceId === command.encumbranceId)) {
+    throw new DomainError(
+      LandErrorCode.ENCUMBRANCE_EXISTS,
+      `encumbrance ${command.encumbranceId} is already on parcel ${command.cadastralNumber}`,
+      'encumbranceId',
+    );
+  }
+  if (kind !== 'pledge') return;
+  const seizure = parcel.encumbrances.find((e) => e.kind === 'seizure');
+  if (seizure) {
+    throw new DomainError(
+      LandErrorCode.PARCEL_SEIZED,
+      `parcel ${command.cadastralNumber} is seized (${seizure.basis.documentType} ${seizure.basis.reference}); it cannot be pledged`,
+      'cadastralNumber',
+    );
+  }
+  const blocking = unconsentedPledges(parcel, 'second-pledge', [command.holder]);
+  if (blocking.length > 0) {
+    throw new DomainError(
+      LandErrorCode.PARCEL_PLEDGED,
+      `parcel ${command.cadastralNumber} is already pledged to ${blocking.map((e) => e.holder).join(', ')}, who did not consent to a pledge to ${command.holder}`,
+      'cadastralNumber',
+    );
+  }
 }
 
 /**
@@ -98,12 +136,13 @@ export function decideParcel(command: ParcelCommand, state: ParcelState): Parcel
           'cadastralNumber',
         );
       }
-      const blocking = unconsentedPledges(parcel, command.consentedBy);
+      const receivers = command.to.map((o) => o.ownerId);
+      const blocking = unconsentedPledges(parcel, 'transfer', receivers);
       if (blocking.length > 0) {
         throw new DomainError(
           LandErrorCode.PARCEL_PLEDGED,
-          `parcel ${command.cadastralNumber} is pledged to ${blocking.map((e) => e.holder).join(', ')}, who did not consent to this transfer`,
-          'consentedBy',
+          `parcel ${command.cadastralNumber} is pledged to ${blocking.map((e) => e.holder).join(', ')}, who has not consented to a transfer to ${receivers.join(', ')}`,
+          'cadastralNumber',
         );
       }
       const held = shareOf(parcel.owners, command.from);
@@ -152,25 +191,65 @@ export function decideParcel(command: ParcelCommand, state: ParcelState): Parcel
     }
     case 'add-encumbrance': {
       const parcel = registered(state, command.cadastralNumber);
-      if (parcel.encumbrances.some((e) => e.encumbranceId === command.encumbranceId)) {
-        throw new DomainError(
-          LandErrorCode.ENCUMBRANCE_EXISTS,
-          `encumbrance ${command.encumbranceId} is already on parcel ${command.cadastralNumber}`,
-          'encumbranceId',
-        );
-      }
-      if (command.encumbranceKind === 'pledge') {
-        const blocking = unconsentedPledges(parcel, command.consentedBy).filter((e) => e.holder !== command.holder);
-        if (blocking.length > 0) {
+      addEncumbrance(parcel, command, command.encumbranceKind);
+      const { cadastralNumber, encumbranceId, encumbranceKind: kind, holder, basis, cause } = command;
+      return [
+        {
+          type: 'gov.land.encumbrance.added.v1',
+          data: { cadastralNumber, encumbranceId, kind, holder, basis, ...(cause ? { cause } : {}) },
+        },
+      ];
+    }
+    case 'decide-pledge-request': {
+      const { cadastralNumber, encumbranceId, holder, basis, cause } = command;
+      try {
+        const parcel = registered(state, cadastralNumber);
+        if (shareOf(parcel.owners, command.pledgor).numerator === 0n) {
           throw new DomainError(
-            LandErrorCode.PARCEL_PLEDGED,
-            `parcel ${command.cadastralNumber} is already pledged to ${blocking.map((e) => e.holder).join(', ')}, who did not consent to a second pledge`,
-            'consentedBy',
+            LandErrorCode.NOT_AN_OWNER,
+            `${command.pledgor} does not own parcel ${cadastralNumber} and cannot pledge it`,
+            'pledgor',
+            'invalid',
           );
         }
+        addEncumbrance(parcel, command, 'pledge');
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        // The refusal is an entry too: the credit registry learns why, and the trail shows it.
+        return [
+          {
+            type: 'gov.land.encumbrance.refused.v1',
+            data: {
+              cadastralNumber,
+              encumbranceId,
+              kind: 'pledge',
+              holder,
+              code: error.code,
+              reason: error.message,
+              cause,
+            },
+          },
+        ];
       }
-      const { cadastralNumber, encumbranceId, encumbranceKind: kind, holder, basis } = command;
-      return [{ type: 'gov.land.encumbrance.added.v1', data: { cadastralNumber, encumbranceId, kind, holder, basis } }];
+      return [
+        {
+          type: 'gov.land.encumbrance.added.v1',
+          data: { cadastralNumber, encumbranceId, kind: 'pledge', holder, basis, cause },
+        },
+      ];
+    }
+    case 'record-consent': {
+      const parcel = registered(state, command.cadastralNumber);
+      const pledge = parcel.encumbrances.find((e) => e.encumbranceId === command.encumbranceId && e.kind === 'pledge');
+      if (!pledge) return []; // consent to a pledge the land register never recorded (refused, or released): nothing to do
+      if (pledge.consents.some((c) => c.to === command.to && c.counterparty === command.counterparty)) return [];
+      const { cadastralNumber, encumbranceId, to, counterparty, cause } = command;
+      return [
+        {
+          type: 'gov.land.encumbrance.consent-recorded.v1',
+          data: { cadastralNumber, encumbranceId, to, counterparty, cause },
+        },
+      ];
     }
     case 'lift-encumbrance': {
       const parcel = registered(state, command.cadastralNumber);
@@ -182,8 +261,13 @@ export function decideParcel(command: ParcelCommand, state: ParcelState): Parcel
           'not-found',
         );
       }
-      const { cadastralNumber, encumbranceId, basis } = command;
-      return [{ type: 'gov.land.encumbrance.lifted.v1', data: { cadastralNumber, encumbranceId, basis } }];
+      const { cadastralNumber, encumbranceId, basis, cause } = command;
+      return [
+        {
+          type: 'gov.land.encumbrance.lifted.v1',
+          data: { cadastralNumber, encumbranceId, basis, ...(cause ? { cause } : {}) },
+        },
+      ];
     }
     default:
       return assertNever(command, 'parcel command');

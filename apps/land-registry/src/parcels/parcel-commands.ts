@@ -1,4 +1,4 @@
-import type { EncumbranceKind, LegalBasis, Ownership } from './parcel-events.js';
+import type { Cause, ConsentTo, EncumbranceKind, LegalBasis, Ownership } from './parcel-events.js';
 
 export type ParcelCommand =
   | {
@@ -18,8 +18,6 @@ export type ParcelCommand =
       /** The part of the parcel that changes hands, e.g. "1" or "1/2". */
       share: string;
       basis: LegalBasis;
-      /** Holders of active pledges who consented to this transfer (consent entries live in the credit registry). */
-      consentedBy?: string[];
     }
   | {
       kind: 'add-encumbrance';
@@ -28,12 +26,32 @@ export type ParcelCommand =
       encumbranceKind: EncumbranceKind;
       holder: string;
       basis: LegalBasis;
-      /** For a second pledge: the first pledgee's consent. */
-      consentedBy?: string[];
+      cause?: Cause;
+    }
+  | {
+      /** A reaction to a pledge requested in the credit registry: recorded, or refused with the reason. */
+      kind: 'decide-pledge-request';
+      cadastralNumber: string;
+      encumbranceId: string;
+      holder: string;
+      /** Who pledges the parcel: must own (a share of) it now, so a sale and a pledge cannot both pass. */
+      pledgor: string;
+      basis: LegalBasis;
+      cause: Cause;
+    }
+  | {
+      /** A reaction to a pledgee's consent entry in the credit registry. */
+      kind: 'record-consent';
+      cadastralNumber: string;
+      encumbranceId: string;
+      to: ConsentTo;
+      counterparty: string;
+      cause: Cause;
     }
   | {
       kind: 'lift-encumbrance';
       cadastralNumber: string;
       encumbranceId: string;
       basis: LegalBasis;
+      cause?: Cause;
     };

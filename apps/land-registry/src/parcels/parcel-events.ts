@@ -1,16 +1,6 @@
-/** The legal basis of a register entry: without it the entry is worthless to a judge. */
-export interface LegalBasis {
-  documentType:
-    | 'contract-of-sale'
-    | 'gift'
-    | 'inheritance'
-    | 'court-decision'
-    | 'loan-agreement'
-    | 'easement-agreement'
-    | 'survey'
-    | 'administrative-act';
-  reference: string;
-}
+import type { Cause, LegalBasis } from '@registry-bus/domain';
+
+export type { Cause, LegalBasis };
 
 export interface Ownership {
   /** A person or organisation by registry id: `person:…` or `org:…`. */
@@ -21,7 +11,9 @@ export interface Ownership {
 
 export type EncumbranceKind = 'pledge' | 'seizure' | 'easement';
 
-/** Events of a parcel; the version lives in the type name (`.v1`). */
+export type ConsentTo = 'second-pledge' | 'transfer';
+
+/** Events of a parcel; the version lives in the type name (`.v1`). Reactions carry the entry they answer. */
 export type ParcelEvent =
   | {
       type: 'gov.land.parcel.registered.v1';
@@ -42,6 +34,7 @@ export type ParcelEvent =
         to: Ownership[];
         share: string;
         basis: LegalBasis;
+        /** Pledgees whose recorded consent let the transfer through. */
         consentedBy: string[];
       };
     }
@@ -53,9 +46,32 @@ export type ParcelEvent =
         kind: EncumbranceKind;
         holder: string;
         basis: LegalBasis;
+        cause?: Cause;
+      };
+    }
+  | {
+      type: 'gov.land.encumbrance.refused.v1';
+      data: {
+        cadastralNumber: string;
+        encumbranceId: string;
+        kind: EncumbranceKind;
+        holder: string;
+        code: string;
+        reason: string;
+        cause: Cause;
+      };
+    }
+  | {
+      type: 'gov.land.encumbrance.consent-recorded.v1';
+      data: {
+        cadastralNumber: string;
+        encumbranceId: string;
+        to: ConsentTo;
+        counterparty: string;
+        cause: Cause;
       };
     }
   | {
       type: 'gov.land.encumbrance.lifted.v1';
-      data: { cadastralNumber: string; encumbranceId: string; basis: LegalBasis };
+      data: { cadastralNumber: string; encumbranceId: string; basis: LegalBasis; cause?: Cause };
     };

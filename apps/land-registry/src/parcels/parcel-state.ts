@@ -1,6 +1,6 @@
 import { assertNever } from '@registry-bus/domain';
 
-import type { EncumbranceKind, LegalBasis, Ownership, ParcelEvent } from './parcel-events.js';
+import type { ConsentTo, EncumbranceKind, LegalBasis, Ownership, ParcelEvent } from './parcel-events.js';
 import { mergeOwnership } from './shares.js';
 
 export interface Encumbrance {
@@ -8,6 +8,8 @@ export interface Encumbrance {
   kind: EncumbranceKind;
   holder: string;
   basis: LegalBasis;
+  /** Consents the holder gave (recorded from the credit registry's signed consent entries). */
+  consents: Array<{ to: ConsentTo; counterparty: string }>;
 }
 
 export type ParcelState =
@@ -33,11 +35,31 @@ export function evolveParcel(state: ParcelState, event: ParcelEvent): ParcelStat
     }
     case 'gov.land.parcel.transferred.v1':
       if (state.status !== 'registered') return state;
-      return { ...state, owners: mergeOwnership(state.owners, event.data.from, event.data.share, event.data.to) };
+      return {
+        ...state,
+        owners: mergeOwnership(state.owners, event.data.from, event.data.share, event.data.to),
+        // A consent to a transfer is spent by the transfer it allowed.
+        encumbrances: state.encumbrances.map((e) => ({
+          ...e,
+          consents: e.consents.filter((c) => c.to !== 'transfer'),
+        })),
+      };
     case 'gov.land.encumbrance.added.v1': {
       if (state.status !== 'registered') return state;
       const { encumbranceId, kind, holder, basis } = event.data;
-      return { ...state, encumbrances: [...state.encumbrances, { encumbranceId, kind, holder, basis }] };
+      return { ...state, encumbrances: [...state.encumbrances, { encumbranceId, kind, holder, basis, consents: [] }] };
+    }
+    case 'gov.land.encumbrance.refused.v1':
+      return state;
+    case 'gov.land.encumbrance.consent-recorded.v1': {
+      if (state.status !== 'registered') return state;
+      const { encumbranceId, to, counterparty } = event.data;
+      return {
+        ...state,
+        encumbrances: state.encumbrances.map((e) =>
+          e.encumbranceId === encumbranceId ? { ...e, consents: [...e.consents, { to, counterparty }] } : e,
+        ),
+      };
     }
     case 'gov.land.encumbrance.lifted.v1':
       if (state.status !== 'registered') return state;

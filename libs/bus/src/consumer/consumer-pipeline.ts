@@ -342,6 +342,9 @@ export class ConsumerPipeline {
           try {
             await handler.handle(event, manager);
           } catch (cause) {
+            // The handler's own infrastructure is away (its ledger, its database): retry the record later
+            // like any database failure, never park it — parking would lose the reaction.
+            if (isRetryable(cause)) throw cause;
             throw new HandlerError(cause);
           }
         }
@@ -391,6 +394,10 @@ export class ConsumerPipeline {
       alarm,
     });
   }
+}
+
+function isRetryable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === true;
 }
 
 class HandlerError extends Error {

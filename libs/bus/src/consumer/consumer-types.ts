@@ -82,6 +82,11 @@ export interface ConsumedEvent {
 export interface EventHandler {
   /** Event types this handler wants (exact names or `*` suffix patterns, e.g. `gov.land.parcel.*`). */
   types: readonly string[];
+  /**
+   * Runs inside the apply transaction. A thrown error is retried and then
+   * parked in quarantine; an error with `retryable: true` (the handler's own
+   * ledger or database is away) is retried with the record, never parked.
+   */
   handle(event: ConsumedEvent, manager: EntityManager): Promise<void>;
 }
 

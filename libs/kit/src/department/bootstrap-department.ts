@@ -1,20 +1,70 @@
 import 'reflect-metadata';
 
-import type { DynamicModule, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError } from '@registry-bus/config';
-import { PinoNestLogger, createLogger } from '@registry-bus/logging';
+import { PinoNestLogger, createLogger, type Logger } from '@registry-bus/logging';
 
+import { schemaValidationPipe } from '../http/validation.js';
+import { requestMetrics } from '../metrics/request-metrics.js';
+import { setupOpenApi } from '../openapi/openapi.js';
 import { ProblemFilter } from '../problems/problem-filter.js';
-import { loadDepartmentConfig } from './department-config.js';
+import { loadDepartmentConfig, type DepartmentConfig } from './department-config.js';
 import { DepartmentModule } from './department.module.js';
 import { DepartmentRuntime, type DepartmentDefinition } from './department-runtime.js';
 
+export interface RunningDepartment {
+  app: INestApplication;
+  runtime: DepartmentRuntime;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  close(): Promise<void>;
+}
+
 /**
- * Starts a department app: validated configuration (exit 78 naming every bad
- * variable), JSON logs, the runtime (migrations, ledger, relay, consumer) —
- * and only then the HTTP server, so a 2xx is never answered by a half-started
- * app. SIGINT/SIGTERM stop it in order.
+ * Builds and starts one department: the runtime first (migrations, ledger,
+ * relay, consumer), and only then the HTTP server, so a 2xx is never
+ * answered by a half-started app. Tests start apps with this too.
+ */
+export async function startDepartment(
+  definition: DepartmentDefinition,
+  domain: Array<Type | DynamicModule>,
+  config: DepartmentConfig,
+  logger: Logger,
+): Promise<RunningDepartment> {
+  const runtime = new DepartmentRuntime(definition, config, logger);
+  try {
+    await runtime.start();
+  } catch (error) {
+    await runtime.stop().catch(() => undefined);
+    throw error;
+  }
+  const app = await NestFactory.create(DepartmentModule.forRoot(runtime, domain), {
+    logger: new PinoNestLogger(logger),
+  });
+  app.use(requestMetrics(runtime.metrics));
+  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalPipes(schemaValidationPipe());
+  setupOpenApi(app, definition.department, '1.0.0');
+  await app.listen(config.PORT, config.HOST);
+  const address = app.getHttpServer().address() as { port: number };
+  let closed = false;
+  return {
+    app,
+    runtime,
+    url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${address.port}`,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await runtime.stop();
+    },
+  };
+}
+
+/**
+ * The `main.ts` of a department app: validated configuration (exit 78 naming
+ * every bad variable), JSON logs, start, and SIGINT/SIGTERM stopping in order.
  */
 export async function bootstrapDepartment(
   definition: DepartmentDefinition,
@@ -31,19 +81,13 @@ export async function bootstrapDepartment(
     throw error;
   }
   const logger = createLogger(definition.department, { level: config.LOG_LEVEL });
-  const runtime = new DepartmentRuntime(definition, config, logger);
+  let running: RunningDepartment;
   try {
-    await runtime.start();
+    running = await startDepartment(definition, domain, config, logger);
   } catch (error) {
     logger.fatal({ err: error }, 'start-up failed');
-    await runtime.stop().catch(() => undefined);
     process.exit(1);
   }
-  const app = await NestFactory.create(DepartmentModule.forRoot(runtime, domain), {
-    logger: new PinoNestLogger(logger),
-  });
-  app.useGlobalFilters(new ProblemFilter());
-  await app.listen(config.PORT, config.HOST);
   logger.info({ port: config.PORT }, `${definition.department} listening`);
 
   let stopping = false;
@@ -51,8 +95,7 @@ export async function bootstrapDepartment(
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    await app.close();
-    await runtime.stop();
+    await running.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

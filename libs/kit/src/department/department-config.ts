@@ -11,7 +11,7 @@ export const departmentConfigSchema = z.object({
   KAFKA_BROKERS: variables.brokerList,
   KAFKA_TOPIC_NAMESPACE: z
     .string()
-    .regex(/^([a-z0-9][a-z0-9-]*\.)?$/, 'must be empty or end with a dot, e.g. "staging."')
+    .regex(/^([a-z0-9][a-z0-9_-]*\.)?$/, 'must be empty or end with a dot, e.g. "staging."')
     .default(''),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
   /** Folder holding this department's signing key (generated on first start in development). */
@@ -19,6 +19,8 @@ export const departmentConfigSchema = z.object({
   TRUST_BUNDLE_FILE: z.string().min(1),
   TRUST_ROOT_PUBLIC_KEY_FILE: z.string().min(1),
   LOG_LEVEL: variables.logLevel,
+  /** Requests a minute one client address may make to the public routes (head, receipts, lookups). */
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 });
 
 export type DepartmentConfig = z.infer<typeof departmentConfigSchema>;

@@ -34,10 +34,15 @@ import {
   type SignedTrustBundle,
   type TrustBundle,
 } from '@registry-bus/protocol';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import pg from 'pg';
 import type { DataSource, MixedList } from 'typeorm';
 
+import { TokenStore } from '../auth/token-store.js';
+import { CommandRunner } from '../commands/command-runner.js';
+import { kitMigrations } from '../migrations/index.js';
+import { DepartmentMetrics } from '../metrics/department-metrics.js';
+import { reaction, type ReactionDefinition } from '../reactions/reaction.js';
 import type { DepartmentConfig } from './department-config.js';
 
 export interface DepartmentDefinition {
@@ -47,6 +52,8 @@ export interface DepartmentDefinition {
   follows: string[];
   eventTypes?: EventTypeDefinition[];
   handlers?: EventHandler[];
+  /** Reactions to followed departments' events: each appends to this ledger citing its cause. */
+  reactions?: ReactionDefinition[];
   // TypeORM's own type for migration lists.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations?: MixedList<Function | string>;
@@ -61,7 +68,11 @@ export class DepartmentRuntime {
   readonly dataSource: DataSource;
   readonly ledger: Ledger;
   readonly registry: EventTypeRegistry;
+  readonly commands: CommandRunner;
+  readonly tokens: TokenStore;
+  readonly metrics: DepartmentMetrics;
   private readonly kafka: Kafka;
+  private metricsAdmin: Promise<Admin> | undefined;
   private readonly publisher: KafkaPublisher;
   private readonly relay: LedgerRelay;
   private consumer: LedgerConsumer | undefined;
@@ -102,8 +113,34 @@ export class DepartmentRuntime {
       chain: definition.department,
       signer,
       trustBundle: () => this.trustBundle,
-      onCommitted: () => this.relay.notify(),
+      onCommitted: (_chain, lastSeq) => {
+        this.metrics.committed(lastSeq);
+        this.relay.notify();
+      },
     });
+    this.commands = new CommandRunner(this.ledger, this.dataSource);
+    this.tokens = new TokenStore(this.dataSource, definition.department);
+    this.metrics = new DepartmentMetrics({
+      department: definition.department,
+      chain: definition.department,
+      dataSource: this.dataSource,
+      ...(definition.follows.length > 0 ? { kafkaAdmin: () => this.adminForMetrics() } : {}),
+    });
+  }
+
+  /** One admin client for scrape-time lag, connected on first use. */
+  private adminForMetrics(): Promise<Admin> {
+    if (!this.metricsAdmin) {
+      const admin = this.kafka.admin();
+      this.metricsAdmin = admin.connect().then(
+        () => admin,
+        (error: unknown) => {
+          this.metricsAdmin = undefined;
+          throw error;
+        },
+      );
+    }
+    return this.metricsAdmin;
   }
 
   /** Migrates, connects, creates topics, starts relay and consumer. */
@@ -113,12 +150,14 @@ export class DepartmentRuntime {
       const applied = await runMigrations(this.config.DATABASE_MIGRATIONS_URL, [
         ...ledgerMigrations,
         ...consumerMigrations,
+        ...kitMigrations,
         ...((this.definition.migrations as []) ?? []),
       ]);
       if (applied.length > 0) this.logger.info({ applied }, 'migrations applied');
       await grantWriterRole(this.config.DATABASE_MIGRATIONS_URL, this.config.DATABASE_URL);
     }
     await this.dataSource.initialize();
+    this.metrics.startFrom((await this.ledger.reader.head(department))?.seq ?? 0);
     const namespace = this.config.KAFKA_TOPIC_NAMESPACE;
     const admin = this.kafka.admin();
     await admin.connect();
@@ -154,14 +193,19 @@ export class DepartmentRuntime {
       const pipeline = new ConsumerPipeline({
         dataSource: this.dataSource,
         verifier: protocolVerifier({ trustBundle: () => this.trustBundle, registry: this.registry }),
-        handlers: this.definition.handlers ?? [],
+        handlers: [
+          ...(this.definition.handlers ?? []),
+          ...(this.definition.reactions ?? []).map((definition) => reaction(definition, this.commands)),
+        ],
         policy: allowEverything,
         topicNamespace: namespace,
-        onQuarantine: (notice) =>
+        onQuarantine: (notice) => {
+          this.metrics.quarantinedNow.inc({ code: notice.failure.code });
           this.logger[notice.alarm ? 'error' : 'warn'](
             { code: notice.failure.code, chain: notice.chain, seq: notice.seq, alarm: notice.alarm },
             `quarantined: ${notice.failure.reason}`,
-          ),
+          );
+        },
       });
       this.consumer = new LedgerConsumer({
         kafka: this.kafka,
@@ -181,6 +225,7 @@ export class DepartmentRuntime {
 
   async stop(): Promise<void> {
     await this.consumer?.stop().catch(() => undefined);
+    await this.metricsAdmin?.then((admin) => admin.disconnect()).catch(() => undefined);
     await this.ledger.close();
     await this.relay.stop();
     await this.publisher.disconnect().catch(() => undefined);

@@ -1,13 +1,25 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 
+import { AuthGuard, TOKEN_STORE } from '../auth/auth.guard.js';
+import { TokensController } from '../auth/tokens.controller.js';
+import { COMMANDS } from '../commands/commands.token.js';
 import { HEALTH_INDICATORS, HealthController } from '../health/health.controller.js';
 import { kafkaIndicator, postgresIndicator } from '../health/indicators.js';
+import { FixedWindowLimiter } from '../http/fixed-window-limiter.js';
+import { PUBLIC_RATE_LIMIT, PublicRateLimitGuard } from '../http/public-rate-limit.guard.js';
 import { LEDGER, LedgerController } from '../ledger-http/ledger.controller.js';
+import { METRICS, MetricsController } from '../metrics/metrics.controller.js';
 import type { DepartmentRuntime } from './department-runtime.js';
 
 export const DEPARTMENT_RUNTIME = Symbol('DEPARTMENT_RUNTIME');
 
-/** Mounts the generic surface of a department (health, the ledger endpoints) and hands its runtime to the domain module. */
+/**
+ * Mounts the generic surface of a department (health, metrics, the ledger
+ * endpoints, operator tokens), closes every route behind the auth guard,
+ * rate-limits the public ones, and hands the runtime's ledger and command
+ * runner to the domain modules.
+ */
 @Module({})
 export class DepartmentModule {
   static forRoot(runtime: DepartmentRuntime, domain: Array<Type | DynamicModule> = []): DynamicModule {
@@ -15,10 +27,16 @@ export class DepartmentModule {
       module: DepartmentModule,
       global: true,
       imports: domain,
-      controllers: [HealthController, LedgerController],
+      controllers: [HealthController, LedgerController, TokensController, MetricsController],
       providers: [
         { provide: DEPARTMENT_RUNTIME, useValue: runtime },
         { provide: LEDGER, useValue: runtime.ledger },
+        { provide: COMMANDS, useValue: runtime.commands },
+        { provide: TOKEN_STORE, useValue: runtime.tokens },
+        { provide: METRICS, useValue: runtime.metrics },
+        { provide: PUBLIC_RATE_LIMIT, useValue: new FixedWindowLimiter(runtime.config.PUBLIC_RATE_LIMIT_PER_MINUTE) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: PublicRateLimitGuard },
         {
           provide: HEALTH_INDICATORS,
           useValue: [
@@ -27,7 +45,7 @@ export class DepartmentModule {
           ],
         },
       ],
-      exports: [DEPARTMENT_RUNTIME, LEDGER],
+      exports: [DEPARTMENT_RUNTIME, LEDGER, COMMANDS, TOKEN_STORE],
     };
   }
 }

@@ -1,7 +1,10 @@
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { Ledger, LedgerError, LedgerErrorCode, type StoredEntry } from '@registry-bus/ledger';
 import { envelopeFromStored, parseDisclosure } from '@registry-bus/protocol';
 import { z } from 'zod';
+
+import { Public, Readers } from '../auth/access.decorators.js';
 
 export const LEDGER = Symbol('LEDGER');
 
@@ -22,20 +25,24 @@ function present(entry: StoredEntry) {
 }
 
 /**
- * The common ledger surface of every department (issue 5): the signed head is
- * public; entries, verification and proofs are for auditors and admins once
- * the department kit's authentication guards them.
+ * The common ledger surface of every department: the signed head is public;
+ * entries (with their data), verification and proofs need an operator token
+ * of the department (any role: auditors read everything, write nothing).
  */
+@ApiTags('ledger')
+@ApiBearerAuth()
 @Controller('v1/ledger')
 export class LedgerController {
   constructor(@Inject(LEDGER) private readonly ledger: Ledger) {}
 
   @Get('head')
+  @Public()
   head() {
     return this.ledger.head();
   }
 
   @Get('entries')
+  @Readers()
   async entries(@Query() query: Record<string, string>) {
     const { after, limit } = listQuery.parse(query);
     const entries = await this.ledger.reader.entries(this.ledger.chain, after, limit);
@@ -48,6 +55,7 @@ export class LedgerController {
   }
 
   @Get('entries/:seq')
+  @Readers()
   async entry(@Param('seq') seq: string) {
     const entry = await this.ledger.reader.entry(this.ledger.chain, z.object({ seq: seqParam }).parse({ seq }).seq);
     if (!entry)
@@ -58,12 +66,14 @@ export class LedgerController {
   }
 
   @Get('entries/:seq/proof')
+  @Readers()
   proof(@Param('seq') seq: string, @Query() query: Record<string, string>) {
     const { treeSize } = proofQuery.parse(query);
     return this.ledger.inclusionProof(z.object({ seq: seqParam }).parse({ seq }).seq, treeSize);
   }
 
   @Get('verify')
+  @Readers()
   verify() {
     return this.ledger.verify();
   }

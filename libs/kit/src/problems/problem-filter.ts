@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { DomainError } from '@registry-bus/domain';
 import { LedgerError, LedgerErrorCode } from '@registry-bus/ledger';
 import { ProtocolError } from '@registry-bus/protocol';
 import type { Request, Response } from 'express';
@@ -63,8 +64,28 @@ export function toProblem(error: unknown): ProblemError {
       error.attribute ? [{ field: error.attribute, reason: error.reason }] : undefined,
     );
   }
+  if (error instanceof DomainError) {
+    const status = error.kind === 'not-found' ? 404 : error.kind === 'invalid' ? 422 : 409;
+    return new ProblemError(
+      status,
+      error.code,
+      error.kind === 'not-found' ? 'Not in the register' : 'The register refuses this',
+      error.message,
+      error.field ? [{ field: error.field, reason: error.message }] : undefined,
+    );
+  }
   if (error instanceof HttpException) {
     const status = error.getStatus();
+    // Our own validation answers with ProblemError; a bare 400 here is the body parser refusing the JSON.
+    if (status === 400) {
+      return new ProblemError(
+        400,
+        'REQUEST.MALFORMED',
+        'The request body cannot be read',
+        'the body is not valid JSON',
+        [{ field: '(body)', reason: error.message.slice(0, 200) }],
+      );
+    }
     const code =
       status === 404
         ? 'HTTP.NOT_FOUND'
@@ -72,8 +93,14 @@ export function toProblem(error: unknown): ProblemError {
           ? 'AUTH.UNAUTHENTICATED'
           : status === 403
             ? 'AUTH.FORBIDDEN'
-            : `HTTP.${status}`;
-    return new ProblemError(status, code, error.message, error.message);
+            : status === 429
+              ? 'HTTP.RATE_LIMITED'
+              : status === 413
+                ? 'HTTP.BODY_TOO_LARGE'
+                : `HTTP.${status}`;
+    const detail =
+      status === 429 ? 'too many requests from this address to a public endpoint; wait a minute' : error.message;
+    return new ProblemError(status, code, error.message, detail);
   }
   return new ProblemError(
     500,
@@ -98,6 +125,7 @@ export class ProblemFilter implements ExceptionFilter {
         error instanceof Error ? error : String(error),
         error instanceof Error ? error.stack : undefined,
       );
+    if (mapped.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     response
       .status(mapped.status)
       .type(PROBLEM_CONTENT_TYPE)

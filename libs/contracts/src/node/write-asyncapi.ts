@@ -1,5 +1,5 @@
 // Writes docs/asyncapi.yaml from the event type registry:
-//   node --import ./scripts/ts-loader/register.js libs/protocol/src/node/write-asyncapi.ts
+//   node --import ./scripts/ts-loader/register.js libs/contracts/src/node/write-asyncapi.ts
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,0 +1,80 @@
+import { Body, Controller, Get, Inject, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DomainError } from '@registry-bus/domain';
+import {
+  COMMANDS,
+  CommandContext,
+  CommandRoute,
+  CommandRunner,
+  Readers,
+  Roles,
+  assertActsFor,
+  commandAnswer,
+  type CommandRequest,
+} from '@registry-bus/kit';
+import type { Response } from 'express';
+import type { z } from 'zod';
+
+import { bankParams, grantLoanRequest, registerBankRequest } from '../credit-requests.js';
+import { CreditErrorCode } from '../pledges/credit-errors.js';
+import { bankAggregate } from './bank-aggregate.js';
+
+@ApiTags('banks')
+@ApiBearerAuth()
+@Controller('v1/banks')
+export class BanksController {
+  constructor(@Inject(COMMANDS) private readonly commands: CommandRunner) {}
+
+  @Post()
+  @CommandRoute()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Register a bank as a lender (registry admins only)' })
+  async register(
+    @Body({ schema: registerBankRequest }) body: z.infer<typeof registerBankRequest>,
+    @CommandContext() context: CommandRequest,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return commandAnswer(
+      await this.commands.run(bankAggregate, body.bankId, { kind: 'register-bank', ...body }, context),
+      response,
+    );
+  }
+
+  @Post(':bankId/loans')
+  @CommandRoute()
+  @ApiOperation({ summary: 'Record a loan or guarantee of this bank' })
+  async grantLoan(
+    @Param({ schema: bankParams }) params: z.infer<typeof bankParams>,
+    @Body({ schema: grantLoanRequest }) body: z.infer<typeof grantLoanRequest>,
+    @CommandContext() context: CommandRequest,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    assertActsFor(context.operator, params.bankId, 'bankId');
+    const { kind, ...rest } = body;
+    return commandAnswer(
+      await this.commands.run(
+        bankAggregate,
+        params.bankId,
+        { kind: 'grant-loan', bankId: params.bankId, loanKind: kind, ...rest },
+        context,
+      ),
+      response,
+    );
+  }
+
+  @Get(':bankId')
+  @Readers()
+  @ApiOperation({ summary: 'A bank and its loans' })
+  async bank(@Param({ schema: bankParams }) params: z.infer<typeof bankParams>) {
+    const state = await this.commands.state(bankAggregate, params.bankId);
+    if (state.status !== 'registered') {
+      throw new DomainError(
+        CreditErrorCode.BANK_NOT_FOUND,
+        `${params.bankId} is not a registered lender`,
+        'bankId',
+        'not-found',
+      );
+    }
+    return state;
+  }
+}

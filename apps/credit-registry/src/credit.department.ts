@@ -1,0 +1,17 @@
+import { creditEventTypes, landEventTypes } from '@registry-bus/contracts';
+import type { DepartmentDefinition } from '@registry-bus/kit';
+
+import { creditMigrations } from './migrations/index.js';
+import { landReactions } from './pledges/land-reactions.js';
+
+/**
+ * The bank-creditor register: banks, loans, and pledges of land parcels as a
+ * two-step saga with the land register, which it follows.
+ */
+export const CREDIT_DEPARTMENT: DepartmentDefinition = {
+  department: 'credit',
+  follows: ['land'],
+  eventTypes: [...creditEventTypes, ...landEventTypes],
+  reactions: landReactions,
+  migrations: creditMigrations,
+};

@@ -1,0 +1,16 @@
+import { creditEventTypes, landEventTypes } from '@registry-bus/contracts';
+import type { DepartmentDefinition } from '@registry-bus/kit';
+
+import { creditReactions } from './parcels/credit-reactions.js';
+
+/**
+ * The land register: parcels, owners, encumbrances. It follows the credit
+ * registry (pledge requests, consents, releases) and is the only writer of
+ * encumbrances on its parcels.
+ */
+export const LAND_DEPARTMENT: DepartmentDefinition = {
+  department: 'land',
+  follows: ['credit'],
+  eventTypes: [...landEventTypes, ...creditEventTypes],
+  reactions: creditReactions,
+};

@@ -1,0 +1,6 @@
+export { causeSchema, clientId, legalBasisSchema, partyId } from './common-schemas.js';
+export { domainEventTypes } from './all-domain-event-types.js';
+export { area, cadastralNumber, consentTo, encumbranceKind, ownership, owners, share } from './land/land-schemas.js';
+export { landEventTypes } from './land/land-event-types.js';
+export { bankId, currency, loanKind, money } from './credit/credit-schemas.js';
+export { creditEventTypes } from './credit/credit-event-types.js';

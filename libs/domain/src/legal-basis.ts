@@ -1,0 +1,37 @@
+/**
+ * The kinds of document a register entry can rest on. One list for every
+ * register, so a judge reading a trail across departments meets the same words.
+ */
+export const LEGAL_DOCUMENT_TYPES = [
+  'contract-of-sale',
+  'gift',
+  'inheritance',
+  'court-decision',
+  'loan-agreement',
+  'guarantee',
+  'repayment-receipt',
+  'consent-letter',
+  'easement-agreement',
+  'survey',
+  'administrative-act',
+  'accreditation',
+  'academic-decision',
+  'prospectus',
+  'settlement-instruction',
+] as const;
+export type LegalDocumentType = (typeof LEGAL_DOCUMENT_TYPES)[number];
+
+/** The legal basis of an entry: without it the entry is worthless to a judge. */
+export interface LegalBasis {
+  documentType: LegalDocumentType;
+  /** The document's own reference: contract number, case number, … */
+  reference: string;
+}
+
+/** The entry of another department a reaction answers: enough to find it and check it. */
+export interface Cause {
+  chain: string;
+  seq: string;
+  eventId: string;
+  hash: string;
+}

@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+
+import { loadDepartmentConfig, type DepartmentConfig } from '@registry-bus/kit';
+import type { integrationEnvironment } from '@registry-bus/testing';
+
+type Environment = ReturnType<typeof integrationEnvironment>;
+
+/**
+ * A department's configuration for tests, through the same validation as
+ * production: its own fresh database, the shared test broker under a
+ * namespace, keys and trust bundle in `local` (see ensureDevTrust), any port.
+ */
+export async function departmentTestConfig(
+  env: Environment,
+  local: string,
+  department: string,
+  namespace: string,
+  overrides: Record<string, string> = {},
+): Promise<DepartmentConfig> {
+  const owner = await env.createDatabase(department);
+  const config = loadDepartmentConfig({
+    DATABASE_URL: owner,
+    DATABASE_MIGRATIONS_URL: owner,
+    KAFKA_BROKERS: env.kafkaBrokers.join(','),
+    KAFKA_TOPIC_NAMESPACE: namespace,
+    KEYS_DIR: join(local, 'keys', department),
+    TRUST_BUNDLE_FILE: join(local, 'trust-bundle.json'),
+    TRUST_ROOT_PUBLIC_KEY_FILE: join(local, 'trust-root.pub'),
+    LOG_LEVEL: 'info',
+    ...overrides,
+  });
+  return { ...config, PORT: 0 };
+}

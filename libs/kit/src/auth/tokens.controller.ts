@@ -1,0 +1,66 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+
+import { ProblemError } from '../problems/problem-details.js';
+import { CurrentOperator, Roles } from './access.decorators.js';
+import { TOKEN_STORE } from './auth.guard.js';
+import { ROLES, type Operator } from './operator-token.js';
+import { TokenStore } from './token-store.js';
+
+export const OPERATOR_ID = z
+  .string()
+  .regex(/^[a-z][a-z0-9._:-]{0,99}$/, 'must be an operator id such as "clerk:anna" (lower case, digits, . _ : -)');
+
+const issueTokenBody = z.strictObject({
+  operator: OPERATOR_ID,
+  role: z.enum(ROLES),
+  scope: z
+    .string()
+    .regex(/^[a-z][a-z0-9._:-]{0,99}$/, 'must be an id such as "bank:alpha"')
+    .optional()
+    .describe('What the operator acts for inside the department: a bank, a university'),
+  validForDays: z.int().min(1).max(366).default(30),
+});
+
+const tokenId = z.object({ id: z.uuid({ message: 'must be a token id (a UUID)' }) });
+
+/** Admins of a department issue, list and revoke its operators' tokens. The secret is shown once. */
+@ApiTags('operators')
+@ApiBearerAuth()
+@Controller('v1/admin/tokens')
+export class TokensController {
+  constructor(@Inject(TOKEN_STORE) private readonly tokens: TokenStore) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Issue a token (the secret is in this answer only)' })
+  issue(@Body({ schema: issueTokenBody }) body: z.infer<typeof issueTokenBody>, @CurrentOperator() admin: Operator) {
+    return this.tokens.issue({
+      operator: body.operator,
+      role: body.role,
+      scope: body.scope ?? null,
+      validForSeconds: body.validForDays * 86_400,
+      issuedBy: admin.operator,
+    });
+  }
+
+  @Get()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Every token of this department, without secrets' })
+  list() {
+    return this.tokens.list();
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Revoke a token; it stops working at once' })
+  async revoke(@Param({ schema: tokenId }) params: z.infer<typeof tokenId>, @CurrentOperator() admin: Operator) {
+    if (!(await this.tokens.revoke(params.id, admin.operator))) {
+      throw new ProblemError(404, 'AUTH.TOKEN_NOT_FOUND', 'No such token', `there is no active token ${params.id}`, [
+        { field: 'id', reason: 'no active token with this id' },
+      ]);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+
+import { canonicalize } from '@registry-bus/protocol';
+import type { AppendResult, Ledger } from '@registry-bus/ledger';
+import type { DataSource } from 'typeorm';
+
+import { loadState, saveState, type Aggregate, type DomainEvent } from './aggregate.js';
+
+export interface CommandOptions {
+  /** The operator (`clerk:anna`) or `reaction:<cause event id>`; recorded as the envelope's actor. */
+  actor: string;
+  /** A retried command with the same key returns the first answer instead of appending again. */
+  idempotencyKey?: string;
+  /** What the key was used for the first time (method, path, body): the same key for another request is refused. */
+  request?: unknown;
+}
+
+export interface CommandOutcome<S> extends AppendResult<S> {
+  subject: string;
+}
+
+/** SHA-256 of the canonical JSON of what a key stands for. */
+export function requestDigest(request: unknown): Uint8Array {
+  return createHash('sha256')
+    .update(canonicalize(request ?? null))
+    .digest();
+}
+
+/**
+ * The service step of every register: load the aggregate's state (through
+ * the batch transaction, so a command sees what the commands just before it
+ * in the same group commit did), decide, append, and save the new state and
+ * read models in the same transaction. Every command on one chain is decided
+ * in order, so two commands on one parcel can never both pass on stale state.
+ */
+export class CommandRunner {
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async run<C, E extends DomainEvent, S>(
+    aggregate: Aggregate<C, E, S>,
+    subject: string,
+    command: C,
+    options: CommandOptions,
+  ): Promise<CommandOutcome<S>> {
+    const result = await this.ledger.append<S>({
+      ...(options.idempotencyKey
+        ? { idempotencyKey: options.idempotencyKey, requestDigest: requestDigest(options.request ?? command) }
+        : {}),
+      decide: async ({ manager }) => {
+        const state = (await loadState<S>(manager, aggregate.name, subject)) ?? aggregate.decider.initialState;
+        const events = aggregate.decider.decide(command, state);
+        const next = events.reduce(aggregate.decider.evolve, state);
+        return {
+          entries: events.map((event) => ({ type: event.type, subject, data: event.data, actor: options.actor })),
+          result: next,
+          project: async (tx, sealed) => {
+            await saveState(tx, aggregate.name, subject, next, sealed.at(-1)!.seq);
+            await aggregate.project?.(tx, subject, next, events, sealed);
+          },
+        };
+      },
+    });
+    return { ...result, subject };
+  }
+
+  /** The state an aggregate's entries left (its initial state when it has none). */
+  async state<C, E extends DomainEvent, S>(aggregate: Aggregate<C, E, S>, subject: string): Promise<S> {
+    return (await loadState<S>(this.dataSource.manager, aggregate.name, subject)) ?? aggregate.decider.initialState;
+  }
+}

@@ -1,0 +1,2 @@
+/** Injection token of the department's CommandRunner. */
+export const COMMANDS = Symbol('COMMANDS');

@@ -1,0 +1,144 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Admin } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+
+export interface MetricsSources {
+  department: string;
+  chain: string;
+  dataSource: DataSource;
+  /** An admin client for the consumer's lag; absent when the department follows no one. */
+  kafkaAdmin?: () => Promise<Admin>;
+}
+
+/**
+ * The Prometheus surface of a department (`GET /metrics`): what an operator
+ * watches to see that the register is writing, publishing and consuming.
+ * Counters move with the work; lags are measured at scrape time from the
+ * database and the broker, so they are right even after a restart.
+ */
+export class DepartmentMetrics {
+  readonly registry = new Registry();
+  readonly appendedEntries: Counter;
+  readonly commands: Counter<'outcome'>;
+  readonly quarantinedNow: Counter<'code'>;
+  readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
+  private lastCommittedSeq: number | undefined;
+
+  constructor(private readonly sources: MetricsSources) {
+    this.registry.setDefaultLabels({ department: sources.department });
+    collectDefaultMetrics({ register: this.registry, prefix: 'registry_bus_process_' });
+    this.appendedEntries = new Counter({
+      name: 'registry_bus_ledger_appended_entries_total',
+      help: 'Entries appended to this department’s ledger since the app started',
+      registers: [this.registry],
+    });
+    this.commands = new Counter({
+      name: 'registry_bus_commands_total',
+      help: 'Commands by outcome (appended, replayed, refused)',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+    this.quarantinedNow = new Counter({
+      name: 'registry_bus_consumer_quarantined_since_start_total',
+      help: 'Records this consumer quarantined since the app started, by code',
+      labelNames: ['code'],
+      registers: [this.registry],
+    });
+    this.requestDuration = new Histogram({
+      name: 'registry_bus_http_request_duration_seconds',
+      help: 'HTTP request latency by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    const { dataSource, chain } = sources;
+    new Gauge({
+      name: 'registry_bus_ledger_head_seq',
+      help: 'Sequence number of the newest entry of the ledger',
+      registers: [this.registry],
+      async collect() {
+        const rows: Array<{ seq: string | null }> = await dataSource.query(
+          'SELECT max(seq) AS seq FROM ledger_entry WHERE chain = $1',
+          [chain],
+        );
+        this.set(Number(rows[0]?.seq ?? 0));
+      },
+    });
+    new Gauge({
+      name: 'registry_bus_relay_unpublished_entries',
+      help: 'Entries committed to the ledger and not yet on Kafka (the publish lag, in entries)',
+      registers: [this.registry],
+      async collect() {
+        this.set(await unpublished(dataSource, chain, 'count'));
+      },
+    });
+    new Gauge({
+      name: 'registry_bus_relay_lag_seconds',
+      help: 'Age of the oldest entry not yet on Kafka (0 when everything is published)',
+      registers: [this.registry],
+      async collect() {
+        this.set(await unpublished(dataSource, chain, 'age'));
+      },
+    });
+    new Gauge({
+      name: 'registry_bus_consumer_quarantined_records',
+      help: 'Records in this department’s quarantine, by code',
+      labelNames: ['code'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const rows: Array<{ code: string; n: string }> = await dataSource.query(
+          'SELECT code, count(*) AS n FROM consumer_quarantine GROUP BY code',
+        );
+        for (const row of rows) this.set({ code: row.code }, Number(row.n));
+      },
+    });
+    const kafkaAdmin = sources.kafkaAdmin;
+    if (kafkaAdmin) {
+      new Gauge({
+        name: 'registry_bus_consumer_lag_records',
+        help: 'Records on a followed ledger topic that this department has not applied yet',
+        labelNames: ['topic'],
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          const positions: Array<{ topic: string; kafka_partition: number; kafka_offset: string }> =
+            await dataSource.query('SELECT topic, kafka_partition, kafka_offset FROM consumer_position');
+          const admin = await kafkaAdmin();
+          for (const topic of new Set(positions.map((p) => p.topic))) {
+            const offsets = await admin.fetchTopicOffsets(topic);
+            let lag = 0;
+            for (const partition of offsets) {
+              const applied = positions.find((p) => p.topic === topic && p.kafka_partition === partition.partition);
+              lag += Math.max(0, Number(partition.high) - (applied ? Number(applied.kafka_offset) + 1 : 0));
+            }
+            this.set({ topic }, lag);
+          }
+        },
+      });
+    }
+  }
+
+  /** The ledger committed up to `lastSeq`: count the new entries. */
+  committed(lastSeq: number): void {
+    if (this.lastCommittedSeq !== undefined && lastSeq > this.lastCommittedSeq) {
+      this.appendedEntries.inc(lastSeq - this.lastCommittedSeq);
+    }
+    this.lastCommittedSeq = Math.max(lastSeq, this.lastCommittedSeq ?? 0);
+  }
+
+  /** Sets the starting point of the append counter (the head when the app started). */
+  startFrom(seq: number): void {
+    this.lastCommittedSeq = seq;
+  }
+}
+
+async function unpublished(dataSource: DataSource, chain: string, what: 'count' | 'age'): Promise<number> {
+  const rows: Array<{ n: string; age: number | null }> = await dataSource.query(
+    `SELECT count(*) AS n, extract(epoch FROM now() - min(e.time))::float8 AS age
+       FROM ledger_entry e
+      WHERE e.chain = $1 AND e.seq > coalesce((SELECT published_seq FROM relay_cursor WHERE chain = $1), 0)`,
+    [chain],
+  );
+  return what === 'count' ? Number(rows[0]?.n ?? 0) : Math.max(0, rows[0]?.age ?? 0);
+}

@@ -1,0 +1,4 @@
+import { KitSchema1764000002000 } from './1764000002000-kit-schema.js';
+
+/** The kit's migrations; they run after the ledger's and the consumer's. */
+export const kitMigrations = [KitSchema1764000002000];
