@@ -11,6 +11,7 @@ import pg from 'pg';
 
 import { AppProcess } from './app-process.js';
 import { runDemo } from './demo.js';
+import { DEV_TOKENS_FILE, issueDevTokens } from './dev-tokens.js';
 import {
   APP_PORTS,
   KAFKA_DIR,
@@ -102,12 +103,14 @@ async function main(): Promise<void> {
     );
 
     const names = discoverApps();
+    const owners: Array<{ department: string; ownerUrl: string }> = [];
     if (names.length === 0) print('no apps yet (apps/*/src/main.ts)');
     let extraPort = 3100;
     for (const name of names) {
       const port = APP_PORTS[name] ?? extraPort++;
       const database = databaseName(stackId, name);
       const ownerUrl = await ensureDatabase(adminUrl, database);
+      owners.push({ department: departmentOf(name), ownerUrl });
       await ensureLoginRole(adminUrl, `${database}_app`, appPassword);
       const databaseUrl = withDatabase(adminUrl, database, { user: `${database}_app`, password: appPassword });
       const app = new AppProcess(
@@ -130,15 +133,19 @@ async function main(): Promise<void> {
       app.start();
     }
     const health = await Promise.all(apps.map(async (app) => ({ app, body: await app.waitHealthy(90_000) })));
+    // After the apps are healthy: their migrations made the token tables.
+    const tokens = await issueDevTokens(owners);
 
     print('\nRegistry Bus is running:');
     print(`  kafka      ${brokers}${kafka ? ` (data in ${KAFKA_DIR})` : ''}`);
     print(`  postgres   ${adminUrl.replace(/:[^:@/]+@/, ':***@')} (databases ${databasePrefix(stackId)}<department>)`);
     for (const { app, body } of health) print(`  ${app.name.padEnd(17)} ${app.url}  health: ${JSON.stringify(body)}`);
+    print(`  tokens     ${DEV_TOKENS_FILE} (admin, clerk, auditor per department; API docs at <app>/docs)`);
     if (demo)
       await runDemo({
         brokers: brokers.split(','),
         apps: apps.map((app) => ({ name: app.name, url: app.url })),
+        tokens,
         print,
       });
     print('\nlogs in .local/logs/; press Ctrl-C to stop.');

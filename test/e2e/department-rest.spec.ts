@@ -177,6 +177,28 @@ describe('a department over REST', () => {
       expect(metrics).toContain(name);
     }
     expect(Number(/registry_bus_ledger_appended_entries_total\{[^}]*\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(metrics).toMatch(/registry_bus_commands_total\{[^}]*outcome="refused"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/registry_bus_commands_total\{[^}]*outcome="replayed"[^}]*\} [1-9]/);
     expect((await stack.call('land', 'GET', '/health')).body).toMatchObject({ status: 'ok' });
+  });
+});
+
+describe('the public endpoints', () => {
+  const stack = new DepartmentStack();
+
+  beforeAll(() => stack.start(['land'], { PUBLIC_RATE_LIMIT_PER_MINUTE: '5' }));
+  afterAll(() => stack.stop());
+
+  it('are rate-limited per client address (429 problem+json with Retry-After); token routes are not', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await stack.call('land', 'GET', '/v1/ledger/head')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    const limited = await stack.call('land', 'GET', '/v1/ledger/head');
+    expect(limited).toMatchObject({ status: 429, body: { code: 'HTTP.RATE_LIMITED' } });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    const auditor = await stack.token('land', 'auditor', 'auditor:rate');
+    for (let i = 0; i < 7; i++) {
+      expect((await stack.call('land', 'GET', '/v1/ledger/verify', { token: auditor })).status).toBe(200);
+    }
   });
 });

@@ -77,6 +77,7 @@ describe('consumer pipeline against every kind of bad input', () => {
   let consumer: LedgerConsumer;
   const outcomes: Array<{ offset: string; outcome: PipelineOutcome }> = [];
   const handled: string[] = [];
+  let retryableFailures = 0;
   const chain = new ForgedChain();
   const topic = ledgerTopic('land', namespace);
 
@@ -133,6 +134,10 @@ describe('consumer pipeline against every kind of bad input', () => {
         {
           types: ['gov.land.parcel.*'],
           handle: async (event, manager) => {
+            if (event.data.parcelId === 'P-9' && retryableFailures++ < 2) {
+              throw Object.assign(new Error('the ledger is away'), { retryable: true });
+            }
+            if (event.data.parcelId === 'P-10') throw new Error('this handler cannot take P-10');
             handled.push(`${event.entry.seq}`);
             await manager.query('INSERT INTO parcel_copy (parcel_id, area) VALUES ($1, $2)', [
               event.data.parcelId,
@@ -280,15 +285,33 @@ describe('consumer pipeline against every kind of bad input', () => {
     expect((await writer.query(`SELECT seq FROM consumer_position WHERE source_chain = 'land'`))[0].seq).toBe('8');
   });
 
+  it('retries a handler whose own infrastructure is away (retryable) until it succeeds, never parking it', async () => {
+    const nine = chain.append(chain.seal(9));
+    expect(await outcomeAt(await sendEntry(nine))).toEqual({ kind: 'applied', seq: 9, handled: true });
+    expect(retryableFailures).toBeGreaterThanOrEqual(2);
+    expect(await writer.query(`SELECT parcel_id FROM parcel_copy WHERE parcel_id = 'P-9'`)).toHaveLength(1);
+  });
+
+  it('parks the event of a handler that keeps failing, with its reason, and the chain advances', async () => {
+    const ten = chain.append(chain.seal(10));
+    expect(await outcomeAt(await sendEntry(ten))).toMatchObject({
+      kind: 'applied',
+      seq: 10,
+      handled: false,
+      parked: { code: 'CONSUMER.HANDLER_FAILED', reason: 'this handler cannot take P-10' },
+    });
+    expect(await writer.query(`SELECT parcel_id FROM parcel_copy WHERE parcel_id = 'P-10'`)).toHaveLength(0);
+  });
+
   it('holds a gap the owner cannot fill, with an alarm, and does not advance', async () => {
-    chain.seal(9); // never published, never given by the owner
-    const ten = chain.seal(10);
-    expect(await outcomeAt(await sendEntry(ten))).toEqual({
+    chain.seal(11); // never published, never given by the owner
+    const twelve = chain.seal(12);
+    expect(await outcomeAt(await sendEntry(twelve))).toEqual({
       kind: 'held',
       chain: 'land',
-      missingFrom: 9,
-      missingTo: 9,
+      missingFrom: 11,
+      missingTo: 11,
     });
-    expect((await writer.query(`SELECT seq FROM consumer_position WHERE source_chain = 'land'`))[0].seq).toBe('8');
+    expect((await writer.query(`SELECT seq FROM consumer_position WHERE source_chain = 'land'`))[0].seq).toBe('10');
   });
 });

@@ -26,9 +26,16 @@ export function createKafka(options: KafkaClientOptions): Kafka {
       // The relay limits producer retries on purpose (a dead broker must fail the send so the relay
       // backs off and releases its cursor lock); delivery is at least once and consumers de-duplicate
       // by seq and hash, so kafkajs's warning about exactly-once is not news to an operator.
+      // A fresh broker answers "coordinator is loading" (and the like) for a moment; kafkajs retries
+      // those itself, so they are warnings, not errors an operator must act on.
+      const retriedByClient = /coordinator is loading|not the correct coordinator|leader not available/i.test(
+        String((extra as { error?: unknown }).error ?? ''),
+      );
       const level = /Limiting retries for the idempotent producer/.test(String(message))
         ? 'debug'
-        : (LEVELS[entry.level] ?? 'info');
+        : retriedByClient && entry.level === logLevel.ERROR
+          ? 'warn'
+          : (LEVELS[entry.level] ?? 'info');
       log?.(level, `kafka ${entry.namespace || 'client'}: ${message}`, extra);
     },
     retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 5000 },

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 
-import type { DataSource } from 'typeorm';
-
 import { hashToken, newTokenSecret, type Operator, type Role } from './operator-token.js';
 
 export interface IssuedToken {
@@ -51,10 +49,16 @@ const toRecord = (row: TokenRow): TokenRecord => ({
   revokedBy: row.revoked_by,
 });
 
+/** What the store needs of a connection: a TypeORM DataSource, or a pg pool wrapped to return rows. */
+export interface Queryable {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows come back untyped from every driver
+  query(sql: string, params?: unknown[]): Promise<any>;
+}
+
 /** Operator tokens of one department, in its own database. Only hashes are stored. */
 export class TokenStore {
   constructor(
-    private readonly dataSource: Pick<DataSource, 'query'>,
+    private readonly dataSource: Queryable,
     readonly department: string,
   ) {}
 
@@ -99,6 +103,14 @@ export class TokenStore {
   async list(): Promise<TokenRecord[]> {
     const rows: TokenRow[] = await this.dataSource.query('SELECT * FROM operator_token ORDER BY created_at, id');
     return rows.map(toRecord);
+  }
+
+  /** Revokes every active token one issuer made (`npm start` renews its development tokens this way). */
+  async revokeIssuedBy(issuedBy: string, revokedBy: string): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE operator_token SET revoked_at = now(), revoked_by = $2 WHERE created_by = $1 AND revoked_at IS NULL',
+      [issuedBy, revokedBy],
+    );
   }
 
   /** Revokes a token; false when there is no such token or it was already revoked. */

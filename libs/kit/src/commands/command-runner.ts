@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { DomainError } from '@registry-bus/domain';
 import { canonicalize } from '@registry-bus/protocol';
 import type { AppendResult, Ledger } from '@registry-bus/ledger';
 import type { DataSource } from 'typeorm';
@@ -37,6 +38,8 @@ export class CommandRunner {
   constructor(
     private readonly ledger: Ledger,
     private readonly dataSource: DataSource,
+    /** Counts outcomes for metrics: appended, replayed (an idempotency key seen before), refused by a rule. */
+    private readonly onOutcome: (outcome: 'appended' | 'replayed' | 'refused') => void = () => undefined,
   ) {}
 
   async run<C, E extends DomainEvent, S>(
@@ -45,7 +48,24 @@ export class CommandRunner {
     command: C,
     options: CommandOptions,
   ): Promise<CommandOutcome<S>> {
-    const result = await this.ledger.append<S>({
+    let result: AppendResult<S>;
+    try {
+      result = await this.append(aggregate, subject, command, options);
+    } catch (error) {
+      if (error instanceof DomainError) this.onOutcome('refused');
+      throw error;
+    }
+    this.onOutcome(result.replayed ? 'replayed' : 'appended');
+    return { ...result, subject };
+  }
+
+  private append<C, E extends DomainEvent, S>(
+    aggregate: Aggregate<C, E, S>,
+    subject: string,
+    command: C,
+    options: CommandOptions,
+  ): Promise<AppendResult<S>> {
+    return this.ledger.append<S>({
       ...(options.idempotencyKey
         ? { idempotencyKey: options.idempotencyKey, requestDigest: requestDigest(options.request ?? command) }
         : {}),
@@ -63,7 +83,6 @@ export class CommandRunner {
         };
       },
     });
-    return { ...result, subject };
   }
 
   /** The state an aggregate's entries left (its initial state when it has none). */

@@ -118,14 +118,16 @@ export class DepartmentRuntime {
         this.relay.notify();
       },
     });
-    this.commands = new CommandRunner(this.ledger, this.dataSource);
-    this.tokens = new TokenStore(this.dataSource, definition.department);
     this.metrics = new DepartmentMetrics({
       department: definition.department,
       chain: definition.department,
       dataSource: this.dataSource,
       ...(definition.follows.length > 0 ? { kafkaAdmin: () => this.adminForMetrics() } : {}),
     });
+    this.commands = new CommandRunner(this.ledger, this.dataSource, (outcome) =>
+      this.metrics.commands.inc({ outcome }),
+    );
+    this.tokens = new TokenStore(this.dataSource, definition.department);
   }
 
   /** One admin client for scrape-time lag, connected on first use. */

@@ -1,0 +1,69 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { TokenStore, type Role } from '@registry-bus/kit';
+import pg from 'pg';
+
+import { LOCAL_DIR } from './local-stack.js';
+
+export const DEV_TOKENS_FILE = join(LOCAL_DIR, 'dev-tokens.json');
+const ISSUER = 'npm start';
+
+interface DevOperator {
+  label: string;
+  operator: string;
+  role: Role;
+  scope?: string;
+}
+
+/** Who exists in development: an admin, a clerk and an auditor per department; the credit registry has a clerk per demo bank. */
+function operatorsOf(department: string): DevOperator[] {
+  const clerks: DevOperator[] =
+    department === 'credit'
+      ? [
+          { label: 'clerk-alpha', operator: 'clerk:alpha', role: 'clerk', scope: 'bank:alpha' },
+          { label: 'clerk-beta', operator: 'clerk:beta', role: 'clerk', scope: 'bank:beta' },
+        ]
+      : [{ label: 'clerk', operator: `clerk:${department}`, role: 'clerk' }];
+  return [
+    { label: 'admin', operator: `admin:${department}`, role: 'admin' },
+    ...clerks,
+    { label: 'auditor', operator: `auditor:${department}`, role: 'auditor' },
+  ];
+}
+
+export type DevTokens = Record<string, Record<string, string>>;
+
+/**
+ * Issues fresh development tokens straight into each department's database
+ * (revoking the previous start's), and writes them to .local/dev-tokens.json
+ * (git-ignored, mode 600). Production issues tokens with `npm run token`.
+ */
+export async function issueDevTokens(departments: Array<{ department: string; ownerUrl: string }>): Promise<DevTokens> {
+  const tokens: DevTokens = {};
+  for (const { department, ownerUrl } of departments) {
+    const pool = new pg.Pool({ connectionString: ownerUrl, max: 1 });
+    try {
+      const store = new TokenStore(
+        { query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows },
+        department,
+      );
+      await store.revokeIssuedBy(ISSUER, ISSUER);
+      tokens[department] = {};
+      for (const operator of operatorsOf(department)) {
+        const issued = await store.issue({
+          operator: operator.operator,
+          role: operator.role,
+          scope: operator.scope ?? null,
+          validForSeconds: 30 * 86_400,
+          issuedBy: ISSUER,
+        });
+        tokens[department][operator.label] = issued.token;
+      }
+    } finally {
+      await pool.end();
+    }
+  }
+  writeFileSync(DEV_TOKENS_FILE, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  return tokens;
+}

@@ -1,0 +1,62 @@
+// `npm run token -- <issue|list|revoke> …`: operator tokens of one department,
+// straight in its database (the first admin of a new department is made this
+// way; later ones through POST /v1/admin/tokens).
+//
+//   DATABASE_URL=postgres://… npm run token -- issue --department land --role admin --operator admin:nino [--scope x] [--days 30]
+//   DATABASE_URL=postgres://… npm run token -- list --department land
+//   DATABASE_URL=postgres://… npm run token -- revoke --department land --id <token id>
+import { parseArgs } from 'node:util';
+
+import { ROLES, TokenStore, type Role } from '@registry-bus/kit';
+import pg from 'pg';
+
+function fail(message: string): never {
+  process.stderr.write(`token: ${message}\n`);
+  process.exit(64); // EX_USAGE
+}
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    department: { type: 'string' },
+    role: { type: 'string' },
+    operator: { type: 'string' },
+    scope: { type: 'string' },
+    days: { type: 'string', default: '30' },
+    id: { type: 'string' },
+  },
+});
+const action = positionals[0];
+const url = process.env.DATABASE_URL;
+if (!url) fail('set DATABASE_URL to the department database (an owner or writer connection)');
+if (!values.department) fail('--department is required');
+
+const pool = new pg.Pool({ connectionString: url, max: 1 });
+const store = new TokenStore({ query: async (sql, params) => (await pool.query(sql, params)).rows }, values.department);
+try {
+  if (action === 'issue') {
+    if (!values.role || !ROLES.includes(values.role as Role)) fail(`--role must be one of ${ROLES.join(', ')}`);
+    if (!values.operator) fail('--operator is required, e.g. admin:nino');
+    const days = Number(values.days);
+    if (!Number.isInteger(days) || days < 1 || days > 366) fail('--days must be a whole number from 1 to 366');
+    const issued = await store.issue({
+      operator: values.operator,
+      role: values.role as Role,
+      scope: values.scope ?? null,
+      validForSeconds: days * 86_400,
+      issuedBy: `cli:${process.env.USER ?? 'unknown'}`,
+    });
+    process.stdout.write(`${JSON.stringify(issued, null, 2)}\n(the token is shown only now; it is stored hashed)\n`);
+  } else if (action === 'list') {
+    process.stdout.write(`${JSON.stringify(await store.list(), null, 2)}\n`);
+  } else if (action === 'revoke') {
+    if (!values.id) fail('--id is required');
+    const revoked = await store.revoke(values.id, `cli:${process.env.USER ?? 'unknown'}`);
+    if (!revoked) fail(`no active token ${values.id}`);
+    process.stdout.write(`revoked ${values.id}\n`);
+  } else {
+    fail('the action must be issue, list or revoke');
+  }
+} finally {
+  await pool.end();
+}
