@@ -64,6 +64,23 @@ export class DepartmentStack {
     return issued.token;
   }
 
+  /** The owner's admin grants `grantee` access over REST (a control entry of the owner's ledger). */
+  async grant(owner: string, grantee: string, eventTypes: string[], fields: '*' | string[] = '*'): Promise<string> {
+    const admin = await this.token(owner, 'admin', `admin:${owner}-grants`);
+    const answer = await this.call(owner, 'POST', '/v1/access/grants', {
+      token: admin,
+      body: { grantee, eventTypes, fields, purpose: `test: ${grantee} reads ${eventTypes.join(', ')}` },
+    });
+    if (answer.status !== 201) throw new Error(`grant ${owner} → ${grantee} failed: ${JSON.stringify(answer.body)}`);
+    return answer.body.grantId as string;
+  }
+
+  /** The grants the registers need for the pledge saga (the same ones `npm start` issues). */
+  async pledgeSagaGrants(): Promise<void> {
+    await this.grant('land', 'credit', ['gov.land.encumbrance.*', 'gov.land.parcel.transferred.v1']);
+    await this.grant('credit', 'land', ['gov.credit.pledge.*']);
+  }
+
   async call(
     department: string,
     method: string,

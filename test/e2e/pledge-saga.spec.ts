@@ -53,6 +53,7 @@ describe('pledge saga: credit registry ⇄ land registry', () => {
 
   beforeAll(async () => {
     await stack.start(['land', 'credit']);
+    await stack.pledgeSagaGrants();
     landClerk = await stack.token('land', 'clerk', 'clerk:lia');
     landAuditor = await stack.token('land', 'auditor', 'auditor:lev');
     creditAdmin = await stack.token('credit', 'admin', 'admin:credit');
@@ -88,6 +89,19 @@ describe('pledge saga: credit registry ⇄ land registry', () => {
   });
 
   afterAll(() => stack.stop());
+
+  it('lets only registry admins register a bank', async () => {
+    const answer = await stack.call('credit', 'POST', '/v1/banks', {
+      token: alpha,
+      body: {
+        bankId: 'bank:gamma',
+        name: 'Gamma',
+        licence: 'X',
+        basis: { documentType: 'administrative-act', reference: 'X' },
+      },
+    });
+    expect(answer).toMatchObject({ status: 403, body: { code: 'AUTH.FORBIDDEN' } });
+  });
 
   it('request → encumbrance → active → second pledge refused → sale refused → consent → sale → release', async () => {
     expect((await registerParcel('SAGA-1')).status).toBe(201);

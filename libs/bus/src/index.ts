@@ -20,6 +20,7 @@ export { LedgerConsumer, type LedgerConsumerOptions } from './consumer/ledger-co
 export { ConsumerCode, ALARM_CODES } from './consumer/consumer-codes.js';
 export {
   allowEverything,
+  type AccessAuditRecord,
   type AccessDecision,
   type AccessPolicy,
   type CodedFailure,
@@ -33,3 +34,12 @@ export {
 } from './consumer/consumer-types.js';
 export { protocolVerifier } from './consumer/protocol-verifier.js';
 export { restGapFiller, type RestGapFillerOptions } from './consumer/rest-gap-filler.js';
+export {
+  GrantBook,
+  grantIssuedType,
+  grantRevokedType,
+  type Grant,
+  type GrantDecision,
+  type GrantIssuedData,
+} from './access/grant-book.js';
+export { GrantPolicy } from './access/grant-policy.js';

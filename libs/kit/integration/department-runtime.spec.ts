@@ -65,9 +65,13 @@ describe('department runtime: ledger → relay → Kafka → consumer', () => {
     expect(received.map((row) => Number(row.seq))).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     const ids = new Map(appended.map((result) => [result.entries[0]!.seq, result.entries[0]!.id]));
     for (const row of received) expect(row.id).toBe(ids.get(Number(row.seq)));
-    // Unknown event types keep their envelope; their data is parked with the reason, not used.
-    const parked = await credit.dataSource.query(`SELECT DISTINCT code FROM consumer_quarantine`);
-    expect(parked).toEqual([{ code: 'PROTOCOL.UNKNOWN_EVENT_TYPE' }]);
+    // Default deny: without a grant from land, the follower keeps every envelope but no data, and audits each.
+    expect(await credit.dataSource.query(`SELECT count(*)::int AS n FROM received_entry_data`)).toEqual([{ n: 0 }]);
+    const denied = await credit.dataSource.query(
+      `SELECT decision, count(*)::int AS n FROM access_audit WHERE source_chain = 'land' GROUP BY decision`,
+    );
+    expect(denied).toEqual([{ decision: 'denied', n: 50 }]);
+    expect(await credit.dataSource.query(`SELECT count(*)::int AS n FROM consumer_quarantine`)).toEqual([{ n: 0 }]);
     expect(await land.ledger.verify()).toMatchObject({ ok: true, checked: 50 });
   });
 

@@ -7,7 +7,6 @@ import {
   CommandRoute,
   CommandRunner,
   Readers,
-  Roles,
   assertActsFor,
   commandAnswer,
   type CommandRequest,
@@ -26,8 +25,7 @@ export class BanksController {
   constructor(@Inject(COMMANDS) private readonly commands: CommandRunner) {}
 
   @Post()
-  @CommandRoute()
-  @Roles('admin')
+  @CommandRoute('admin')
   @ApiOperation({ summary: 'Register a bank as a lender (registry admins only)' })
   async register(
     @Body({ schema: registerBankRequest }) body: z.infer<typeof registerBankRequest>,

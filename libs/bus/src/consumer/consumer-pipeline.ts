@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { chainOf, withoutNamespace } from '../topics/topic-names.js';
 import { ALARM_CODES, ConsumerCode, codedFailure } from './consumer-codes.js';
 import type {
+  AccessAuditRecord,
   AccessPolicy,
   CodedFailure,
   ConsumedEvent,
@@ -42,6 +43,8 @@ export interface ConsumerPipelineOptions {
   handlerAttempts?: number;
   /** After the quarantine row is committed: publish to `gov.<dept>.quarantine`, count, log, alarm. */
   onQuarantine?: (notice: QuarantineNotice) => void;
+  /** After an access audit row is committed (a denial or a redaction): count it. */
+  onAccessAudit?: (record: AccessAuditRecord) => void;
   sleep?: (ms: number) => Promise<void>;
   /** Prefix of every topic name (see topic-names.ts); the protocol sees names without it. */
   topicNamespace?: string;
@@ -245,13 +248,38 @@ export class ConsumerPipeline {
     let keptDisclosure: Disclosure | undefined;
 
     const decision = this.options.policy.decide(entry);
+    let audit: AccessAuditRecord | undefined;
     if (decision.kind === 'deny') {
-      parked = { code: ConsumerCode.ACCESS_DENIED, reason: decision.reason };
+      // Not a fault: the owner did not grant it. The envelope and hash are kept, the data is not.
+      audit = {
+        chain: entry.chain,
+        seq: entry.seq,
+        eventType: entry.type,
+        decision: 'denied',
+        grantIds: [],
+        removedFields: [],
+        reason: decision.reason,
+      };
     } else if (entry.disclosure) {
       try {
         keptDisclosure = this.options.verifier.checkData(entry, decision.kind === 'redact' ? decision.fields : 'all');
         const partial = Object.keys(keptDisclosure.withheld).length > 0;
         const validated = this.options.verifier.validateData(entry.type, keptDisclosure.fields, partial);
+        if (decision.kind === 'redact') {
+          const ownerWithheld = entry.disclosure.withheld;
+          const removedFields = Object.keys(keptDisclosure.withheld).filter((field) => !(field in ownerWithheld));
+          if (removedFields.length > 0) {
+            audit = {
+              chain: entry.chain,
+              seq: entry.seq,
+              eventType: entry.type,
+              decision: 'redacted',
+              grantIds: decision.grantIds ?? [],
+              removedFields: removedFields.sort(),
+              reason: `the grants allow only: ${decision.fields.join(', ') || 'no fields'}`,
+            };
+          }
+        }
         event = {
           entry,
           type: validated.type,
@@ -270,10 +298,11 @@ export class ConsumerPipeline {
     for (let attempt = 1; ; attempt++) {
       try {
         const handled = await this.options.dataSource.transaction((manager) =>
-          this.commit(manager, record, entry, keptDisclosure, event, handlers, parked),
+          this.commit(manager, record, entry, keptDisclosure, event, handlers, parked, audit),
         );
         this.positions.set(entry.chain, { seq: entry.seq, hash: entry.hash });
         if (parked) this.notifyQuarantine(record, entry, parked, false);
+        if (audit) this.options.onAccessAudit?.(audit);
         return { kind: 'applied', seq: entry.seq, handled, ...(parked ? { parked } : {}) };
       } catch (error) {
         if (!isHandlerError(error)) throw error; // the database is away: the caller retries the record later
@@ -300,6 +329,7 @@ export class ConsumerPipeline {
     event: ConsumedEvent | undefined,
     handlers: EventHandler[],
     parked: CodedFailure | undefined,
+    audit: AccessAuditRecord | undefined,
   ): Promise<boolean> {
     await manager.query(
       `INSERT INTO received_entry (source_chain, seq, id, type, subject, time, hash, envelope, sig, keyid)
@@ -324,7 +354,14 @@ export class ConsumerPipeline {
         Buffer.from(JSON.stringify(disclosure)),
       ]);
     }
-    await this.options.policy.observe?.(entry, manager);
+    if (audit) {
+      await manager.query(
+        `INSERT INTO access_audit (source_chain, seq, event_type, decision, grant_ids, removed_fields, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [audit.chain, audit.seq, audit.eventType, audit.decision, audit.grantIds, audit.removedFields, audit.reason],
+      );
+    }
+    await this.options.policy.observe?.(entry, event?.data, manager);
 
     let handled = false;
     if (event && handlers.length > 0) {

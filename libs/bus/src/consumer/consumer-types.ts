@@ -59,15 +59,36 @@ export interface EntryVerifier {
 
 /** What the owner's grants let this consumer keep of an entry. */
 export type AccessDecision =
-  { kind: 'allow' } | { kind: 'redact'; fields: readonly string[]; grant?: string } | { kind: 'deny'; reason: string };
+  | { kind: 'allow'; grantIds?: readonly string[] }
+  | { kind: 'redact'; fields: readonly string[]; grantIds?: readonly string[] }
+  | { kind: 'deny'; reason: string };
 
 export interface AccessPolicy {
   decide(entry: VerifiedEntry): AccessDecision;
-  /** Sees every verified entry in chain order (grants are ledger entries), inside the apply transaction. */
-  observe?(entry: VerifiedEntry, manager: EntityManager): Promise<void> | void;
+  /**
+   * Sees every verified entry in chain order (grants are ledger entries),
+   * inside the apply transaction, with its validated data when this consumer
+   * kept any (control entries always).
+   */
+  observe?(
+    entry: VerifiedEntry,
+    data: Record<string, unknown> | undefined,
+    manager: EntityManager,
+  ): Promise<void> | void;
 }
 
-/** The default until the access-rights issue: everything is allowed. */
+/** What the pipeline audits: an entry whose data this consumer did not get whole. */
+export interface AccessAuditRecord {
+  chain: string;
+  seq: number;
+  eventType: string;
+  decision: 'denied' | 'redacted';
+  grantIds: readonly string[];
+  removedFields: readonly string[];
+  reason: string;
+}
+
+/** For tests and tools that want everything (departments use the grant policy: default deny). */
 export const allowEverything: AccessPolicy = { decide: () => ({ kind: 'allow' }) };
 
 /** An event as a handler sees it: verified, permitted, validated. */

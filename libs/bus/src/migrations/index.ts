@@ -1,4 +1,5 @@
 import { ConsumerSchema1764000001000 } from './1764000001000-consumer-schema.js';
+import { AccessAudit1764000001001 } from './1764000001001-access-audit.js';
 
 /** The consumer's migrations; they run after the ledger's (they reuse its guard function). */
-export const consumerMigrations = [ConsumerSchema1764000001000];
+export const consumerMigrations = [ConsumerSchema1764000001000, AccessAudit1764000001001];

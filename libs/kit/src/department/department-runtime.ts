@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 
 import {
   ConsumerPipeline,
+  GrantPolicy,
   KafkaPublisher,
   LedgerConsumer,
-  allowEverything,
   consumerMigrations,
   createKafka,
   ensureTopics,
@@ -71,6 +71,8 @@ export class DepartmentRuntime {
   readonly commands: CommandRunner;
   readonly tokens: TokenStore;
   readonly metrics: DepartmentMetrics;
+  /** Who may have what of the followed ledgers: built from their grant entries. Default deny. */
+  readonly policy: GrantPolicy;
   private readonly kafka: Kafka;
   private metricsAdmin: Promise<Admin> | undefined;
   private readonly publisher: KafkaPublisher;
@@ -85,8 +87,9 @@ export class DepartmentRuntime {
   ) {
     this.trustBundle = this.loadTrustBundle();
     const signer = loadOrCreateFileSigner(config.KEYS_DIR, definition.department);
+    // Control entries of every followed ledger too: grants, cosignatures and alarms reach every consumer.
     this.registry = new EventTypeRegistry([
-      ...controlEventTypes(definition.department),
+      ...[definition.department, ...definition.follows].flatMap((department) => controlEventTypes(department)),
       ...(definition.eventTypes ?? []),
     ]);
     this.dataSource = createDataSource({
@@ -128,6 +131,7 @@ export class DepartmentRuntime {
       this.metrics.commands.inc({ outcome }),
     );
     this.tokens = new TokenStore(this.dataSource, definition.department);
+    this.policy = new GrantPolicy(definition.department, (type) => this.registry.isControl(type));
   }
 
   /** One admin client for scrape-time lag, connected on first use. */
@@ -160,6 +164,7 @@ export class DepartmentRuntime {
     }
     await this.dataSource.initialize();
     this.metrics.startFrom((await this.ledger.reader.head(department))?.seq ?? 0);
+    await this.policy.load(this.dataSource);
     const namespace = this.config.KAFKA_TOPIC_NAMESPACE;
     const admin = this.kafka.admin();
     await admin.connect();
@@ -199,7 +204,9 @@ export class DepartmentRuntime {
           ...(this.definition.handlers ?? []),
           ...(this.definition.reactions ?? []).map((definition) => reaction(definition, this.commands)),
         ],
-        policy: allowEverything,
+        policy: this.policy,
+        onAccessAudit: (record) =>
+          this.metrics.accessAudit.inc({ decision: record.decision, owner: record.chain.split('/')[0]! }),
         topicNamespace: namespace,
         onQuarantine: (notice) => {
           this.metrics.quarantinedNow.inc({ code: notice.failure.code });

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 
+import { ACCESS_CONTEXT, AccessController, type AccessContext } from '../access/access.controller.js';
 import { AuthGuard, TOKEN_STORE } from '../auth/auth.guard.js';
 import { TokensController } from '../auth/tokens.controller.js';
 import { COMMANDS } from '../commands/commands.token.js';
@@ -27,13 +28,21 @@ export class DepartmentModule {
       module: DepartmentModule,
       global: true,
       imports: domain,
-      controllers: [HealthController, LedgerController, TokensController, MetricsController],
+      controllers: [HealthController, LedgerController, TokensController, MetricsController, AccessController],
       providers: [
         { provide: DEPARTMENT_RUNTIME, useValue: runtime },
         { provide: LEDGER, useValue: runtime.ledger },
         { provide: COMMANDS, useValue: runtime.commands },
         { provide: TOKEN_STORE, useValue: runtime.tokens },
         { provide: METRICS, useValue: runtime.metrics },
+        {
+          provide: ACCESS_CONTEXT,
+          useValue: {
+            department: runtime.definition.department,
+            dataSource: runtime.dataSource,
+            received: () => runtime.policy.received(),
+          } satisfies AccessContext,
+        },
         { provide: PUBLIC_RATE_LIMIT, useValue: new FixedWindowLimiter(runtime.config.PUBLIC_RATE_LIMIT_PER_MINUTE) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: PublicRateLimitGuard },

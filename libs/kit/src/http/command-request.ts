@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiHeader } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { toHex } from '@registry-bus/protocol';
 
-import { Writers, type AuthenticatedRequest } from '../auth/access.decorators.js';
-import type { Operator } from '../auth/operator-token.js';
+import { Roles, Writers, type AuthenticatedRequest } from '../auth/access.decorators.js';
+import type { Operator, Role } from '../auth/operator-token.js';
 import type { CommandOptions, CommandOutcome } from '../commands/command-runner.js';
 import { ProblemError } from '../problems/problem-details.js';
 
@@ -47,10 +47,14 @@ export const CommandContext = createParamDecorator((_data: unknown, context: Exe
   };
 });
 
-/** A command route: clerks and admins, documented with its Idempotency-Key header, 201 on success. */
-export const CommandRoute = () =>
+/**
+ * A command route, documented with its Idempotency-Key header, 201 on
+ * success: clerks and admins unless other roles are named (one place sets
+ * the roles — a separate @Roles would be overwritten by the decorator order).
+ */
+export const CommandRoute = (...roles: Role[]) =>
   applyDecorators(
-    Writers(),
+    roles.length > 0 ? Roles(...roles) : Writers(),
     ApiBearerAuth(),
     HttpCode(201),
     ApiHeader({

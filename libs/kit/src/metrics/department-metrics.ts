@@ -22,6 +22,7 @@ export class DepartmentMetrics {
   readonly commands: Counter<'outcome'>;
   readonly quarantinedNow: Counter<'code'>;
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly accessAudit: Counter<'decision' | 'owner'>;
   private lastCommittedSeq: number | undefined;
 
   constructor(private readonly sources: MetricsSources) {
@@ -42,6 +43,12 @@ export class DepartmentMetrics {
       name: 'registry_bus_consumer_quarantined_since_start_total',
       help: 'Records this consumer quarantined since the app started, by code',
       labelNames: ['code'],
+      registers: [this.registry],
+    });
+    this.accessAudit = new Counter({
+      name: 'registry_bus_access_audit_total',
+      help: 'Entries of followed ledgers whose data was denied or redacted by the grants, since the app started',
+      labelNames: ['decision', 'owner'],
       registers: [this.registry],
     });
     this.requestDuration = new Histogram({

@@ -1,0 +1,117 @@
+import { typeMatches } from '@registry-bus/protocol';
+
+/** A grant as its owner issued it (`gov.<owner>.access.grant-issued.v1`), and where it stands now. */
+export interface Grant {
+  owner: string;
+  grantId: string;
+  grantee: string;
+  /** Event-type patterns of the owner: exact names or `gov.land.parcel.*`. */
+  eventTypes: string[];
+  /** `*` for every field, or the allow-list. */
+  fields: '*' | string[];
+  purpose: string;
+  validFrom: string;
+  validUntil?: string;
+  /** Position of the grant entry in the owner's chain. */
+  issuedSeq: number;
+  revoked?: { seq: number; reason: string };
+}
+
+export interface GrantIssuedData {
+  grantId: string;
+  grantee: string;
+  eventTypes: string[];
+  fields: '*' | string[];
+  purpose: string;
+  validFrom: string;
+  validUntil?: string;
+}
+
+export type GrantDecision =
+  | { kind: 'allow'; grantIds: string[] }
+  | { kind: 'redact'; fields: string[]; grantIds: string[] }
+  | { kind: 'deny'; reason: string };
+
+export const grantIssuedType = (owner: string) => `gov.${owner}.access.grant-issued.v1`;
+export const grantRevokedType = (owner: string) => `gov.${owner}.access.grant-revoked.v1`;
+
+/**
+ * Every grant every owner issued, in the order of its owner's chain. Pure and
+ * deterministic: two consumers that saw the same entries decide the same.
+ * A grant counts from the entry after it, a revocation likewise — exactly at
+ * their positions in the owner's stream, whatever the clocks say; the
+ * validity window is checked against the entry's own time as a second bound.
+ */
+export class GrantBook {
+  private readonly byOwner = new Map<string, Map<string, Grant>>();
+
+  /** Applies a control entry of `owner`'s chain; other entries are ignored. Returns whether it was a grant entry. */
+  apply(owner: string, seq: number, type: string, data: Record<string, unknown>): boolean {
+    if (type === grantIssuedType(owner)) {
+      const issued = data as unknown as GrantIssuedData;
+      const grants = this.byOwner.get(owner) ?? new Map<string, Grant>();
+      this.byOwner.set(owner, grants);
+      // A grant id is issued once; a repeated id (a replay) never widens an existing grant.
+      if (!grants.has(issued.grantId)) {
+        grants.set(issued.grantId, {
+          owner,
+          grantId: issued.grantId,
+          grantee: issued.grantee,
+          eventTypes: [...issued.eventTypes],
+          fields: issued.fields === '*' ? '*' : [...issued.fields],
+          purpose: issued.purpose,
+          validFrom: issued.validFrom,
+          ...(issued.validUntil ? { validUntil: issued.validUntil } : {}),
+          issuedSeq: seq,
+        });
+      }
+      return true;
+    }
+    if (type === grantRevokedType(owner)) {
+      const grant = this.byOwner.get(owner)?.get(String(data.grantId));
+      if (grant && !grant.revoked) grant.revoked = { seq, reason: String(data.reason) };
+      return true;
+    }
+    return false;
+  }
+
+  /** What `grantee` may have of an entry of `owner` of this type and time. Default: deny. */
+  decide(owner: string, grantee: string, type: string, time: Date): GrantDecision {
+    const at = time.getTime();
+    const active = [...(this.byOwner.get(owner)?.values() ?? [])].filter(
+      (grant) =>
+        grant.grantee === grantee &&
+        !grant.revoked &&
+        Date.parse(grant.validFrom) <= at &&
+        (grant.validUntil === undefined || at < Date.parse(grant.validUntil)) &&
+        grant.eventTypes.some((pattern) => typeMatches(pattern, type)),
+    );
+    if (active.length === 0) {
+      return { kind: 'deny', reason: `no grant from ${owner} to ${grantee} covers ${type} at ${time.toISOString()}` };
+    }
+    const grantIds = active.map((grant) => grant.grantId).sort();
+    if (active.some((grant) => grant.fields === '*')) return { kind: 'allow', grantIds };
+    const fields = [...new Set(active.flatMap((grant) => grant.fields as string[]))].sort();
+    return { kind: 'redact', fields, grantIds };
+  }
+
+  /** Grants to `grantee` from every owner (revoked ones included, marked). */
+  receivedBy(grantee: string): Grant[] {
+    return [...this.byOwner.values()]
+      .flatMap((grants) => [...grants.values()])
+      .filter((grant) => grant.grantee === grantee)
+      .sort((a, b) => a.owner.localeCompare(b.owner) || a.issuedSeq - b.issuedSeq);
+  }
+
+  /** Owner → grantees holding at least one unrevoked grant (for broker ACLs). */
+  activePairs(): Array<{ owner: string; grantee: string }> {
+    const pairs = new Set<string>();
+    for (const [owner, grants] of this.byOwner) {
+      for (const grant of grants.values()) if (!grant.revoked) pairs.add(`${owner}\u0000${grant.grantee}`);
+    }
+    return [...pairs].sort().map((pair) => {
+      const [owner, grantee] = pair.split('\u0000') as [string, string];
+      return { owner, grantee };
+    });
+  }
+}

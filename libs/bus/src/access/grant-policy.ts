@@ -1,0 +1,62 @@
+import { departmentOfChain } from '@registry-bus/protocol';
+import type { DataSource, EntityManager } from 'typeorm';
+
+import type { AccessDecision, AccessPolicy, VerifiedEntry } from '../consumer/consumer-types.js';
+import { GrantBook, grantIssuedType, grantRevokedType, type Grant } from './grant-book.js';
+
+/**
+ * The access policy of one consuming department, built from the grant
+ * entries of the ledgers it follows. Default deny; control entries (grants,
+ * keys, anchors, cosignatures, alarms) always pass, so every consumer sees
+ * the same grants and decides the same.
+ */
+export class GrantPolicy implements AccessPolicy {
+  readonly book = new GrantBook();
+
+  constructor(
+    /** The consuming department (the grantee). */
+    readonly department: string,
+    private readonly isControl: (type: string) => boolean,
+  ) {}
+
+  decide(entry: VerifiedEntry): AccessDecision {
+    if (this.isControl(entry.type)) return { kind: 'allow' };
+    const owner = departmentOfChain(entry.chain);
+    if (!owner) return { kind: 'deny', reason: `'${entry.chain}' is not a chain id` };
+    const decision = this.book.decide(owner, this.department, entry.type, entry.time);
+    return decision.kind === 'deny'
+      ? decision
+      : decision.kind === 'allow'
+        ? { kind: 'allow', grantIds: decision.grantIds }
+        : { kind: 'redact', fields: decision.fields, grantIds: decision.grantIds };
+  }
+
+  observe(entry: VerifiedEntry, data: Record<string, unknown> | undefined, _manager?: EntityManager): void {
+    const owner = departmentOfChain(entry.chain);
+    if (owner && data) this.book.apply(owner, entry.seq, entry.type, data);
+  }
+
+  received(): Grant[] {
+    return this.book.receivedBy(this.department);
+  }
+
+  /**
+   * Rebuilds the book from what this consumer kept (grant entries are
+   * control entries: always kept, in the same transaction as the position),
+   * so a restarted consumer decides exactly as before.
+   */
+  async load(dataSource: Pick<DataSource, 'query'>): Promise<void> {
+    const rows: Array<{ source_chain: string; seq: string; type: string; disclosure: Buffer }> = await dataSource.query(
+      `SELECT e.source_chain, e.seq, e.type, d.disclosure
+         FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
+        WHERE e.type LIKE 'gov.%.access.grant-%'
+        ORDER BY e.source_chain, e.seq`,
+    );
+    for (const row of rows) {
+      const owner = departmentOfChain(row.source_chain);
+      if (!owner || (row.type !== grantIssuedType(owner) && row.type !== grantRevokedType(owner))) continue;
+      const { fields } = JSON.parse(row.disclosure.toString('utf8')) as { fields: Record<string, unknown> };
+      this.book.apply(owner, Number(row.seq), row.type, fields);
+    }
+  }
+}

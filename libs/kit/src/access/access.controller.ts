@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+
+import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { DataSource } from 'typeorm';
+import type { Response } from 'express';
+import { z } from 'zod';
+
+import { Readers, Roles } from '../auth/access.decorators.js';
+import { COMMANDS } from '../commands/commands.token.js';
+import type { CommandRunner } from '../commands/command-runner.js';
+import { CommandContext, CommandRoute, commandAnswer, type CommandRequest } from '../http/command-request.js';
+import { grantAggregate } from './grant-aggregate.js';
+import type { GrantState } from './grant-decider.js';
+
+export const ACCESS_CONTEXT = Symbol('ACCESS_CONTEXT');
+
+/** What the access controller needs of its department. */
+export interface AccessContext {
+  department: string;
+  dataSource: DataSource;
+  /** Grants other departments gave this one, as the consumer's policy holds them now. */
+  received(): unknown[];
+}
+
+const instant = z.iso.datetime({ offset: true });
+const issueGrantRequest = z.strictObject({
+  grantee: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a department id such as "credit"'),
+  eventTypes: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^gov\.[a-z][a-z0-9-]{0,30}(\.[a-z][a-z0-9-]*)*(\.\*|\.v[1-9][0-9]{0,3})$/,
+          'must be an event type or a pattern ending in .*, e.g. "gov.land.parcel.*"',
+        ),
+    )
+    .min(1)
+    .max(50),
+  fields: z.union([
+    z.literal('*'),
+    z
+      .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/))
+      .min(1)
+      .max(100),
+  ]),
+  purpose: z.string().trim().min(1).max(500),
+  validFrom: instant.optional().describe('Defaults to now'),
+  validUntil: instant.optional(),
+});
+const revokeGrantRequest = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+const grantParams = z.strictObject({ grantId: z.uuid() });
+const auditQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/**
+ * Access rights of a department: its admins grant and revoke access to its
+ * own data (each a control entry of its ledger, as tamper-evident as the
+ * data); every role may list what it gave and received and read the audit of
+ * what its consumer was denied or had redacted.
+ */
+@ApiTags('access')
+@ApiBearerAuth()
+@Controller('v1/access')
+export class AccessController {
+  constructor(
+    @Inject(COMMANDS) private readonly commands: CommandRunner,
+    @Inject(ACCESS_CONTEXT) private readonly context: AccessContext,
+  ) {}
+
+  @Post('grants')
+  @CommandRoute('admin')
+  @ApiOperation({ summary: 'Grant another department access to some of this department’s event types and fields' })
+  async issue(
+    @Body({ schema: issueGrantRequest }) body: z.infer<typeof issueGrantRequest>,
+    @CommandContext() request: CommandRequest,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const grantId = randomUUID();
+    const { validUntil, ...rest } = body;
+    const outcome = await this.commands.run(
+      grantAggregate,
+      grantId,
+      {
+        kind: 'issue-grant',
+        owner: this.context.department,
+        grantId,
+        ...rest,
+        validFrom: body.validFrom ?? new Date().toISOString(),
+        ...(validUntil ? { validUntil } : {}),
+      },
+      request,
+    );
+    return { grantId, ...commandAnswer(outcome, response) };
+  }
+
+  @Post('grants/:grantId/revoke')
+  @CommandRoute('admin')
+  @ApiOperation({ summary: 'Revoke a grant; it stops at this position of the ledger' })
+  async revoke(
+    @Param({ schema: grantParams }) params: z.infer<typeof grantParams>,
+    @Body({ schema: revokeGrantRequest }) body: z.infer<typeof revokeGrantRequest>,
+    @CommandContext() request: CommandRequest,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const outcome = await this.commands.run(
+      grantAggregate,
+      params.grantId,
+      { kind: 'revoke-grant', owner: this.context.department, grantId: params.grantId, reason: body.reason },
+      request,
+    );
+    return commandAnswer(outcome, response);
+  }
+
+  @Get('grants/given')
+  @Readers()
+  @ApiOperation({ summary: 'Grants this department gave, with their status' })
+  async given() {
+    const rows: Array<{ state: GrantState }> = await this.context.dataSource.query(
+      `SELECT state FROM aggregate_state WHERE aggregate = $1 ORDER BY last_seq`,
+      [grantAggregate.name],
+    );
+    return rows.map((row) => row.state);
+  }
+
+  @Get('grants/received')
+  @Readers()
+  @ApiOperation({ summary: 'Grants other departments gave this one, as its consumer applies them' })
+  received() {
+    return this.context.received();
+  }
+
+  @Get('audit')
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'Entries of other departments whose data this consumer was denied or had redacted' })
+  async audit(@Query({ schema: auditQuery }) query: z.infer<typeof auditQuery>) {
+    const rows: Array<Record<string, unknown>> = await this.context.dataSource.query(
+      `SELECT id, source_chain AS chain, seq, event_type AS "eventType", decision, grant_ids AS "grantIds",
+              removed_fields AS "removedFields", reason, created_at AS "createdAt"
+         FROM access_audit WHERE id > $1 ORDER BY id LIMIT $2`,
+      [query.after, query.limit],
+    );
+    return {
+      records: rows.map((row) => ({ ...row, id: Number(row.id), seq: Number(row.seq) })),
+      next: rows.length === query.limit ? Number(rows.at(-1)!.id) : null,
+    };
+  }
+}

@@ -1,0 +1,8 @@
+import type { Aggregate } from '../commands/aggregate.js';
+import { grantDecider, type GrantCommand, type GrantEvent, type GrantState } from './grant-decider.js';
+
+/** One grant, keyed by its id: issued once, revoked at most once. */
+export const grantAggregate: Aggregate<GrantCommand, GrantEvent, GrantState> = {
+  name: 'access-grant',
+  decider: grantDecider,
+};

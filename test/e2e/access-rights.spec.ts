@@ -1,0 +1,135 @@
+import { DepartmentStack } from './department-stack.js';
+
+/** Access rights between real department apps: default deny, grants over REST, audit. */
+describe('access rights between departments', () => {
+  const stack = new DepartmentStack();
+  let creditAdmin: string;
+  let creditClerk: string;
+  let landAuditor: string;
+  let landClerk: string;
+
+  const landHasReceived = (seq: number) =>
+    stack.eventually(`land to receive credit seq ${seq}`, async () => {
+      const rows: unknown[] = await stack
+        .get('land')
+        .runtime.dataSource.query(`SELECT 1 FROM received_entry WHERE source_chain = 'credit' AND seq = $1`, [seq]);
+      return rows.length > 0 ? true : undefined;
+    });
+
+  beforeAll(async () => {
+    await stack.start(['land', 'credit']);
+    creditAdmin = await stack.token('credit', 'admin', 'admin:credit');
+    creditClerk = await stack.token('credit', 'clerk', 'clerk:alpha', 'bank:alpha');
+    landAuditor = await stack.token('land', 'auditor', 'auditor:land');
+    landClerk = await stack.token('land', 'clerk', 'clerk:land');
+    await stack.call('land', 'POST', '/v1/parcels', {
+      token: landClerk,
+      body: {
+        cadastralNumber: 'ACL-1',
+        areaSquareMetres: '100.00',
+        location: 'Batumi',
+        landUse: 'residential',
+        owners: [{ ownerId: 'person:1', share: '1' }],
+        basis: { documentType: 'survey', reference: 'S-1' },
+      },
+    });
+    const basis = { documentType: 'administrative-act', reference: 'NBG' };
+    await stack.call('credit', 'POST', '/v1/banks', {
+      token: creditAdmin,
+      body: { bankId: 'bank:alpha', name: 'Alpha', licence: 'L', basis },
+    });
+    await stack.call('credit', 'POST', '/v1/banks/bank:alpha/loans', {
+      token: creditClerk,
+      body: { loanId: 'L-1', kind: 'loan', borrower: 'person:1', amount: '1.00', currency: 'GEL', basis },
+    });
+  });
+
+  afterAll(() => stack.stop());
+
+  const pledge = (pledgeId: string) =>
+    stack.call('credit', 'POST', '/v1/pledges', {
+      token: creditClerk,
+      body: {
+        pledgeId,
+        cadastralNumber: 'ACL-1',
+        bankId: 'bank:alpha',
+        loanId: 'L-1',
+        pledgor: 'person:1',
+        basis: { documentType: 'loan-agreement', reference: 'LA' },
+      },
+    });
+
+  it('denies by default: without a grant the land registry never sees a pledge request, and audits the denial', async () => {
+    const answer = await pledge('P-DENIED');
+    const seq = (answer.body.entries as Array<{ seq: number }>)[0]!.seq;
+    await landHasReceived(seq);
+    const audit = await stack.call('land', 'GET', '/v1/access/audit', { token: landAuditor });
+    expect(audit.body.records).toContainEqual(
+      expect.objectContaining({
+        chain: 'credit',
+        seq,
+        eventType: 'gov.credit.pledge.requested.v1',
+        decision: 'denied',
+      }),
+    );
+    const parcel = await stack.call('land', 'GET', '/v1/parcels/ACL-1', { token: landAuditor });
+    expect(parcel.body.encumbrances).toEqual([]);
+    const kept: unknown[] = await stack
+      .get('land')
+      .runtime.dataSource.query(`SELECT 1 FROM received_entry_data WHERE source_chain = 'credit' AND seq = $1`, [seq]);
+    expect(kept).toEqual([]);
+    const metrics = await fetch(`${stack.get('land').url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/registry_bus_access_audit_total\{[^}]*decision="denied"[^}]*owner="credit"[^}]*\} [1-9]/);
+  });
+
+  it('only the owner’s admins grant, and only their own data', async () => {
+    const body = { grantee: 'land', eventTypes: ['gov.credit.pledge.*'], fields: '*', purpose: 'pledge saga' };
+    expect((await stack.call('credit', 'POST', '/v1/access/grants', { token: creditClerk, body })).status).toBe(403);
+    const foreign = await stack.call('credit', 'POST', '/v1/access/grants', {
+      token: creditAdmin,
+      body: { ...body, eventTypes: ['gov.land.parcel.*'] },
+    });
+    expect(foreign).toMatchObject({
+      status: 422,
+      body: { code: 'ACCESS.NOT_OWN_DATA', errors: [{ field: 'eventTypes.0' }] },
+    });
+  });
+
+  it('a grant takes effect from its position: the next pledge reaches the land registry, which answers', async () => {
+    const issued = await stack.call('credit', 'POST', '/v1/access/grants', {
+      token: creditAdmin,
+      body: { grantee: 'land', eventTypes: ['gov.credit.pledge.*'], fields: '*', purpose: 'pledge saga' },
+    });
+    expect(issued.status).toBe(201);
+    const grantId = issued.body.grantId as string;
+    await pledge('P-GRANTED');
+    await stack.eventually('the land registry to record the pledge', async () => {
+      const parcel = await stack.call('land', 'GET', '/v1/parcels/ACL-1', { token: landAuditor });
+      const encumbrances = parcel.body.encumbrances as Array<{ encumbranceId: string }>;
+      return encumbrances.some((e) => e.encumbranceId === 'P-GRANTED') ? true : undefined;
+    });
+    // The earlier, denied request stays unseen: grants do not reach back.
+    const parcel = await stack.call('land', 'GET', '/v1/parcels/ACL-1', { token: landAuditor });
+    expect((parcel.body.encumbrances as Array<{ encumbranceId: string }>).map((e) => e.encumbranceId)).toEqual([
+      'P-GRANTED',
+    ]);
+
+    const given = await stack.call('credit', 'GET', '/v1/access/grants/given', { token: creditAdmin });
+    expect(given.body).toEqual([
+      expect.objectContaining({ status: 'active', grant: expect.objectContaining({ grantId }) }),
+    ]);
+    const received = await stack.call('land', 'GET', '/v1/access/grants/received', { token: landAuditor });
+    expect(received.body).toEqual([expect.objectContaining({ owner: 'credit', grantId, grantee: 'land' })]);
+
+    const revoked = await stack.call('credit', 'POST', `/v1/access/grants/${grantId}/revoke`, {
+      token: creditAdmin,
+      body: { reason: 'test over' },
+    });
+    expect(revoked.status).toBe(201);
+    await landHasReceived((revoked.body.entries as Array<{ seq: number }>)[0]!.seq);
+    const after = await stack.call('land', 'GET', '/v1/access/grants/received', { token: landAuditor });
+    expect(after.body).toEqual([
+      expect.objectContaining({ grantId, revoked: expect.objectContaining({ reason: 'test over' }) }),
+    ]);
+  });
+});
