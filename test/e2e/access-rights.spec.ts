@@ -132,4 +132,43 @@ describe('access rights between departments', () => {
       expect.objectContaining({ grantId, revoked: expect.objectContaining({ reason: 'test over' }) }),
     ]);
   });
+
+  it('answers a query from another register only within the grants, and audits it', async () => {
+    const ask = (params: Record<string, unknown>) =>
+      stack.call('credit', 'POST', '/v1/queries/land/parcel', { token: creditClerk, body: { params } });
+    const refused = await ask({ cadastralNumber: 'ACL-1' });
+    expect(refused).toMatchObject({ status: 403, body: { code: 'QUERY.NOT_GRANTED' } });
+    expect(refused.body.detail).toMatch(/land has granted credit nothing/);
+
+    const landAdmin = await stack.token('land', 'admin', 'admin:land');
+    const grant = await stack.call('land', 'POST', '/v1/access/grants', {
+      token: landAdmin,
+      body: {
+        grantee: 'credit',
+        eventTypes: ['gov.land.parcel.registered.v1'],
+        fields: ['cadastralNumber', 'encumbrances'],
+        purpose: 'banks check what encumbers a parcel before lending',
+      },
+    });
+    expect(grant.status).toBe(201);
+    const answered = await ask({ cadastralNumber: 'ACL-1' });
+    expect(answered.status).toBe(200);
+    expect(answered.body).toMatchObject({ from: 'land', fields: ['cadastralNumber', 'encumbrances'] });
+    expect(Object.keys(answered.body.answer as object).sort()).toEqual(['cadastralNumber', 'encumbrances']);
+    expect(JSON.stringify(answered.body)).not.toContain('person:1');
+
+    expect(await ask({ cadastralNumber: 'NOPE-9' })).toMatchObject({ status: 404, body: { code: 'QUERY.NOT_FOUND' } });
+    expect(await ask({ cadastral: 'x' })).toMatchObject({ status: 400, body: { code: 'QUERY.BAD_PARAMS' } });
+    const unknown = await stack.call('credit', 'POST', '/v1/queries/land/owners-of-everything', {
+      token: creditClerk,
+      body: { params: {} },
+    });
+    expect(unknown).toMatchObject({ status: 404, body: { code: 'QUERY.UNKNOWN_QUERY' } });
+
+    const audit: Array<{ outcome: string; fields: string[]; code: string | null }> = await stack
+      .get('land')
+      .runtime.dataSource.query(`SELECT outcome, fields, code FROM query_audit WHERE requester = 'credit' ORDER BY id`);
+    expect(audit[0]).toEqual({ outcome: 'refused', fields: [], code: 'QUERY.NOT_GRANTED' });
+    expect(audit[1]).toEqual({ outcome: 'answered', fields: ['cadastralNumber', 'encumbrances'], code: null });
+  });
 });

@@ -2,6 +2,7 @@ import { creditEventTypes, landEventTypes } from '@registry-bus/contracts';
 import type { DepartmentDefinition } from '@registry-bus/kit';
 
 import { creditReactions } from './parcels/credit-reactions.js';
+import { landQueries } from './parcels/parcel-queries.js';
 
 /**
  * The land register: parcels, owners, encumbrances. It follows the credit
@@ -13,4 +14,5 @@ export const LAND_DEPARTMENT: DepartmentDefinition = {
   follows: ['credit'],
   eventTypes: [...landEventTypes, ...creditEventTypes],
   reactions: creditReactions,
+  queries: landQueries,
 };

@@ -43,3 +43,12 @@ export {
   type GrantIssuedData,
 } from './access/grant-book.js';
 export { GrantPolicy } from './access/grant-policy.js';
+export { QueryCode, withinFields, type QueryReply, type QueryRequest } from './query/query-messages.js';
+export {
+  QueryServer,
+  type QueryAuditRecord,
+  type QueryAuthorization,
+  type QueryHandler,
+  type QueryServerOptions,
+} from './query/query-server.js';
+export { QueryClient, QueryError, type QueryClientOptions } from './query/query-client.js';

@@ -37,3 +37,4 @@ export { CommandContext, CommandRoute, commandAnswer, type CommandRequest } from
 export { invalidRequest, schemaValidationPipe } from './http/validation.js';
 export { AccessErrorCode, grantDecider, type GrantCommand, type GrantState } from './access/grant-decider.js';
 export { grantAggregate } from './access/grant-aggregate.js';
+export { authorizeQuery } from './queries/query-grants.js';

@@ -86,3 +86,4 @@ export { loadOrCreateFileSigner, type StoredKey } from './node/file-signer.js';
 export { ensureDevTrust, type DevTrust } from './node/dev-trust.js';
 export { asyncApiDocument } from './asyncapi/asyncapi-document.js';
 export { protocolRegistry } from './asyncapi/all-event-types.js';
+export { signMessage, verifyMessage, type SignedMessage } from './query/signed-message.js';

@@ -4,6 +4,11 @@ import {
   ConsumerPipeline,
   GrantPolicy,
   KafkaPublisher,
+  QueryClient,
+  QueryServer,
+  repliesTopic,
+  requestsTopic,
+  type QueryHandler,
   LedgerConsumer,
   consumerMigrations,
   createKafka,
@@ -29,6 +34,7 @@ import {
   controlEventTypes,
   fromBase64,
   loadOrCreateFileSigner,
+  verifyEd25519Node,
   verifyTrustBundle,
   type EventTypeDefinition,
   type SignedTrustBundle,
@@ -41,6 +47,7 @@ import type { DataSource, MixedList } from 'typeorm';
 import { TokenStore } from '../auth/token-store.js';
 import { CommandRunner } from '../commands/command-runner.js';
 import { kitMigrations } from '../migrations/index.js';
+import { authorizeQuery } from '../queries/query-grants.js';
 import { DepartmentMetrics } from '../metrics/department-metrics.js';
 import { reaction, type ReactionDefinition } from '../reactions/reaction.js';
 import type { DepartmentConfig } from './department-config.js';
@@ -54,6 +61,8 @@ export interface DepartmentDefinition {
   handlers?: EventHandler[];
   /** Reactions to followed departments' events: each appends to this ledger citing its cause. */
   reactions?: ReactionDefinition[];
+  /** Questions other departments may ask this register (answered within the grants given to them). */
+  queries?: (runtime: DepartmentRuntime) => QueryHandler[];
   // TypeORM's own type for migration lists.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations?: MixedList<Function | string>;
@@ -75,6 +84,9 @@ export class DepartmentRuntime {
   readonly policy: GrantPolicy;
   private readonly kafka: Kafka;
   private metricsAdmin: Promise<Admin> | undefined;
+  /** Asks other departments' registers (POST /v1/queries/:department/:query). */
+  readonly queries: QueryClient;
+  private readonly queryServer: QueryServer;
   private readonly publisher: KafkaPublisher;
   private readonly relay: LedgerRelay;
   private consumer: LedgerConsumer | undefined;
@@ -87,6 +99,14 @@ export class DepartmentRuntime {
   ) {
     this.trustBundle = this.loadTrustBundle();
     const signer = loadOrCreateFileSigner(config.KEYS_DIR, definition.department);
+    const queryOptions = {
+      department: definition.department,
+      namespace: config.KAFKA_TOPIC_NAMESPACE,
+      signer,
+      trustBundle: () => this.trustBundle,
+      verify: verifyEd25519Node,
+      onError: (error: unknown) => this.logger.warn({ err: error }, 'query message refused'),
+    };
     // Control entries of every followed ledger too: grants, cosignatures and alarms reach every consumer.
     this.registry = new EventTypeRegistry([
       ...[definition.department, ...definition.follows].flatMap((department) => controlEventTypes(department)),
@@ -132,6 +152,29 @@ export class DepartmentRuntime {
     );
     this.tokens = new TokenStore(this.dataSource, definition.department);
     this.policy = new GrantPolicy(definition.department, (type) => this.registry.isControl(type));
+    this.queries = new QueryClient({ ...queryOptions, kafka: this.kafka });
+    this.queryServer = new QueryServer({
+      ...queryOptions,
+      kafka: this.kafka,
+      handlers: definition.queries?.(this) ?? [],
+      authorize: (requester, eventType) => authorizeQuery(this.dataSource, definition.department, requester, eventType),
+      audit: async (record) => {
+        await this.dataSource.query(
+          `INSERT INTO query_audit (request_id, requester, query, params, outcome, fields, code, reason)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [
+            record.requestId,
+            record.requester,
+            record.query,
+            JSON.stringify(record.params),
+            record.outcome,
+            record.fields,
+            record.code ?? null,
+            record.reason ?? null,
+          ],
+        );
+      },
+    });
   }
 
   /** One admin client for scrape-time lag, connected on first use. */
@@ -190,11 +233,20 @@ export class DepartmentRuntime {
           replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
           retainForever: true,
         },
+        // Queries and replies are conversations, not records: a week of retention is plenty.
+        ...[requestsTopic(department, namespace), repliesTopic(department, namespace)].map((topic) => ({
+          topic,
+          partitions: 1,
+          replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
+          retainForever: false,
+        })),
       ]);
     } finally {
       await admin.disconnect();
     }
     this.relay.start();
+    await this.queryServer.start();
+    await this.queries.start();
     if (follows.length > 0) {
       await this.waitForGroupCoordinator(`${namespace}registry-bus.${department}`);
       const pipeline = new ConsumerPipeline({
@@ -234,6 +286,8 @@ export class DepartmentRuntime {
 
   async stop(): Promise<void> {
     await this.consumer?.stop().catch(() => undefined);
+    await this.queries.stop();
+    await this.queryServer.stop();
     await this.metricsAdmin?.then((admin) => admin.disconnect()).catch(() => undefined);
     await this.ledger.close();
     await this.relay.stop();

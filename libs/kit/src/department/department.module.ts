@@ -11,6 +11,7 @@ import { FixedWindowLimiter } from '../http/fixed-window-limiter.js';
 import { PUBLIC_RATE_LIMIT, PublicRateLimitGuard } from '../http/public-rate-limit.guard.js';
 import { LEDGER, LedgerController } from '../ledger-http/ledger.controller.js';
 import { METRICS, MetricsController } from '../metrics/metrics.controller.js';
+import { QUERY_CLIENT, QueriesController } from '../queries/queries.controller.js';
 import type { DepartmentRuntime } from './department-runtime.js';
 
 export const DEPARTMENT_RUNTIME = Symbol('DEPARTMENT_RUNTIME');
@@ -28,13 +29,21 @@ export class DepartmentModule {
       module: DepartmentModule,
       global: true,
       imports: domain,
-      controllers: [HealthController, LedgerController, TokensController, MetricsController, AccessController],
+      controllers: [
+        HealthController,
+        LedgerController,
+        TokensController,
+        MetricsController,
+        AccessController,
+        QueriesController,
+      ],
       providers: [
         { provide: DEPARTMENT_RUNTIME, useValue: runtime },
         { provide: LEDGER, useValue: runtime.ledger },
         { provide: COMMANDS, useValue: runtime.commands },
         { provide: TOKEN_STORE, useValue: runtime.tokens },
         { provide: METRICS, useValue: runtime.metrics },
+        { provide: QUERY_CLIENT, useValue: runtime.queries },
         {
           provide: ACCESS_CONTEXT,
           useValue: {

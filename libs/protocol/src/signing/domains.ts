@@ -11,6 +11,8 @@ export const SignatureDomain = {
   COSIGNATURE: 'registry-bus/cosignature/v1\n',
   HEAD: 'registry-bus/head/v1\n',
   TRUST_BUNDLE: 'registry-bus/trust-bundle/v1\n',
+  QUERY: 'registry-bus/query/v1\n',
+  QUERY_REPLY: 'registry-bus/query-reply/v1\n',
 } as const;
 export type SignatureDomain = (typeof SignatureDomain)[keyof typeof SignatureDomain];
 

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+
+import {
+  type SignedMessage,
+  SignatureDomain,
+  signMessage,
+  verifyMessage,
+  type Signer,
+  type TrustBundle,
+} from '@registry-bus/protocol';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+
+import { repliesTopic, requestsTopic } from '../topics/topic-names.js';
+import { joinedGroup } from './joined-group.js';
+import { QueryCode, type QueryReply, type QueryRequest } from './query-messages.js';
+
+export interface QueryClientOptions {
+  kafka: Kafka;
+  department: string;
+  namespace: string;
+  signer: Signer;
+  trustBundle: () => TrustBundle;
+  verify: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
+  onError?: (error: unknown) => void;
+}
+
+export class QueryError extends Error {
+  override readonly name = 'QueryError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Pending {
+  to: string;
+  resolve: (reply: QueryReply) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Asks another department's register: a signed request on
+ * `gov.<to>.requests`, the answer awaited on `gov.<self>.replies` by its
+ * correlation id, for at most `timeoutMs`. Replies are accepted only when
+ * signed by the department asked.
+ */
+export class QueryClient {
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(private readonly options: QueryClientOptions) {}
+
+  async start(): Promise<void> {
+    const { kafka, department, namespace } = this.options;
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.consumer = kafka.consumer({ groupId: `${namespace}registry-bus.${department}.replies` });
+    await this.consumer.connect();
+    const joined = joinedGroup(this.consumer);
+    await this.consumer.subscribe({ topic: repliesTopic(department, namespace), fromBeginning: false });
+    await this.consumer.run({ eachMessage: async ({ message }) => this.receive(message.value) });
+    // A reply sent before the group has its partition would be skipped ("latest" offset): wait for it.
+    await joined;
+  }
+
+  async stop(): Promise<void> {
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new QueryError(QueryCode.TIMEOUT, 'the department is shutting down'));
+      this.pending.delete(id);
+    }
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+  }
+
+  async ask(to: string, query: string, params: Record<string, unknown>, timeoutMs = 5000): Promise<QueryReply> {
+    if (!this.producer) throw new QueryError(QueryCode.FAILED, 'the query client is not started');
+    const now = Date.now();
+    const request: QueryRequest = {
+      v: 1,
+      id: randomUUID(),
+      from: this.options.department,
+      to,
+      query,
+      params,
+      sentAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + timeoutMs).toISOString(),
+    };
+    const signed = await signMessage(SignatureDomain.QUERY, request, this.options.department, this.options.signer);
+    const reply = new Promise<QueryReply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(request.id);
+        reject(new QueryError(QueryCode.TIMEOUT, `${to} did not answer '${query}' within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(request.id, { to, resolve, reject, timer });
+    });
+    await this.producer.send({
+      topic: requestsTopic(to, this.options.namespace),
+      acks: -1,
+      messages: [{ key: request.id, value: JSON.stringify(signed) }],
+    });
+    return reply;
+  }
+
+  private receive(value: Buffer | null): void {
+    try {
+      const signed = JSON.parse(value?.toString('utf8') ?? '') as SignedMessage<QueryReply>;
+      const pending = this.pending.get(signed.message?.id);
+      if (!pending) return; // not ours, or too late
+      const reply = verifyMessage(SignatureDomain.QUERY_REPLY, signed, this.options.trustBundle(), this.options.verify);
+      if (signed.department !== pending.to || reply.from !== pending.to || reply.to !== this.options.department) {
+        throw new Error(`a reply to ${reply.id} came from ${signed.department}, not ${pending.to}`);
+      }
+      clearTimeout(pending.timer);
+      this.pending.delete(reply.id);
+      pending.resolve(reply);
+    } catch (error) {
+      this.options.onError?.(error);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/** A question one department asks another's register (signed by the asker). */
+export interface QueryRequest {
+  v: 1;
+  id: string;
+  from: string;
+  to: string;
+  query: string;
+  params: Record<string, unknown>;
+  sentAt: string;
+  /** The asker stops waiting then; the answerer does not answer after it. */
+  expiresAt: string;
+}
+
+/** The answer (signed by the answerer): within the grants it gave the asker, or why not. */
+export interface QueryReply {
+  v: 1;
+  /** The request's id (the correlation id). */
+  id: string;
+  from: string;
+  to: string;
+  answeredAt: string;
+  result:
+    { ok: true; fields: '*' | string[]; answer: Record<string, unknown> } | { ok: false; code: string; reason: string };
+}
+
+export const QueryCode = {
+  NOT_GRANTED: 'QUERY.NOT_GRANTED',
+  UNKNOWN_QUERY: 'QUERY.UNKNOWN_QUERY',
+  BAD_PARAMS: 'QUERY.BAD_PARAMS',
+  NOT_FOUND: 'QUERY.NOT_FOUND',
+  EXPIRED: 'QUERY.EXPIRED',
+  FAILED: 'QUERY.FAILED',
+  TIMEOUT: 'QUERY.TIMEOUT',
+} as const;
+
+/** Keeps only the granted top-level fields of an answer. */
+export function withinFields(
+  answer: Record<string, unknown>,
+  fields: '*' | readonly string[],
+): Record<string, unknown> {
+  if (fields === '*') return answer;
+  return Object.fromEntries(Object.entries(answer).filter(([key]) => fields.includes(key)));
+}

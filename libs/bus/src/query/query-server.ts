@@ -1,0 +1,163 @@
+import {
+  type SignedMessage,
+  SignatureDomain,
+  signMessage,
+  verifyMessage,
+  type Signer,
+  type TrustBundle,
+} from '@registry-bus/protocol';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+
+import { repliesTopic, requestsTopic } from '../topics/topic-names.js';
+import { joinedGroup } from './joined-group.js';
+import { QueryCode, withinFields, type QueryReply, type QueryRequest } from './query-messages.js';
+
+/** One question a register answers. */
+export interface QueryHandler {
+  name: string;
+  /** The event type whose grants govern the answer: no grant, no answer; a field list, those fields only. */
+  eventType: string;
+  /** Checks the parameters; throws an Error whose message says what is wrong. */
+  parseParams(params: Record<string, unknown>): Record<string, unknown>;
+  /** The answer, or undefined when there is nothing (a 404 for the asker). */
+  answer(params: Record<string, unknown>): Promise<Record<string, unknown> | undefined>;
+}
+
+export type QueryAuthorization = { kind: 'allow'; fields: '*' | string[] } | { kind: 'deny'; reason: string };
+
+export interface QueryAuditRecord {
+  requestId: string;
+  requester: string;
+  query: string;
+  params: Record<string, unknown>;
+  outcome: 'answered' | 'refused';
+  fields: string[];
+  code?: string;
+  reason?: string;
+}
+
+export interface QueryServerOptions {
+  kafka: Kafka;
+  department: string;
+  namespace: string;
+  signer: Signer;
+  trustBundle: () => TrustBundle;
+  verify: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
+  handlers: QueryHandler[];
+  /** What the grants this department gave allow `requester` of `eventType`, now. */
+  authorize(requester: string, eventType: string): Promise<QueryAuthorization>;
+  /** Every verified query, answered or refused, is audited. */
+  audit(record: QueryAuditRecord): Promise<void>;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Answers other departments' signed queries on `gov.<self>.requests`, only
+ * within the grants this department gave the asker, each reply signed and
+ * sent to `gov.<asker>.replies`, each query audited. A request whose
+ * signature does not verify is dropped (there is no one to answer).
+ */
+export class QueryServer {
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private readonly handlers: Map<string, QueryHandler>;
+
+  constructor(private readonly options: QueryServerOptions) {
+    this.handlers = new Map(options.handlers.map((handler) => [handler.name, handler]));
+  }
+
+  async start(): Promise<void> {
+    const { kafka, department, namespace } = this.options;
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.consumer = kafka.consumer({ groupId: `${namespace}registry-bus.${department}.queries` });
+    await this.consumer.connect();
+    const joined = joinedGroup(this.consumer);
+    await this.consumer.subscribe({ topic: requestsTopic(department, namespace), fromBeginning: false });
+    await this.consumer.run({
+      eachMessage: async ({ message }) => {
+        try {
+          await this.handle(message.value);
+        } catch (error) {
+          this.options.onError?.(error);
+        }
+      },
+    });
+    // Requests sent before the group has its partition would be skipped ("latest" offset): wait for it.
+    await joined;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+  }
+
+  /** Verifies, authorizes, answers and audits one request (exposed for tests). */
+  async handle(value: Buffer | null): Promise<QueryReply | undefined> {
+    let request: QueryRequest;
+    try {
+      const signed = JSON.parse(value?.toString('utf8') ?? '') as SignedMessage<QueryRequest>;
+      request = verifyMessage(SignatureDomain.QUERY, signed, this.options.trustBundle(), this.options.verify);
+      if (signed.department !== request.from) throw new Error('signed by another department than the asker');
+    } catch (error) {
+      this.options.onError?.(error);
+      return undefined;
+    }
+    if (request.to !== this.options.department) return undefined;
+    const result = await this.answer(request);
+    const reply: QueryReply = {
+      v: 1,
+      id: request.id,
+      from: this.options.department,
+      to: request.from,
+      answeredAt: new Date().toISOString(),
+      result,
+    };
+    await this.options.audit({
+      requestId: request.id,
+      requester: request.from,
+      query: request.query,
+      params: request.params,
+      outcome: result.ok ? 'answered' : 'refused',
+      fields: result.ok ? (result.fields === '*' ? ['*'] : result.fields) : [],
+      ...(result.ok ? {} : { code: result.code, reason: result.reason }),
+    });
+    const signed = await signMessage(SignatureDomain.QUERY_REPLY, reply, this.options.department, this.options.signer);
+    await this.producer!.send({
+      topic: repliesTopic(request.from, this.options.namespace),
+      acks: -1,
+      messages: [{ key: request.id, value: JSON.stringify(signed) }],
+    });
+    return reply;
+  }
+
+  private async answer(request: QueryRequest): Promise<QueryReply['result']> {
+    if (Date.parse(request.expiresAt) < Date.now()) {
+      return { ok: false, code: QueryCode.EXPIRED, reason: 'the query expired before it was answered' };
+    }
+    const handler = this.handlers.get(request.query);
+    if (!handler) {
+      return {
+        ok: false,
+        code: QueryCode.UNKNOWN_QUERY,
+        reason: `${this.options.department} answers no query '${request.query}' (it answers: ${[...this.handlers.keys()].join(', ') || 'none'})`,
+      };
+    }
+    const authorization = await this.options.authorize(request.from, handler.eventType);
+    if (authorization.kind === 'deny') return { ok: false, code: QueryCode.NOT_GRANTED, reason: authorization.reason };
+    let params: Record<string, unknown>;
+    try {
+      params = handler.parseParams(request.params);
+    } catch (error) {
+      return { ok: false, code: QueryCode.BAD_PARAMS, reason: error instanceof Error ? error.message : String(error) };
+    }
+    try {
+      const answer = await handler.answer(params);
+      if (!answer) return { ok: false, code: QueryCode.NOT_FOUND, reason: `nothing answers ${JSON.stringify(params)}` };
+      return { ok: true, fields: authorization.fields, answer: withinFields(answer, authorization.fields) };
+    } catch (error) {
+      this.options.onError?.(error);
+      return { ok: false, code: QueryCode.FAILED, reason: 'the register failed to answer; the error was logged' };
+    }
+  }
+}
