@@ -16,6 +16,44 @@ interface Answer {
 
 class DemoFailure extends Error {}
 
+/** What each register grants the others in the demo (README, "Access rights"). */
+const DEMO_GRANTS: Array<{
+  key: string;
+  owner: string;
+  body: { grantee: string; eventTypes: string[]; fields: '*' | string[]; purpose: string };
+}> = [
+  {
+    key: 'land-credit-encumbrances',
+    owner: 'land',
+    body: {
+      grantee: 'credit',
+      eventTypes: ['gov.land.encumbrance.*', 'gov.land.parcel.transferred.v1'],
+      fields: '*',
+      purpose: 'the pledge saga: pledges become active on the land registry entry, pledgors follow sales',
+    },
+  },
+  {
+    key: 'land-credit-parcel-query',
+    owner: 'land',
+    body: {
+      grantee: 'credit',
+      eventTypes: ['gov.land.parcel.registered.v1'],
+      fields: ['cadastralNumber', 'areaSquareMetres', 'landUse', 'encumbrances'],
+      purpose: 'banks check a parcel and what encumbers it before lending',
+    },
+  },
+  {
+    key: 'credit-land-pledges',
+    owner: 'credit',
+    body: {
+      grantee: 'land',
+      eventTypes: ['gov.credit.pledge.*'],
+      fields: '*',
+      purpose: 'the land registry records, refuses and lifts pledge encumbrances',
+    },
+  },
+];
+
 /**
  * Shows the stack working, through the same REST surface a clerk would use.
  * It grows with the registers (README, "What npm start shows"). Every run
@@ -35,12 +73,20 @@ export async function runDemo(context: DemoContext): Promise<void> {
     if (!value) throw new DemoFailure(`no development token ${department}/${label} in .local/dev-tokens.json`);
     return value;
   };
-  const call = async (department: string, label: string, method: string, path: string, body?: unknown) => {
+  const call = async (
+    department: string,
+    label: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    idempotencyKey?: string,
+  ) => {
     const response = await fetch(`${url(department)}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token(department, label)}`,
         ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
       },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
@@ -66,6 +112,18 @@ export async function runDemo(context: DemoContext): Promise<void> {
   const pledgeId = `P-${run}`;
   print(`\ndemo: the pledge saga on parcel ${parcel} (tokens in .local/dev-tokens.json)`);
   try {
+    // The grants the registers need; the fixed idempotency keys make them once per stack, not once per start.
+    for (const grant of DEMO_GRANTS) {
+      expectStatus(
+        await call(grant.owner, 'admin', 'POST', '/v1/access/grants', grant.body, `demo-grant-${grant.key}`),
+        201,
+        `grant ${grant.owner} → ${grant.body.grantee}`,
+      );
+    }
+    step(
+      `grants: ${DEMO_GRANTS.map((g) => `${g.owner} → ${g.body.grantee} (${g.body.eventTypes.join(', ')}${g.body.fields === '*' ? '' : `; fields ${g.body.fields.join(', ')}`})`).join('; ')}`,
+    );
+
     for (const bank of ['alpha', 'beta']) {
       const answer = await call('credit', 'admin', 'POST', '/v1/banks', {
         bankId: `bank:${bank}`,
@@ -103,6 +161,15 @@ export async function runDemo(context: DemoContext): Promise<void> {
       'register a parcel',
     );
     step(`land registry: parcel ${parcel} registered, owner person:demo-1`);
+
+    const asked = expectStatus(
+      await call('credit', 'clerk-alpha', 'POST', '/v1/queries/land/parcel', { params: { cadastralNumber: parcel } }),
+      200,
+      'ask the land registry about the parcel',
+    );
+    step(
+      `bank alpha asks the land registry about ${parcel} over Kafka: ${JSON.stringify(asked.body.answer)} (granted fields only: no owners)`,
+    );
 
     const pledge = (bank: string, id: string) =>
       call('credit', `clerk-${bank}`, 'POST', '/v1/pledges', {
