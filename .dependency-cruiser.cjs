@@ -1,7 +1,7 @@
 /**
  * Layer rules (STYLE.md, issue 2), checked by `npm run lint:layers`:
- * - libs/merkle and the pure parts of libs/protocol import no framework and
- *   no Node-only module (they run unchanged in a browser);
+ * - libs/merkle, the pure parts of libs/protocol and libs/receipts import no
+ *   framework and no Node-only module (they run unchanged in a browser);
  * - no lib imports an app; no app imports another app;
  * - nothing imports a lib's private files past its index.ts.
  */
@@ -30,6 +30,15 @@ module.exports = {
           '^libs/merkle/src',
           '^node_modules/(@noble/hashes|@noble/curves|canonicalize|zod)/',
         ],
+      },
+    },
+    {
+      name: 'receipts-is-pure',
+      comment: 'libs/receipts is the verifier a web page runs too: only the pure protocol and merkle libs',
+      severity: 'error',
+      from: { path: '^libs/receipts/src', pathNot: '\\.spec\\.ts$' },
+      to: {
+        pathNot: ['^libs/receipts/src', '^libs/protocol/src/index\\.ts$', '^libs/merkle/src'],
       },
     },
     {

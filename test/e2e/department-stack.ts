@@ -1,17 +1,31 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { DynamicModule, Type } from '@nestjs/common';
-import { startDepartment, type DepartmentDefinition, type RunningDepartment, type Role } from '@registry-bus/kit';
+import {
+  startDepartment,
+  type DepartmentConfig,
+  type DepartmentDefinition,
+  type RunningDepartment,
+  type Role,
+} from '@registry-bus/kit';
 import { createLogger } from '@registry-bus/logging';
-import { ensureDevTrust } from '@registry-bus/protocol';
+import {
+  DEPARTMENTS as ALL_DEPARTMENTS,
+  ensureDevTrust,
+  fromBase64,
+  verifyTrustBundle,
+  type SignedTrustBundle,
+  type TrustBundle,
+} from '@registry-bus/protocol';
 import { integrationEnvironment } from '@registry-bus/testing';
 
 import { CREDIT_DEPARTMENT } from '../../apps/credit-registry/src/credit.department.js';
 import { CreditModule } from '../../apps/credit-registry/src/credit.module.js';
 import { LAND_DEPARTMENT } from '../../apps/land-registry/src/land.department.js';
 import { ParcelsModule } from '../../apps/land-registry/src/parcels/parcels.module.js';
+import { notaryDepartment } from '../../apps/notary/src/notary.department.js';
 import { departmentTestConfig } from '../../libs/kit/integration/department-fixture.js';
 
 /** The department apps an end-to-end test can start, exactly as their main.ts does. */
@@ -32,15 +46,35 @@ export interface Answer {
  */
 export class DepartmentStack {
   readonly running = new Map<string, RunningDepartment>();
-  private readonly local = mkdtempSync(join(tmpdir(), 'rb-stack-'));
+  private readonly configs = new Map<string, DepartmentConfig>();
+  /** The stack's .local: keys, the signed trust bundle (trust-bundle.json) and its root key (trust-root.pub). */
+  readonly local = mkdtempSync(join(tmpdir(), 'rb-stack-'));
   private readonly env = integrationEnvironment();
   readonly namespace = `${this.env.uniqueName('e2e')}.`;
 
+  /** Anchoring settings of the notary when the stack runs one (fast, for tests). */
+  notary = { intervalMs: 300, everyEntries: 5 };
+
   async start(departments: string[], overrides: Record<string, string> = {}): Promise<this> {
-    await ensureDevTrust(this.local, departments);
+    // Every department's key in the bundle from the start: apps load the bundle once.
+    await ensureDevTrust(this.local, ALL_DEPARTMENTS);
     for (const department of departments) {
-      const { definition, modules } = DEPARTMENTS[department]!;
-      const config = await departmentTestConfig(this.env, this.local, department, this.namespace, overrides);
+      const { definition, modules } =
+        department === 'notary'
+          ? {
+              // The notary checks heads over REST: it starts after the departments, knowing their URLs.
+              definition: notaryDepartment({
+                NOTARY_DEPARTMENT_URLS: Object.fromEntries([...this.running].map(([name, app]) => [name, app.url])),
+                NOTARY_ANCHOR_INTERVAL_MS: this.notary.intervalMs,
+                NOTARY_ANCHOR_EVERY_ENTRIES: this.notary.everyEntries,
+              }),
+              modules: [],
+            }
+          : DEPARTMENTS[department]!;
+      const config =
+        this.configs.get(department) ??
+        (await departmentTestConfig(this.env, this.local, department, this.namespace, overrides));
+      this.configs.set(department, config);
       const logger = createLogger(department, { level: process.env.E2E_LOG_LEVEL ?? 'silent' });
       this.running.set(department, await startDepartment(definition, modules, config, logger));
     }
@@ -117,6 +151,46 @@ export class DepartmentStack {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /** The trust bundle the stack's apps use, verified under its root key. */
+  trustBundle(): TrustBundle {
+    const signed = JSON.parse(readFileSync(join(this.local, 'trust-bundle.json'), 'utf8')) as SignedTrustBundle;
+    return verifyTrustBundle(signed, fromBase64(readFileSync(join(this.local, 'trust-root.pub'), 'utf8').trim()));
+  }
+
+  /**
+   * What a department's own superuser could do: disable the append-only
+   * guards, cut the ledger back to its first `keep` entries (with their
+   * stored tree and idempotency keys), and — when `republish` — rewind the
+   * relay so that whatever is appended next goes out under the old numbers.
+   */
+  async rewriteTail(department: string, keep: number, republish: boolean): Promise<void> {
+    const runner = this.get(department).runtime.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      await runner.query(`SET LOCAL session_replication_role = replica`);
+      await runner.query(`DELETE FROM ledger_entry_data WHERE chain = $1 AND seq > $2`, [department, keep]);
+      await runner.query(`DELETE FROM ledger_entry WHERE chain = $1 AND seq > $2`, [department, keep]);
+      // A node (level, idx) covers leaves [idx·2^level, (idx+1)·2^level): drop every node reaching past `keep`.
+      await runner.query(`DELETE FROM merkle_node WHERE chain = $1 AND (idx + 1) * (1::bigint << level) > $2`, [
+        department,
+        keep,
+      ]);
+      await runner.query(`DELETE FROM ledger_idempotency WHERE chain = $1 AND last_seq > $2`, [department, keep]);
+      if (republish)
+        await runner.query(`UPDATE relay_cursor SET published_seq = $2 WHERE chain = $1`, [department, keep]);
+      await runner.commitTransaction();
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Stops one department (its database and keys stay), e.g. to restart it. */
+  async stopOne(department: string): Promise<void> {
+    await this.running.get(department)?.close();
+    this.running.delete(department);
   }
 
   async stop(): Promise<void> {

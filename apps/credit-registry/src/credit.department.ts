@@ -10,7 +10,7 @@ import { landReactions } from './pledges/land-reactions.js';
  */
 export const CREDIT_DEPARTMENT: DepartmentDefinition = {
   department: 'credit',
-  follows: ['land'],
+  follows: ['land', 'notary'],
   eventTypes: [...creditEventTypes, ...landEventTypes],
   reactions: landReactions,
   migrations: creditMigrations,

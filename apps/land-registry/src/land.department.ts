@@ -11,7 +11,7 @@ import { landQueries } from './parcels/parcel-queries.js';
  */
 export const LAND_DEPARTMENT: DepartmentDefinition = {
   department: 'land',
-  follows: ['credit'],
+  follows: ['credit', 'notary'],
   eventTypes: [...landEventTypes, ...creditEventTypes],
   reactions: creditReactions,
   queries: landQueries,

@@ -1,5 +1,15 @@
+import { ConfigError } from '@registry-bus/config';
 import { bootstrapDepartment } from '@registry-bus/kit';
 
-import { NOTARY_DEPARTMENT } from './notary.department.js';
+import { loadNotaryConfig } from './anchoring/notary-config.js';
+import { notaryDepartment } from './notary.department.js';
 
-await bootstrapDepartment(NOTARY_DEPARTMENT);
+let config;
+try {
+  config = loadNotaryConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`notary: ${error.message}\n`);
+  process.exit(78); // EX_CONFIG
+}
+await bootstrapDepartment(notaryDepartment(config));

@@ -1,14 +1,21 @@
 import { domainEventTypes } from '@registry-bus/contracts';
 import type { DepartmentDefinition } from '@registry-bus/kit';
-import { anchorSignedV1 } from '@registry-bus/protocol';
+
+import { NotaryAnchorer } from './anchoring/notary-anchorer.js';
+import type { NotaryConfig } from './anchoring/notary-config.js';
+import { NotaryAnchors1764000020000 } from './migrations/1764000020000-notary-anchors.js';
 
 /**
- * The notary keeps a ledger of its own (its anchors) and follows every
- * department's chain. Anchoring itself arrives with issue 9; until then the
- * notary verifies and keeps every chain it follows.
+ * The notary keeps a ledger of its own (anchors and alarms) and follows every
+ * department's chain — as envelopes without data: nobody grants it any, and
+ * it needs none (the hashes make its tree). It anchors each chain that moved.
  */
-export const NOTARY_DEPARTMENT: DepartmentDefinition = {
-  department: 'notary',
-  follows: ['land', 'diploma', 'court', 'credit', 'bond'],
-  eventTypes: [anchorSignedV1, ...domainEventTypes],
-};
+export function notaryDepartment(config: NotaryConfig): DepartmentDefinition {
+  return {
+    department: 'notary',
+    follows: ['land', 'diploma', 'court', 'credit', 'bond'],
+    eventTypes: domainEventTypes,
+    migrations: [NotaryAnchors1764000020000],
+    services: (runtime) => [new NotaryAnchorer(runtime, config)],
+  };
+}

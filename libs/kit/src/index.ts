@@ -11,7 +11,11 @@ export {
 export { ProblemFilter, toProblem } from './problems/problem-filter.js';
 export { LEDGER, LedgerController } from './ledger-http/ledger.controller.js';
 export { departmentConfigSchema, loadDepartmentConfig, type DepartmentConfig } from './department/department-config.js';
-export { DepartmentRuntime, type DepartmentDefinition } from './department/department-runtime.js';
+export {
+  DepartmentRuntime,
+  type DepartmentDefinition,
+  type DepartmentService,
+} from './department/department-runtime.js';
 export { DepartmentModule, DEPARTMENT_RUNTIME } from './department/department.module.js';
 export { bootstrapDepartment, startDepartment, type RunningDepartment } from './department/bootstrap-department.js';
 export { kitMigrations } from './migrations/index.js';
@@ -38,3 +42,5 @@ export { invalidRequest, schemaValidationPipe } from './http/validation.js';
 export { AccessErrorCode, grantDecider, type GrantCommand, type GrantState } from './access/grant-decider.js';
 export { grantAggregate } from './access/grant-aggregate.js';
 export { authorizeQuery } from './queries/query-grants.js';
+export { recordAggregate } from './commands/record-aggregate.js';
+export { witnessAggregate } from './witness/witness-reaction.js';

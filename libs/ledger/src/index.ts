@@ -41,6 +41,6 @@ export { LedgerReader } from './read/ledger-reader.js';
 export { verifyChain, type ChainChecks, type CheckedEntry, type VerifyReport } from './verify/verify-chain.js';
 export { protocolChainChecks } from './verify/protocol-checks.js';
 export { protocolSealer } from './sealing/protocol-sealer.js';
-export { PgNodeReader, pgChainTree, entryLeaf } from './merkle/pg-node-store.js';
-export { signedHead, headStatement, type SignedHead } from './head/signed-head.js';
+export { PgNodeReader, appendToChainTree, pgChainTree, entryLeaf } from './merkle/pg-node-store.js';
+export { signedHead, headStatement, verifySignedHead, type SignedHead } from './head/signed-head.js';
 export { encodeStoredEntry } from './relay/record-encoding.js';

@@ -47,8 +47,8 @@ export class Ledger {
     return this.appender.append(command);
   }
 
-  head(): Promise<SignedHead> {
-    return signedHead(this.options.dataSource, this.options.chain, this.options.signer);
+  head(treeSize?: number): Promise<SignedHead> {
+    return signedHead(this.options.dataSource, this.options.chain, this.options.signer, treeSize);
   }
 
   async verify(options: { fromSeq?: number; toSeq?: number } = {}): Promise<VerifyReport> {

@@ -87,3 +87,4 @@ export { ensureDevTrust, type DevTrust } from './node/dev-trust.js';
 export { asyncApiDocument } from './asyncapi/asyncapi-document.js';
 export { protocolRegistry } from './asyncapi/all-event-types.js';
 export { signMessage, verifyMessage, type SignedMessage } from './query/signed-message.js';
+export { cosign, verifyCosignature, type CosignedStatement } from './witness/cosignature.js';

@@ -43,6 +43,11 @@ export interface ConsumerPipelineOptions {
   handlerAttempts?: number;
   /** After the quarantine row is committed: publish to `gov.<dept>.quarantine`, count, log, alarm. */
   onQuarantine?: (notice: QuarantineNotice) => void;
+  /**
+   * Runs for every applied entry inside its transaction, whatever the grants:
+   * a witness appends the entry's hash to its tree of that chain here.
+   */
+  onApplied?: (entry: VerifiedEntry, manager: EntityManager) => Promise<void>;
   /** After an access audit row is committed (a denial or a redaction): count it. */
   onAccessAudit?: (record: AccessAuditRecord) => void;
   sleep?: (ms: number) => Promise<void>;
@@ -362,6 +367,7 @@ export class ConsumerPipeline {
       );
     }
     await this.options.policy.observe?.(entry, event?.data, manager);
+    await this.options.onApplied?.(entry, manager);
 
     let handled = false;
     if (event && handlers.length > 0) {

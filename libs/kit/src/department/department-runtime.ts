@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 import {
+  ConsumerCode,
   ConsumerPipeline,
   GrantPolicy,
   KafkaPublisher,
@@ -9,6 +10,7 @@ import {
   repliesTopic,
   requestsTopic,
   type QueryHandler,
+  type QuarantineNotice,
   LedgerConsumer,
   consumerMigrations,
   createKafka,
@@ -21,6 +23,7 @@ import {
 import {
   Ledger,
   LedgerRelay,
+  appendToChainTree,
   createDataSource,
   databaseNameOf,
   encodeStoredEntry,
@@ -31,6 +34,7 @@ import {
 import type { Logger } from '@registry-bus/logging';
 import {
   EventTypeRegistry,
+  anchorSignedV1,
   controlEventTypes,
   fromBase64,
   loadOrCreateFileSigner,
@@ -38,6 +42,7 @@ import {
   verifyTrustBundle,
   type EventTypeDefinition,
   type SignedTrustBundle,
+  type Signer,
   type TrustBundle,
 } from '@registry-bus/protocol';
 import type { Admin, Kafka } from 'kafkajs';
@@ -48,6 +53,10 @@ import { TokenStore } from '../auth/token-store.js';
 import { CommandRunner } from '../commands/command-runner.js';
 import { kitMigrations } from '../migrations/index.js';
 import { authorizeQuery } from '../queries/query-grants.js';
+import { recordAggregate } from '../commands/record-aggregate.js';
+import { witnessReaction } from '../witness/witness-reaction.js';
+
+const alarmAggregate = recordAggregate('alarm');
 import { DepartmentMetrics } from '../metrics/department-metrics.js';
 import { reaction, type ReactionDefinition } from '../reactions/reaction.js';
 import type { DepartmentConfig } from './department-config.js';
@@ -61,11 +70,18 @@ export interface DepartmentDefinition {
   handlers?: EventHandler[];
   /** Reactions to followed departments' events: each appends to this ledger citing its cause. */
   reactions?: ReactionDefinition[];
+  /** Background work of the department (the notary's anchoring), started last and stopped first. */
+  services?: (runtime: DepartmentRuntime) => DepartmentService[];
   /** Questions other departments may ask this register (answered within the grants given to them). */
   queries?: (runtime: DepartmentRuntime) => QueryHandler[];
   // TypeORM's own type for migration lists.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations?: MixedList<Function | string>;
+}
+
+export interface DepartmentService {
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /**
@@ -86,6 +102,8 @@ export class DepartmentRuntime {
   private metricsAdmin: Promise<Admin> | undefined;
   /** Asks other departments' registers (POST /v1/queries/:department/:query). */
   readonly queries: QueryClient;
+  readonly signer: Signer;
+  private services: DepartmentService[] = [];
   private readonly queryServer: QueryServer;
   private readonly publisher: KafkaPublisher;
   private readonly relay: LedgerRelay;
@@ -99,6 +117,7 @@ export class DepartmentRuntime {
   ) {
     this.trustBundle = this.loadTrustBundle();
     const signer = loadOrCreateFileSigner(config.KEYS_DIR, definition.department);
+    this.signer = signer;
     const queryOptions = {
       department: definition.department,
       namespace: config.KAFKA_TOPIC_NAMESPACE,
@@ -110,6 +129,8 @@ export class DepartmentRuntime {
     // Control entries of every followed ledger too: grants, cosignatures and alarms reach every consumer.
     this.registry = new EventTypeRegistry([
       ...[definition.department, ...definition.follows].flatMap((department) => controlEventTypes(department)),
+      // The notary's anchors: every witness checks them, the notary writes them.
+      ...(definition.department === 'notary' || definition.follows.includes('notary') ? [anchorSignedV1] : []),
       ...(definition.eventTypes ?? []),
     ]);
     this.dataSource = createDataSource({
@@ -175,6 +196,34 @@ export class DepartmentRuntime {
         );
       },
     });
+  }
+
+  /**
+   * Someone rewrote or forged history (equivocation, an unfillable gap): an
+   * alarm entry of this department's own ledger, once per chain, seq and
+   * code, beside the loud log and the metric.
+   */
+  private async raiseAlarm(notice: QuarantineNotice): Promise<void> {
+    const kind = notice.failure.code === ConsumerCode.EQUIVOCATION ? 'equivocation' : 'gap';
+    const chain = notice.chain ?? 'unknown';
+    try {
+      await this.commands.run(
+        alarmAggregate,
+        `alarm:${chain}`,
+        {
+          type: `gov.${this.definition.department}.alarm.raised.v1`,
+          data: {
+            kind,
+            chain,
+            ...(notice.seq !== undefined ? { seq: String(notice.seq) } : {}),
+            detail: notice.failure.reason.slice(0, 2000),
+          },
+        },
+        { actor: 'system:consumer', idempotencyKey: `alarm:${chain}:${notice.seq ?? '?'}:${notice.failure.code}` },
+      );
+    } catch (error) {
+      this.logger.error({ err: error, chain }, 'could not record the alarm entry');
+    }
   }
 
   /** One admin client for scrape-time lag, connected on first use. */
@@ -254,14 +303,30 @@ export class DepartmentRuntime {
         verifier: protocolVerifier({ trustBundle: () => this.trustBundle, registry: this.registry }),
         handlers: [
           ...(this.definition.handlers ?? []),
-          ...(this.definition.reactions ?? []).map((definition) => reaction(definition, this.commands)),
+          ...[
+            ...(this.definition.reactions ?? []),
+            ...(follows.includes('notary')
+              ? [
+                  witnessReaction({
+                    department,
+                    follows,
+                    dataSource: this.dataSource,
+                    ledger: this.ledger,
+                    signer: this.signer,
+                  }),
+                ]
+              : []),
+          ].map((definition) => reaction(definition, this.commands)),
         ],
         policy: this.policy,
+        // Every department witnesses every chain it follows: a hash-only Merkle tree, checked against anchors.
+        onApplied: (entry, manager) => appendToChainTree(manager, entry.chain, entry.seq - 1, [entry.hash]),
         onAccessAudit: (record) =>
           this.metrics.accessAudit.inc({ decision: record.decision, owner: record.chain.split('/')[0]! }),
         topicNamespace: namespace,
         onQuarantine: (notice) => {
           this.metrics.quarantinedNow.inc({ code: notice.failure.code });
+          if (notice.alarm) void this.raiseAlarm(notice);
           this.logger[notice.alarm ? 'error' : 'warn'](
             { code: notice.failure.code, chain: notice.chain, seq: notice.seq, alarm: notice.alarm },
             `quarantined: ${notice.failure.reason}`,
@@ -281,10 +346,13 @@ export class DepartmentRuntime {
       });
       await this.consumer.start();
     }
+    this.services = this.definition.services?.(this) ?? [];
+    for (const service of this.services) await service.start();
     this.logger.info({ department, follows }, 'department runtime started');
   }
 
   async stop(): Promise<void> {
+    for (const service of [...this.services].reverse()) await service.stop().catch(() => undefined);
     await this.consumer?.stop().catch(() => undefined);
     await this.queries.stop();
     await this.queryServer.stop();
@@ -325,6 +393,13 @@ export class DepartmentRuntime {
       await admin.disconnect();
     }
   }
+
+  /** The trust bundle in force (verified against the governance root key at start-up). */
+  get trust(): TrustBundle {
+    return this.trustBundle;
+  }
+
+  readonly log = (): Logger => this.logger;
 
   private loadTrustBundle(): TrustBundle {
     const signed = JSON.parse(readFileSync(this.config.TRUST_BUNDLE_FILE, 'utf8')) as SignedTrustBundle;

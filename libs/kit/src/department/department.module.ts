@@ -12,6 +12,8 @@ import { PUBLIC_RATE_LIMIT, PublicRateLimitGuard } from '../http/public-rate-lim
 import { LEDGER, LedgerController } from '../ledger-http/ledger.controller.js';
 import { METRICS, MetricsController } from '../metrics/metrics.controller.js';
 import { QUERY_CLIENT, QueriesController } from '../queries/queries.controller.js';
+import { ReceiptBuilder } from '../receipts/receipt-builder.js';
+import { RECEIPTS, ReceiptsController } from '../receipts/receipts.controller.js';
 import type { DepartmentRuntime } from './department-runtime.js';
 
 export const DEPARTMENT_RUNTIME = Symbol('DEPARTMENT_RUNTIME');
@@ -36,6 +38,7 @@ export class DepartmentModule {
         MetricsController,
         AccessController,
         QueriesController,
+        ReceiptsController,
       ],
       providers: [
         { provide: DEPARTMENT_RUNTIME, useValue: runtime },
@@ -44,6 +47,7 @@ export class DepartmentModule {
         { provide: TOKEN_STORE, useValue: runtime.tokens },
         { provide: METRICS, useValue: runtime.metrics },
         { provide: QUERY_CLIENT, useValue: runtime.queries },
+        { provide: RECEIPTS, useValue: new ReceiptBuilder(runtime.ledger, runtime.dataSource, runtime.registry) },
         {
           provide: ACCESS_CONTEXT,
           useValue: {

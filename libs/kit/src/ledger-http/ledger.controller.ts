@@ -1,10 +1,12 @@
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
 import { Ledger, LedgerError, LedgerErrorCode, type StoredEntry } from '@registry-bus/ledger';
 import { envelopeFromStored, parseDisclosure } from '@registry-bus/protocol';
 import { z } from 'zod';
 
 import { Public, Readers } from '../auth/access.decorators.js';
+import type { ReceiptBuilder } from '../receipts/receipt-builder.js';
+import { RECEIPTS } from '../receipts/receipts.controller.js';
 
 export const LEDGER = Symbol('LEDGER');
 
@@ -33,12 +35,16 @@ function present(entry: StoredEntry) {
 @ApiBearerAuth()
 @Controller('v1/ledger')
 export class LedgerController {
-  constructor(@Inject(LEDGER) private readonly ledger: Ledger) {}
+  constructor(
+    @Inject(LEDGER) private readonly ledger: Ledger,
+    // Optional: a bare ledger (no notary view) still verifies against itself.
+    @Optional() @Inject(RECEIPTS) private readonly receipts?: ReceiptBuilder,
+  ) {}
 
   @Get('head')
   @Public()
-  head() {
-    return this.ledger.head();
+  head(@Query() query: Record<string, string>) {
+    return this.ledger.head(proofQuery.parse(query).treeSize);
   }
 
   @Get('entries')
@@ -74,7 +80,27 @@ export class LedgerController {
 
   @Get('verify')
   @Readers()
-  verify() {
-    return this.ledger.verify();
+  @ApiOperation({
+    summary:
+      'Recomputes every hash, link, signature and commitment, and holds the ledger to the latest witnessed anchor',
+  })
+  async verify() {
+    const report = await this.ledger.verify();
+    const anchor = await this.receipts?.latestWitnessedAnchor();
+    if (!report.ok || !anchor) return { ...report, anchor: anchor ?? null };
+    // A ledger consistent with itself can still be a rewritten one: the notary and the witnesses remember.
+    const upToAnchor =
+      anchor.treeSize === report.treeSize ? report : await this.ledger.verify({ toSeq: anchor.treeSize });
+    if (upToAnchor.treeSize === anchor.treeSize && upToAnchor.root === anchor.root)
+      return { ...report, anchor: { ...anchor, matches: true } };
+    return {
+      ...report,
+      ok: false,
+      reason:
+        upToAnchor.treeSize !== anchor.treeSize
+          ? `the notary anchored ${anchor.treeSize} entries (notary seq ${anchor.notarySeq}) but this ledger has only ${report.checked}: its tail was removed`
+          : `the first ${anchor.treeSize} entries have root ${upToAnchor.root}, but the notary anchored ${anchor.root} (notary seq ${anchor.notarySeq}, witnessed by ${anchor.witnessedBy.join(', ') || 'no one yet'}): history was rewritten`,
+      anchor: { ...anchor, matches: false },
+    };
   }
 }

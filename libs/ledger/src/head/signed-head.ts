@@ -3,14 +3,18 @@ import { rootAt } from '@registry-bus/merkle';
 import {
   SignatureDomain,
   canonicalize,
+  fromBase64,
+  resolveKey,
   signingMessage,
   toBase64,
   toHex,
   utf8,
   type Signer,
+  type TrustBundle,
 } from '@registry-bus/protocol';
 import type { DataSource } from 'typeorm';
 
+import { LedgerError, LedgerErrorCode } from '../errors/ledger-error.js';
 import { PgNodeReader } from '../merkle/pg-node-store.js';
 import { LedgerReader } from '../read/ledger-reader.js';
 
@@ -42,18 +46,48 @@ export function headStatement(head: Omit<SignedHead, 'keyid' | 'sig'>): Uint8Arr
   );
 }
 
-export async function signedHead(dataSource: DataSource, chain: string, signer: Signer): Promise<SignedHead> {
-  const head = await new LedgerReader(dataSource).head(chain);
-  const treeSize = head?.seq ?? 0;
-  const root = await rootAt(new PgNodeReader(dataSource, chain), treeSize);
+/**
+ * The chain's head and root, signed — now, or as of an earlier `treeSize`
+ * (the notary compares roots at the size it has itself; a head at a past
+ * size is the same statement the department would have signed then).
+ */
+export async function signedHead(
+  dataSource: DataSource,
+  chain: string,
+  signer: Signer,
+  treeSize?: number,
+): Promise<SignedHead> {
+  const reader = new LedgerReader(dataSource);
+  const current = await reader.head(chain);
+  const size = treeSize ?? current?.seq ?? 0;
+  if (size > (current?.seq ?? 0)) {
+    throw new LedgerError(LedgerErrorCode.NOT_FOUND, `chain '${chain}' has ${current?.seq ?? 0} entries, not ${size}`, {
+      field: 'treeSize',
+    });
+  }
+  const last = size === 0 ? undefined : size === current?.seq ? current : await reader.entry(chain, size);
+  const root = await rootAt(new PgNodeReader(dataSource, chain), size);
   const statement = {
     chain,
-    seq: treeSize,
-    hash: head ? toHex(head.hash) : '0'.repeat(64),
-    treeSize,
+    seq: size,
+    hash: last ? toHex(last.hash) : '0'.repeat(64),
+    treeSize: size,
     root: toHex(root),
     time: new Date().toISOString(),
   };
   const sig = await signer.sign(signingMessage(SignatureDomain.HEAD, headStatement(statement)));
   return { ...statement, keyid: signer.keyId, sig: toBase64(sig) };
+}
+
+/** Checks a department's signed head under the trust bundle (key valid at the head's time). Throws on failure. */
+export function verifySignedHead(
+  head: SignedHead,
+  department: string,
+  bundle: TrustBundle,
+  verify: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean,
+): void {
+  const key = resolveKey(bundle, head.keyid, department, new Date(head.time));
+  if (!verify(fromBase64(head.sig), signingMessage(SignatureDomain.HEAD, headStatement(head)), key)) {
+    throw new Error(`the head of '${head.chain}' is not signed by '${head.keyid}'`);
+  }
 }

@@ -36,3 +36,28 @@ export const pgChainTree: ChainTreeWriter = {
     return nodes.map((node) => ({ level: node.level, idx: node.index, hash: node.hash }));
   },
 };
+
+/**
+ * Appends entry hashes to the stored tree of any chain — a witness keeps a
+ * hash-only tree of every chain it follows (32 bytes an entry plus inner
+ * nodes) in the same table as its own, keyed by chain.
+ */
+export async function appendToChainTree(
+  db: Queryable,
+  chain: string,
+  oldSize: number,
+  entryHashes: Uint8Array[],
+): Promise<void> {
+  const nodes = await appendLeaves(new PgNodeReader(db, chain), oldSize, entryHashes.map(entryLeaf));
+  if (nodes.length === 0) return;
+  await db.query(
+    `INSERT INTO merkle_node (chain, level, idx, hash)
+     SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::bytea[])`,
+    [
+      chain,
+      nodes.map((node) => node.level),
+      nodes.map((node) => node.index),
+      nodes.map((node) => Buffer.from(node.hash)),
+    ],
+  );
+}

@@ -77,8 +77,13 @@ export const anchorSignedV1 = defineEventType({
       .string()
       .regex(/^[0-9]+$/)
       .optional(),
+    /** The tree size of the previous anchor of this chain: the entries in between are what this anchor adds. */
+    previousTreeSize: z
+      .string()
+      .regex(/^[0-9]+$/)
+      .optional(),
   }),
-  publicFields: ['chain', 'treeSize', 'root', 'headSeq', 'headHash', 'previousAnchorSeq'],
+  publicFields: ['chain', 'treeSize', 'root', 'headSeq', 'headHash', 'previousAnchorSeq', 'previousTreeSize'],
   personalFields: [],
   control: true,
 });

@@ -1,0 +1,77 @@
+import { DomainError, type Decider } from '@registry-bus/domain';
+import type { Aggregate } from '@registry-bus/kit';
+
+export interface AnchorCommand {
+  chain: string;
+  treeSize: number;
+  root: string;
+  headSeq: number;
+  headHash: string;
+}
+
+export interface AnchorEvent {
+  type: 'gov.notary.anchor.signed.v1';
+  data: {
+    chain: string;
+    treeSize: string;
+    root: string;
+    headSeq: string;
+    headHash: string;
+    previousAnchorSeq?: string;
+    previousTreeSize?: string;
+  };
+}
+
+/** The anchors of one chain: each at a larger size than the one before. */
+export interface AnchorState {
+  treeSize: number;
+  /** Seq of the previous anchor entry in the notary's ledger (filled by the projection). */
+  anchorSeq?: number;
+}
+
+export const anchorDecider: Decider<AnchorCommand, AnchorEvent, AnchorState> = {
+  initialState: { treeSize: 0 },
+  decide(command, state) {
+    if (command.treeSize <= state.treeSize) {
+      throw new DomainError(
+        'NOTARY.ALREADY_ANCHORED',
+        `${command.chain} is anchored at ${state.treeSize}; ${command.treeSize} is not beyond it`,
+        'treeSize',
+      );
+    }
+    return [
+      {
+        type: 'gov.notary.anchor.signed.v1',
+        data: {
+          chain: command.chain,
+          treeSize: String(command.treeSize),
+          root: command.root,
+          headSeq: String(command.headSeq),
+          headHash: command.headHash,
+          ...(state.anchorSeq ? { previousAnchorSeq: String(state.anchorSeq) } : {}),
+          ...(state.treeSize ? { previousTreeSize: String(state.treeSize) } : {}),
+        },
+      },
+    ];
+  },
+  evolve: (state, event) => ({ ...state, treeSize: Number(event.data.treeSize) }),
+};
+
+/** Keyed by chain; the projection keeps the anchor's own seq for the next anchor's back-link. */
+export const anchorAggregate: Aggregate<AnchorCommand, AnchorEvent, AnchorState> = {
+  name: 'anchor',
+  decider: anchorDecider,
+  async project(manager, chain, state, events, entries) {
+    const entry = entries.at(-1)!;
+    await manager.query(
+      `UPDATE aggregate_state SET state = jsonb_set(state, '{anchorSeq}', to_jsonb($3::bigint)) WHERE aggregate = $1 AND subject = $2`,
+      ['anchor', chain, entry.seq],
+    );
+    await manager.query(
+      `INSERT INTO notary_anchor (chain, anchor_seq, tree_size, root, anchored_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (chain) DO UPDATE SET anchor_seq = EXCLUDED.anchor_seq, tree_size = EXCLUDED.tree_size,
+         root = EXCLUDED.root, anchored_at = EXCLUDED.anchored_at`,
+      [chain, entry.seq, state.treeSize, events.at(-1)!.data.root, entry.time],
+    );
+  },
+};

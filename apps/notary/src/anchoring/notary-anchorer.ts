@@ -1,0 +1,122 @@
+import { rootAt } from '@registry-bus/merkle';
+import { PgNodeReader, verifySignedHead, type SignedHead } from '@registry-bus/ledger';
+import type { DepartmentRuntime, DepartmentService } from '@registry-bus/kit';
+import { recordAggregate } from '@registry-bus/kit';
+import { toHex, verifyEd25519Node } from '@registry-bus/protocol';
+
+import { anchorAggregate } from './anchor-aggregate.js';
+import type { NotaryConfig } from './notary-config.js';
+
+const alarmAggregate = recordAggregate('alarm');
+
+/**
+ * Every interval (or as soon as a chain moved by `everyEntries`), for each
+ * followed chain that moved: fetch the department's signed head at the size
+ * the notary has, check it against the notary's own tree, and sign an anchor
+ * — or record an alarm when they disagree. Resumes from its own ledger after
+ * a restart (the last anchored size per chain), so it neither re-anchors nor
+ * skips.
+ */
+export class NotaryAnchorer implements DepartmentService {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private readonly lastAttempt = new Map<string, number>();
+  private stopped = false;
+  private readonly alarmed = new Set<string>();
+
+  constructor(
+    private readonly runtime: DepartmentRuntime,
+    private readonly config: NotaryConfig,
+    private readonly fetchHead: (url: string) => Promise<SignedHead> = defaultFetchHead,
+  ) {}
+
+  async start(): Promise<void> {
+    const tick = Math.min(this.config.NOTARY_ANCHOR_INTERVAL_MS, 500);
+    this.timer = setInterval(() => {
+      if (!this.running && !this.stopped) this.running = this.round().finally(() => (this.running = undefined));
+    }, tick);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass over every followed chain (exposed for tests). */
+  async round(now = Date.now()): Promise<void> {
+    for (const department of this.runtime.definition.follows) {
+      try {
+        await this.consider(department, now);
+      } catch (error) {
+        this.runtime.log().warn({ err: error, chain: department }, 'anchoring postponed');
+      }
+    }
+  }
+
+  private async consider(chain: string, now: number): Promise<void> {
+    const { dataSource } = this.runtime;
+    const position: Array<{ seq: string }> = await dataSource.query(
+      'SELECT seq FROM consumer_position WHERE source_chain = $1',
+      [chain],
+    );
+    const size = Number(position[0]?.seq ?? 0);
+    const anchored = (await this.runtime.commands.state(anchorAggregate, chain)).treeSize;
+    if (size <= anchored) return;
+    const due =
+      size - anchored >= this.config.NOTARY_ANCHOR_EVERY_ENTRIES ||
+      now - (this.lastAttempt.get(chain) ?? 0) >= this.config.NOTARY_ANCHOR_INTERVAL_MS;
+    if (!due) return;
+    this.lastAttempt.set(chain, now);
+
+    const url = this.config.NOTARY_DEPARTMENT_URLS[chain];
+    if (!url) throw new Error(`no URL for ${chain} in NOTARY_DEPARTMENT_URLS: cannot check its head`);
+    const head = await this.fetchHead(`${url}/v1/ledger/head?treeSize=${size}`);
+    verifySignedHead(head, chain, this.runtime.trust, verifyEd25519Node);
+    const ownRoot = toHex(await rootAt(new PgNodeReader(dataSource, chain), size));
+    const received: Array<{ hash: Buffer }> = await dataSource.query(
+      'SELECT hash FROM received_entry WHERE source_chain = $1 AND seq = $2',
+      [chain, size],
+    );
+    const ownHash = received[0] ? received[0].hash.toString('hex') : undefined;
+    if (head.chain !== chain || head.treeSize !== size || head.root !== ownRoot || head.hash !== ownHash) {
+      await this.alarm(chain, size, head, ownRoot);
+      return;
+    }
+    await this.runtime.commands.run(
+      anchorAggregate,
+      chain,
+      { chain, treeSize: size, root: ownRoot, headSeq: head.seq, headHash: head.hash },
+      { actor: 'system:notary', idempotencyKey: `anchor:${chain}:${size}` },
+    );
+  }
+
+  private async alarm(chain: string, size: number, head: SignedHead, ownRoot: string): Promise<void> {
+    const key = `${chain}:${size}:${head.root}`;
+    if (this.alarmed.has(key)) return;
+    this.alarmed.add(key);
+    this.runtime
+      .log()
+      .error({ chain, size, theirs: head.root, ours: ownRoot }, 'HEAD MISMATCH: a ledger was rewritten');
+    await this.runtime.commands.run(
+      alarmAggregate,
+      `alarm:${chain}`,
+      {
+        type: 'gov.notary.alarm.raised.v1',
+        data: {
+          kind: 'head-mismatch',
+          chain,
+          seq: String(size),
+          detail: `${chain} signed root ${head.root} (hash ${head.hash}) at ${size} entries; the notary's copy of what it published has root ${ownRoot}`,
+        },
+      },
+      { actor: 'system:notary', idempotencyKey: `alarm:head:${key}` },
+    );
+  }
+}
+
+async function defaultFetchHead(url: string): Promise<SignedHead> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return (await response.json()) as SignedHead;
+}

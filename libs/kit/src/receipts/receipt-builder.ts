@@ -1,0 +1,195 @@
+import type { Ledger, StoredEntry } from '@registry-bus/ledger';
+import {
+  departmentOfChain,
+  envelopeFromStored,
+  parseDisclosure,
+  redact,
+  type Disclosure,
+  type EventTypeRegistry,
+} from '@registry-bus/protocol';
+import {
+  LEDGER_EXPORT_FORMAT,
+  RECEIPT_FORMAT,
+  type LedgerExportLine,
+  type Receipt,
+  type ReceiptEntry,
+} from '@registry-bus/receipts';
+import type { DataSource } from 'typeorm';
+
+interface ReceivedRow {
+  seq: string;
+  envelope: Buffer;
+  hash: Buffer;
+  sig: Buffer;
+  keyid: string;
+  disclosure: Buffer;
+}
+
+const decode = (bytes: Uint8Array): Disclosure => parseDisclosure(JSON.parse(new TextDecoder().decode(bytes)));
+const received = (row: ReceivedRow): ReceiptEntry => ({
+  envelope: envelopeFromStored(row.envelope, row.hash, row.sig, row.keyid),
+  disclosure: decode(row.disclosure),
+});
+
+/** An anchor of this chain as `verify` reports it. */
+export interface AnchorSummary {
+  notarySeq: number;
+  treeSize: number;
+  root: string;
+  witnessedBy: string[];
+}
+
+export type ReceiptResult =
+  { kind: 'ready'; receipt: Receipt } | { kind: 'not-anchored'; treeSize: number } | { kind: 'not-found' };
+
+/**
+ * Builds the receipt of one entry of this department's ledger: only the
+ * fields its event type marks public are disclosed (with their salts), the
+ * others stay commitments; the inclusion path goes to the latest anchor of
+ * this chain that covers the entry; the cosignatures are the witnesses'
+ * entries this department has received (and its own).
+ */
+export class ReceiptBuilder {
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly dataSource: DataSource,
+    private readonly registry: EventTypeRegistry,
+  ) {}
+
+  get chain(): string {
+    return this.ledger.chain;
+  }
+
+  async build(seq: number): Promise<ReceiptResult> {
+    const chain = this.ledger.chain;
+    const stored = await this.ledger.reader.entry(chain, seq);
+    if (!stored) return { kind: 'not-found' };
+    const anchors = await this.anchorsCovering(seq);
+    if (anchors.length === 0) {
+      return { kind: 'not-anchored', treeSize: (await this.ledger.reader.head(chain))?.seq ?? 0 };
+    }
+    // The latest witnessed anchor: an anchor of nothing but cosignatures is not cosigned itself,
+    // so the latest anchor is not always the best one to prove with.
+    let chosen = { row: anchors[0]!, cosignatures: await this.cosignatures(anchors[0]!.seq) };
+    for (const row of anchors.slice(1)) {
+      if (chosen.cosignatures.length > 0) break;
+      const cosignatures = await this.cosignatures(row.seq);
+      if (cosignatures.length > 0) chosen = { row, cosignatures };
+    }
+    const anchor = received(chosen.row);
+    const treeSize = Number((anchor.disclosure.fields as { treeSize: string }).treeSize);
+    const proof = await this.ledger.inclusionProof(seq, treeSize);
+    return {
+      kind: 'ready',
+      receipt: {
+        format: RECEIPT_FORMAT,
+        entry: this.publicView(stored),
+        inclusion: { treeSize, leafIndex: seq - 1, path: proof.proof },
+        anchor,
+        cosignatures: chosen.cosignatures,
+      },
+    };
+  }
+
+  /**
+   * The latest anchor of this chain that at least one witness cosigned (or,
+   * when none is witnessed yet, the latest anchor): what `verify` holds the
+   * ledger to, beyond its own consistency.
+   */
+  async latestWitnessedAnchor(): Promise<AnchorSummary | undefined> {
+    const rows = await this.anchorsCovering(1);
+    let fallback: AnchorSummary | undefined;
+    for (const row of rows) {
+      const cosignatures = await this.cosignatures(row.seq);
+      const fields = decode(row.disclosure).fields as { treeSize: string; root: string };
+      const summary: AnchorSummary = {
+        notarySeq: Number(row.seq),
+        treeSize: Number(fields.treeSize),
+        root: fields.root,
+        witnessedBy: cosignatures.map((c) => departmentOfChain(c.envelope.chain) ?? c.envelope.chain),
+      };
+      if (cosignatures.length > 0) return summary;
+      fallback ??= summary;
+    }
+    return fallback;
+  }
+
+  /**
+   * The whole ledger for an auditor to take home (`npm run export`): header,
+   * every entry as its public view, then every anchor of this chain with its
+   * cosignatures. Checked offline by `registry-bus verify-ledger`.
+   */
+  async *exportLines(): AsyncGenerator<LedgerExportLine> {
+    const chain = this.ledger.chain;
+    const size = (await this.ledger.reader.head(chain))?.seq ?? 0;
+    yield { kind: 'header', format: LEDGER_EXPORT_FORMAT, chain, exportedAt: new Date().toISOString(), entries: size };
+    for await (const stored of this.ledger.reader.stream(chain, { toSeq: size })) {
+      yield { kind: 'entry', entry: this.publicView(stored) };
+    }
+    let after = 0;
+    for (;;) {
+      const page: ReceivedRow[] = await this.dataSource.query(
+        `SELECT e.seq, e.envelope, e.hash, e.sig, e.keyid, d.disclosure
+           FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
+          WHERE e.source_chain = 'notary' AND e.type = 'gov.notary.anchor.signed.v1' AND e.seq > $2
+            AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'chain' = $1
+            AND (convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'treeSize')::bigint <= $3
+          ORDER BY e.seq LIMIT 500`,
+        [chain, after, size],
+      );
+      for (const row of page)
+        yield { kind: 'anchor', anchor: received(row), cosignatures: await this.cosignatures(row.seq) };
+      if (page.length < 500) return;
+      after = Number(page.at(-1)!.seq);
+    }
+  }
+
+  private anchorsCovering(seq: number): Promise<ReceivedRow[]> {
+    return this.dataSource.query(
+      `SELECT e.seq, e.envelope, e.hash, e.sig, e.keyid, d.disclosure
+         FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
+        WHERE e.source_chain = 'notary' AND e.type = 'gov.notary.anchor.signed.v1'
+          AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'chain' = $1
+          AND (convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'treeSize')::bigint >= $2
+        ORDER BY e.seq DESC LIMIT 10`,
+      [this.ledger.chain, seq],
+    );
+  }
+
+  private publicView(stored: StoredEntry): ReceiptEntry {
+    const envelope = envelopeFromStored(stored.envelope, stored.hash, stored.sig, stored.keyid);
+    const full = stored.disclosure ? decode(stored.disclosure) : { fields: {}, salts: {}, withheld: {} };
+    const publicFields = this.registry.get(envelope.type)?.publicFields ?? [];
+    // A receipt never discloses a field its type does not mark public; an unknown type discloses nothing.
+    return { envelope, disclosure: redact(full, publicFields) };
+  }
+
+  private async cosignatures(anchorSeq: string): Promise<ReceiptEntry[]> {
+    const others: ReceivedRow[] = await this.dataSource.query(
+      `SELECT e.seq, e.envelope, e.hash, e.sig, e.keyid, d.disclosure
+         FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
+        WHERE e.type LIKE 'gov.%.witness.cosigned.v1'
+          AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorChain' = 'notary'
+          AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = $1
+        ORDER BY e.source_chain, e.seq`,
+      [anchorSeq],
+    );
+    const chain = this.ledger.chain;
+    const own: Array<{ seq: string }> = await this.dataSource.query(
+      `SELECT e.seq FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
+        WHERE e.chain = $1 AND e.type = $2
+          AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = $3
+        ORDER BY e.seq LIMIT 1`,
+      [chain, `gov.${chain}.witness.cosigned.v1`, anchorSeq],
+    );
+    const ownEntries: ReceiptEntry[] = [];
+    for (const row of own) {
+      const stored = (await this.ledger.reader.entry(chain, Number(row.seq)))!;
+      ownEntries.push({
+        envelope: envelopeFromStored(stored.envelope, stored.hash, stored.sig, stored.keyid),
+        disclosure: decode(stored.disclosure!),
+      });
+    }
+    return [...ownEntries, ...others.map(received)];
+  }
+}

@@ -1,0 +1,60 @@
+import { once } from 'node:events';
+
+import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+
+import { Public, Readers } from '../auth/access.decorators.js';
+import { ProblemError } from '../problems/problem-details.js';
+import type { ReceiptBuilder } from './receipt-builder.js';
+
+export const RECEIPTS = Symbol('RECEIPTS');
+
+const params = z.strictObject({ seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+
+/** `GET /v1/ledger/entries/:seq/receipt`: public; discloses only the fields the event type marks public. */
+@ApiTags('ledger')
+@Controller('v1/ledger')
+export class ReceiptsController {
+  constructor(@Inject(RECEIPTS) private readonly receipts: ReceiptBuilder) {}
+
+  @Get('entries/:seq/receipt')
+  @Public()
+  @ApiOperation({
+    summary: 'A receipt anyone can verify offline (`npx registry-bus verify`); 202 with Retry-After until anchored',
+  })
+  async receipt(
+    @Param({ schema: params }) { seq }: z.infer<typeof params>,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const result = await this.receipts.build(seq);
+    if (result.kind === 'not-found') {
+      throw new ProblemError(404, 'LEDGER.NOT_FOUND', 'No such entry', `there is no entry ${seq} in this ledger`, [
+        { field: 'seq', reason: 'no entry at this position' },
+      ]);
+    }
+    if (result.kind === 'not-anchored') {
+      // Not an error: the notary anchors every few seconds.
+      response.status(202).setHeader('Retry-After', '5');
+      return { status: 'not-yet-anchored', seq, detail: 'the notary has not anchored this entry yet; retry shortly' };
+    }
+    return result.receipt;
+  }
+
+  @Get('export')
+  @Readers()
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary:
+      'The whole ledger as JSON lines (public fields only), with its anchors and cosignatures: `registry-bus verify-ledger` checks it offline',
+  })
+  async export(@Res() response: Response): Promise<void> {
+    response.status(200).setHeader('content-type', 'application/x-ndjson');
+    response.setHeader('content-disposition', `attachment; filename="${this.receipts.chain}-ledger.jsonl"`);
+    for await (const line of this.receipts.exportLines()) {
+      if (!response.write(`${JSON.stringify(line)}\n`)) await once(response, 'drain');
+    }
+    response.end();
+  }
+}

@@ -1,0 +1,108 @@
+import { rootAt } from '@registry-bus/merkle';
+import { PgNodeReader, type Ledger } from '@registry-bus/ledger';
+import { cosign, departmentOfChain, toHex, type CosignedStatement, type Signer } from '@registry-bus/protocol';
+import type { DataSource } from 'typeorm';
+
+import { recordAggregate } from '../commands/record-aggregate.js';
+import type { ReactionDefinition } from '../reactions/reaction.js';
+
+export const witnessAggregate = recordAggregate('witness');
+
+export interface WitnessContext {
+  department: string;
+  follows: readonly string[];
+  dataSource: DataSource;
+  ledger: Ledger;
+  signer: Signer;
+}
+
+interface AnchorData {
+  chain: string;
+  treeSize: string;
+  root: string;
+  previousTreeSize?: string;
+}
+
+const COSIGNATURE_TYPE = 'gov.%.witness.cosigned.v1';
+
+/** The witness is behind on that chain: retry the anchor when it has caught up (never park it). */
+class NotYetWitnessed extends Error {
+  readonly retryable = true;
+}
+
+/**
+ * Every department witnesses the notary: for each anchor of a chain it keeps
+ * a tree of (its own, or one it follows), it computes the root at the
+ * anchored size from its own tree and cosigns the anchor when they match —
+ * or raises an alarm entry when they do not. Either is an entry of its own
+ * ledger citing the anchor.
+ */
+export function witnessReaction(context: WitnessContext): ReactionDefinition {
+  return {
+    name: 'witness-checks-anchor',
+    types: ['gov.notary.anchor.signed.v1'],
+    async react(event, { actor, idempotencyKey, commands, cause }) {
+      const anchor = event.data as unknown as AnchorData;
+      const owner = departmentOfChain(anchor.chain);
+      const own = anchor.chain === context.department;
+      if (!own && !context.follows.includes(owner ?? '')) return;
+      const size = Number(anchor.treeSize);
+      const have = own
+        ? ((await context.ledger.reader.head(anchor.chain))?.seq ?? 0)
+        : Number(
+            (
+              (await context.dataSource.query('SELECT seq FROM consumer_position WHERE source_chain = $1', [
+                anchor.chain,
+              ])) as Array<{ seq: string }>
+            )[0]?.seq ?? 0,
+          );
+      let root: string | undefined;
+      if (have >= size) root = toHex(await rootAt(new PgNodeReader(context.dataSource, anchor.chain), size));
+      else if (!own)
+        throw new NotYetWitnessed(`${context.department} has ${have} of ${anchor.chain}, the anchor ${size}`);
+
+      if (root === anchor.root && !(await addsMoreThanCosignatures(context, own, anchor))) {
+        // Cosigning an anchor of nothing but cosignatures would move this chain again, the notary would
+        // anchor that, and so on for ever: the tree was checked, and these entries wait for the next anchor.
+        return;
+      }
+      const statement: CosignedStatement = {
+        anchorChain: cause.chain,
+        anchorSeq: cause.seq,
+        anchorHash: cause.hash,
+        chain: anchor.chain,
+        treeSize: anchor.treeSize,
+        root: anchor.root,
+      };
+      const entry =
+        root === anchor.root
+          ? {
+              type: `gov.${context.department}.witness.cosigned.v1`,
+              data: { ...statement, signature: cosign(statement, context.signer) },
+            }
+          : {
+              type: `gov.${context.department}.alarm.raised.v1`,
+              data: {
+                kind: 'witness-mismatch',
+                chain: anchor.chain,
+                seq: anchor.treeSize,
+                detail:
+                  root === undefined
+                    ? `the notary anchored ${anchor.chain} at ${size} entries (notary seq ${cause.seq}), but the ledger has only ${have}`
+                    : `the notary anchored ${anchor.chain} at ${size} with root ${anchor.root} (notary seq ${cause.seq}); this department's tree has ${root}`,
+              },
+            };
+      await commands.run(witnessAggregate, `anchor:${cause.seq}`, entry, { actor, idempotencyKey });
+    },
+  };
+}
+
+/** Whether the anchor covers any entry (since the chain's previous anchor) that is not itself a cosignature. */
+async function addsMoreThanCosignatures(context: WitnessContext, own: boolean, anchor: AnchorData): Promise<boolean> {
+  const [table, column] = own ? ['ledger_entry', 'chain'] : ['received_entry', 'source_chain'];
+  const rows: unknown[] = await context.dataSource.query(
+    `SELECT 1 FROM ${table} WHERE ${column} = $1 AND seq > $2 AND seq <= $3 AND type NOT LIKE $4 LIMIT 1`,
+    [anchor.chain, anchor.previousTreeSize ?? '0', anchor.treeSize, COSIGNATURE_TYPE],
+  );
+  return rows.length > 0;
+}

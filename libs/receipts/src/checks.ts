@@ -1,0 +1,127 @@
+import {
+  checkDisclosure,
+  departmentOfSource,
+  resolveKey,
+  verifyCosignature,
+  verifyEnvelope,
+  type SignatureVerifier,
+  type TrustBundle,
+} from '@registry-bus/protocol';
+
+import type { ReceiptEntry } from './receipt.js';
+
+export interface ReceiptCheck {
+  /** Stable id of the check, e.g. `entry-signature`. */
+  id: string;
+  /** What it establishes, in plain words. */
+  says: string;
+  ok: boolean;
+  /** Why it failed. */
+  reason?: string;
+}
+
+export const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Runs `check`; a throw or a returned string is a failure with that reason. */
+export function run(checks: ReceiptCheck[], id: string, says: string, check: () => true | string): boolean {
+  let reason: string | undefined;
+  try {
+    const result = check();
+    if (result !== true) reason = result;
+  } catch (error) {
+    reason = message(error);
+  }
+  checks.push({ id, says, ok: reason === undefined, ...(reason === undefined ? {} : { reason }) });
+  return reason === undefined;
+}
+
+/** `<prefix>-signature` (hash and signature, key valid at the entry's time) and `<prefix>-data` (disclosed fields against their commitments). */
+export function signedAndCommitted(
+  checks: ReceiptCheck[],
+  prefix: string,
+  what: string,
+  entry: ReceiptEntry,
+  bundle: TrustBundle,
+  verify: SignatureVerifier,
+): boolean {
+  return (
+    run(checks, `${prefix}-signature`, `${what} is exactly what its department signed`, () => {
+      verifyEnvelope(entry.envelope, bundle, verify);
+      return true;
+    }) &&
+    run(checks, `${prefix}-data`, `the disclosed fields of ${what} are the ones it committed to`, () => {
+      checkDisclosure(entry.disclosure, entry.envelope.datadigest);
+      return true;
+    })
+  );
+}
+
+/**
+ * Checks one witness's cosignature entry of `anchor`: signed by the witness,
+ * about this very anchor (chain, seq, hash, tree size, root), and its
+ * COSIGNATURE-domain signature over that statement. Returns the witness's
+ * department, or undefined when a check failed (recorded in `checks`).
+ */
+export function checkCosignature(
+  checks: ReceiptCheck[],
+  prefix: string,
+  cosignature: ReceiptEntry,
+  anchor: ReceiptEntry,
+  bundle: TrustBundle,
+  verify: SignatureVerifier,
+): string | undefined {
+  const witness = departmentOfSource(cosignature.envelope.source) ?? '?';
+  const anchorData = anchor.disclosure.fields as Record<string, string>;
+  const ok =
+    signedAndCommitted(checks, prefix, `${witness}’s cosignature`, cosignature, bundle, verify) &&
+    run(checks, `${prefix}-matches`, `${witness} checked this very anchor against its own copy`, () => {
+      const data = cosignature.disclosure.fields as Record<string, string>;
+      if (cosignature.envelope.type !== `gov.${witness}.witness.cosigned.v1`)
+        return `a ${cosignature.envelope.type} is not a cosignature`;
+      if (
+        data.anchorChain !== anchor.envelope.chain ||
+        data.anchorSeq !== anchor.envelope.seq ||
+        data.anchorHash !== anchor.envelope.hash ||
+        data.chain !== anchorData.chain ||
+        data.treeSize !== anchorData.treeSize ||
+        data.root !== anchorData.root
+      ) {
+        return 'it cosigns another anchor';
+      }
+      return verifyCosignature(
+        {
+          anchorChain: data.anchorChain,
+          anchorSeq: data.anchorSeq,
+          anchorHash: data.anchorHash,
+          chain: data.chain,
+          treeSize: data.treeSize,
+          root: data.root,
+        },
+        String(data.signature),
+        witness,
+        cosignature.envelope.keyid,
+        bundle,
+        verify,
+        new Date(cosignature.envelope.time),
+      )
+        ? true
+        : 'the cosignature does not verify';
+    });
+  return ok ? witness : undefined;
+}
+
+/** `keys-at-anchor`: the entry's key was valid when the notary anchored it, and the entry does not claim a later time. */
+export function keyValidAt(
+  checks: ReceiptCheck[],
+  entry: ReceiptEntry,
+  anchor: ReceiptEntry,
+  bundle: TrustBundle,
+): boolean {
+  return run(checks, 'keys-at-anchor', 'the record’s key was valid when the notary anchored it (no backdating)', () => {
+    const anchoredAt = new Date(anchor.envelope.time);
+    resolveKey(bundle, entry.envelope.keyid, departmentOfSource(entry.envelope.source)!, anchoredAt);
+    return Date.parse(entry.envelope.time) <= anchoredAt.getTime() + 60_000
+      ? true
+      : 'the record claims a time after its anchor';
+  });
+}

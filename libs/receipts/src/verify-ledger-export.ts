@@ -1,0 +1,155 @@
+import { RootAccumulator, leafHash } from '@registry-bus/merkle';
+import {
+  GENESIS_PREVHASH_HEX,
+  departmentOfSource,
+  fromHex,
+  toHex,
+  type SignatureVerifier,
+  type TrustBundle,
+} from '@registry-bus/protocol';
+
+import { checkCosignature, keyValidAt, message, run, signedAndCommitted, type ReceiptCheck } from './checks.js';
+import { LEDGER_EXPORT_FORMAT, type LedgerExportLine } from './ledger-export.js';
+
+export interface LedgerExportVerdict {
+  ok: boolean;
+  chain: string;
+  entries: number;
+  anchors: number;
+  /** Anchors with at least one valid cosignature, and by whom. */
+  witnessed: Array<{ treeSize: number; witnessedBy: string[] }>;
+  /** Entries after the last anchor: consistent, but not yet held to an anchor. */
+  unanchoredTail: number;
+  /** The first failed check, with the entry or anchor it concerns. */
+  failure?: ReceiptCheck & { at: string };
+}
+
+/**
+ * Checks a whole exported ledger offline: every entry's hash, signature,
+ * disclosed fields, position and link to the one before; the Merkle root at
+ * each anchor's size against the root the notary signed; each anchor and
+ * each cosignature; and that every entry's key was still valid when the
+ * first anchor covering it was signed. Stops at the first failure and names
+ * it. Pure, like verifyReceipt.
+ */
+export function verifyLedgerExport(
+  lines: readonly LedgerExportLine[],
+  bundle: TrustBundle,
+  verify: SignatureVerifier,
+): LedgerExportVerdict {
+  const checks: ReceiptCheck[] = [];
+  const header = lines[0];
+  const entries = lines.flatMap((line) => (line.kind === 'entry' ? [line.entry] : []));
+  const anchors = lines
+    .flatMap((line) => (line.kind === 'anchor' ? [line] : []))
+    .map((line) => ({ ...line, treeSize: Number((line.anchor.disclosure.fields as { treeSize: string }).treeSize) }))
+    .sort((a, b) => a.treeSize - b.treeSize);
+  const chain = header?.kind === 'header' ? header.chain : '?';
+  const verdict: LedgerExportVerdict = {
+    ok: false,
+    chain,
+    entries: entries.length,
+    anchors: anchors.length,
+    witnessed: [],
+    unanchoredTail: entries.length,
+  };
+  const fail = (at: string) => {
+    const failure = checks.find((check) => !check.ok)!;
+    return { ...verdict, failure: { ...failure, at } };
+  };
+
+  try {
+    if (
+      !run(checks, 'format', 'this is a ledger export this verifier reads', () =>
+        header?.kind === 'header' && header.format === LEDGER_EXPORT_FORMAT
+          ? header.entries === entries.length ||
+            `the header announces ${header.entries} entries, the file has ${entries.length}`
+          : `the first line is not a ${LEDGER_EXPORT_FORMAT} header`,
+      )
+    )
+      return fail('header');
+
+    // Anchors first: each entry's key must have been valid when its first covering anchor was signed.
+    for (const [i, { anchor, cosignatures, treeSize }] of anchors.entries()) {
+      const at = `anchor of ${treeSize} entries (notary seq ${anchor.envelope?.seq})`;
+      if (!signedAndCommitted(checks, 'anchor', 'the notary’s anchor', anchor, bundle, verify)) return fail(at);
+      if (
+        !run(checks, 'anchor-is-notary', 'the anchor is the notary’s, of this chain', () =>
+          departmentOfSource(anchor.envelope.source) === 'notary' &&
+          anchor.envelope.type === 'gov.notary.anchor.signed.v1' &&
+          (anchor.disclosure.fields as { chain: string }).chain === chain
+            ? true
+            : `a ${anchor.envelope.type} of ${anchor.envelope.source} about '${String((anchor.disclosure.fields as { chain?: string }).chain)}'`,
+        )
+      )
+        return fail(at);
+      const witnessedBy: string[] = [];
+      for (const [j, cosignature] of cosignatures.entries()) {
+        const witness = checkCosignature(checks, `cosignature-${j}`, cosignature, anchor, bundle, verify);
+        if (witness === undefined) return fail(at);
+        if (!witnessedBy.includes(witness)) witnessedBy.push(witness);
+      }
+      if (witnessedBy.length > 0) verdict.witnessed.push({ treeSize, witnessedBy });
+      if (i > 0 && anchors[i - 1]!.treeSize === treeSize) {
+        const same = anchors[i - 1]!.anchor.disclosure.fields as { root: string };
+        if (
+          !run(checks, 'anchors-agree', 'two anchors of the same size agree', () =>
+            same.root === (anchor.disclosure.fields as { root: string }).root
+              ? true
+              : 'two different roots were anchored for the same size',
+          )
+        )
+          return fail(at);
+      }
+    }
+
+    const tree = new RootAccumulator();
+    let previous = GENESIS_PREVHASH_HEX;
+    let nextAnchor = 0;
+    for (const [i, entry] of entries.entries()) {
+      const seq = i + 1;
+      const at = `entry ${seq}`;
+      if (!signedAndCommitted(checks, 'entry', `entry ${seq}`, entry, bundle, verify)) return fail(at);
+      if (
+        !run(checks, 'entry-position', 'the entries follow each other without gap or rewrite', () => {
+          if (entry.envelope.chain !== chain)
+            return `entry of chain '${entry.envelope.chain}' in an export of '${chain}'`;
+          if (Number(entry.envelope.seq) !== seq) return `expected seq ${seq}, found ${entry.envelope.seq}`;
+          return entry.envelope.prevhash === previous
+            ? true
+            : `prevhash ${entry.envelope.prevhash} is not the hash of entry ${seq - 1} (${previous})`;
+        })
+      )
+        return fail(at);
+      const covering = anchors.find((anchor) => anchor.treeSize >= seq);
+      if (covering && !keyValidAt(checks, entry, covering.anchor, bundle)) return fail(at);
+      previous = entry.envelope.hash;
+      tree.push(leafHash(fromHex(entry.envelope.hash)));
+      while (nextAnchor < anchors.length && anchors[nextAnchor]!.treeSize === seq) {
+        const anchored = anchors[nextAnchor]!;
+        const root = (anchored.anchor.disclosure.fields as { root: string }).root;
+        if (
+          !run(checks, 'anchored-root', 'the ledger has the root the notary anchored at that size', () =>
+            toHex(tree.root()) === root
+              ? true
+              : `the first ${seq} entries have root ${toHex(tree.root())}, the notary anchored ${root}: history was rewritten`,
+          )
+        )
+          return fail(`anchor of ${seq} entries`);
+        nextAnchor++;
+      }
+    }
+    if (
+      !run(checks, 'anchors-within-ledger', 'every anchor is within the exported entries', () =>
+        nextAnchor === anchors.length
+          ? true
+          : `the notary anchored ${anchors.at(-1)!.treeSize} entries, the export has ${entries.length}: its tail is missing`,
+      )
+    )
+      return fail('end of ledger');
+  } catch (error) {
+    checks.push({ id: 'readable', says: 'the export is well formed', ok: false, reason: message(error) });
+    return fail('export');
+  }
+  return { ...verdict, ok: true, unanchoredTail: entries.length - (anchors.at(-1)?.treeSize ?? 0) };
+}

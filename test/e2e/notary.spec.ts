@@ -1,0 +1,239 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { verifyEd25519Node } from '@registry-bus/protocol';
+import { verifyLedgerExport, verifyReceipt, type LedgerExportLine, type Receipt } from '@registry-bus/receipts';
+
+import { DepartmentStack } from './department-stack.js';
+
+const basis = { documentType: 'survey', reference: 'S-N' };
+const parcel = (cadastralNumber: string) => ({
+  cadastralNumber,
+  areaSquareMetres: '500.00',
+  location: 'Mtskheta',
+  landUse: 'agricultural',
+  owners: [{ ownerId: 'person:secret-owner', share: '1' }],
+  basis,
+});
+
+/** The offline verifier as a user runs it: `npx registry-bus <command> <file> --trust <bundle>`. */
+function cli(stack: DepartmentStack, command: string, file: string, ...extra: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    ['bin/registry-bus.mjs', command, file, '--trust', join(stack.local, 'trust-bundle.json'), ...extra],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  return { status: result.status, out: `${result.stdout}${result.stderr}` };
+}
+
+interface AnchorRow {
+  seq: string;
+  tree_size: string;
+  previous: string | null;
+}
+
+/** The notary anchors, the departments witness, a receipt verifies offline, a rewrite is caught. */
+describe('notary, witnesses and receipts', () => {
+  const stack = new DepartmentStack();
+  let clerk: string;
+
+  const anchorsOf = async (chain: string): Promise<AnchorRow[]> =>
+    stack.get('notary').runtime.dataSource.query(
+      `SELECT e.seq, convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'treeSize' AS tree_size,
+              convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'previousAnchorSeq' AS previous
+         FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
+        WHERE e.chain = 'notary' AND e.type = 'gov.notary.anchor.signed.v1'
+          AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'chain' = $1
+        ORDER BY e.seq`,
+      [chain],
+    );
+  const register = async (from: number, count: number) => {
+    for (let i = from; i < from + count; i++) {
+      expect((await stack.call('land', 'POST', '/v1/parcels', { token: clerk, body: parcel(`N-${i}`) })).status).toBe(
+        201,
+      );
+    }
+  };
+  const receiptOf = (seq: number, witnesses: number) =>
+    stack.eventually(`a receipt of land ${seq} with ${witnesses} cosignatures`, async () => {
+      const answer = await stack.call('land', 'GET', `/v1/ledger/entries/${seq}/receipt`);
+      const receipt = answer.body as unknown as Receipt;
+      return answer.status === 200 && receipt.cosignatures.length >= witnesses ? receipt : undefined;
+    });
+
+  beforeAll(async () => {
+    await stack.start(['land', 'credit']);
+    await stack.start(['notary']);
+    clerk = await stack.token('land', 'clerk', 'clerk:n');
+  });
+
+  afterAll(() => stack.stop());
+
+  it('anchors each chain that moved, and every department witnesses the anchor', async () => {
+    const first = await stack.call('land', 'POST', '/v1/parcels', { token: clerk, body: parcel('N-0') });
+    const seq = (first.body.entries as Array<{ seq: number }>)[0]!.seq;
+    const early = await stack.call('land', 'GET', `/v1/ledger/entries/${seq}/receipt`);
+    if (early.status === 202) expect(early.headers.get('retry-after')).toBe('5');
+    await register(1, 6);
+    const anchors = await stack.eventually('an anchor of land', async () => {
+      const rows = await anchorsOf('land');
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(Number(anchors[0]!.tree_size)).toBeGreaterThanOrEqual(1);
+    // Both land (its own chain) and credit (a follower) cosign.
+    const receipt = await receiptOf(seq, 2);
+    const verdict = verifyReceipt(receipt, stack.trustBundle(), verifyEd25519Node);
+    expect(verdict.failure).toBeUndefined();
+    expect(verdict.ok).toBe(true);
+    expect(verdict.summary.witnessedBy.sort()).toEqual(['credit', 'land']);
+    // Only public fields: the owners are personal and stay a commitment.
+    expect(verdict.summary.withheld).toEqual(['owners']);
+    expect(JSON.stringify(receipt)).not.toContain('secret-owner');
+  });
+
+  it('fails a tampered receipt with the precise check', async () => {
+    const receipt = await receiptOf(1, 2);
+    const bundle = stack.trustBundle();
+    const failed = (change: (copy: Receipt) => void) => {
+      const copy = structuredClone(receipt);
+      change(copy);
+      return verifyReceipt(copy, bundle, verifyEd25519Node).failure?.id;
+    };
+    expect(failed((r) => (r.entry.disclosure.fields.location = 'Tbilisi'))).toBe('entry-data');
+    expect(failed((r) => (r.entry.envelope.subject = 'N-999'))).toBe('entry-signature');
+    expect(failed((r) => r.inclusion.path.push('00'.repeat(32)))).toBe('inclusion');
+    expect(failed((r) => ((r.anchor.disclosure.fields as { root: string }).root = 'ab'.repeat(32)))).toBe(
+      'anchor-data',
+    );
+    expect(
+      failed((r) => {
+        const data = r.cosignatures[0]!.disclosure.fields as { signature: string };
+        data.signature = `${data.signature.slice(0, 10)}${data.signature[10] === 'A' ? 'B' : 'A'}${data.signature.slice(11)}`;
+      }),
+    ).toMatch(/^cosignature-0/);
+    const withoutNotary = { ...bundle, departments: bundle.departments.filter((d) => d.id !== 'notary') };
+    const unknownKey = verifyReceipt(receipt, withoutNotary, verifyEd25519Node);
+    expect(unknownKey.failure).toMatchObject({ id: 'anchor-signature' });
+  });
+
+  it('the CLI verifies a receipt offline, and names the first failed check of a tampered one', async () => {
+    const receipt = await receiptOf(1, 2);
+    const good = join(stack.local, 'receipt.json');
+    writeFileSync(good, JSON.stringify(receipt));
+    const valid = cli(stack, 'verify', good);
+    expect(valid.out).toMatch(/^VALID {2}gov\.land\.parcel\.registered\.v1/);
+    expect(valid.out).toMatch(/witnessed: (credit, land|land, credit)/);
+    expect(valid.out).toMatch(/withheld: {2}owners/);
+    expect(valid.out).toMatch(/does not prove\s+that it is still current/);
+    expect(valid.status).toBe(0);
+
+    const bad = join(stack.local, 'receipt-bad.json');
+    const tampered = structuredClone(receipt);
+    tampered.entry.disclosure.fields.location = 'Tbilisi';
+    writeFileSync(bad, JSON.stringify(tampered));
+    const invalid = cli(stack, 'verify', bad, '--json');
+    expect(invalid.status).toBe(1);
+    expect(JSON.parse(invalid.out)).toMatchObject({ ok: false, failure: { id: 'entry-data' } });
+
+    const missing = cli(stack, 'verify', join(stack.local, 'no-such-receipt.json'));
+    expect(missing.status).toBe(2);
+    expect(missing.out).toMatch(/cannot read/);
+  });
+
+  it('exports the whole ledger with its anchors, which verifies offline; an edited line does not', async () => {
+    const head = (await stack.call('land', 'GET', '/v1/ledger/head')).body as { treeSize: number };
+    await stack.eventually('the whole land chain anchored', async () =>
+      (await anchorsOf('land')).some((row) => Number(row.tree_size) >= head.treeSize) ? true : undefined,
+    );
+    const auditor = await stack.token('land', 'auditor', 'auditor:export');
+    const answer = await fetch(`${stack.get('land').url}/v1/ledger/export`, {
+      headers: { authorization: `Bearer ${auditor}` },
+    });
+    expect(answer.headers.get('content-type')).toMatch(/application\/x-ndjson/);
+    const text = await answer.text();
+    expect(text).not.toContain('secret-owner');
+    const lines = text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as LedgerExportLine);
+    const verdict = verifyLedgerExport(lines, stack.trustBundle(), verifyEd25519Node);
+    expect(verdict.failure).toBeUndefined();
+    expect(verdict).toMatchObject({ ok: true, chain: 'land' });
+    expect(verdict.entries).toBeGreaterThanOrEqual(head.treeSize);
+    expect(verdict.witnessed.length).toBeGreaterThan(0);
+
+    const file = join(stack.local, 'land-ledger.jsonl');
+    writeFileSync(file, text);
+    const valid = cli(stack, 'verify-ledger', file);
+    expect(valid.out).toMatch(/^VALID {2}the land ledger/);
+    expect(valid.status).toBe(0);
+
+    // An auditor's copy edited afterwards: an entry dropped from the middle.
+    const dropped = text.split('\n');
+    dropped.splice(3, 1);
+    writeFileSync(file, dropped.join('\n'));
+    const invalid = cli(stack, 'verify-ledger', file, '--json');
+    expect(invalid.status).toBe(1);
+    expect(JSON.parse(invalid.out)).toMatchObject({ ok: false, failure: { id: 'format' } });
+    // …and with the header adjusted to match, the chain itself gives it away.
+    const header = JSON.parse(dropped[0]!) as { entries: number };
+    dropped[0] = JSON.stringify({ ...header, entries: header.entries - 1 });
+    writeFileSync(file, dropped.join('\n'));
+    const relinked = cli(stack, 'verify-ledger', file, '--json');
+    expect(relinked.status).toBe(1);
+    expect(JSON.parse(relinked.out)).toMatchObject({ ok: false, failure: { id: 'entry-position', at: 'entry 3' } });
+  });
+
+  it('resumes after a notary restart without re-anchoring or skipping', async () => {
+    await stack.stopOne('notary');
+    await register(7, 6);
+    await stack.start(['notary']);
+    const head = (await stack.call('land', 'GET', '/v1/ledger/head')).body as { treeSize: number };
+    const anchors = await stack.eventually('an anchor of the whole land chain', async () => {
+      const rows = await anchorsOf('land');
+      return rows.some((row) => Number(row.tree_size) >= head.treeSize) ? rows : undefined;
+    });
+    const sizes = anchors.map((row) => Number(row.tree_size));
+    expect([...sizes].sort((a, b) => a - b)).toEqual(sizes);
+    expect(new Set(sizes).size).toBe(sizes.length);
+    // Each anchor links to the previous anchor of its chain.
+    for (const [i, row] of anchors.entries())
+      expect(row.previous ?? undefined).toBe(i === 0 ? undefined : anchors[i - 1]!.seq);
+  });
+
+  const alarmsOf = async (department: string, kind: string): Promise<Array<{ detail: string }>> =>
+    stack.get(department).runtime.dataSource.query(
+      `SELECT convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'detail' AS detail
+         FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
+        WHERE e.chain = $1 AND e.type = $2 AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'kind' = $3`,
+      [department, `gov.${department}.alarm.raised.v1`, kind],
+    );
+
+  it('catches a department whose database was rewritten and republished: notary, witnesses and its own verify', async () => {
+    const head = (await stack.call('land', 'GET', '/v1/ledger/head')).body as { treeSize: number };
+    // Everything so far is anchored and witnessed before the superuser strikes.
+    await stack.eventually('the whole land chain anchored', async () =>
+      (await anchorsOf('land')).some((row) => Number(row.tree_size) >= head.treeSize) ? true : undefined,
+    );
+    await stack.rewriteTail('land', head.treeSize - 3, true);
+    await register(30, 4);
+
+    const notaryAlarm = await stack.eventually('an alarm of the notary', async () => {
+      const rows = [...(await alarmsOf('notary', 'head-mismatch')), ...(await alarmsOf('notary', 'equivocation'))];
+      return rows[0];
+    });
+    expect(notaryAlarm.detail).toMatch(/land/);
+    // The witness credit saw the same numbers with other contents on land's topic.
+    const witnessAlarm = await stack.eventually('an alarm of the witness credit', async () => {
+      const rows = [...(await alarmsOf('credit', 'equivocation')), ...(await alarmsOf('credit', 'gap'))];
+      return rows[0];
+    });
+    expect(witnessAlarm.detail).toMatch(/land/);
+    // The rewritten ledger is consistent with itself, and verify still says it was rewritten.
+    const admin = await stack.token('land', 'auditor', 'auditor:n');
+    const verify = await stack.call('land', 'GET', '/v1/ledger/verify', { token: admin });
+    expect(verify.body).toMatchObject({ ok: false, anchor: { matches: false } });
+    expect(verify.body.reason).toMatch(/history was rewritten/);
+  });
+});
