@@ -1,6 +1,13 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
 import { Kafka, logLevel } from 'kafkajs';
 
 import type { DevTokens } from './dev-tokens.js';
+import { LOCAL_DIR, ROOT } from './local-stack.js';
+
+const RECEIPTS_DIR = join(LOCAL_DIR, 'receipts');
 
 export interface DemoContext {
   brokers: string[];
@@ -148,7 +155,7 @@ export async function runDemo(context: DemoContext): Promise<void> {
     }
     step('banks alpha and beta are registered lenders, each with a loan to person:demo-1');
 
-    expectStatus(
+    const registered = expectStatus(
       await call('land', 'clerk', 'POST', '/v1/parcels', {
         cadastralNumber: parcel,
         areaSquareMetres: '950.00',
@@ -240,13 +247,20 @@ export async function runDemo(context: DemoContext): Promise<void> {
     });
     step('loan repaid: bank alpha releases, the land registry lifts the encumbrance, the pledge is released');
 
+    if (url('notary')) {
+      const seq = (registered.body.entries as Array<{ seq: number }>)[0]!.seq;
+      await showReceipt(context, url('land')!, seq, waitFor, step);
+    }
+
     for (const app of context.apps) {
       const department = departmentOf(app.name);
       const head = (await (await fetch(`${app.url}/v1/ledger/head`)).json()) as { treeSize: number; root: string };
       const verified = await call(department, 'auditor', 'GET', '/v1/ledger/verify');
       step(
         `${department.padEnd(8)} ledger head: ${head.treeSize} entries, root ${String(head.root).slice(0, 16)}…; verify: ${
-          verified.body.ok === true ? `ok (${String(verified.body.checked)} checked)` : JSON.stringify(verified.body)
+          verified.body.ok === true
+            ? `ok (${String(verified.body.checked)} checked${heldTo(verified.body.anchor)})`
+            : JSON.stringify(verified.body)
         }`,
       );
     }
@@ -257,6 +271,44 @@ export async function runDemo(context: DemoContext): Promise<void> {
     }
     throw error;
   }
+}
+
+/** What verify held the ledger to, beyond itself. */
+function heldTo(anchor: unknown): string {
+  const held = anchor as { treeSize: number; witnessedBy: string[] } | null | undefined;
+  if (!held) return '';
+  const witnesses = held.witnessedBy.length > 0 ? `, witnessed by ${held.witnessedBy.join(', ')}` : '';
+  return `; matches the notary's anchor of ${held.treeSize} entries${witnesses}`;
+}
+
+/** Waits for the parcel's entry to be anchored and witnessed, saves its receipt and checks it with the CLI. */
+async function showReceipt(
+  context: DemoContext,
+  landUrl: string,
+  seq: number,
+  waitFor: (what: string, probe: () => Promise<boolean>) => Promise<void>,
+  step: (line: string) => void,
+): Promise<void> {
+  let receipt: { cosignatures: unknown[] } | undefined;
+  await waitFor('the notary to anchor the parcel and the departments to witness it', async () => {
+    const answer = await fetch(`${landUrl}/v1/ledger/entries/${seq}/receipt`);
+    if (answer.status !== 200) return false;
+    receipt = (await answer.json()) as { cosignatures: unknown[] };
+    return receipt.cosignatures.length >= 2;
+  });
+  mkdirSync(RECEIPTS_DIR, { recursive: true });
+  const file = join(RECEIPTS_DIR, `land-${seq}.json`);
+  writeFileSync(file, `${JSON.stringify(receipt, null, 2)}\n`);
+  const shown = relative(process.cwd(), file);
+  step(
+    `the notary anchored land's ledger and ${receipt!.cosignatures.length} departments cosigned; the parcel's receipt (public fields only) is ${shown}:`,
+  );
+  const cli = spawnSync(process.execPath, [join(ROOT, 'bin', 'registry-bus.mjs'), 'verify', file], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  for (const line of `${cli.stdout}${cli.stderr}`.trimEnd().split('\n')) context.print(`      ${line}`);
+  step(`check it yourself, offline: npx registry-bus verify ${shown}`);
 }
 
 async function describeKafka(context: DemoContext): Promise<void> {

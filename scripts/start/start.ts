@@ -106,8 +106,14 @@ async function main(): Promise<void> {
     const owners: Array<{ department: string; ownerUrl: string }> = [];
     if (names.length === 0) print('no apps yet (apps/*/src/main.ts)');
     let extraPort = 3100;
+    const ports = new Map(names.map((name) => [name, APP_PORTS[name] ?? extraPort++]));
+    // The notary fetches each department's signed head to check it before anchoring.
+    const departmentUrls = names
+      .filter((name) => name !== 'notary')
+      .map((name) => `${departmentOf(name)}=http://127.0.0.1:${ports.get(name)}`)
+      .join(',');
     for (const name of names) {
-      const port = APP_PORTS[name] ?? extraPort++;
+      const port = ports.get(name)!;
       const database = databaseName(stackId, name);
       const ownerUrl = await ensureDatabase(adminUrl, database);
       owners.push({ department: departmentOf(name), ownerUrl });
@@ -126,6 +132,7 @@ async function main(): Promise<void> {
           KAFKA_BROKERS: brokers,
           KEYS_DIR: `${KEYS_DIR}/${departmentOf(name)}`,
           LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+          ...(name === 'notary' ? { NOTARY_DEPARTMENT_URLS: departmentUrls } : {}),
         },
         print,
       );

@@ -202,6 +202,19 @@ describe('notary, witnesses and receipts', () => {
       expect(row.previous ?? undefined).toBe(i === 0 ? undefined : anchors[i - 1]!.seq);
   });
 
+  it('reports anchoring in its metrics: entries beyond the anchor, the notary’s lag per chain', async () => {
+    const metrics = async (department: string) => {
+      const response = await fetch(`${stack.get(department).url}/metrics`);
+      return response.text();
+    };
+    expect(await metrics('land')).toMatch(/^registry_bus_unanchored_entries\{department="land"\} \d+$/m);
+    expect(await metrics('land')).toMatch(/^registry_bus_unwitnessed_entries\{department="land"\} \d+$/m);
+    expect(await metrics('notary')).toMatch(
+      /^registry_bus_notary_anchoring_lag_seconds_count\{[^}]*chain="land"[^}]*\} [1-9]\d*$/m,
+    );
+    expect(await metrics('notary')).not.toMatch(/^registry_bus_alarms\{/m);
+  });
+
   const alarmsOf = async (department: string, kind: string): Promise<Array<{ detail: string }>> =>
     stack.get(department).runtime.dataSource.query(
       `SELECT convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'detail' AS detail
@@ -235,5 +248,7 @@ describe('notary, witnesses and receipts', () => {
     const verify = await stack.call('land', 'GET', '/v1/ledger/verify', { token: admin });
     expect(verify.body).toMatchObject({ ok: false, anchor: { matches: false } });
     expect(verify.body.reason).toMatch(/history was rewritten/);
+    const notaryMetrics = await (await fetch(`${stack.get('notary').url}/metrics`)).text();
+    expect(notaryMetrics).toMatch(/^registry_bus_alarms\{[^}]*kind="(head-mismatch|equivocation)"[^}]*\} [1-9]/m);
   });
 });

@@ -3,6 +3,7 @@ import { PgNodeReader, verifySignedHead, type SignedHead } from '@registry-bus/l
 import type { DepartmentRuntime, DepartmentService } from '@registry-bus/kit';
 import { recordAggregate } from '@registry-bus/kit';
 import { toHex, verifyEd25519Node } from '@registry-bus/protocol';
+import { Histogram } from 'prom-client';
 
 import { anchorAggregate } from './anchor-aggregate.js';
 import type { NotaryConfig } from './notary-config.js';
@@ -24,11 +25,21 @@ export class NotaryAnchorer implements DepartmentService {
   private stopped = false;
   private readonly alarmed = new Set<string>();
 
+  private readonly lag: Histogram<'chain'>;
+
   constructor(
     private readonly runtime: DepartmentRuntime,
     private readonly config: NotaryConfig,
     private readonly fetchHead: (url: string) => Promise<SignedHead> = defaultFetchHead,
-  ) {}
+  ) {
+    this.lag = new Histogram({
+      name: 'registry_bus_notary_anchoring_lag_seconds',
+      help: 'From the oldest entry an anchor adds (its envelope time) to the anchor',
+      labelNames: ['chain'],
+      buckets: [0.5, 1, 2, 5, 10, 30, 60, 300, 900],
+      registers: [runtime.metrics.registry],
+    });
+  }
 
   async start(): Promise<void> {
     const tick = Math.min(this.config.NOTARY_ANCHOR_INTERVAL_MS, 500);
@@ -89,6 +100,11 @@ export class NotaryAnchorer implements DepartmentService {
       { chain, treeSize: size, root: ownRoot, headSeq: head.seq, headHash: head.hash },
       { actor: 'system:notary', idempotencyKey: `anchor:${chain}:${size}` },
     );
+    const oldest: Array<{ time: Date }> = await dataSource.query(
+      'SELECT time FROM received_entry WHERE source_chain = $1 AND seq = $2',
+      [chain, anchored + 1],
+    );
+    if (oldest[0]) this.lag.observe({ chain }, Math.max(0, (Date.now() - oldest[0].time.getTime()) / 1000));
   }
 
   private async alarm(chain: string, size: number, head: SignedHead, ownRoot: string): Promise<void> {

@@ -100,6 +100,42 @@ export class DepartmentMetrics {
         for (const row of rows) this.set({ code: row.code }, Number(row.n));
       },
     });
+    const department = sources.department;
+    new Gauge({
+      name: 'registry_bus_alarms',
+      help: 'Alarm entries in this department’s ledger, by kind (equivocation, head-mismatch, witness-mismatch, gap…): any is a page',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const rows: Array<{ kind: string; n: string }> = await dataSource.query(
+          `SELECT convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'kind' AS kind, count(*) AS n
+             FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
+            WHERE e.chain = $1 AND e.type = $2 GROUP BY 1`,
+          [chain, `gov.${department}.alarm.raised.v1`],
+        );
+        for (const row of rows) this.set({ kind: row.kind }, Number(row.n));
+      },
+    });
+    // The notary's own ledger is not anchored by the notary: it is held by its witnesses' cosignatures.
+    if (department !== 'notary') {
+      new Gauge({
+        name: 'registry_bus_unanchored_entries',
+        help: 'Entries of this ledger beyond the latest notary anchor of it (the anchoring lag, in entries)',
+        registers: [this.registry],
+        async collect() {
+          this.set(await beyondAnchor(dataSource, chain, false));
+        },
+      });
+      new Gauge({
+        name: 'registry_bus_unwitnessed_entries',
+        help: 'Entries of this ledger beyond the latest anchor of it that a witness cosigned',
+        registers: [this.registry],
+        async collect() {
+          this.set(await beyondAnchor(dataSource, chain, true));
+        },
+      });
+    }
     const kafkaAdmin = sources.kafkaAdmin;
     if (kafkaAdmin) {
       new Gauge({
@@ -148,4 +184,25 @@ async function unpublished(dataSource: DataSource, chain: string, what: 'count' 
     [chain],
   );
   return what === 'count' ? Number(rows[0]?.n ?? 0) : Math.max(0, rows[0]?.age ?? 0);
+}
+
+/** Head minus the tree size of the latest anchor of `chain` this department received (optionally: a cosigned one). */
+async function beyondAnchor(dataSource: DataSource, chain: string, witnessed: boolean): Promise<number> {
+  const rows: Array<{ head: string | null; anchored: string | null }> = await dataSource.query(
+    `SELECT (SELECT max(seq) FROM ledger_entry WHERE chain = $1) AS head,
+            (SELECT max((convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'treeSize')::bigint)
+               FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
+              WHERE e.source_chain = 'notary' AND e.type = 'gov.notary.anchor.signed.v1'
+                AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'chain' = $1
+                AND (NOT $2 OR EXISTS (
+                  SELECT 1 FROM ledger_entry c JOIN ledger_entry_data cd ON cd.chain = c.chain AND cd.seq = c.seq
+                   WHERE c.chain = $1 AND c.type LIKE 'gov.%.witness.cosigned.v1'
+                     AND convert_from(cd.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = e.seq::text
+                  UNION ALL
+                  SELECT 1 FROM received_entry c JOIN received_entry_data cd ON cd.source_chain = c.source_chain AND cd.seq = c.seq
+                   WHERE c.type LIKE 'gov.%.witness.cosigned.v1'
+                     AND convert_from(cd.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = e.seq::text))) AS anchored`,
+    [chain, witnessed],
+  );
+  return Math.max(0, Number(rows[0]?.head ?? 0) - Number(rows[0]?.anchored ?? 0));
 }
