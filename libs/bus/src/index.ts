@@ -8,6 +8,7 @@ export {
 } from './topics/topic-names.js';
 export { ensureTopics, type TopicSpec } from './topics/ensure-topics.js';
 export { createKafka, type KafkaClientOptions } from './kafka/kafka-client.js';
+export { brokerAcls, syncBrokerAcls, type BrokerAclInput, type BrokerGrant } from './kafka/broker-acls.js';
 export { KafkaPublisher, type PublishedRecord } from './kafka/kafka-publisher.js';
 export { consumerMigrations } from './migrations/index.js';
 export {

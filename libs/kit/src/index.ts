@@ -10,7 +10,12 @@ export {
 } from './problems/problem-details.js';
 export { ProblemFilter, toProblem } from './problems/problem-filter.js';
 export { LEDGER, LedgerController } from './ledger-http/ledger.controller.js';
-export { departmentConfigSchema, loadDepartmentConfig, type DepartmentConfig } from './department/department-config.js';
+export {
+  departmentConfigSchema,
+  kafkaSasl,
+  loadDepartmentConfig,
+  type DepartmentConfig,
+} from './department/department-config.js';
 export {
   DepartmentRuntime,
   type DepartmentDefinition,
@@ -44,3 +49,4 @@ export { grantAggregate } from './access/grant-aggregate.js';
 export { authorizeQuery } from './queries/query-grants.js';
 export { recordAggregate } from './commands/record-aggregate.js';
 export { witnessAggregate } from './witness/witness-reaction.js';
+export { ReceiptBuilder, type AnchorSummary, type ReceiptResult } from './receipts/receipt-builder.js';

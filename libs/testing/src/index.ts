@@ -1,5 +1,6 @@
 export {
   KafkaLauncher,
+  type BrokerSecurity,
   type KafkaLauncherOptions,
   KAFKA_VERSION,
   ensureKafkaJars,

@@ -11,6 +11,20 @@ import type { NotaryConfig } from './notary-config.js';
 const alarmAggregate = recordAggregate('alarm');
 
 /**
+ * Whether a chain is due for an anchor: it moved, and either it moved by
+ * `everyEntries` since its last anchor or the interval has passed since the
+ * last attempt (a chain never tried — after a start — is due at once).
+ */
+export function anchorDue(
+  chain: { size: number; anchored: number; lastAttempt: number | undefined; now: number },
+  config: Pick<NotaryConfig, 'NOTARY_ANCHOR_INTERVAL_MS' | 'NOTARY_ANCHOR_EVERY_ENTRIES'>,
+): boolean {
+  if (chain.size <= chain.anchored) return false;
+  if (chain.size - chain.anchored >= config.NOTARY_ANCHOR_EVERY_ENTRIES) return true;
+  return chain.lastAttempt === undefined || chain.now - chain.lastAttempt >= config.NOTARY_ANCHOR_INTERVAL_MS;
+}
+
+/**
  * Every interval (or as soon as a chain moved by `everyEntries`), for each
  * followed chain that moved: fetch the department's signed head at the size
  * the notary has, check it against the notary's own tree, and sign an anchor
@@ -73,11 +87,7 @@ export class NotaryAnchorer implements DepartmentService {
     );
     const size = Number(position[0]?.seq ?? 0);
     const anchored = (await this.runtime.commands.state(anchorAggregate, chain)).treeSize;
-    if (size <= anchored) return;
-    const due =
-      size - anchored >= this.config.NOTARY_ANCHOR_EVERY_ENTRIES ||
-      now - (this.lastAttempt.get(chain) ?? 0) >= this.config.NOTARY_ANCHOR_INTERVAL_MS;
-    if (!due) return;
+    if (!anchorDue({ size, anchored, lastAttempt: this.lastAttempt.get(chain), now }, this.config)) return;
     this.lastAttempt.set(chain, now);
 
     const url = this.config.NOTARY_DEPARTMENT_URLS[chain];

@@ -3,6 +3,8 @@ import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 export interface KafkaClientOptions {
   clientId: string;
   brokers: string[];
+  /** SASL/SCRAM credentials of this department's broker user (DESIGN.md, "Access rights"): absent on an open broker. */
+  sasl?: { mechanism: 'scram-sha-512'; username: string; password: string };
   /** Receives kafkajs's own log lines (warnings and errors), for the app's structured logger. */
   log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
 }
@@ -20,6 +22,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...(options.sasl ? { sasl: options.sasl } : {}),
     logLevel: log ? logLevel.WARN : logLevel.NOTHING,
     logCreator: () => (entry: LogEntry) => {
       const { message, ...extra } = entry.log;

@@ -2,26 +2,49 @@ import { loadConfig, variables } from '@registry-bus/config';
 import { z } from 'zod';
 
 /** What every department app reads from its environment (README, "Configuration"). */
-export const departmentConfigSchema = z.object({
-  PORT: variables.port(3000),
-  HOST: z.string().default('127.0.0.1'),
-  DATABASE_URL: variables.postgresUrl,
-  /** The owner connection that runs migrations at start-up; without it the app expects them done. */
-  DATABASE_MIGRATIONS_URL: variables.postgresUrl.optional(),
-  KAFKA_BROKERS: variables.brokerList,
-  KAFKA_TOPIC_NAMESPACE: z
-    .string()
-    .regex(/^([a-z0-9][a-z0-9_-]*\.)?$/, 'must be empty or end with a dot, e.g. "staging."')
-    .default(''),
-  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
-  /** Folder holding this department's signing key (generated on first start in development). */
-  KEYS_DIR: z.string().min(1),
-  TRUST_BUNDLE_FILE: z.string().min(1),
-  TRUST_ROOT_PUBLIC_KEY_FILE: z.string().min(1),
-  LOG_LEVEL: variables.logLevel,
-  /** Requests a minute one client address may make to the public routes (head, receipts, lookups). */
-  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
-});
+export const departmentConfigSchema = z
+  .object({
+    PORT: variables.port(3000),
+    HOST: z.string().default('127.0.0.1'),
+    DATABASE_URL: variables.postgresUrl,
+    /** The owner connection that runs migrations at start-up; without it the app expects them done. */
+    DATABASE_MIGRATIONS_URL: variables.postgresUrl.optional(),
+    KAFKA_BROKERS: variables.brokerList,
+    KAFKA_TOPIC_NAMESPACE: z
+      .string()
+      .regex(/^([a-z0-9][a-z0-9_-]*\.)?$/, 'must be empty or end with a dot, e.g. "staging."')
+      .default(''),
+    KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
+    /** The department's broker user (SASL/SCRAM-SHA-512); both or neither. An open broker needs neither. */
+    KAFKA_SASL_USERNAME: z.string().trim().min(1).optional(),
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+    /** Folder holding this department's signing key (generated on first start in development). */
+    KEYS_DIR: z.string().min(1),
+    TRUST_BUNDLE_FILE: z.string().min(1),
+    TRUST_ROOT_PUBLIC_KEY_FILE: z.string().min(1),
+    LOG_LEVEL: variables.logLevel,
+    /** Requests a minute one client address may make to the public routes (head, receipts, lookups). */
+    PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  })
+  .superRefine((config, context) => {
+    if ((config.KAFKA_SASL_USERNAME === undefined) !== (config.KAFKA_SASL_PASSWORD === undefined)) {
+      const missing = config.KAFKA_SASL_USERNAME === undefined ? 'KAFKA_SASL_USERNAME' : 'KAFKA_SASL_PASSWORD';
+      context.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'is required when the other KAFKA_SASL_ variable is set',
+      });
+    }
+  });
+
+/** The kafkajs `sasl` option of a department's configuration, when it has broker credentials. */
+export function kafkaSasl(
+  config: Pick<DepartmentConfig, 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD'>,
+): { mechanism: 'scram-sha-512'; username: string; password: string } | undefined {
+  return config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD
+    ? { mechanism: 'scram-sha-512', username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD }
+    : undefined;
+}
 
 export type DepartmentConfig = z.infer<typeof departmentConfigSchema>;
 

@@ -59,7 +59,7 @@ import { witnessReaction } from '../witness/witness-reaction.js';
 const alarmAggregate = recordAggregate('alarm');
 import { DepartmentMetrics } from '../metrics/department-metrics.js';
 import { reaction, type ReactionDefinition } from '../reactions/reaction.js';
-import type { DepartmentConfig } from './department-config.js';
+import { kafkaSasl, type DepartmentConfig } from './department-config.js';
 
 export interface DepartmentDefinition {
   /** Department id: `land`, `credit`, … (its chain, topic and source). */
@@ -140,6 +140,7 @@ export class DepartmentRuntime {
     this.kafka = createKafka({
       clientId: `registry-bus-${definition.department}`,
       brokers: config.KAFKA_BROKERS,
+      sasl: kafkaSasl(config),
       log: (level, message, extra) => this.logger[level]({ ...extra }, message),
     });
     this.publisher = new KafkaPublisher(this.kafka);
@@ -374,6 +375,7 @@ export class DepartmentRuntime {
     const admin = createKafka({
       clientId: `registry-bus-${this.definition.department}-probe`,
       brokers: this.config.KAFKA_BROKERS,
+      sasl: kafkaSasl(this.config),
     }).admin();
     await admin.connect();
     try {

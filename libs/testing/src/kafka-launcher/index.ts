@@ -1,3 +1,3 @@
-export { KafkaLauncher, type KafkaLauncherOptions } from './kafka-launcher.js';
+export { KafkaLauncher, type BrokerSecurity, type KafkaLauncherOptions } from './kafka-launcher.js';
 export { ensureKafkaJars, kafkaJarCacheDir, checkJava, LauncherPrerequisiteError } from './kafka-jars.js';
 export { KAFKA_VERSION } from './kafka-version.js';

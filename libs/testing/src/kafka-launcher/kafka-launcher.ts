@@ -17,10 +17,22 @@ export interface KafkaLauncherOptions {
   version?: string;
   /** Java heap cap in MiB. */
   heapMb?: number;
-  /** Extra or overriding broker properties (SASL, ACLs, ...). */
+  /** Extra or overriding broker properties. */
   extraProperties?: Record<string, string>;
+  /**
+   * SASL/SCRAM-SHA-512 on the client listener and ACLs enforced by the
+   * StandardAuthorizer: only these users get in (their credentials are set
+   * when the storage is formatted), `admin` is the super user, and every
+   * other user may do only what an ACL allows.
+   */
+  security?: BrokerSecurity;
   readyTimeoutMs?: number;
   log?: (message: string) => void;
+}
+
+export interface BrokerSecurity {
+  admin: { username: string; password: string };
+  users: Array<{ username: string; password: string }>;
 }
 
 /** Ports and cluster id fixed at the first start, so a restart advertises the same address. */
@@ -56,6 +68,15 @@ export class KafkaLauncher {
     this.heapMb = options.heapMb ?? 512;
     this.readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
     this.log = options.log ?? (() => undefined);
+  }
+
+  /** The kafkajs `sasl` option of a user of this instance (undefined when it runs without security). */
+  saslOf(username: string): { mechanism: 'scram-sha-512'; username: string; password: string } | undefined {
+    const security = this.options.security;
+    if (!security) return undefined;
+    const user = [security.admin, ...security.users].find((candidate) => candidate.username === username);
+    if (!user) throw new Error(`no user '${username}' in this Kafka instance`);
+    return { mechanism: 'scram-sha-512', username: user.username, password: user.password };
   }
 
   /** `127.0.0.1:<port>` of the broker listener; stable across restarts of this instance. */
@@ -170,15 +191,28 @@ export class KafkaLauncher {
 
   private writeConfig(): void {
     const identity = this.identity!;
+    const security = this.options.security;
+    const client = security ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
     const properties: Record<string, string> = {
       'process.roles': 'broker,controller',
       'node.id': '1',
       'controller.quorum.voters': `1@127.0.0.1:${identity.controllerPort}`,
-      listeners: `PLAINTEXT://127.0.0.1:${identity.brokerPort},CONTROLLER://127.0.0.1:${identity.controllerPort}`,
-      'advertised.listeners': `PLAINTEXT://127.0.0.1:${identity.brokerPort}`,
-      'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-      'inter.broker.listener.name': 'PLAINTEXT',
+      listeners: `${client}://127.0.0.1:${identity.brokerPort},CONTROLLER://127.0.0.1:${identity.controllerPort}`,
+      'advertised.listeners': `${client}://127.0.0.1:${identity.brokerPort}`,
+      'listener.security.protocol.map': `${client}:${client},CONTROLLER:PLAINTEXT`,
+      'inter.broker.listener.name': client,
       'controller.listener.names': 'CONTROLLER',
+      ...(security
+        ? {
+            'sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+            'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-512',
+            'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config': `org.apache.kafka.common.security.scram.ScramLoginModule required username="${security.admin.username}" password="${security.admin.password}";`,
+            'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+            // The controller listener is local and unauthenticated (ANONYMOUS); the admin manages users and ACLs.
+            'super.users': `User:${security.admin.username};User:ANONYMOUS`,
+            'allow.everyone.if.no.acl.found': 'false',
+          }
+        : {}),
       'log.dirs': join(this.dir, 'data'),
       'num.partitions': '1',
       'default.replication.factor': '1',
@@ -230,6 +264,13 @@ export class KafkaLauncher {
         '-c',
         join(this.dir, 'server.properties'),
         '--ignore-formatted',
+        // SCRAM credentials go into the first metadata records: the broker knows its users from its first start.
+        ...(this.options.security
+          ? [this.options.security.admin, ...this.options.security.users].flatMap((user) => [
+              '--add-scram',
+              `SCRAM-SHA-512=[name=${user.username},password=${user.password}]`,
+            ])
+          : []),
       ],
       { missingHint: JAVA_HINT },
     );
@@ -238,9 +279,11 @@ export class KafkaLauncher {
 
   /** Ready means the broker answered a real request (cluster metadata), not merely that a port is open. */
   private async waitUntilReady(exitCode: () => number | null): Promise<void> {
+    const sasl = this.options.security ? this.saslOf(this.options.security.admin.username) : undefined;
     const kafka = new Kafka({
       clientId: 'registry-bus-launcher',
       brokers: [this.brokers],
+      ...(sasl ? { sasl } : {}),
       logLevel: logLevel.NOTHING,
       retry: { retries: 0 },
       connectionTimeout: 1000,
