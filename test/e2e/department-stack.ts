@@ -52,8 +52,11 @@ export class DepartmentStack {
   private readonly env = integrationEnvironment();
   readonly namespace = `${this.env.uniqueName('e2e')}.`;
 
-  /** Anchoring settings of the notary when the stack runs one (fast, for tests). */
-  notary = { intervalMs: 300, everyEntries: 5 };
+  /** Settings of the notary when the stack runs one: fast anchoring; the broker admin on a secured broker. */
+  notary: { intervalMs: number; everyEntries: number; brokerAdmin?: { username: string; password: string } } = {
+    intervalMs: 300,
+    everyEntries: 5,
+  };
 
   async start(departments: string[], overrides: Record<string, string> = {}): Promise<this> {
     // Every department's key in the bundle from the start: apps load the bundle once.
@@ -67,6 +70,9 @@ export class DepartmentStack {
                 NOTARY_DEPARTMENT_URLS: Object.fromEntries([...this.running].map(([name, app]) => [name, app.url])),
                 NOTARY_ANCHOR_INTERVAL_MS: this.notary.intervalMs,
                 NOTARY_ANCHOR_EVERY_ENTRIES: this.notary.everyEntries,
+                NOTARY_BROKER_ADMIN_USERNAME: this.notary.brokerAdmin?.username,
+                NOTARY_BROKER_ADMIN_PASSWORD: this.notary.brokerAdmin?.password,
+                NOTARY_BROKER_DEPARTMENTS: [...ALL_DEPARTMENTS],
               }),
               modules: [],
             }

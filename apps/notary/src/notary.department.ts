@@ -1,5 +1,5 @@
 import { domainEventTypes } from '@registry-bus/contracts';
-import type { DepartmentDefinition } from '@registry-bus/kit';
+import { BrokerSteward, type DepartmentDefinition } from '@registry-bus/kit';
 
 import { NotaryAnchorer } from './anchoring/notary-anchorer.js';
 import type { NotaryConfig } from './anchoring/notary-config.js';
@@ -16,6 +16,18 @@ export function notaryDepartment(config: NotaryConfig): DepartmentDefinition {
     follows: ['land', 'diploma', 'court', 'credit', 'bond'],
     eventTypes: domainEventTypes,
     migrations: [NotaryAnchors1764000020000],
-    services: (runtime) => [new NotaryAnchorer(runtime, config)],
+    services: (runtime) => [
+      new NotaryAnchorer(runtime, config),
+      // On a broker with ACLs the notary, which sees every grant entry, keeps the ACLs in step with them.
+      ...(config.NOTARY_BROKER_ADMIN_USERNAME && config.NOTARY_BROKER_ADMIN_PASSWORD
+        ? [
+            new BrokerSteward(runtime, {
+              admin: { username: config.NOTARY_BROKER_ADMIN_USERNAME, password: config.NOTARY_BROKER_ADMIN_PASSWORD },
+              departments: config.NOTARY_BROKER_DEPARTMENTS,
+              notary: 'notary',
+            }),
+          ]
+        : []),
+    ],
   };
 }

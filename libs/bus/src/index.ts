@@ -6,7 +6,7 @@ export {
   repliesTopic,
   requestsTopic,
 } from './topics/topic-names.js';
-export { ensureTopics, type TopicSpec } from './topics/ensure-topics.js';
+export { ensureTopics, readableTopics, type TopicSpec } from './topics/ensure-topics.js';
 export { createKafka, type KafkaClientOptions } from './kafka/kafka-client.js';
 export { brokerAcls, syncBrokerAcls, type BrokerAclInput, type BrokerGrant } from './kafka/broker-acls.js';
 export { KafkaPublisher, type PublishedRecord } from './kafka/kafka-publisher.js';

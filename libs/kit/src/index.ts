@@ -50,3 +50,4 @@ export { authorizeQuery } from './queries/query-grants.js';
 export { recordAggregate } from './commands/record-aggregate.js';
 export { witnessAggregate } from './witness/witness-reaction.js';
 export { ReceiptBuilder, type AnchorSummary, type ReceiptResult } from './receipts/receipt-builder.js';
+export { BrokerSteward, type BrokerStewardOptions } from './broker/broker-steward.js';

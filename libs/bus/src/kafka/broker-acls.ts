@@ -44,9 +44,8 @@ function allow(principal: string, resourceType: AclResourceTypes, resourceName: 
  * ledger topic of another department only while it holds a grant from it
  * (and then ask it queries; the owner may answer on the grantee's replies
  * topic); the notary reads every ledger and every department reads the
- * notary's. A reader may also create the owner's ledger topic (so it can
- * subscribe before the owner first starts) — never write to it. Pure and
- * deterministic: the same grants give the same ACLs.
+ * notary's. Only owners create their topics. Pure and deterministic: the
+ * same grants give the same ACLs.
  */
 export function brokerAcls(input: BrokerAclInput): AclEntry[] {
   const ns = input.namespace ?? '';
@@ -77,7 +76,7 @@ export function brokerAcls(input: BrokerAclInput): AclEntry[] {
   for (const pair of [...reads].sort()) {
     const [reader, owner] = pair.split('\u0000') as [string, string];
     acls.push(
-      ...[READ, DESCRIBE, CREATE].map(allow(reader, TOPIC, ledgerTopic(owner, ns), LITERAL)),
+      ...[READ, DESCRIBE].map(allow(reader, TOPIC, ledgerTopic(owner, ns), LITERAL)),
       ...[WRITE, DESCRIBE].map(allow(reader, TOPIC, requestsTopic(owner, ns), LITERAL)),
       ...[WRITE, DESCRIBE].map(allow(owner, TOPIC, repliesTopic(reader, ns), LITERAL)),
     );

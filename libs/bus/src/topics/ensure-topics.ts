@@ -41,3 +41,15 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<vo
   });
   if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow, validateOnly: false });
 }
+
+/**
+ * On a broker with ACLs: which of `topics` this client may read now. The
+ * broker lists only the topics a user may describe, and the ACLs give
+ * describe and read together (see brokerAcls); a topic whose owner has not
+ * created it yet is not readable yet either. Asking never creates anything
+ * and is never refused, so it can be asked every few seconds.
+ */
+export async function readableTopics(admin: Admin, topics: readonly string[]): Promise<string[]> {
+  const visible = new Set(await admin.listTopics());
+  return topics.filter((topic) => visible.has(topic));
+}

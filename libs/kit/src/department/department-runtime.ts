@@ -18,7 +18,9 @@ import {
   ledgerTopic,
   protocolVerifier,
   quarantineTopic,
+  readableTopics,
   type EventHandler,
+  type TopicSpec,
 } from '@registry-bus/bus';
 import {
   Ledger,
@@ -57,6 +59,8 @@ import { recordAggregate } from '../commands/record-aggregate.js';
 import { witnessReaction } from '../witness/witness-reaction.js';
 
 const alarmAggregate = recordAggregate('alarm');
+/** How often a department on a broker with ACLs checks which followed ledgers it may now read. */
+const GRANT_WATCH_MS = 5000;
 import { DepartmentMetrics } from '../metrics/department-metrics.js';
 import { reaction, type ReactionDefinition } from '../reactions/reaction.js';
 import { kafkaSasl, type DepartmentConfig } from './department-config.js';
@@ -108,6 +112,12 @@ export class DepartmentRuntime {
   private readonly publisher: KafkaPublisher;
   private readonly relay: LedgerRelay;
   private consumer: LedgerConsumer | undefined;
+  private pipeline: ConsumerPipeline | undefined;
+  private followedTopics: TopicSpec[] = [];
+  /** The followed ledger topics the consumer reads now. */
+  private consuming: string[] = [];
+  private grantWatch: NodeJS.Timeout | undefined;
+  private checkingGrants: Promise<void> | undefined;
   private trustBundle: TrustBundle;
 
   constructor(
@@ -261,36 +271,34 @@ export class DepartmentRuntime {
     const namespace = this.config.KAFKA_TOPIC_NAMESPACE;
     const admin = this.kafka.admin();
     await admin.connect();
+    const spec = (topic: string, retainForever = true) => ({
+      topic,
+      partitions: 1,
+      replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
+      retainForever,
+    });
+    this.followedTopics = follows.map((owner) => spec(ledgerTopic(owner, namespace)));
+    let readable: string[];
     try {
-      // Followed ledgers are created here too when their owner has not started yet: a consumer can only
-      // subscribe to topics that exist. With broker ACLs (issue 8) only owners create their topics.
       await ensureTopics(admin, [
-        ...follows.map((owner) => ({
-          topic: ledgerTopic(owner, namespace),
-          partitions: 1,
-          replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
-          retainForever: true,
-        })),
-        {
-          topic: ledgerTopic(department, namespace),
-          partitions: 1,
-          replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
-          retainForever: true,
-        },
-        {
-          topic: quarantineTopic(department, namespace),
-          partitions: 1,
-          replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
-          retainForever: true,
-        },
+        spec(ledgerTopic(department, namespace)),
+        spec(quarantineTopic(department, namespace)),
         // Queries and replies are conversations, not records: a week of retention is plenty.
-        ...[requestsTopic(department, namespace), repliesTopic(department, namespace)].map((topic) => ({
-          topic,
-          partitions: 1,
-          replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
-          retainForever: false,
-        })),
+        spec(requestsTopic(department, namespace), false),
+        spec(repliesTopic(department, namespace), false),
       ]);
+      // On an open broker followed ledgers are created here too when their owner has not started yet (a
+      // consumer can only subscribe to topics that exist). With ACLs only owners create their topics, and
+      // this department reads those it may (a grant) once they exist; watchGrants picks up the rest.
+      if (this.secured) {
+        readable = await readableTopics(
+          admin,
+          this.followedTopics.map((followed) => followed.topic),
+        );
+      } else {
+        await ensureTopics(admin, this.followedTopics);
+        readable = this.followedTopics.map((followed) => followed.topic);
+      }
     } finally {
       await admin.disconnect();
     }
@@ -299,7 +307,7 @@ export class DepartmentRuntime {
     await this.queries.start();
     if (follows.length > 0) {
       await this.waitForGroupCoordinator(`${namespace}registry-bus.${department}`);
-      const pipeline = new ConsumerPipeline({
+      this.pipeline = new ConsumerPipeline({
         dataSource: this.dataSource,
         verifier: protocolVerifier({ trustBundle: () => this.trustBundle, registry: this.registry }),
         handlers: [
@@ -311,6 +319,8 @@ export class DepartmentRuntime {
                   witnessReaction({
                     department,
                     follows,
+                    // With broker ACLs a followed ledger without a grant is not read at all: nothing to witness.
+                    reads: (owner) => !this.secured || this.consuming.includes(ledgerTopic(owner, namespace)),
                     dataSource: this.dataSource,
                     ledger: this.ledger,
                     signer: this.signer,
@@ -334,25 +344,78 @@ export class DepartmentRuntime {
           );
         },
       });
-      this.consumer = new LedgerConsumer({
-        kafka: this.kafka,
-        groupId: `${namespace}registry-bus.${department}`,
-        topics: follows.map((owner) => ledgerTopic(owner, namespace)),
-        pipeline,
-        onError: (error, record, retryInMs) =>
-          this.logger.warn(
-            { topic: record.topic, offset: record.offset, retryInMs, err: error },
-            'consumer retrying a record',
-          ),
-      });
-      await this.consumer.start();
+      await this.startConsumer(readable);
+      if (this.secured) this.watchGrants();
     }
     this.services = this.definition.services?.(this) ?? [];
     for (const service of this.services) await service.start();
     this.logger.info({ department, follows }, 'department runtime started');
   }
 
+  /** On a broker with users and ACLs (the department has credentials), reading another ledger needs a grant. */
+  private get secured(): boolean {
+    return kafkaSasl(this.config) !== undefined;
+  }
+
+  /** Reads `topics` (the followed ledgers it may read), replacing the consumer of a previous set. */
+  private async startConsumer(topics: string[]): Promise<void> {
+    await this.consumer?.stop().catch(() => undefined);
+    this.consumer = undefined;
+    this.consuming = [...topics].sort();
+    if (topics.length === 0) return;
+    const namespace = this.config.KAFKA_TOPIC_NAMESPACE;
+    this.consumer = new LedgerConsumer({
+      kafka: this.kafka,
+      groupId: `${namespace}registry-bus.${this.definition.department}`,
+      topics,
+      pipeline: this.pipeline!,
+      onError: (error, record, retryInMs) =>
+        this.logger.warn(
+          { topic: record.topic, offset: record.offset, retryInMs, err: error },
+          'consumer retrying a record',
+        ),
+    });
+    await this.consumer.start();
+  }
+
+  /**
+   * On a broker with ACLs the readable ledgers change with the grants (the
+   * broker steward turns grants into ACLs): every few seconds, read what is
+   * now readable and stop reading what no longer is. Positions live in the
+   * database, so a new consumer resumes exactly where the old one stopped.
+   */
+  private watchGrants(): void {
+    const check = async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        const readable = (
+          await readableTopics(
+            admin,
+            this.followedTopics.map((followed) => followed.topic),
+          )
+        ).sort();
+        if (readable.join() === this.consuming.join()) return;
+        const gained = readable.filter((topic) => !this.consuming.includes(topic));
+        const lost = this.consuming.filter((topic) => !readable.includes(topic));
+        this.logger.info({ gained, lost }, 'the broker now lets this department read other ledgers differently');
+        await this.startConsumer(readable);
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    this.grantWatch = setInterval(() => {
+      if (this.checkingGrants) return;
+      this.checkingGrants = check()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'could not check which ledgers are readable'))
+        .finally(() => (this.checkingGrants = undefined));
+    }, GRANT_WATCH_MS);
+    this.grantWatch.unref();
+  }
+
   async stop(): Promise<void> {
+    clearInterval(this.grantWatch);
+    await this.checkingGrants;
     for (const service of [...this.services].reverse()) await service.stop().catch(() => undefined);
     await this.consumer?.stop().catch(() => undefined);
     await this.queries.stop();

@@ -149,7 +149,9 @@ export class DepartmentMetrics {
             await dataSource.query('SELECT topic, kafka_partition, kafka_offset FROM consumer_position');
           const admin = await kafkaAdmin();
           for (const topic of new Set(positions.map((p) => p.topic))) {
-            const offsets = await admin.fetchTopicOffsets(topic);
+            // On a broker with ACLs a revoked grant makes a ledger unreadable: no lag to report for it.
+            const offsets = await admin.fetchTopicOffsets(topic).catch(() => undefined);
+            if (!offsets) continue;
             let lag = 0;
             for (const partition of offsets) {
               const applied = positions.find((p) => p.topic === topic && p.kafka_partition === partition.partition);

@@ -11,6 +11,8 @@ export const witnessAggregate = recordAggregate('witness');
 export interface WitnessContext {
   department: string;
   follows: readonly string[];
+  /** Whether this department reads that followed department's ledger now (on a broker with ACLs: a grant). */
+  reads?: (department: string) => boolean;
   dataSource: DataSource;
   ledger: Ledger;
   signer: Signer;
@@ -45,7 +47,7 @@ export function witnessReaction(context: WitnessContext): ReactionDefinition {
       const anchor = event.data as unknown as AnchorData;
       const owner = departmentOfChain(anchor.chain);
       const own = anchor.chain === context.department;
-      if (!own && !context.follows.includes(owner ?? '')) return;
+      if (!own && (!owner || !context.follows.includes(owner) || context.reads?.(owner) === false)) return;
       const size = Number(anchor.treeSize);
       const have = own
         ? ((await context.ledger.reader.head(anchor.chain))?.seq ?? 0)

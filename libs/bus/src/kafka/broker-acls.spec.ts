@@ -1,0 +1,58 @@
+import { AclOperationTypes, ResourcePatternTypes } from 'kafkajs';
+
+import { brokerAcls } from './broker-acls.js';
+
+const departments = ['land', 'credit', 'court', 'notary'];
+// kafkajs's enums are plain objects at run time (no reverse mapping).
+const operationName = new Map(Object.entries(AclOperationTypes).map(([name, value]) => [value as number, name]));
+/** `user op resource` lines, for readable assertions. */
+const lines = (grants: Array<{ owner: string; grantee: string }>) =>
+  brokerAcls({ departments, grants, notary: 'notary', namespace: 'ns.' }).map(
+    (acl) =>
+      `${acl.principal} ${operationName.get(acl.operation)} ${acl.resourceName}${acl.resourcePatternType === ResourcePatternTypes.PREFIXED ? '*' : ''}`,
+  );
+
+describe('broker ACLs derived from grants', () => {
+  it('lets every department write only under its own prefix', () => {
+    const writes = lines([]).filter((line) => line.includes(' WRITE ') && line.includes('.ledger'));
+    expect(writes).toEqual([]);
+    expect(lines([])).toEqual(
+      expect.arrayContaining(['User:land WRITE ns.gov.land.*', 'User:credit WRITE ns.gov.credit.*']),
+    );
+    expect(lines([]).filter((line) => line.startsWith('User:credit WRITE ns.gov.land'))).toEqual([]);
+  });
+
+  it('reads another ledger only with a grant from its owner, in that direction only', () => {
+    expect(lines([])).not.toContain('User:credit READ ns.gov.land.ledger');
+    const granted = lines([{ owner: 'land', grantee: 'credit' }]);
+    expect(granted).toContain('User:credit READ ns.gov.land.ledger');
+    expect(granted).toContain('User:credit WRITE ns.gov.land.requests');
+    expect(granted).toContain('User:land WRITE ns.gov.credit.replies');
+    expect(granted).not.toContain('User:land READ ns.gov.credit.ledger');
+    expect(granted).not.toContain('User:court READ ns.gov.land.ledger');
+  });
+
+  it('lets the notary read every ledger and everyone read the notary’s', () => {
+    const base = lines([]);
+    for (const department of ['land', 'credit', 'court']) {
+      expect(base).toContain(`User:notary READ ns.gov.${department}.ledger`);
+      expect(base).toContain(`User:${department} READ ns.gov.notary.ledger`);
+    }
+  });
+
+  it('ignores grants to unknown users and to oneself, and does not depend on the order of grants', () => {
+    const a = lines([
+      { owner: 'land', grantee: 'credit' },
+      { owner: 'credit', grantee: 'land' },
+      { owner: 'land', grantee: 'stranger' },
+      { owner: 'land', grantee: 'land' },
+    ]);
+    const b = lines([
+      { owner: 'credit', grantee: 'land' },
+      { owner: 'land', grantee: 'credit' },
+      { owner: 'land', grantee: 'credit' },
+    ]);
+    expect(a).toEqual(b);
+    expect(a.some((line) => line.includes('stranger'))).toBe(false);
+  });
+});
