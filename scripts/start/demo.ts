@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import { Kafka, logLevel } from 'kafkajs';
+import kafkajs, { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 
 import type { DevTokens } from './dev-tokens.js';
 import { LOCAL_DIR, ROOT } from './local-stack.js';
@@ -11,6 +11,8 @@ const RECEIPTS_DIR = join(LOCAL_DIR, 'receipts');
 
 export interface DemoContext {
   brokers: string[];
+  /** The broker admin's credentials, when the local broker runs with users and ACLs. */
+  sasl?: SASLOptions;
   apps: Array<{ name: string; url: string }>;
   tokens: DevTokens;
   print: (line: string) => void;
@@ -126,6 +128,14 @@ export async function runDemo(context: DemoContext): Promise<void> {
         201,
         `grant ${grant.owner} → ${grant.body.grantee}`,
       );
+    }
+    if (context.sasl) {
+      await waitFor(
+        'the notary to turn the grants into broker ACLs',
+        async () =>
+          (await readAcls(context)).includes('credit→land') && (await readAcls(context)).includes('land→credit'),
+      );
+      step('the notary turned the grants into broker ACLs: credit may now read land’s ledger topic, land credit’s');
     }
     step(
       `grants: ${DEMO_GRANTS.map((g) => `${g.owner} → ${g.body.grantee} (${g.body.eventTypes.join(', ')}${g.body.fields === '*' ? '' : `; fields ${g.body.fields.join(', ')}`})`).join('; ')}`,
@@ -273,6 +283,35 @@ export async function runDemo(context: DemoContext): Promise<void> {
   }
 }
 
+// CommonJS enums, not visible to ESM named imports under Node.
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
+
+/** `reader→owner` for every ledger topic a department may read at the broker (admin's view of the ACLs). */
+async function readAcls(context: DemoContext): Promise<string[]> {
+  const kafka = new Kafka({
+    clientId: 'registry-bus-demo-acls',
+    brokers: context.brokers,
+    logLevel: logLevel.NOTHING,
+    sasl: context.sasl!,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const described = await admin.describeAcls({
+      resourceType: AclResourceTypes.TOPIC,
+      resourcePatternType: ResourcePatternTypes.LITERAL,
+      operation: AclOperationTypes.READ,
+      permissionType: AclPermissionTypes.ALLOW,
+    });
+    return described.resources.flatMap((resource) => {
+      const owner = /^gov\.([a-z0-9-]+)\.ledger$/.exec(resource.resourceName)?.[1];
+      return owner ? resource.acls.map((acl) => `${acl.principal.replace(/^User:/, '')}→${owner}`) : [];
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** What verify held the ledger to, beyond itself. */
 function heldTo(anchor: unknown): string {
   const held = anchor as { treeSize: number; witnessedBy: string[] } | null | undefined;
@@ -312,7 +351,12 @@ async function showReceipt(
 }
 
 async function describeKafka(context: DemoContext): Promise<void> {
-  const kafka = new Kafka({ clientId: 'registry-bus-demo', brokers: context.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'registry-bus-demo',
+    brokers: context.brokers,
+    logLevel: logLevel.NOTHING,
+    ...(context.sasl ? { sasl: context.sasl } : {}),
+  });
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -33,20 +33,25 @@ export interface StackIdentity {
   createdAt: string;
   /** Password of the apps' login roles (`<database>_app`), local development only. */
   appPassword: string;
+  /** SASL/SCRAM passwords of the local broker's users: `admin` and one per department. */
+  kafkaPasswords: Record<string, string>;
 }
 
 export function loadStackIdentity(): StackIdentity | undefined {
   return existsSync(STACK_FILE) ? (JSON.parse(readFileSync(STACK_FILE, 'utf8')) as StackIdentity) : undefined;
 }
 
-export function loadOrCreateStackIdentity(): StackIdentity {
+export function loadOrCreateStackIdentity(users: readonly string[]): StackIdentity {
   const existing = loadStackIdentity();
-  if (existing?.appPassword) return existing;
+  if (existing?.appPassword && users.every((user) => existing.kafkaPasswords?.[user])) return existing;
   mkdirSync(LOCAL_DIR, { recursive: true });
-  const identity = {
+  const identity: StackIdentity = {
     stackId: existing?.stackId ?? randomBytes(3).toString('hex'),
     createdAt: existing?.createdAt ?? new Date().toISOString(),
-    appPassword: randomBytes(16).toString('hex'),
+    appPassword: existing?.appPassword ?? randomBytes(16).toString('hex'),
+    kafkaPasswords: Object.fromEntries(
+      users.map((user) => [user, existing?.kafkaPasswords?.[user] ?? randomBytes(16).toString('hex')]),
+    ),
   };
   writeFileSync(STACK_FILE, `${JSON.stringify(identity, null, 2)}\n`, { mode: 0o600 });
   return identity;

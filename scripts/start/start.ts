@@ -5,6 +5,7 @@
 // the next start finds the same Kafka data and databases (.local/stack.json).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
+import { brokerAcls, createKafka } from '@registry-bus/bus';
 import { DEPARTMENTS, ensureDevTrust } from '@registry-bus/protocol';
 import { KafkaLauncher, LOCAL_POSTGRES_ADMIN_URL, withDatabase } from '@registry-bus/testing';
 import pg from 'pg';
@@ -61,6 +62,21 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<strin
   return withDatabase(adminUrl, database);
 }
 
+/**
+ * What every department may do before any grant: its own topics, the
+ * notary's ledger (and the notary every ledger). Only adds: the ACLs the
+ * grants gave stay until the notary's steward has re-read the grants.
+ */
+async function createBaseAcls(brokers: string, sasl: NonNullable<ReturnType<KafkaLauncher['saslOf']>>): Promise<void> {
+  const admin = createKafka({ clientId: 'registry-bus-start', brokers: brokers.split(','), sasl }).admin();
+  await admin.connect();
+  try {
+    await admin.createAcls({ acl: brokerAcls({ departments: DEPARTMENTS, grants: [], notary: 'notary' }) });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function main(): Promise<void> {
   const demo = !process.argv.includes('--no-demo');
   const other = runningStackPid();
@@ -69,7 +85,8 @@ async function main(): Promise<void> {
   mkdirSync(LOGS_DIR, { recursive: true });
   mkdirSync(KEYS_DIR, { recursive: true });
   writeFileSync(STACK_PID_FILE, `${process.pid}\n`);
-  const { stackId, appPassword } = loadOrCreateStackIdentity();
+  const brokerUsers = ['admin', ...DEPARTMENTS];
+  const { stackId, appPassword, kafkaPasswords } = loadOrCreateStackIdentity(brokerUsers);
   const adminUrl = process.env.DATABASE_URL?.trim() || LOCAL_POSTGRES_ADMIN_URL;
 
   const apps: AppProcess[] = [];
@@ -90,9 +107,23 @@ async function main(): Promise<void> {
 
   try {
     let brokers = process.env.KAFKA_BROKERS?.trim();
+    // The local broker has a user per department and ACLs from the grants (README, "Access rights").
+    let secured = false;
     if (!brokers) {
-      kafka = new KafkaLauncher({ dir: KAFKA_DIR, log: (message) => print(`kafka             ${message}`) });
+      kafka = new KafkaLauncher({
+        dir: KAFKA_DIR,
+        log: (message) => print(`kafka             ${message}`),
+        security: {
+          admin: { username: 'admin', password: kafkaPasswords.admin! },
+          users: DEPARTMENTS.map((username) => ({ username, password: kafkaPasswords[username]! })),
+        },
+      });
       brokers = await kafka.start();
+      secured = true;
+      await createBaseAcls(brokers, kafka.saslOf('admin')!);
+      print(
+        `kafka             users admin, ${DEPARTMENTS.join(', ')} (SASL/SCRAM); ACLs: own topics, the notary's ledger, and what the grants give`,
+      );
     } else {
       print(`kafka             using KAFKA_BROKERS=${brokers}`);
     }
@@ -133,6 +164,20 @@ async function main(): Promise<void> {
           KEYS_DIR: `${KEYS_DIR}/${departmentOf(name)}`,
           LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
           ...(name === 'notary' ? { NOTARY_DEPARTMENT_URLS: departmentUrls } : {}),
+          ...(secured
+            ? {
+                KAFKA_SASL_USERNAME: departmentOf(name),
+                KAFKA_SASL_PASSWORD: kafkaPasswords[departmentOf(name)]!,
+                // The notary sees every grant entry: it keeps the broker's ACLs in step with them.
+                ...(name === 'notary'
+                  ? {
+                      NOTARY_BROKER_ADMIN_USERNAME: 'admin',
+                      NOTARY_BROKER_ADMIN_PASSWORD: kafkaPasswords.admin!,
+                      NOTARY_BROKER_DEPARTMENTS: DEPARTMENTS.join(','),
+                    }
+                  : {}),
+              }
+            : {}),
         },
         print,
       );
@@ -151,6 +196,7 @@ async function main(): Promise<void> {
     if (demo)
       await runDemo({
         brokers: brokers.split(','),
+        ...(secured ? { sasl: kafka!.saslOf('admin')! } : {}),
         apps: apps.map((app) => ({ name: app.name, url: app.url })),
         tokens,
         print,

@@ -1,4 +1,6 @@
-import { AclOperationTypes, ResourcePatternTypes } from 'kafkajs';
+import kafkajs from 'kafkajs';
+
+const { AclOperationTypes, ResourcePatternTypes } = kafkajs;
 
 import { brokerAcls } from './broker-acls.js';
 

@@ -1,11 +1,4 @@
-import {
-  AclOperationTypes,
-  AclPermissionTypes,
-  AclResourceTypes,
-  ResourcePatternTypes,
-  type Admin,
-  type AclEntry,
-} from 'kafkajs';
+import kafkajs, { type Admin, type AclEntry } from 'kafkajs';
 
 import { ledgerTopic, repliesTopic, requestsTopic } from '../topics/topic-names.js';
 
@@ -23,6 +16,12 @@ export interface BrokerAclInput {
   /** Reads every ledger, and every department reads its ledger (anchors are public). */
   notary?: string;
 }
+
+// kafkajs is CommonJS and its ACL enums are not visible to ESM named imports under Node: read them off the module.
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
+type AclOperationTypes = kafkajs.AclOperationTypes;
+type AclResourceTypes = kafkajs.AclResourceTypes;
+type ResourcePatternTypes = kafkajs.ResourcePatternTypes;
 
 const CLUSTER = 'kafka-cluster';
 

@@ -385,6 +385,8 @@ export class DepartmentRuntime {
    * database, so a new consumer resumes exactly where the old one stopped.
    */
   private watchGrants(): void {
+    const department = this.definition.department;
+    const namespace = this.config.KAFKA_TOPIC_NAMESPACE;
     const check = async () => {
       const admin = this.kafka.admin();
       await admin.connect();
@@ -398,7 +400,16 @@ export class DepartmentRuntime {
         if (readable.join() === this.consuming.join()) return;
         const gained = readable.filter((topic) => !this.consuming.includes(topic));
         const lost = this.consuming.filter((topic) => !readable.includes(topic));
-        this.logger.info({ gained, lost }, 'the broker now lets this department read other ledgers differently');
+        const names = (topics: string[]) => topics.map((topic) => topic.slice(namespace.length)).join(', ');
+        this.logger.info(
+          { gained, lost },
+          [
+            gained.length > 0 ? `the broker now lets ${department} read ${names(gained)}` : '',
+            lost.length > 0 ? `${department} may no longer read ${names(lost)}` : '',
+          ]
+            .filter(Boolean)
+            .join('; '),
+        );
         await this.startConsumer(readable);
       } finally {
         await admin.disconnect();

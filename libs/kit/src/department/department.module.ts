@@ -14,6 +14,7 @@ import { METRICS, MetricsController } from '../metrics/metrics.controller.js';
 import { QUERY_CLIENT, QueriesController } from '../queries/queries.controller.js';
 import { ReceiptBuilder } from '../receipts/receipt-builder.js';
 import { RECEIPTS, ReceiptsController } from '../receipts/receipts.controller.js';
+import { kafkaSasl } from './department-config.js';
 import type { DepartmentRuntime } from './department-runtime.js';
 
 export const DEPARTMENT_RUNTIME = Symbol('DEPARTMENT_RUNTIME');
@@ -63,7 +64,7 @@ export class DepartmentModule {
           provide: HEALTH_INDICATORS,
           useValue: [
             postgresIndicator(() => runtime.dataSource.query('SELECT 1')),
-            kafkaIndicator(runtime.config.KAFKA_BROKERS),
+            kafkaIndicator(runtime.config.KAFKA_BROKERS, kafkaSasl(runtime.config)),
           ],
         },
       ],

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import pg from 'pg';
 
 import type { HealthIndicator } from './health-check.js';
@@ -22,10 +22,11 @@ export function postgresUrlIndicator(connectionString: string): HealthIndicator 
 }
 
 /** Answers when a broker returns cluster metadata. */
-export function kafkaIndicator(brokers: string[]): HealthIndicator {
+export function kafkaIndicator(brokers: string[], sasl?: SASLOptions): HealthIndicator {
   const kafka = new Kafka({
     clientId: 'registry-bus-health',
     brokers,
+    ...(sasl ? { sasl } : {}),
     logLevel: logLevel.NOTHING,
     retry: { retries: 0 },
     connectionTimeout: 1500,

@@ -41,6 +41,8 @@ interface InstanceIdentity {
   clusterId: string;
   brokerPort: number;
   controllerPort: number;
+  /** Formatted with SASL/SCRAM users (absent in instances made before broker security existed). */
+  secured?: boolean;
 }
 
 const PID_FILE = 'kafka.pid';
@@ -173,6 +175,13 @@ export class KafkaLauncher {
             'wipe it (npm run reset for the local stack) or use another folder',
         );
       }
+      if (Boolean(identity.secured) !== Boolean(this.options.security)) {
+        throw new Error(
+          `Kafka instance ${this.dir} was created ${identity.secured ? 'with' : 'without'} broker users and ACLs ` +
+            `and is now asked to run ${identity.secured ? 'without' : 'with'} them; users are set once, when the ` +
+            'instance is formatted: wipe it (npm run reset for the local stack) or use another folder',
+        );
+      }
       return identity;
     }
     const brokerPort = await freePort();
@@ -184,6 +193,7 @@ export class KafkaLauncher {
       clusterId: randomBytes(16).toString('base64url'),
       brokerPort,
       controllerPort,
+      secured: Boolean(this.options.security),
     };
     writeFileSync(file, `${JSON.stringify(identity, null, 2)}\n`);
     return identity;
