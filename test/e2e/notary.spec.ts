@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { verifyEd25519Node } from '@registry-bus/protocol';
+import { verifyEd25519Node, type TrustedKey } from '@registry-bus/protocol';
 import { verifyLedgerExport, verifyReceipt, type LedgerExportLine, type Receipt } from '@registry-bus/receipts';
 
 import { DepartmentStack } from './department-stack.js';
@@ -114,7 +114,34 @@ describe('notary, witnesses and receipts', () => {
     ).toMatch(/^cosignature-0/);
     const withoutNotary = { ...bundle, departments: bundle.departments.filter((d) => d.id !== 'notary') };
     const unknownKey = verifyReceipt(receipt, withoutNotary, verifyEd25519Node);
-    expect(unknownKey.failure).toMatchObject({ id: 'anchor-signature' });
+    expect(unknownKey.failure).toMatchObject({ id: 'anchor-signature', reason: expect.stringMatching(/not in trust/) });
+
+    // The record's key, revoked or expired: before the record, or between the record and its anchor.
+    const withLandKey = (change: (key: TrustedKey) => void) => {
+      const copy = structuredClone(bundle);
+      change(
+        copy.departments.find((d) => d.id === 'land')!.keys.find((k) => k.keyId === receipt.entry.envelope.keyid)!,
+      );
+      return verifyReceipt(receipt, copy, verifyEd25519Node).failure;
+    };
+    const recorded = Date.parse(receipt.entry.envelope.time);
+    const anchored = Date.parse(receipt.anchor.envelope.time);
+    expect(anchored - recorded).toBeGreaterThan(1);
+    const before = new Date(recorded - 1000).toISOString();
+    const between = new Date(recorded + Math.floor((anchored - recorded) / 2)).toISOString();
+    expect(withLandKey((key) => (key.revokedAt = before))).toMatchObject({
+      id: 'entry-signature',
+      reason: expect.stringMatching(/revoked/),
+    });
+    // A stolen key signing "in the past": the anchor's time gives it away.
+    expect(withLandKey((key) => (key.revokedAt = between))).toMatchObject({
+      id: 'keys-at-anchor',
+      reason: expect.stringMatching(/revoked/),
+    });
+    expect(withLandKey((key) => (key.validUntil = between))).toMatchObject({
+      id: 'keys-at-anchor',
+      reason: expect.stringMatching(/valid from/),
+    });
   });
 
   it('the CLI verifies a receipt offline, and names the first failed check of a tampered one', async () => {
@@ -213,6 +240,10 @@ describe('notary, witnesses and receipts', () => {
       /^registry_bus_notary_anchoring_lag_seconds_count\{[^}]*chain="land"[^}]*\} [1-9]\d*$/m,
     );
     expect(await metrics('notary')).not.toMatch(/^registry_bus_alarms\{/m);
+    // Entries ingested: the rate of this counter.
+    expect(await metrics('notary')).toMatch(
+      /^registry_bus_consumer_records_total\{[^}]*topic="gov\.land\.ledger"[^}]*outcome="applied"[^}]*\} [1-9]\d*$/m,
+    );
   });
 
   const alarmsOf = async (department: string, kind: string): Promise<Array<{ detail: string }>> =>
@@ -223,17 +254,41 @@ describe('notary, witnesses and receipts', () => {
       [department, `gov.${department}.alarm.raised.v1`, kind],
     );
 
-  it('catches a department whose database was rewritten and republished: notary, witnesses and its own verify', async () => {
+  const anchoredWhole = async () => {
     const head = (await stack.call('land', 'GET', '/v1/ledger/head')).body as { treeSize: number };
-    // Everything so far is anchored and witnessed before the superuser strikes.
     await stack.eventually('the whole land chain anchored', async () =>
       (await anchorsOf('land')).some((row) => Number(row.tree_size) >= head.treeSize) ? true : undefined,
     );
-    await stack.rewriteTail('land', head.treeSize - 3, true);
+    return head.treeSize;
+  };
+
+  it('catches a tail cut and rewritten without republishing: the notary finds the ledger shorter than it published', async () => {
+    await register(50, 3);
+    const size = await anchoredWhole();
+    // A superuser cuts the last 3 entries and appends 2 others: seqs below the relay's cursor are never published.
+    await stack.rewriteTail('land', size - 3, false);
+    await register(40, 2);
+    const alarm = await stack.eventually('a head-mismatch alarm of the notary', async () => {
+      const rows = await alarmsOf('notary', 'head-mismatch');
+      return rows.find((row) => /tail was removed/.test(row.detail));
+    });
+    // The notary holds everything land published: at least the anchored size, more if a cosignature followed.
+    const published = Number(/land published (\d+) entries/.exec(alarm.detail)?.[1]);
+    expect(published).toBeGreaterThanOrEqual(size);
+    // Its own verify holds it to the witnessed anchor: the anchored size is no longer there.
+    const auditor = await stack.token('land', 'auditor', 'auditor:cut');
+    const verify = await stack.call('land', 'GET', '/v1/ledger/verify', { token: auditor });
+    expect(verify.body).toMatchObject({ ok: false, anchor: { matches: false } });
+    expect(verify.body.reason).toMatch(/tail was removed|history was rewritten/);
+  });
+
+  it('catches a rewrite that is republished: an equivocation for the notary and the witness, and its own verify', async () => {
+    const head = (await stack.call('land', 'GET', '/v1/ledger/head')).body as { treeSize: number };
+    await stack.rewriteTail('land', head.treeSize - 2, true);
     await register(30, 4);
 
-    const notaryAlarm = await stack.eventually('an alarm of the notary', async () => {
-      const rows = [...(await alarmsOf('notary', 'head-mismatch')), ...(await alarmsOf('notary', 'equivocation'))];
+    const notaryAlarm = await stack.eventually('an equivocation alarm of the notary', async () => {
+      const rows = await alarmsOf('notary', 'equivocation');
       return rows[0];
     });
     expect(notaryAlarm.detail).toMatch(/land/);
@@ -244,8 +299,8 @@ describe('notary, witnesses and receipts', () => {
     });
     expect(witnessAlarm.detail).toMatch(/land/);
     // The rewritten ledger is consistent with itself, and verify still says it was rewritten.
-    const admin = await stack.token('land', 'auditor', 'auditor:n');
-    const verify = await stack.call('land', 'GET', '/v1/ledger/verify', { token: admin });
+    const auditor = await stack.token('land', 'auditor', 'auditor:n');
+    const verify = await stack.call('land', 'GET', '/v1/ledger/verify', { token: auditor });
     expect(verify.body).toMatchObject({ ok: false, anchor: { matches: false } });
     expect(verify.body.reason).toMatch(/history was rewritten/);
     const notaryMetrics = await (await fetch(`${stack.get('notary').url}/metrics`)).text();

@@ -92,7 +92,15 @@ export class NotaryAnchorer implements DepartmentService {
 
     const url = this.config.NOTARY_DEPARTMENT_URLS[chain];
     if (!url) throw new Error(`no URL for ${chain} in NOTARY_DEPARTMENT_URLS: cannot check its head`);
-    const head = await this.fetchHead(`${url}/v1/ledger/head?treeSize=${size}`);
+    let head: SignedHead;
+    try {
+      head = await this.fetchHead(`${url}/v1/ledger/head?treeSize=${size}`);
+    } catch (error) {
+      if (!(error instanceof HeadNotFound)) throw error;
+      // The department published `size` entries and now has fewer: its tail was removed.
+      await this.shorterLedger(chain, size, error.message);
+      return;
+    }
     verifySignedHead(head, chain, this.runtime.trust, verifyEd25519Node);
     const ownRoot = toHex(await rootAt(new PgNodeReader(dataSource, chain), size));
     const received: Array<{ hash: Buffer }> = await dataSource.query(
@@ -118,31 +126,54 @@ export class NotaryAnchorer implements DepartmentService {
   }
 
   private async alarm(chain: string, size: number, head: SignedHead, ownRoot: string): Promise<void> {
-    const key = `${chain}:${size}:${head.root}`;
-    if (this.alarmed.has(key)) return;
-    this.alarmed.add(key);
     this.runtime
       .log()
       .error({ chain, size, theirs: head.root, ours: ownRoot }, 'HEAD MISMATCH: a ledger was rewritten');
+    await this.raise(
+      chain,
+      size,
+      `${chain}:${size}:${head.root}`,
+      `${chain} signed root ${head.root} (hash ${head.hash}) at ${size} entries; the notary's copy of what it published has root ${ownRoot}`,
+    );
+  }
+
+  private async shorterLedger(chain: string, size: number, answer: string): Promise<void> {
+    this.runtime.log().error({ chain, size, answer }, 'HEAD MISMATCH: a ledger lost entries it had published');
+    await this.raise(
+      chain,
+      size,
+      `${chain}:${size}:shorter`,
+      `${chain} published ${size} entries, which the notary holds, but has no head at that size any more (${answer}): its tail was removed`,
+    );
+  }
+
+  /** An alarm entry of the notary's ledger (kind head-mismatch), once per chain, size and finding. */
+  private async raise(chain: string, size: number, key: string, detail: string): Promise<void> {
+    if (this.alarmed.has(key)) return;
+    this.alarmed.add(key);
     await this.runtime.commands.run(
       alarmAggregate,
       `alarm:${chain}`,
       {
         type: 'gov.notary.alarm.raised.v1',
-        data: {
-          kind: 'head-mismatch',
-          chain,
-          seq: String(size),
-          detail: `${chain} signed root ${head.root} (hash ${head.hash}) at ${size} entries; the notary's copy of what it published has root ${ownRoot}`,
-        },
+        data: { kind: 'head-mismatch', chain, seq: String(size), detail },
       },
       { actor: 'system:notary', idempotencyKey: `alarm:head:${key}` },
     );
   }
 }
 
+/** The department answered that it has no head at that size (a 404 of its own, not an unreachable app). */
+class HeadNotFound extends Error {}
+
 async function defaultFetchHead(url: string): Promise<SignedHead> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  if (response.status === 404) {
+    const body = await response.text();
+    // Only the ledger's own "no such size" counts; a 404 of a wrong URL is a configuration error, not an alarm.
+    if (/"code":"LEDGER\.NOT_FOUND"/.test(body)) throw new HeadNotFound(`${url} answered 404: ${body}`);
+    throw new Error(`${url} answered 404 (${body.slice(0, 200)}): is NOTARY_DEPARTMENT_URLS right?`);
+  }
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   return (await response.json()) as SignedHead;
 }

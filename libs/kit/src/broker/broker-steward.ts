@@ -33,7 +33,12 @@ export class BrokerSteward implements DepartmentService {
     private readonly options: BrokerStewardOptions,
   ) {}
 
-  async start(): Promise<void> {
+  /**
+   * Before its own app creates its topics: the ACLs of the grants it has
+   * (the base ones at least), so that on a broker with users the app that
+   * keeps the ACLs can always start.
+   */
+  async prepare(): Promise<void> {
     this.admin = createKafka({
       clientId: `registry-bus-${this.runtime.definition.department}-broker-steward`,
       brokers: this.runtime.config.KAFKA_BROKERS,
@@ -41,6 +46,9 @@ export class BrokerSteward implements DepartmentService {
     }).admin();
     await this.admin.connect();
     await this.sync();
+  }
+
+  async start(): Promise<void> {
     this.timer = setInterval(() => {
       this.running ??= this.sync()
         .catch((error: unknown) => this.runtime.log().warn({ err: error }, 'could not sync the broker ACLs'))

@@ -84,6 +84,8 @@ export interface DepartmentDefinition {
 }
 
 export interface DepartmentService {
+  /** Before the runtime touches Kafka (its database is migrated and its grants loaded): e.g. the broker's ACLs. */
+  prepare?(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -268,6 +270,8 @@ export class DepartmentRuntime {
     await this.dataSource.initialize();
     this.metrics.startFrom((await this.ledger.reader.head(department))?.seq ?? 0);
     await this.policy.load(this.dataSource);
+    this.services = this.definition.services?.(this) ?? [];
+    for (const service of this.services) await service.prepare?.();
     const namespace = this.config.KAFKA_TOPIC_NAMESPACE;
     const admin = this.kafka.admin();
     await admin.connect();
@@ -347,7 +351,6 @@ export class DepartmentRuntime {
       await this.startConsumer(readable);
       if (this.secured) this.watchGrants();
     }
-    this.services = this.definition.services?.(this) ?? [];
     for (const service of this.services) await service.start();
     this.logger.info({ department, follows }, 'department runtime started');
   }
@@ -369,6 +372,8 @@ export class DepartmentRuntime {
       groupId: `${namespace}registry-bus.${this.definition.department}`,
       topics,
       pipeline: this.pipeline!,
+      onOutcome: (record, outcome) =>
+        this.metrics.consumed.inc({ topic: record.topic.slice(namespace.length), outcome: outcome.kind }),
       onError: (error, record, retryInMs) =>
         this.logger.warn(
           { topic: record.topic, offset: record.offset, retryInMs, err: error },

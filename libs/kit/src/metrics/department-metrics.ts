@@ -23,6 +23,7 @@ export class DepartmentMetrics {
   readonly quarantinedNow: Counter<'code'>;
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   readonly accessAudit: Counter<'decision' | 'owner'>;
+  readonly consumed: Counter<'topic' | 'outcome'>;
   private lastCommittedSeq: number | undefined;
 
   constructor(private readonly sources: MetricsSources) {
@@ -49,6 +50,12 @@ export class DepartmentMetrics {
       name: 'registry_bus_access_audit_total',
       help: 'Entries of followed ledgers whose data was denied or redacted by the grants, since the app started',
       labelNames: ['decision', 'owner'],
+      registers: [this.registry],
+    });
+    this.consumed = new Counter({
+      name: 'registry_bus_consumer_records_total',
+      help: 'Records of followed ledgers through the consumer pipeline since the app started, by outcome (entries ingested/s: rate of outcome="applied")',
+      labelNames: ['topic', 'outcome'],
       registers: [this.registry],
     });
     this.requestDuration = new Histogram({

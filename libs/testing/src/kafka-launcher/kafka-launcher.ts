@@ -269,8 +269,8 @@ export class KafkaLauncher {
         ...this.jvmArgs(libsDir),
         'kafka.tools.StorageTool',
         'format',
-        '-t',
-        identity.clusterId,
+        // One argument: a base64url id may start with '-', which would read as an option.
+        `--cluster-id=${identity.clusterId}`,
         '-c',
         join(this.dir, 'server.properties'),
         '--ignore-formatted',
