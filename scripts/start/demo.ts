@@ -257,6 +257,58 @@ export async function runDemo(context: DemoContext): Promise<void> {
     });
     step('loan repaid: bank alpha releases, the land registry lifts the encumbrance, the pledge is released');
 
+    if (url('diploma')) {
+      const academic = { documentType: 'academic-decision', reference: `AD-${run}` };
+      expectStatus(
+        await call(
+          'diploma',
+          'admin',
+          'POST',
+          '/v1/institutions',
+          {
+            institutionId: 'inst:tsu',
+            name: 'Tbilisi State University',
+            accreditation: 'NCEQE-1',
+            basis: { documentType: 'accreditation', reference: 'NCEQE-1' },
+          },
+          'demo-institution-tsu',
+        ),
+        201,
+        'register the university',
+      );
+      const number = `TSU-${run}`;
+      expectStatus(
+        await call('diploma', 'clerk-tsu', 'POST', '/v1/diplomas', {
+          diplomaNumber: number,
+          institutionId: 'inst:tsu',
+          holder: 'person:demo-3',
+          holderName: 'Nino Beridze',
+          programme: 'Computer Science',
+          degree: 'master',
+          awardedOn: new Date().toISOString().slice(0, 10),
+          basis: academic,
+        }),
+        201,
+        'issue a diploma',
+      );
+      const publicStatus = async () =>
+        (await (await fetch(`${url('diploma')}/v1/diplomas/${number}/status`)).json()) as Record<string, unknown>;
+      const valid = await publicStatus();
+      step(
+        `diploma registry: Tbilisi State University issues diploma ${number}; anyone checks it by number: ${String(valid.status)}, ${String(valid.degree)} in ${String(valid.programme)} (no holder in the public answer)`,
+      );
+      expectStatus(
+        await call('diploma', 'clerk-tsu', 'POST', `/v1/diplomas/${number}/revocation`, {
+          reason: 'plagiarism established by the academic council',
+          basis: academic,
+        }),
+        201,
+        'revoke the diploma',
+      );
+      const revoked = (await publicStatus()).revoked as { since: string; reason: string };
+      step(`the university revokes it: status revoked since ${revoked.since} — ${revoked.reason}`);
+    }
+
     if (url('notary')) {
       const seq = (registered.body.entries as Array<{ seq: number }>)[0]!.seq;
       await showReceipt(context, url('land')!, seq, waitFor, step);

@@ -16,7 +16,11 @@ interface DevOperator {
   scope?: string;
 }
 
-/** Who exists in development: an admin, a clerk and an auditor per department; the credit registry has a clerk per demo bank. */
+/**
+ * Who exists in development: an admin, a clerk and an auditor per department;
+ * the credit registry has a clerk per demo bank, the diploma registry one for
+ * the demo university.
+ */
 function operatorsOf(department: string): DevOperator[] {
   const clerks: DevOperator[] =
     department === 'credit'
@@ -24,7 +28,9 @@ function operatorsOf(department: string): DevOperator[] {
           { label: 'clerk-alpha', operator: 'clerk:alpha', role: 'clerk', scope: 'bank:alpha' },
           { label: 'clerk-beta', operator: 'clerk:beta', role: 'clerk', scope: 'bank:beta' },
         ]
-      : [{ label: 'clerk', operator: `clerk:${department}`, role: 'clerk' }];
+      : department === 'diploma'
+        ? [{ label: 'clerk-tsu', operator: 'clerk:tsu', role: 'clerk', scope: 'inst:tsu' }]
+        : [{ label: 'clerk', operator: `clerk:${department}`, role: 'clerk' }];
   return [
     { label: 'admin', operator: `admin:${department}`, role: 'admin' },
     ...clerks,

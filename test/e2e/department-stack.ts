@@ -23,6 +23,8 @@ import { integrationEnvironment } from '@registry-bus/testing';
 
 import { CREDIT_DEPARTMENT } from '../../apps/credit-registry/src/credit.department.js';
 import { CreditModule } from '../../apps/credit-registry/src/credit.module.js';
+import { DIPLOMA_DEPARTMENT } from '../../apps/diploma-registry/src/diploma.department.js';
+import { DiplomaModule } from '../../apps/diploma-registry/src/diploma.module.js';
 import { LAND_DEPARTMENT } from '../../apps/land-registry/src/land.department.js';
 import { ParcelsModule } from '../../apps/land-registry/src/parcels/parcels.module.js';
 import { notaryDepartment } from '../../apps/notary/src/notary.department.js';
@@ -32,6 +34,7 @@ import { departmentTestConfig } from '../../libs/kit/integration/department-fixt
 export const DEPARTMENTS: Record<string, { definition: DepartmentDefinition; modules: Array<Type | DynamicModule> }> = {
   land: { definition: LAND_DEPARTMENT, modules: [ParcelsModule] },
   credit: { definition: CREDIT_DEPARTMENT, modules: [CreditModule] },
+  diploma: { definition: DIPLOMA_DEPARTMENT, modules: [DiplomaModule] },
 };
 
 export interface Answer {

@@ -4,3 +4,12 @@ export { area, cadastralNumber, consentTo, encumbranceKind, ownership, owners, s
 export { landEventTypes } from './land/land-event-types.js';
 export { bankId, currency, loanKind, money } from './credit/credit-schemas.js';
 export { creditEventTypes } from './credit/credit-event-types.js';
+export {
+  calendarDate,
+  degree,
+  diplomaNumber,
+  institutionId,
+  personName,
+  programme,
+} from './diploma/diploma-schemas.js';
+export { diplomaEventTypes } from './diploma/diploma-event-types.js';
