@@ -254,11 +254,15 @@ describe('notary, witnesses and receipts', () => {
       [department, `gov.${department}.alarm.raised.v1`, kind],
     );
 
+  /** Waits until land's own verify holds it to a witnessed anchor covering everything up to now; returns that size. */
   const anchoredWhole = async () => {
     const head = (await stack.call('land', 'GET', '/v1/ledger/head')).body as { treeSize: number };
-    await stack.eventually('the whole land chain anchored', async () =>
-      (await anchorsOf('land')).some((row) => Number(row.tree_size) >= head.treeSize) ? true : undefined,
-    );
+    const auditor = await stack.token('land', 'auditor', 'auditor:anchored');
+    await stack.eventually('the whole land chain anchored and witnessed', async () => {
+      const verify = await stack.call('land', 'GET', '/v1/ledger/verify', { token: auditor });
+      const anchor = verify.body.anchor as { treeSize: number; witnessedBy: string[] } | null;
+      return anchor && anchor.treeSize >= head.treeSize && anchor.witnessedBy.length > 0 ? true : undefined;
+    });
     return head.treeSize;
   };
 
@@ -270,11 +274,16 @@ describe('notary, witnesses and receipts', () => {
     await register(40, 2);
     const alarm = await stack.eventually('a head-mismatch alarm of the notary', async () => {
       const rows = await alarmsOf('notary', 'head-mismatch');
-      return rows.find((row) => /tail was removed/.test(row.detail));
+      return rows.find((row) => row.detail.startsWith('land '));
     });
-    // The notary holds everything land published: at least the anchored size, more if a cosignature followed.
-    const published = Number(/land published (\d+) entries/.exec(alarm.detail)?.[1]);
-    expect(published).toBeGreaterThanOrEqual(size);
+    // Shorter than what it published — or, when land's own cosignatures refilled those numbers meanwhile,
+    // a different root at a size the notary holds: either way the head check names the rewrite.
+    if (/tail was removed/.test(alarm.detail)) {
+      const published = Number(/land published (\d+) entries/.exec(alarm.detail)?.[1]);
+      expect(published).toBeGreaterThanOrEqual(size);
+    } else {
+      expect(alarm.detail).toMatch(/land signed root [0-9a-f]{64} .* the notary's copy of what it published has root/);
+    }
     // Its own verify holds it to the witnessed anchor: the anchored size is no longer there.
     const auditor = await stack.token('land', 'auditor', 'auditor:cut');
     const verify = await stack.call('land', 'GET', '/v1/ledger/verify', { token: auditor });

@@ -36,6 +36,9 @@ export class NotaryAnchorer implements DepartmentService {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly lastAttempt = new Map<string, number>();
+  private readonly lastPatrol = new Map<string, number>();
+  /** How often a chain that did not move has its head checked again (ten anchoring intervals). */
+  private readonly patrolMs: number;
   private stopped = false;
   private readonly alarmed = new Set<string>();
 
@@ -46,6 +49,7 @@ export class NotaryAnchorer implements DepartmentService {
     private readonly config: NotaryConfig,
     private readonly fetchHead: (url: string) => Promise<SignedHead> = defaultFetchHead,
   ) {
+    this.patrolMs = config.NOTARY_ANCHOR_INTERVAL_MS * 10;
     this.lag = new Histogram({
       name: 'registry_bus_notary_anchoring_lag_seconds',
       help: 'From the oldest entry an anchor adds (its envelope time) to the anchor',
@@ -87,9 +91,39 @@ export class NotaryAnchorer implements DepartmentService {
     );
     const size = Number(position[0]?.seq ?? 0);
     const anchored = (await this.runtime.commands.state(anchorAggregate, chain)).treeSize;
-    if (!anchorDue({ size, anchored, lastAttempt: this.lastAttempt.get(chain), now }, this.config)) return;
+    if (!anchorDue({ size, anchored, lastAttempt: this.lastAttempt.get(chain), now }, this.config)) {
+      // A chain that stopped moving is still checked now and then: a rewrite of its tail that is never
+      // published (seqs below the relay's cursor) would otherwise wait for the department's next entry.
+      if (size > 0 && size === anchored && now - (this.lastPatrol.get(chain) ?? 0) >= this.patrolMs) {
+        this.lastPatrol.set(chain, now);
+        await this.checkHead(chain, size);
+      }
+      return;
+    }
     this.lastAttempt.set(chain, now);
+    this.lastPatrol.set(chain, now);
+    const head = await this.checkHead(chain, size);
+    if (!head) return;
+    await this.runtime.commands.run(
+      anchorAggregate,
+      chain,
+      { chain, treeSize: size, root: head.root, headSeq: head.seq, headHash: head.hash },
+      { actor: 'system:notary', idempotencyKey: `anchor:${chain}:${size}` },
+    );
+    const oldest: Array<{ time: Date }> = await dataSource.query(
+      'SELECT time FROM received_entry WHERE source_chain = $1 AND seq = $2',
+      [chain, anchored + 1],
+    );
+    if (oldest[0]) this.lag.observe({ chain }, Math.max(0, (Date.now() - oldest[0].time.getTime()) / 1000));
+  }
 
+  /**
+   * Fetches the department's signed head at `size` and holds it to the
+   * notary's own tree of what the department published. Returns the head
+   * when they agree; otherwise records the alarm and returns undefined.
+   */
+  private async checkHead(chain: string, size: number): Promise<SignedHead | undefined> {
+    const { dataSource } = this.runtime;
     const url = this.config.NOTARY_DEPARTMENT_URLS[chain];
     if (!url) throw new Error(`no URL for ${chain} in NOTARY_DEPARTMENT_URLS: cannot check its head`);
     let head: SignedHead;
@@ -99,7 +133,7 @@ export class NotaryAnchorer implements DepartmentService {
       if (!(error instanceof HeadNotFound)) throw error;
       // The department published `size` entries and now has fewer: its tail was removed.
       await this.shorterLedger(chain, size, error.message);
-      return;
+      return undefined;
     }
     verifySignedHead(head, chain, this.runtime.trust, verifyEd25519Node);
     const ownRoot = toHex(await rootAt(new PgNodeReader(dataSource, chain), size));
@@ -110,19 +144,9 @@ export class NotaryAnchorer implements DepartmentService {
     const ownHash = received[0] ? received[0].hash.toString('hex') : undefined;
     if (head.chain !== chain || head.treeSize !== size || head.root !== ownRoot || head.hash !== ownHash) {
       await this.alarm(chain, size, head, ownRoot);
-      return;
+      return undefined;
     }
-    await this.runtime.commands.run(
-      anchorAggregate,
-      chain,
-      { chain, treeSize: size, root: ownRoot, headSeq: head.seq, headHash: head.hash },
-      { actor: 'system:notary', idempotencyKey: `anchor:${chain}:${size}` },
-    );
-    const oldest: Array<{ time: Date }> = await dataSource.query(
-      'SELECT time FROM received_entry WHERE source_chain = $1 AND seq = $2',
-      [chain, anchored + 1],
-    );
-    if (oldest[0]) this.lag.observe({ chain }, Math.max(0, (Date.now() - oldest[0].time.getTime()) / 1000));
+    return head;
   }
 
   private async alarm(chain: string, size: number, head: SignedHead, ownRoot: string): Promise<void> {
