@@ -52,6 +52,36 @@ const DEMO_GRANTS: Array<{
     },
   },
   {
+    key: 'court-land-seizures',
+    owner: 'court',
+    body: {
+      grantee: 'land',
+      eventTypes: ['gov.court.seizure.*', 'gov.court.seizure-release.*'],
+      fields: '*',
+      purpose: 'the land registry records and lifts the seizures courts order',
+    },
+  },
+  {
+    key: 'court-diploma-annulments',
+    owner: 'court',
+    body: {
+      grantee: 'diploma',
+      eventTypes: ['gov.court.diploma-annulment.*'],
+      fields: '*',
+      purpose: 'the diploma registry revokes the diplomas courts annul',
+    },
+  },
+  {
+    key: 'court-credit-pledge-bans',
+    owner: 'court',
+    body: {
+      grantee: 'credit',
+      eventTypes: ['gov.court.pledge-ban.*'],
+      fields: '*',
+      purpose: 'the credit registry refuses new pledges of parcels a court banned',
+    },
+  },
+  {
     key: 'credit-land-pledges',
     owner: 'credit',
     body: {
@@ -122,7 +152,8 @@ export async function runDemo(context: DemoContext): Promise<void> {
   print(`\ndemo: the pledge saga on parcel ${parcel} (tokens in .local/dev-tokens.json)`);
   try {
     // The grants the registers need; the fixed idempotency keys make them once per stack, not once per start.
-    for (const grant of DEMO_GRANTS) {
+    const grants = DEMO_GRANTS.filter((grant) => url(grant.owner) && url(grant.body.grantee));
+    for (const grant of grants) {
       expectStatus(
         await call(grant.owner, 'admin', 'POST', '/v1/access/grants', grant.body, `demo-grant-${grant.key}`),
         201,
@@ -138,7 +169,7 @@ export async function runDemo(context: DemoContext): Promise<void> {
       step('the notary turned the grants into broker ACLs: credit may now read land’s ledger topic, land credit’s');
     }
     step(
-      `grants: ${DEMO_GRANTS.map((g) => `${g.owner} → ${g.body.grantee} (${g.body.eventTypes.join(', ')}${g.body.fields === '*' ? '' : `; fields ${g.body.fields.join(', ')}`})`).join('; ')}`,
+      `grants: ${grants.map((g) => `${g.owner} → ${g.body.grantee} (${g.body.eventTypes.join(', ')}${g.body.fields === '*' ? '' : `; fields ${g.body.fields.join(', ')}`})`).join('; ')}`,
     );
 
     for (const bank of ['alpha', 'beta']) {
@@ -297,16 +328,51 @@ export async function runDemo(context: DemoContext): Promise<void> {
       step(
         `diploma registry: Tbilisi State University issues diploma ${number}; anyone checks it by number: ${String(valid.status)}, ${String(valid.degree)} in ${String(valid.programme)} (no holder in the public answer)`,
       );
-      expectStatus(
-        await call('diploma', 'clerk-tsu', 'POST', `/v1/diplomas/${number}/revocation`, {
-          reason: 'plagiarism established by the academic council',
-          basis: academic,
-        }),
-        201,
-        'revoke the diploma',
-      );
-      const revoked = (await publicStatus()).revoked as { since: string; reason: string };
-      step(`the university revokes it: status revoked since ${revoked.since} — ${revoked.reason}`);
+      if (url('court')) {
+        const caseNumber = `C-${run}`;
+        const judgmentId = `J-${run}`;
+        const courtBasis = { documentType: 'court-decision', reference: caseNumber };
+        expectStatus(
+          await call('court', 'clerk', 'POST', '/v1/cases', {
+            caseNumber,
+            parties: [
+              { partyId: 'org:prosecutor', role: 'prosecutor' },
+              { partyId: 'person:demo-2', role: 'defendant' },
+            ],
+            subject: 'fraud with a forged diploma and the parcel bought with its proceeds',
+            basis: courtBasis,
+          }),
+          201,
+          'open a case',
+        );
+        expectStatus(
+          await call('court', 'clerk', 'POST', `/v1/cases/${caseNumber}/judgments`, {
+            judgmentId,
+            decidedOn: new Date().toISOString().slice(0, 10),
+            summary: 'the defendant is guilty; the parcel is seized and the diploma annulled',
+            orders: [
+              { kind: 'seize-parcel', cadastralNumber: parcel },
+              { kind: 'annul-diploma', diplomaNumber: number },
+            ],
+            basis: courtBasis,
+          }),
+          201,
+          'register the judgment',
+        );
+        step(`court: case ${caseNumber}, judgment ${judgmentId} orders the seizure of ${parcel} and annuls ${number}`);
+        await waitFor('the land registry to record the seizure', async () => {
+          const answer = await call('land', 'auditor', 'GET', `/v1/parcels/${parcel}`);
+          return ((answer.body.encumbrances ?? []) as Array<{ kind: string }>).some((e) => e.kind === 'seizure');
+        });
+        await waitFor(
+          'the diploma registry to revoke the diploma',
+          async () => (await publicStatus()).status === 'revoked',
+        );
+        const revoked = (await publicStatus()).revoked as { since: string; reason: string };
+        step(
+          `the land registry records the seizure and the diploma registry revokes ${number} (${revoked.reason}), each citing the court's order entry`,
+        );
+      }
     }
 
     if (url('notary')) {

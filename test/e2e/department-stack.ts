@@ -23,6 +23,8 @@ import { integrationEnvironment } from '@registry-bus/testing';
 
 import { CREDIT_DEPARTMENT } from '../../apps/credit-registry/src/credit.department.js';
 import { CreditModule } from '../../apps/credit-registry/src/credit.module.js';
+import { COURT_DEPARTMENT } from '../../apps/court-registry/src/court.department.js';
+import { CourtModule } from '../../apps/court-registry/src/court.module.js';
 import { DIPLOMA_DEPARTMENT } from '../../apps/diploma-registry/src/diploma.department.js';
 import { DiplomaModule } from '../../apps/diploma-registry/src/diploma.module.js';
 import { LAND_DEPARTMENT } from '../../apps/land-registry/src/land.department.js';
@@ -35,6 +37,7 @@ export const DEPARTMENTS: Record<string, { definition: DepartmentDefinition; mod
   land: { definition: LAND_DEPARTMENT, modules: [ParcelsModule] },
   credit: { definition: CREDIT_DEPARTMENT, modules: [CreditModule] },
   diploma: { definition: DIPLOMA_DEPARTMENT, modules: [DiplomaModule] },
+  court: { definition: COURT_DEPARTMENT, modules: [CourtModule] },
 };
 
 export interface Answer {

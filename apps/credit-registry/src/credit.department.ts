@@ -1,8 +1,8 @@
-import { creditEventTypes, landEventTypes } from '@registry-bus/contracts';
+import { courtEventTypes, creditEventTypes, landEventTypes } from '@registry-bus/contracts';
 import type { DepartmentDefinition } from '@registry-bus/kit';
 
 import { creditMigrations } from './migrations/index.js';
-import { landReactions } from './pledges/land-reactions.js';
+import { courtPledgeBan, landReactions } from './pledges/land-reactions.js';
 
 /**
  * The bank-creditor register: banks, loans, and pledges of land parcels as a
@@ -10,8 +10,8 @@ import { landReactions } from './pledges/land-reactions.js';
  */
 export const CREDIT_DEPARTMENT: DepartmentDefinition = {
   department: 'credit',
-  follows: ['land', 'notary'],
-  eventTypes: [...creditEventTypes, ...landEventTypes],
-  reactions: landReactions,
+  follows: ['land', 'court', 'notary'],
+  eventTypes: [...creditEventTypes, ...landEventTypes, ...courtEventTypes],
+  reactions: [...landReactions, courtPledgeBan],
   migrations: creditMigrations,
 };

@@ -1,13 +1,16 @@
-import { diplomaEventTypes } from '@registry-bus/contracts';
+import { courtEventTypes, diplomaEventTypes } from '@registry-bus/contracts';
 import type { DepartmentDefinition } from '@registry-bus/kit';
+
+import { courtReactions } from './diplomas/court-reactions.js';
 
 /**
  * The diploma register: accredited institutions and the diplomas they issue,
- * correct and revoke. It follows the notary (anchors to witness); the court's
- * annulments come with the court registry.
+ * correct and revoke. It follows the court (annulments, carried out as
+ * revocations citing the judgment) and the notary (anchors to witness).
  */
 export const DIPLOMA_DEPARTMENT: DepartmentDefinition = {
   department: 'diploma',
-  follows: ['notary'],
-  eventTypes: diplomaEventTypes,
+  follows: ['court', 'notary'],
+  eventTypes: [...diplomaEventTypes, ...courtEventTypes],
+  reactions: courtReactions,
 };

@@ -13,3 +13,5 @@ export {
   programme,
 } from './diploma/diploma-schemas.js';
 export { diplomaEventTypes } from './diploma/diploma-event-types.js';
+export { caseNumber, caseParty, judgmentId, partyRole } from './court/court-schemas.js';
+export { courtEventTypes } from './court/court-event-types.js';

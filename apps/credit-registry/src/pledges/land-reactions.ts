@@ -94,3 +94,18 @@ export const landReactions: ReactionDefinition[] = [
     },
   },
 ];
+
+/** A court's ban on new pledges of a parcel: recorded once (a credit entry citing the order); later requests are refused. */
+export const courtPledgeBan: ReactionDefinition = {
+  name: 'credit-records-court-pledge-ban',
+  types: ['gov.court.pledge-ban.ordered.v1'],
+  async react(event, { cause, actor, idempotencyKey, commands }) {
+    const { cadastralNumber } = event.data as { cadastralNumber: string };
+    await commands.run(
+      parcelPledgesAggregate,
+      cadastralNumber,
+      { kind: 'record-pledge-ban', cadastralNumber, cause },
+      { actor, idempotencyKey },
+    );
+  },
+};

@@ -200,11 +200,13 @@ export function decideParcel(command: ParcelCommand, state: ParcelState): Parcel
         },
       ];
     }
-    case 'decide-pledge-request': {
+    case 'decide-pledge-request':
+    case 'decide-court-seizure': {
       const { cadastralNumber, encumbranceId, holder, basis, cause } = command;
+      const kind = command.kind === 'decide-pledge-request' ? 'pledge' : 'seizure';
       try {
         const parcel = registered(state, cadastralNumber);
-        if (shareOf(parcel.owners, command.pledgor).numerator === 0n) {
+        if (command.kind === 'decide-pledge-request' && shareOf(parcel.owners, command.pledgor).numerator === 0n) {
           throw new DomainError(
             LandErrorCode.NOT_AN_OWNER,
             `${command.pledgor} does not own parcel ${cadastralNumber} and cannot pledge it`,
@@ -212,29 +214,21 @@ export function decideParcel(command: ParcelCommand, state: ParcelState): Parcel
             'invalid',
           );
         }
-        addEncumbrance(parcel, command, 'pledge');
+        addEncumbrance(parcel, command, kind);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        // The refusal is an entry too: the credit registry learns why, and the trail shows it.
+        // The refusal is an entry too: the asking department learns why, and the trail shows it.
         return [
           {
             type: 'gov.land.encumbrance.refused.v1',
-            data: {
-              cadastralNumber,
-              encumbranceId,
-              kind: 'pledge',
-              holder,
-              code: error.code,
-              reason: error.message,
-              cause,
-            },
+            data: { cadastralNumber, encumbranceId, kind, holder, code: error.code, reason: error.message, cause },
           },
         ];
       }
       return [
         {
           type: 'gov.land.encumbrance.added.v1',
-          data: { cadastralNumber, encumbranceId, kind: 'pledge', holder, basis, cause },
+          data: { cadastralNumber, encumbranceId, kind, holder, basis, cause },
         },
       ];
     }

@@ -40,6 +40,15 @@ export type ParcelCommand =
       cause: Cause;
     }
   | {
+      /** A reaction to a court's seizure order: recorded, or refused with the reason (e.g. no such parcel). */
+      kind: 'decide-court-seizure';
+      cadastralNumber: string;
+      encumbranceId: string;
+      holder: string;
+      basis: LegalBasis;
+      cause: Cause;
+    }
+  | {
       /** A reaction to a pledgee's consent entry in the credit registry. */
       kind: 'record-consent';
       cadastralNumber: string;

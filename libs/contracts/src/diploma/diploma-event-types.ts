@@ -65,4 +65,17 @@ export const diplomaEventTypes = [
     publicFields: ['diplomaNumber', 'reason', 'basis', 'cause'],
     personalFields: [],
   }),
+  defineEventType({
+    type: 'gov.diploma.court-order.rejected.v1',
+    description:
+      'The diploma register cannot carry out a court order (e.g. no such diploma): the reason, citing the order.',
+    schema: z.strictObject({
+      diplomaNumber,
+      code: z.string().min(1).max(100),
+      reason: z.string().min(1).max(1000),
+      cause: causeSchema,
+    }),
+    publicFields: ['diplomaNumber', 'code', 'reason', 'cause'],
+    personalFields: [],
+  }),
 ];

@@ -1,0 +1,9 @@
+/** Stable problem codes of the court register (README, "REST and Kafka surface"). */
+export const CourtErrorCode = {
+  CASE_EXISTS: 'COURT.CASE_EXISTS',
+  CASE_NOT_FOUND: 'COURT.CASE_NOT_FOUND',
+  HEARING_EXISTS: 'COURT.HEARING_EXISTS',
+  JUDGMENT_EXISTS: 'COURT.JUDGMENT_EXISTS',
+  JUDGMENT_NOT_FOUND: 'COURT.JUDGMENT_NOT_FOUND',
+  NO_SUCH_SEIZURE: 'COURT.NO_SUCH_SEIZURE',
+} as const;
