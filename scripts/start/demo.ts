@@ -82,6 +82,16 @@ const DEMO_GRANTS: Array<{
     },
   },
   {
+    key: 'bond-credit-holdings',
+    owner: 'bond',
+    body: {
+      grantee: 'credit',
+      eventTypes: ['gov.bond.holding.*'],
+      fields: '*',
+      purpose: 'banks learn what their investors hold in settled bond issues',
+    },
+  },
+  {
     key: 'credit-land-pledges',
     owner: 'credit',
     body: {
@@ -375,6 +385,65 @@ export async function runDemo(context: DemoContext): Promise<void> {
       }
     }
 
+    if (url('bond')) {
+      const isin = demoIsin(run);
+      const issueBasis = { documentType: 'prospectus', reference: `PR-${run}` };
+      const regulatorBasis = { documentType: 'administrative-act', reference: `NBG-${run}` };
+      const started = Date.now();
+      expectStatus(
+        await call(
+          'bond',
+          'admin',
+          'POST',
+          '/v1/issuers',
+          { issuerId: 'issuer:mof', name: 'Ministry of Finance', basis: regulatorBasis },
+          'demo-issuer-mof',
+        ),
+        201,
+        'register the issuer',
+      );
+      const bondStep = async (label: string, path: string, body: unknown, what: string) =>
+        expectStatus(await call('bond', label, 'POST', `/v1/issues${path}`, body), 201, what);
+      await bondStep(
+        'clerk',
+        '',
+        {
+          isin,
+          issuerId: 'issuer:mof',
+          currency: 'GEL',
+          faceValue: '1000.00',
+          quantity: 1000,
+          couponRate: '7.50',
+          maturity: '2031-12-31',
+          basis: issueBasis,
+        },
+        'register the issue',
+      );
+      await bondStep('admin', `/${isin}/approval`, { basis: regulatorBasis }, 'approve the issue');
+      await bondStep('clerk', `/${isin}/book`, { basis: issueBasis }, 'open the book');
+      await bondStep(
+        'clerk',
+        `/${isin}/allocations`,
+        {
+          allocations: [
+            { investor: 'person:demo-1', bankId: 'bank:alpha', quantity: 600 },
+            { investor: 'person:demo-2', bankId: 'bank:beta', quantity: 400 },
+          ],
+          basis: issueBasis,
+        },
+        'allocate',
+      );
+      await bondStep('clerk', `/${isin}/settlement`, { basis: issueBasis }, 'settle');
+      step(
+        `bond registry: issue ${isin} registered → approved → book opened → allocated → settled in ${Date.now() - started} ms`,
+      );
+      await waitFor('bank alpha to learn its investors’ holdings', async () => {
+        const answer = await call('credit', 'clerk-alpha', 'GET', '/v1/banks/bank:alpha/bond-holdings');
+        return ((answer.body.holdings ?? []) as Array<{ isin: string }>).some((holding) => holding.isin === isin);
+      });
+      step('the credit registry notes what bank alpha’s investor holds, citing the settlement entry');
+    }
+
     if (url('notary')) {
       const seq = (registered.body.entries as Array<{ seq: number }>)[0]!.seq;
       await showReceipt(context, url('land')!, seq, waitFor, step);
@@ -403,6 +472,19 @@ export async function runDemo(context: DemoContext): Promise<void> {
 
 // CommonJS enums, not visible to ESM named imports under Node.
 const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
+
+/** A valid-looking ISIN for this run: GE, nine characters of the run id, a check digit (ISO 6166, Luhn). */
+function demoIsin(run: string): string {
+  const body = `GE${run.padStart(9, '0').slice(-9)}`;
+  const digits = [...body].map((c) => (/[0-9]/.test(c) ? c : String(c.charCodeAt(0) - 55))).join('');
+  let sum = 0;
+  for (const [i, d] of [...digits].reverse().entries()) {
+    let n = Number(d) * (i % 2 === 0 ? 2 : 1);
+    if (n > 9) n -= 9;
+    sum += n;
+  }
+  return `${body}${(10 - (sum % 10)) % 10}`;
+}
 
 /** `reader→owner` for every ledger topic a department may read at the broker (admin's view of the ACLs). */
 async function readAcls(context: DemoContext): Promise<string[]> {

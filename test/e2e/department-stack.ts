@@ -23,6 +23,8 @@ import { integrationEnvironment } from '@registry-bus/testing';
 
 import { CREDIT_DEPARTMENT } from '../../apps/credit-registry/src/credit.department.js';
 import { CreditModule } from '../../apps/credit-registry/src/credit.module.js';
+import { BOND_DEPARTMENT } from '../../apps/bond-registry/src/bond.department.js';
+import { BondModule } from '../../apps/bond-registry/src/bond.module.js';
 import { COURT_DEPARTMENT } from '../../apps/court-registry/src/court.department.js';
 import { CourtModule } from '../../apps/court-registry/src/court.module.js';
 import { DIPLOMA_DEPARTMENT } from '../../apps/diploma-registry/src/diploma.department.js';
@@ -38,6 +40,7 @@ export const DEPARTMENTS: Record<string, { definition: DepartmentDefinition; mod
   credit: { definition: CREDIT_DEPARTMENT, modules: [CreditModule] },
   diploma: { definition: DIPLOMA_DEPARTMENT, modules: [DiplomaModule] },
   court: { definition: COURT_DEPARTMENT, modules: [CourtModule] },
+  bond: { definition: BOND_DEPARTMENT, modules: [BondModule] },
 };
 
 export interface Answer {

@@ -1,6 +1,7 @@
-import { courtEventTypes, creditEventTypes, landEventTypes } from '@registry-bus/contracts';
+import { bondEventTypes, courtEventTypes, creditEventTypes, landEventTypes } from '@registry-bus/contracts';
 import type { DepartmentDefinition } from '@registry-bus/kit';
 
+import { bondHoldingNoted } from './banks/bond-holdings.js';
 import { creditMigrations } from './migrations/index.js';
 import { courtPledgeBan, landReactions } from './pledges/land-reactions.js';
 
@@ -10,8 +11,8 @@ import { courtPledgeBan, landReactions } from './pledges/land-reactions.js';
  */
 export const CREDIT_DEPARTMENT: DepartmentDefinition = {
   department: 'credit',
-  follows: ['land', 'court', 'notary'],
-  eventTypes: [...creditEventTypes, ...landEventTypes, ...courtEventTypes],
-  reactions: [...landReactions, courtPledgeBan],
+  follows: ['land', 'court', 'bond', 'notary'],
+  eventTypes: [...creditEventTypes, ...landEventTypes, ...courtEventTypes, ...bondEventTypes],
+  reactions: [...landReactions, courtPledgeBan, bondHoldingNoted],
   migrations: creditMigrations,
 };

@@ -1,5 +1,6 @@
 import type { EventTypeDefinition } from '@registry-bus/protocol';
 
+import { bondEventTypes } from './bond/bond-event-types.js';
 import { creditEventTypes } from './credit/credit-event-types.js';
 import { courtEventTypes } from './court/court-event-types.js';
 import { diplomaEventTypes } from './diploma/diploma-event-types.js';
@@ -11,4 +12,5 @@ export const domainEventTypes: EventTypeDefinition[] = [
   ...creditEventTypes,
   ...diplomaEventTypes,
   ...courtEventTypes,
+  ...bondEventTypes,
 ];

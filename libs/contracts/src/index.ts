@@ -15,3 +15,5 @@ export {
 export { diplomaEventTypes } from './diploma/diploma-event-types.js';
 export { caseNumber, caseParty, judgmentId, partyRole } from './court/court-schemas.js';
 export { courtEventTypes } from './court/court-event-types.js';
+export { isin, issuerId, quantity, ratePercent } from './bond/bond-schemas.js';
+export { bondEventTypes } from './bond/bond-event-types.js';

@@ -4,12 +4,16 @@ import { DomainError } from '@registry-bus/domain';
 import {
   COMMANDS,
   CommandContext,
+  CurrentOperator,
+  DEPARTMENT_RUNTIME,
   CommandRoute,
   CommandRunner,
   Readers,
   assertActsFor,
   commandAnswer,
   type CommandRequest,
+  type DepartmentRuntime,
+  type Operator,
 } from '@registry-bus/kit';
 import type { Response } from 'express';
 import type { z } from 'zod';
@@ -22,7 +26,10 @@ import { bankAggregate } from './bank-aggregate.js';
 @ApiBearerAuth()
 @Controller('v1/banks')
 export class BanksController {
-  constructor(@Inject(COMMANDS) private readonly commands: CommandRunner) {}
+  constructor(
+    @Inject(COMMANDS) private readonly commands: CommandRunner,
+    @Inject(DEPARTMENT_RUNTIME) private readonly runtime: DepartmentRuntime,
+  ) {}
 
   @Post()
   @CommandRoute('admin')
@@ -74,5 +81,28 @@ export class BanksController {
       );
     }
     return state;
+  }
+
+  @Get(':bankId/bond-holdings')
+  @Readers()
+  @ApiOperation({ summary: "What this bank's investors hold in settled bond issues (noted from the bond register)" })
+  async bondHoldings(
+    @Param({ schema: bankParams }) params: z.infer<typeof bankParams>,
+    @CurrentOperator() operator: Operator,
+  ) {
+    assertActsFor(operator, params.bankId, 'bankId');
+    const rows: Array<{ seq: string; fields: { isin: string; investor: string; quantity: number; cause: unknown } }> =
+      await this.runtime.dataSource.query(
+        `SELECT e.seq, convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' AS fields
+           FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
+          WHERE e.chain = 'credit' AND e.type = 'gov.credit.bond-holding.noted.v1'
+            AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'bankId' = $1
+          ORDER BY e.seq`,
+        [params.bankId],
+      );
+    return {
+      bankId: params.bankId,
+      holdings: rows.map((row) => ({ seq: Number(row.seq), ...row.fields })),
+    };
   }
 }

@@ -119,4 +119,17 @@ export const creditEventTypes = [
     publicFields: ['cadastralNumber', 'cause'],
     personalFields: [],
   }),
+  defineEventType({
+    type: 'gov.credit.bond-holding.noted.v1',
+    description: "The bond register settled an issue: a bank's holding for one of its investors (the cause).",
+    schema: z.strictObject({
+      isin: z.string().regex(/^[A-Z]{2}[A-Z0-9]{9}[0-9]$/, 'must be an ISIN'),
+      bankId,
+      investor: partyId,
+      quantity: z.number().int().min(1),
+      cause: causeSchema,
+    }),
+    publicFields: ['isin', 'bankId', 'cause'],
+    personalFields: ['investor', 'quantity'],
+  }),
 ];
