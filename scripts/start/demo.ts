@@ -285,19 +285,6 @@ export async function runDemo(context: DemoContext): Promise<void> {
     });
     step('sold to person:demo-2; the credit registry records the new pledgor');
 
-    expectStatus(
-      await call('credit', 'clerk-alpha', 'POST', `/v1/pledges/${pledgeId}/release`, {
-        basis: { documentType: 'repayment-receipt', reference: `RR-${run}` },
-      }),
-      201,
-      'release',
-    );
-    await waitFor('the pledge to be released', async () => {
-      const answer = await call('credit', 'auditor', 'GET', `/v1/pledges/${pledgeId}`);
-      return answer.body.status === 'released';
-    });
-    step('loan repaid: bank alpha releases, the land registry lifts the encumbrance, the pledge is released');
-
     if (url('diploma')) {
       const academic = { documentType: 'academic-decision', reference: `AD-${run}` };
       expectStatus(
@@ -369,7 +356,9 @@ export async function runDemo(context: DemoContext): Promise<void> {
           201,
           'register the judgment',
         );
-        step(`court: case ${caseNumber}, judgment ${judgmentId} orders the seizure of ${parcel} and annuls ${number}`);
+        step(
+          `court: case ${caseNumber}, judgment ${judgmentId} orders the seizure of the pledged parcel ${parcel} and annuls ${number}`,
+        );
         await waitFor('the land registry to record the seizure', async () => {
           const answer = await call('land', 'auditor', 'GET', `/v1/parcels/${parcel}`);
           return ((answer.body.encumbrances ?? []) as Array<{ kind: string }>).some((e) => e.kind === 'seizure');
@@ -384,6 +373,21 @@ export async function runDemo(context: DemoContext): Promise<void> {
         );
       }
     }
+
+    expectStatus(
+      await call('credit', 'clerk-alpha', 'POST', `/v1/pledges/${pledgeId}/release`, {
+        basis: { documentType: 'repayment-receipt', reference: `RR-${run}` },
+      }),
+      201,
+      'release',
+    );
+    await waitFor('the pledge to be released', async () => {
+      const answer = await call('credit', 'auditor', 'GET', `/v1/pledges/${pledgeId}`);
+      return answer.body.status === 'released';
+    });
+    step(
+      'loan repaid: bank alpha releases, the land registry lifts the pledge (the court’s seizure stays), the pledge is released',
+    );
 
     if (url('bond')) {
       const isin = demoIsin(run);

@@ -11,8 +11,25 @@ export interface TopicSpec {
 /**
  * Creates topics explicitly before first use (brokers run with
  * auto.create.topics.enable=false), and grows partitions when shards were added.
+ *
+ * A topic just created can be briefly unknown to the broker that answers the
+ * next metadata request (seen when several apps start at once); kafkajs marks
+ * that error retriable but does not retry it while waiting for leaders, so the
+ * whole step is retried a bounded number of times before start-up fails.
  */
-export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {
+export async function ensureTopics(admin: Admin, specs: TopicSpec[], attempts = 10): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureTopicsOnce(admin, specs);
+      return;
+    } catch (error) {
+      if (attempt >= attempts || !(error as { retriable?: boolean }).retriable) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+    }
+  }
+}
+
+async function ensureTopicsOnce(admin: Admin, specs: TopicSpec[]): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((spec) => !existing.has(spec.topic));
   if (missing.length > 0) {
