@@ -42,6 +42,16 @@ module.exports = {
       },
     },
     {
+      name: 'portal-is-browser-code',
+      comment:
+        'the portal runs in browsers: its own files, the pure libs (Vite maps protocol to its browser entry), CSS',
+      severity: 'error',
+      from: { path: '^apps/portal/src' },
+      to: {
+        pathNot: ['^apps/portal/src', '^libs/(merkle|receipts)/src', '^libs/protocol/src/(index|browser)\\.ts$'],
+      },
+    },
+    {
       name: 'no-lib-to-app',
       severity: 'error',
       from: { path: '^libs/' },

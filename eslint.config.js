@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -48,6 +49,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The portal's pages run in browsers.
+    files: ['apps/portal/src/**/*.ts'],
+    languageOptions: { globals: globals.browser },
   },
   {
     files: ['**/*.cjs'],

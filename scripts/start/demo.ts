@@ -372,6 +372,10 @@ export async function runDemo(context: DemoContext): Promise<void> {
           `the land registry records the seizure and the diploma registry revokes ${number} (${revoked.reason}), each citing the court's order entry`,
         );
       }
+      if (url('notary'))
+        step(
+          `check ${number} in a browser: ${url('notary')}/portal/#/diploma (status, and its receipt verified in the page)`,
+        );
     }
 
     expectStatus(
@@ -394,18 +398,25 @@ export async function runDemo(context: DemoContext): Promise<void> {
       const issueBasis = { documentType: 'prospectus', reference: `PR-${run}` };
       const regulatorBasis = { documentType: 'administrative-act', reference: `NBG-${run}` };
       const started = Date.now();
-      expectStatus(
-        await call(
-          'bond',
-          'admin',
-          'POST',
-          '/v1/issuers',
-          { issuerId: 'issuer:mof', name: 'Ministry of Finance', basis: regulatorBasis },
-          'demo-issuer-mof',
-        ),
-        201,
-        'register the issuer',
-      );
+      // Registered once per stack: a stack started before keeps its issuer (whatever request made it).
+      const issuer = await call('bond', 'auditor', 'GET', '/v1/issuers/issuer:mof');
+      if (issuer.status !== 200)
+        expectStatus(
+          await call(
+            'bond',
+            'admin',
+            'POST',
+            '/v1/issuers',
+            {
+              issuerId: 'issuer:mof',
+              name: 'Ministry of Finance',
+              basis: { documentType: 'administrative-act', reference: 'NBG-DEMO-ISSUER' },
+            },
+            'demo-issuer-mof-v2',
+          ),
+          201,
+          'register the issuer',
+        );
       const bondStep = async (label: string, path: string, body: unknown, what: string) =>
         expectStatus(await call('bond', label, 'POST', `/v1/issues${path}`, body), 201, what);
       await bondStep(

@@ -4,11 +4,13 @@
 // that exists — then a demo that shows it working. Ctrl-C stops it in order;
 // the next start finds the same Kafka data and databases (.local/stack.json).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { brokerAcls, createKafka } from '@registry-bus/bus';
 import { DEPARTMENTS, ensureDevTrust } from '@registry-bus/protocol';
 import { KafkaLauncher, LOCAL_POSTGRES_ADMIN_URL, withDatabase } from '@registry-bus/testing';
 import pg from 'pg';
+import { build as buildPortal } from 'vite';
 
 import { AppProcess } from './app-process.js';
 import { runDemo } from './demo.js';
@@ -23,6 +25,7 @@ import {
   databaseName,
   databasePrefix,
   departmentOf,
+  ROOT,
   discoverApps,
   loadOrCreateStackIdentity,
   runningStackPid,
@@ -133,6 +136,10 @@ async function main(): Promise<void> {
       `trust             bundle v${trust.signed.bundle.version} with ${trust.signed.bundle.departments.length} departments (${trust.bundleFile})`,
     );
 
+    // The notary serves the portal from dist/portal: built from the current sources at every start.
+    await buildPortal({ configFile: join(ROOT, 'apps', 'portal', 'vite.config.ts'), logLevel: 'warn' });
+    print(`portal            built into ${join(ROOT, 'dist', 'portal')}`);
+
     const names = discoverApps();
     const owners: Array<{ department: string; ownerUrl: string }> = [];
     if (names.length === 0) print('no apps yet (apps/*/src/main.ts)');
@@ -193,6 +200,11 @@ async function main(): Promise<void> {
     print(`  postgres   ${adminUrl.replace(/:[^:@/]+@/, ':***@')} (databases ${databasePrefix(stackId)}<department>)`);
     for (const { app, body } of health) print(`  ${app.name.padEnd(17)} ${app.url}  health: ${JSON.stringify(body)}`);
     print(`  tokens     ${DEV_TOKENS_FILE} (admin, clerk, auditor per department; API docs at <app>/docs)`);
+    const notaryApp = apps.find((app) => app.name === 'notary');
+    if (notaryApp)
+      print(
+        `  portal     ${notaryApp.url}/portal/ (check a diploma or a receipt; operator view with the notary's auditor token)`,
+      );
     if (demo)
       await runDemo({
         brokers: brokers.split(','),

@@ -31,7 +31,7 @@ import { DIPLOMA_DEPARTMENT } from '../../apps/diploma-registry/src/diploma.depa
 import { DiplomaModule } from '../../apps/diploma-registry/src/diploma.module.js';
 import { LAND_DEPARTMENT } from '../../apps/land-registry/src/land.department.js';
 import { ParcelsModule } from '../../apps/land-registry/src/parcels/parcels.module.js';
-import { notaryDepartment } from '../../apps/notary/src/notary.department.js';
+import { notaryDepartment, notaryModules } from '../../apps/notary/src/notary.department.js';
 import { departmentTestConfig } from '../../libs/kit/integration/department-fixture.js';
 
 /** The department apps an end-to-end test can start, exactly as their main.ts does. */
@@ -62,7 +62,13 @@ export class DepartmentStack {
   readonly namespace = `${this.env.uniqueName('e2e')}.`;
 
   /** Settings of the notary when the stack runs one: fast anchoring; the broker admin on a secured broker. */
-  notary: { intervalMs: number; everyEntries: number; brokerAdmin?: { username: string; password: string } } = {
+  notary: {
+    intervalMs: number;
+    everyEntries: number;
+    brokerAdmin?: { username: string; password: string };
+    /** The built portal to serve (the portal test builds one). */
+    portalDir?: string;
+  } = {
     intervalMs: 300,
     everyEntries: 5,
   };
@@ -71,20 +77,19 @@ export class DepartmentStack {
     // Every department's key in the bundle from the start: apps load the bundle once.
     await ensureDevTrust(this.local, ALL_DEPARTMENTS);
     for (const department of departments) {
+      const notaryConfig = {
+        // The notary checks heads over REST: it starts after the departments, knowing their URLs.
+        NOTARY_DEPARTMENT_URLS: Object.fromEntries([...this.running].map(([name, app]) => [name, app.url])),
+        NOTARY_PORTAL_DIR: this.notary.portalDir ?? join(this.local, 'no-portal'),
+        NOTARY_ANCHOR_INTERVAL_MS: this.notary.intervalMs,
+        NOTARY_ANCHOR_EVERY_ENTRIES: this.notary.everyEntries,
+        NOTARY_BROKER_ADMIN_USERNAME: this.notary.brokerAdmin?.username,
+        NOTARY_BROKER_ADMIN_PASSWORD: this.notary.brokerAdmin?.password,
+        NOTARY_BROKER_DEPARTMENTS: [...ALL_DEPARTMENTS],
+      };
       const { definition, modules } =
         department === 'notary'
-          ? {
-              // The notary checks heads over REST: it starts after the departments, knowing their URLs.
-              definition: notaryDepartment({
-                NOTARY_DEPARTMENT_URLS: Object.fromEntries([...this.running].map(([name, app]) => [name, app.url])),
-                NOTARY_ANCHOR_INTERVAL_MS: this.notary.intervalMs,
-                NOTARY_ANCHOR_EVERY_ENTRIES: this.notary.everyEntries,
-                NOTARY_BROKER_ADMIN_USERNAME: this.notary.brokerAdmin?.username,
-                NOTARY_BROKER_ADMIN_PASSWORD: this.notary.brokerAdmin?.password,
-                NOTARY_BROKER_DEPARTMENTS: [...ALL_DEPARTMENTS],
-              }),
-              modules: [],
-            }
+          ? { definition: notaryDepartment(notaryConfig), modules: notaryModules(notaryConfig) }
           : DEPARTMENTS[department]!;
       const config =
         this.configs.get(department) ??

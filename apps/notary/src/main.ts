@@ -2,7 +2,7 @@ import { ConfigError } from '@registry-bus/config';
 import { bootstrapDepartment } from '@registry-bus/kit';
 
 import { loadNotaryConfig } from './anchoring/notary-config.js';
-import { notaryDepartment } from './notary.department.js';
+import { notaryDepartment, notaryModules } from './notary.department.js';
 
 let config;
 try {
@@ -12,4 +12,4 @@ try {
   process.stderr.write(`notary: ${error.message}\n`);
   process.exit(78); // EX_CONFIG
 }
-await bootstrapDepartment(notaryDepartment(config));
+await bootstrapDepartment(notaryDepartment(config), notaryModules(config));

@@ -1,9 +1,12 @@
 import { domainEventTypes } from '@registry-bus/contracts';
+import type { DynamicModule } from '@nestjs/common';
 import { BrokerSteward, type DepartmentDefinition } from '@registry-bus/kit';
 
 import { NotaryAnchorer } from './anchoring/notary-anchorer.js';
 import type { NotaryConfig } from './anchoring/notary-config.js';
 import { NotaryAnchors1764000020000 } from './migrations/1764000020000-notary-anchors.js';
+import { PortalIndexes1764000020001 } from './migrations/1764000020001-portal-indexes.js';
+import { PortalModule } from './portal/portal.module.js';
 
 /**
  * The notary keeps a ledger of its own (anchors and alarms) and follows every
@@ -15,7 +18,7 @@ export function notaryDepartment(config: NotaryConfig): DepartmentDefinition {
     department: 'notary',
     follows: ['land', 'diploma', 'court', 'credit', 'bond'],
     eventTypes: domainEventTypes,
-    migrations: [NotaryAnchors1764000020000],
+    migrations: [NotaryAnchors1764000020000, PortalIndexes1764000020001],
     services: (runtime) => [
       new NotaryAnchorer(runtime, config),
       // On a broker with ACLs the notary, which sees every grant entry, keeps the ACLs in step with them.
@@ -30,4 +33,9 @@ export function notaryDepartment(config: NotaryConfig): DepartmentDefinition {
         : []),
     ],
   };
+}
+
+/** The notary's HTTP surface beyond the ledger's: the public portal and the operator view. */
+export function notaryModules(config: NotaryConfig): DynamicModule[] {
+  return [PortalModule.forRoot({ urls: config.NOTARY_DEPARTMENT_URLS, portalDir: config.NOTARY_PORTAL_DIR })];
 }

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 import { loadConfig } from '@registry-bus/config';
 import { z } from 'zod';
 
@@ -21,6 +23,13 @@ export const notaryConfigSchema = z
         }
         return urls;
       }),
+    /** The built portal the notary serves under /portal/ (`npm run build:portal` writes dist/portal). */
+    NOTARY_PORTAL_DIR: z
+      .string()
+      .trim()
+      .min(1)
+      .default('dist/portal')
+      .transform((dir) => resolve(dir)),
     NOTARY_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
     NOTARY_ANCHOR_EVERY_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(1000),
     /**

@@ -1,0 +1,54 @@
+import { ProblemError } from '@registry-bus/kit';
+
+/** What a department answered: status, headers that matter to the caller, and the body as JSON or text. */
+export interface ProbeAnswer {
+  status: number;
+  retryAfter: string | null;
+  contentType: string;
+  body: unknown;
+}
+
+/**
+ * Asks a department's app over HTTP with a deadline. The portal's pages talk
+ * only to the portal's own origin; the notary, which already knows every
+ * department's URL to check its heads, asks on their behalf. A department
+ * that does not answer is a 502 naming it, never a hang.
+ */
+export async function askDepartment(
+  department: string,
+  base: string | undefined,
+  path: string,
+  timeoutMs = 4000,
+): Promise<ProbeAnswer> {
+  if (!base) {
+    throw new ProblemError(
+      404,
+      'PORTAL.UNKNOWN_DEPARTMENT',
+      'Unknown department',
+      `no department '${department}' is known to this portal`,
+      [{ field: 'department', reason: 'must be one of the departments in NOTARY_DEPARTMENT_URLS' }],
+    );
+  }
+  let response: Response;
+  try {
+    response = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new ProblemError(
+      502,
+      'PORTAL.DEPARTMENT_UNREACHABLE',
+      'Department did not answer',
+      `the ${department} registry did not answer within ${timeoutMs} ms (${(error as Error).message})`,
+    );
+  }
+  const contentType = response.headers.get('content-type') ?? '';
+  const text = await response.text();
+  let body: unknown = text;
+  if (/json/.test(contentType)) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), contentType, body };
+}

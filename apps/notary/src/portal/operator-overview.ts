@@ -1,0 +1,275 @@
+import type { DepartmentRuntime } from '@registry-bus/kit';
+import type { DataSource } from 'typeorm';
+
+import { askDepartment } from './department-probe.js';
+import { parsePrometheusText, sumOf, type MetricPage } from './prometheus-text.js';
+
+/** One register as the operator view shows it. */
+export interface DepartmentOverview {
+  department: string;
+  url: string | null;
+  reachable: boolean;
+  error?: string;
+  head: { treeSize: number; root: string; time: string } | null;
+  lastAnchor: { notarySeq: number; treeSize: number; root: string; anchoredAt: string; witnessedBy: string[] } | null;
+  lastWitnessedAnchor: { notarySeq: number; treeSize: number; witnessedBy: string[] } | null;
+  publish: { unpublished: number | null; lagSeconds: number | null };
+  consumerLagRecords: number | null;
+  quarantined: number | null;
+  alarms: number | null;
+}
+
+export interface AlarmView {
+  department: string;
+  seq: number;
+  time: string;
+  kind: string;
+  chain: string;
+  detail: string;
+}
+
+export interface FeedItem {
+  chain: string;
+  seq: number;
+  type: string;
+  time: string;
+}
+
+const fieldsOf = `convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields'`;
+/** Entries of the notary's own ledger and those it received from every chain, with their data where it has any. */
+const everyEntry = `
+  SELECT e.chain AS chain, e.seq, e.type, e.time, e.recorded_at AS at, d.disclosure
+    FROM ledger_entry e LEFT JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
+  UNION ALL
+  SELECT e.source_chain AS chain, e.seq, e.type, e.time, e.received_at AS at, d.disclosure
+    FROM received_entry e LEFT JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq`;
+
+/**
+ * What the operator view shows, from two places: the notary's own store
+ * (anchors, the cosignatures and alarms it received from every chain, the
+ * entries crossing the bus) and each department's public surface (its
+ * signed head and its Prometheus metrics). Never register data: types,
+ * positions, counts and the control entries' own fields.
+ */
+export class OperatorOverview {
+  constructor(
+    private readonly runtime: DepartmentRuntime,
+    private readonly urls: Record<string, string>,
+  ) {}
+
+  private get dataSource(): DataSource {
+    return this.runtime.dataSource;
+  }
+
+  async departments(): Promise<DepartmentOverview[]> {
+    const anchors = await this.recentAnchors();
+    const own = await this.ownOverview(anchors);
+    // The registers this notary checks heads of: those it has a URL for.
+    const others = await Promise.all(
+      this.runtime.definition.follows
+        .filter((department) => this.urls[department] !== undefined)
+        .map((department) => this.departmentOverview(department, anchors)),
+    );
+    return [...others, own];
+  }
+
+  /** The latest alarms of every department (the notary's own and those it received), newest first. */
+  async alarms(limit = 50): Promise<AlarmView[]> {
+    const rows: Array<{ chain: string; seq: string; time: Date; fields: Record<string, string> | null }> =
+      await this.dataSource.query(
+        `SELECT chain, seq, time, convert_from(disclosure, 'UTF8')::jsonb -> 'fields' AS fields
+           FROM (${everyEntry}) e
+          WHERE e.type LIKE 'gov.%.alarm.raised.v1'
+          ORDER BY e.at DESC LIMIT $1`,
+        [limit],
+      );
+    return rows.map((row) => ({
+      department: row.chain,
+      seq: Number(row.seq),
+      time: row.time.toISOString(),
+      kind: row.fields?.kind ?? 'unknown',
+      chain: row.fields?.chain ?? '',
+      detail: row.fields?.detail ?? '(data withheld)',
+    }));
+  }
+
+  /** The latest entries that crossed the bus, as the notary saw them: chain, position, type and time only. */
+  async feed(limit: number): Promise<FeedItem[]> {
+    const rows: Array<{ chain: string; seq: string; type: string; time: Date }> = await this.dataSource.query(
+      `SELECT chain, seq, type, time FROM (
+         (SELECT chain, seq, type, time, recorded_at AS at FROM ledger_entry ORDER BY recorded_at DESC LIMIT $1)
+         UNION ALL
+         (SELECT source_chain, seq, type, time, received_at FROM received_entry ORDER BY received_at DESC LIMIT $1)
+       ) e ORDER BY at DESC, seq DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => ({
+      chain: row.chain,
+      seq: Number(row.seq),
+      type: row.type,
+      time: row.time.toISOString(),
+    }));
+  }
+
+  /** One entry as the notary holds it: the envelope, and the data only of control entries (alarms, anchors…). */
+  async entry(chain: string, seq: number): Promise<Record<string, unknown> | undefined> {
+    const rows: Array<{ chain: string; seq: string; type: string; time: Date; fields: unknown }> =
+      await this.dataSource.query(
+        `SELECT chain, seq, type, time,
+                CASE WHEN disclosure IS NULL THEN NULL ELSE convert_from(disclosure, 'UTF8')::jsonb -> 'fields' END AS fields
+           FROM (${everyEntry}) e WHERE chain = $1 AND seq = $2 LIMIT 1`,
+        [chain, seq],
+      );
+    const row = rows[0];
+    if (!row) return undefined;
+    const control = this.runtime.registry.get(row.type)?.control === true;
+    return {
+      chain: row.chain,
+      seq: Number(row.seq),
+      type: row.type,
+      time: row.time.toISOString(),
+      // The notary is granted no register data; what it holds of a control entry is public by design.
+      data: control ? row.fields : null,
+    };
+  }
+
+  private async departmentOverview(department: string, anchors: RecentAnchors): Promise<DepartmentOverview> {
+    const url = this.urls[department]!;
+    const base: DepartmentOverview = {
+      department,
+      url,
+      reachable: false,
+      head: null,
+      ...anchors.of(department),
+      publish: { unpublished: null, lagSeconds: null },
+      consumerLagRecords: null,
+      quarantined: null,
+      alarms: null,
+    };
+    try {
+      const [head, metrics] = await Promise.all([
+        askDepartment(department, url, '/v1/ledger/head', 2000),
+        askDepartment(department, url, '/metrics', 2000),
+      ]);
+      const samples = parsePrometheusText(typeof metrics.body === 'string' ? metrics.body : '');
+      const signed = head.body as { treeSize?: number; root?: string; time?: string };
+      return {
+        ...base,
+        reachable: head.status === 200,
+        ...(head.status === 200 ? {} : { error: `head answered ${head.status}` }),
+        head:
+          head.status === 200 && typeof signed.treeSize === 'number'
+            ? { treeSize: signed.treeSize, root: signed.root ?? '', time: signed.time ?? '' }
+            : null,
+        ...fromMetrics(samples),
+      };
+    } catch (error) {
+      return { ...base, error: (error as Error).message };
+    }
+  }
+
+  private async ownOverview(anchors: RecentAnchors): Promise<DepartmentOverview> {
+    const chain = this.runtime.ledger.chain;
+    const head = await this.runtime.ledger.head();
+    const samples = parsePrometheusText(await this.runtime.metrics.registry.metrics());
+    return {
+      department: chain,
+      url: null,
+      reachable: true,
+      head: { treeSize: head.treeSize, root: head.root, time: head.time },
+      ...anchors.of(chain),
+      ...fromMetrics(samples),
+    };
+  }
+
+  /**
+   * The last few hundred anchors and the cosignatures of them: enough to
+   * name each chain's latest anchor and latest witnessed anchor on a screen
+   * that refreshes every few seconds, with bounded queries.
+   */
+  private async recentAnchors(): Promise<RecentAnchors> {
+    const anchorRows: Array<{ seq: string; time: Date; fields: Record<string, string> }> = await this.dataSource.query(
+      `SELECT e.seq, e.time, ${fieldsOf} AS fields
+         FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
+        WHERE e.chain = 'notary' AND e.type = 'gov.notary.anchor.signed.v1'
+        ORDER BY e.seq DESC LIMIT 500`,
+    );
+    const cosignatureRows: Array<{ chain: string; anchor_seq: string }> = await this.dataSource.query(
+      `SELECT chain, convert_from(disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' AS anchor_seq
+         FROM (
+           (SELECT e.chain, d.disclosure, e.recorded_at AS at
+              FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
+             WHERE e.type LIKE 'gov.%.witness.cosigned.v1' ORDER BY e.recorded_at DESC LIMIT 2000)
+           UNION ALL
+           (SELECT e.source_chain, d.disclosure, e.received_at
+              FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
+             WHERE e.type LIKE 'gov.%.witness.cosigned.v1' ORDER BY e.received_at DESC LIMIT 2000)
+         ) c
+        WHERE convert_from(disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorChain' = 'notary'`,
+    );
+    const witnesses = new Map<number, string[]>();
+    for (const row of cosignatureRows) {
+      const list = witnesses.get(Number(row.anchor_seq)) ?? [];
+      if (!list.includes(row.chain)) list.push(row.chain);
+      witnesses.set(Number(row.anchor_seq), list.sort());
+    }
+    return new RecentAnchors(
+      anchorRows.map((row) => ({
+        notarySeq: Number(row.seq),
+        chain: row.fields.chain ?? '',
+        treeSize: Number(row.fields.treeSize),
+        root: row.fields.root ?? '',
+        anchoredAt: row.time.toISOString(),
+        witnessedBy: witnesses.get(Number(row.seq)) ?? [],
+      })),
+    );
+  }
+}
+
+interface AnchorRow {
+  notarySeq: number;
+  chain: string;
+  treeSize: number;
+  root: string;
+  anchoredAt: string;
+  witnessedBy: string[];
+}
+
+class RecentAnchors {
+  /** Newest first. */
+  constructor(private readonly rows: AnchorRow[]) {}
+
+  of(chain: string): Pick<DepartmentOverview, 'lastAnchor' | 'lastWitnessedAnchor'> {
+    const mine = this.rows.filter((row) => row.chain === chain);
+    const last = mine[0];
+    const witnessed = mine.find((row) => row.witnessedBy.length > 0);
+    return {
+      lastAnchor: last
+        ? {
+            notarySeq: last.notarySeq,
+            treeSize: last.treeSize,
+            root: last.root,
+            anchoredAt: last.anchoredAt,
+            witnessedBy: last.witnessedBy,
+          }
+        : null,
+      lastWitnessedAnchor: witnessed
+        ? { notarySeq: witnessed.notarySeq, treeSize: witnessed.treeSize, witnessedBy: witnessed.witnessedBy }
+        : null,
+    };
+  }
+}
+
+function fromMetrics(
+  samples: MetricPage,
+): Pick<DepartmentOverview, 'publish' | 'consumerLagRecords' | 'quarantined' | 'alarms'> {
+  return {
+    publish: {
+      unpublished: sumOf(samples, 'registry_bus_relay_unpublished_entries') ?? null,
+      lagSeconds: sumOf(samples, 'registry_bus_relay_lag_seconds') ?? null,
+    },
+    consumerLagRecords: sumOf(samples, 'registry_bus_consumer_lag_records') ?? null,
+    quarantined: sumOf(samples, 'registry_bus_consumer_quarantined_records') ?? null,
+    alarms: sumOf(samples, 'registry_bus_alarms') ?? null,
+  };
+}

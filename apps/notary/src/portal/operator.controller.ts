@@ -1,0 +1,62 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ProblemError, Roles } from '@registry-bus/kit';
+import { z } from 'zod';
+
+import type { OperatorOverview } from './operator-overview.js';
+
+export const OPERATOR_OVERVIEW = Symbol('OPERATOR_OVERVIEW');
+
+const feedQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(40) });
+const entryParams = z.strictObject({
+  chain: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a chain id'),
+  seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+});
+
+/**
+ * The operator view's data: every register's head, anchors, witnesses, lags,
+ * quarantine and alarms, and the entries crossing the bus (types and
+ * positions only). For the notary's admins and auditors.
+ */
+@ApiTags('operator')
+@ApiBearerAuth()
+@Controller('v1/operator')
+export class OperatorController {
+  constructor(@Inject(OPERATOR_OVERVIEW) private readonly overview: OperatorOverview) {}
+
+  @Get('overview')
+  @Roles('admin', 'auditor')
+  @ApiOperation({
+    summary: 'Every register: head, last anchor and its witnesses, publish and consumer lag, quarantine, alarms',
+  })
+  async departments() {
+    const [departments, alarms] = await Promise.all([this.overview.departments(), this.overview.alarms()]);
+    return { at: new Date().toISOString(), departments, alarms };
+  }
+
+  @Get('feed')
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'The latest entries crossing the bus: chain, seq, type and time — never data' })
+  async feed(@Query() query: Record<string, string>) {
+    return { entries: await this.overview.feed(feedQuery.parse(query).limit) };
+  }
+
+  @Get('entries/:chain/:seq')
+  @Roles('admin', 'auditor')
+  @ApiOperation({
+    summary: 'One entry as the notary holds it (data only for control entries: alarms, anchors, grants…)',
+  })
+  async entry(@Param() params: Record<string, string>) {
+    const { chain, seq } = entryParams.parse(params);
+    const entry = await this.overview.entry(chain, seq);
+    if (!entry)
+      throw new ProblemError(
+        404,
+        'PORTAL.ENTRY_NOT_FOUND',
+        'Not found',
+        `the notary holds no entry ${seq} of ${chain}`,
+        [{ field: 'seq', reason: 'no such entry in the notary’s store' }],
+      );
+    return entry;
+  }
+}

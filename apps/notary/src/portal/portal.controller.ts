@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+
+import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { diplomaNumber } from '@registry-bus/contracts';
+import { ProblemError, Public } from '@registry-bus/kit';
+import type { Response } from 'express';
+import { z } from 'zod';
+
+import { askDepartment, type ProbeAnswer } from './department-probe.js';
+
+export const PORTAL_SETTINGS = Symbol('PORTAL_SETTINGS');
+
+export interface PortalSettings {
+  /** Each department's app, as the notary knows them (NOTARY_DEPARTMENT_URLS). */
+  urls: Record<string, string>;
+  /** The signed trust bundle and the governance root key the apps were started with. */
+  trustBundleFile: string;
+  trustRootPublicKeyFile: string;
+  /** The built portal (index.html and its assets). */
+  portalDir: string;
+}
+
+const diplomaParams = z.strictObject({ diplomaNumber });
+const receiptParams = z.strictObject({
+  department: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a department id'),
+  seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+});
+
+/**
+ * What the public pages of the portal read, all from the portal's own
+ * origin: the trust bundle to verify receipts with in the browser, a
+ * diploma's public status, and any department's public receipts. Nothing
+ * here needs a token and nothing here is more than the departments already
+ * publish; the notary only relays it.
+ */
+@ApiTags('portal')
+@Controller('v1/portal')
+export class PortalController {
+  constructor(@Inject(PORTAL_SETTINGS) private readonly settings: PortalSettings) {}
+
+  @Get('trust')
+  @Public()
+  @ApiOperation({
+    summary:
+      'The signed trust bundle and the governance root key the browser verifies receipts with (compare the root key with the one your government publishes)',
+  })
+  trust() {
+    return {
+      bundle: JSON.parse(readFileSync(this.settings.trustBundleFile, 'utf8')) as unknown,
+      rootPublicKey: readFileSync(this.settings.trustRootPublicKeyFile, 'utf8').trim(),
+    };
+  }
+
+  @Get('departments')
+  @Public()
+  @ApiOperation({ summary: 'The departments whose receipts this portal can fetch' })
+  departments() {
+    return { departments: Object.keys(this.settings.urls).sort() };
+  }
+
+  @Get('diplomas/:diplomaNumber')
+  @Public()
+  @ApiOperation({ summary: 'A diploma’s public status from the diploma registry (never the holder)' })
+  async diploma(@Param() params: Record<string, string>, @Res({ passthrough: true }) response: Response) {
+    const { diplomaNumber: number } = diplomaParams.parse(params);
+    const answer = await askDepartment(
+      'diploma',
+      this.settings.urls.diploma,
+      `/v1/diplomas/${encodeURIComponent(number)}/status`,
+    );
+    return relay(answer, response);
+  }
+
+  @Get('receipts/:department/:seq')
+  @Public()
+  @ApiOperation({ summary: 'A department’s public receipt of one entry; 202 with Retry-After until anchored' })
+  async receipt(@Param() params: Record<string, string>, @Res({ passthrough: true }) response: Response) {
+    const { department, seq } = receiptParams.parse(params);
+    const answer = await askDepartment(department, this.settings.urls[department], `/v1/ledger/entries/${seq}/receipt`);
+    return relay(answer, response);
+  }
+}
+
+/** Passes the department's answer on: its status, Retry-After and content type (problem+json stays problem+json). */
+function relay(answer: ProbeAnswer, response: Response): unknown {
+  if (answer.status >= 500) {
+    throw new ProblemError(
+      502,
+      'PORTAL.DEPARTMENT_FAILED',
+      'Department failed',
+      `the department answered ${answer.status}`,
+    );
+  }
+  response.status(answer.status);
+  if (answer.retryAfter) response.setHeader('Retry-After', answer.retryAfter);
+  if (answer.contentType) response.setHeader('Content-Type', answer.contentType);
+  return answer.body;
+}

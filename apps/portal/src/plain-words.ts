@@ -1,0 +1,76 @@
+import type { ReceiptCheck, ReceiptVerdict } from '@registry-bus/receipts';
+
+export type Outcome = 'passed' | 'failed' | 'not-checked';
+
+export interface Headline {
+  outcome: Outcome;
+  text: string;
+}
+
+/** What a receipt proves and what it does not, as the page states it. */
+export const WHAT_A_RECEIPT_PROVES =
+  'A receipt proves that this record, exactly as shown, was in the department’s ledger when the notary anchored that ledger, and that the departments named checked the same ledger. It does not prove that the record is still current: a later entry may have corrected, transferred or revoked it, which only the register’s own answer today can tell.';
+
+const NAMES: Record<string, string> = {
+  land: 'the land registry',
+  credit: 'the credit registry',
+  diploma: 'the diploma registry',
+  court: 'the court registry',
+  bond: 'the bond registry',
+  notary: 'the notary',
+};
+
+export const nameOf = (department: string) => NAMES[department] ?? `department ${department}`;
+
+/**
+ * The verifier's checks, grouped into the four things a person wants to
+ * know. A group passed when all its checks ran and passed, failed when one
+ * failed, and was not checked when verification stopped before it (the
+ * verifier stops at the first failure).
+ */
+export function headlines(verdict: ReceiptVerdict): Headline[] {
+  const { summary } = verdict;
+  const who = nameOf(summary.department);
+  const cosignatureChecks = verdict.checks.filter((check) => check.id.startsWith('cosignature-'));
+  const witnesses = summary.witnessedBy;
+  return [
+    {
+      outcome: group(verdict.checks, ['format', 'entry-signature', 'entry-data']),
+      text: `The record is exactly what ${who} signed: none of the fields shown was changed.`,
+    },
+    {
+      outcome: group(verdict.checks, ['anchor-covers-entry', 'inclusion']),
+      text: `It is entry ${summary.seq} of ${who}’s ledger, the ledger whose fingerprint the notary anchored.`,
+    },
+    {
+      outcome: group(verdict.checks, ['anchor-signature', 'anchor-data', 'anchor-is-notary', 'keys-at-anchor']),
+      text: summary.anchoredAt
+        ? `The ledger was anchored by the notary on ${readable(summary.anchoredAt)} (${summary.anchoredTreeSize} entries), with keys valid at that time.`
+        : 'The ledger was anchored by the notary.',
+    },
+    {
+      outcome: cosignatureChecks.some((check) => !check.ok)
+        ? 'failed'
+        : witnesses.length > 0 && !verdict.failure
+          ? 'passed'
+          : 'not-checked',
+      text:
+        witnesses.length > 0
+          ? `${witnesses.length} ${witnesses.length === 1 ? 'department' : 'departments'} witnessed that anchor: ${witnesses.map(nameOf).join(', ')}.`
+          : 'No department’s witness signature is in this receipt yet.',
+    },
+  ];
+}
+
+function group(checks: readonly ReceiptCheck[], ids: readonly string[]): Outcome {
+  const ran = checks.filter((check) => ids.includes(check.id));
+  if (ran.some((check) => !check.ok)) return 'failed';
+  return ran.length === ids.length ? 'passed' : 'not-checked';
+}
+
+function readable(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime())
+    ? iso
+    : `${date.toLocaleString('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'medium' })} UTC`;
+}

@@ -1,0 +1,32 @@
+import './styles.css';
+
+import { diplomaPage } from './pages/diploma-page.js';
+import { operatorPage } from './pages/operator-page.js';
+import { receiptPage } from './pages/receipt-page.js';
+
+const main = document.getElementById('main')!;
+let leave: (() => void) | void = undefined;
+
+const TITLES: Record<string, string> = {
+  diploma: 'Check a diploma',
+  receipt: 'Check a receipt',
+  operator: 'Operator view',
+};
+
+/** Pages by the URL's hash, so the notary serves one file and a page can be bookmarked and reloaded. */
+function route(): void {
+  const name = /^#\/(diploma|receipt|operator)/.exec(location.hash)?.[1] ?? 'diploma';
+  if (leave) leave();
+  leave = name === 'operator' ? operatorPage(main) : name === 'receipt' ? receiptPage(main) : diplomaPage(main);
+  document.title = `${TITLES[name]} — Registry Bus`;
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('nav a[data-route]')) {
+    if (link.dataset.route === name) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+window.addEventListener('hashchange', () => {
+  route();
+  main.focus();
+});
+route();

@@ -1,0 +1,83 @@
+import type { ReceiptVerdict } from '@registry-bus/receipts';
+
+import { h, when } from './dom.js';
+import { headlines, nameOf, type Outcome } from './plain-words.js';
+
+const OUTCOME_WORDS: Record<Outcome, string> = { passed: 'Passed', failed: 'Failed', 'not-checked': 'Not checked' };
+
+const value = (field: unknown) => (typeof field === 'string' ? field : JSON.stringify(field));
+
+/**
+ * A verdict as the page shows it: one sentence on top, the four plain-word
+ * headlines, what the record discloses and withholds, and every check.
+ * `data-verdict` and `data-failed-check` carry the verdict for machines (the
+ * browser test compares them with the CLI's).
+ */
+export function verdictView(verdict: ReceiptVerdict): HTMLElement {
+  const { summary, failure } = verdict;
+  const title = verdict.ok
+    ? 'All checks passed'
+    : `A check failed: ${failure?.says ?? 'the receipt could not be read'}`;
+  return h(
+    'section',
+    {
+      class: `verdict ${verdict.ok ? 'ok' : 'bad'}`,
+      'data-verdict': verdict.ok ? 'valid' : 'invalid',
+      'data-failed-check': failure?.id,
+      'aria-labelledby': 'verdict-title',
+    },
+    h('h2', { id: 'verdict-title', tabindex: -1 }, title),
+    failure?.reason ? h('p', { class: 'reason' }, `Why: ${failure.reason}.`) : null,
+    h(
+      'ul',
+      { class: 'headlines' },
+      headlines(verdict).map((line) =>
+        h('li', { class: line.outcome }, h('span', { class: 'badge' }, OUTCOME_WORDS[line.outcome]), ' ', line.text),
+      ),
+    ),
+    h('h3', {}, 'The record'),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, 'What'),
+      h('dd', {}, h('code', {}, summary.type)),
+      h('dt', {}, 'Register'),
+      h('dd', {}, `${nameOf(summary.department)}, entry ${summary.seq}`),
+      h('dt', {}, 'About'),
+      h('dd', {}, summary.subject),
+      h('dt', {}, 'Recorded'),
+      h('dd', {}, when(summary.recordedAt), ` by ${summary.actor}`),
+    ),
+    h('h3', {}, verdict.ok ? 'Disclosed fields' : 'Disclosed fields (as the file says — not to be relied on)'),
+    Object.keys(summary.disclosed).length === 0
+      ? h('p', {}, 'None.')
+      : h(
+          'dl',
+          { class: 'fields' },
+          Object.entries(summary.disclosed).flatMap(([name, field]) => [h('dt', {}, name), h('dd', {}, value(field))]),
+        ),
+    summary.withheld.length > 0
+      ? h('p', {}, `Withheld (only a sealed fingerprint of each is in the receipt): ${summary.withheld.join(', ')}.`)
+      : null,
+    h(
+      'details',
+      {},
+      h('summary', {}, `Every check (${verdict.checks.length})`),
+      h(
+        'ol',
+        { class: 'checks' },
+        verdict.checks.map((check) =>
+          h(
+            'li',
+            { class: check.ok ? 'passed' : 'failed', 'data-check': check.id },
+            h('span', { class: 'badge' }, check.ok ? 'Passed' : 'Failed'),
+            ' ',
+            h('code', {}, check.id),
+            `: ${check.says}`,
+            check.reason ? ` — ${check.reason}` : '',
+          ),
+        ),
+      ),
+    ),
+  );
+}

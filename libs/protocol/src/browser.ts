@@ -1,0 +1,10 @@
+// The browser's view of @registry-bus/protocol: only what verifying a
+// receipt needs, and nothing that imports node:*. The portal's bundler maps
+// `@registry-bus/protocol` here, so libs/receipts runs unchanged in a page.
+export { fromBase64, fromHex, toHex } from './encoding/bytes.js';
+export { GENESIS_PREVHASH_HEX, departmentOfSource, type SignedEnvelope } from './envelope/envelope.js';
+export { checkDisclosure, type Disclosure } from './commitments/commitments.js';
+export { verifyEd25519 } from './signing/ed25519.js';
+export { resolveKey, verifyTrustBundle, type SignedTrustBundle, type TrustBundle } from './trust/trust-bundle.js';
+export { verifyEnvelope, type SignatureVerifier } from './entry/verify-entry.js';
+export { verifyCosignature } from './witness/cosignature.js';
