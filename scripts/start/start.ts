@@ -1,4 +1,6 @@
-// `npm start [-- --no-demo]`: the whole local stack — Kafka (through the
+// `npm start [-- --no-demo]` (and `npm run recover -- <department>`, which
+// starts the stack with that department rebuilding its ledger from its topic
+// first, and no demo): the whole local stack — Kafka (through the
 // launcher unless KAFKA_BROKERS is set), a database per app in Postgres
 // (DATABASE_URL as the admin connection, else the local server), every app
 // that exists — then a demo that shows it working. Ctrl-C stops it in order;
@@ -81,7 +83,11 @@ async function createBaseAcls(brokers: string, sasl: NonNullable<ReturnType<Kafk
 }
 
 async function main(): Promise<void> {
-  const demo = !process.argv.includes('--no-demo');
+  const recoverAt = process.argv.indexOf('--recover');
+  const recover = recoverAt >= 0 ? process.argv[recoverAt + 1] : undefined;
+  if (recoverAt >= 0 && (!recover || !(DEPARTMENTS as readonly string[]).includes(recover)))
+    throw new Error(`npm run recover -- <department>: one of ${DEPARTMENTS.join(', ')}`);
+  const demo = !process.argv.includes('--no-demo') && !recover;
   const other = runningStackPid();
   if (other) throw new Error(`the local stack is already running (pid ${other}); stop it with Ctrl-C first`);
 
@@ -170,6 +176,8 @@ async function main(): Promise<void> {
           KAFKA_BROKERS: brokers,
           KEYS_DIR: `${KEYS_DIR}/${departmentOf(name)}`,
           LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+          // npm run recover -- <department>: its ledger is rebuilt from its topic before it opens.
+          ...(recover === departmentOf(name) ? { LEDGER_RECOVERY: 'from-topic' } : {}),
           ...(name === 'notary' ? { NOTARY_DEPARTMENT_URLS: departmentUrls } : {}),
           ...(secured
             ? {

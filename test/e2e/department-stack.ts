@@ -20,6 +20,7 @@ import {
   type TrustBundle,
 } from '@registry-bus/protocol';
 import { integrationEnvironment } from '@registry-bus/testing';
+import pg from 'pg';
 
 import { CREDIT_DEPARTMENT } from '../../apps/credit-registry/src/credit.department.js';
 import { CreditModule } from '../../apps/credit-registry/src/credit.module.js';
@@ -91,9 +92,11 @@ export class DepartmentStack {
         department === 'notary'
           ? { definition: notaryDepartment(notaryConfig), modules: notaryModules(notaryConfig) }
           : DEPARTMENTS[department]!;
-      const config =
-        this.configs.get(department) ??
-        (await departmentTestConfig(this.env, this.local, department, this.namespace, overrides));
+      const cached = this.configs.get(department);
+      // A restart keeps the department's database and keys; overrides given then change only those settings.
+      const config = cached
+        ? ({ ...cached, ...overrides } as DepartmentConfig)
+        : await departmentTestConfig(this.env, this.local, department, this.namespace, overrides);
       this.configs.set(department, config);
       const logger = createLogger(department, { level: process.env.E2E_LOG_LEVEL ?? 'silent' });
       this.running.set(department, await startDepartment(definition, modules, config, logger));
@@ -204,6 +207,31 @@ export class DepartmentStack {
       await runner.commitTransaction();
     } finally {
       await runner.release();
+    }
+  }
+
+  /** The configuration a department was (last) started with. */
+  configOf(department: string): DepartmentConfig {
+    const config = this.configs.get(department);
+    if (!config) throw new Error(`department ${department} was never started`);
+    return config;
+  }
+
+  /**
+   * The fire: everything in a stopped department's database is gone (its
+   * schema dropped and made anew, empty). Its keys and its topic remain.
+   */
+  async loseDatabase(department: string): Promise<void> {
+    if (this.running.has(department)) throw new Error(`stop ${department} before losing its database`);
+    const owner = this.configs.get(department)?.DATABASE_MIGRATIONS_URL;
+    if (!owner) throw new Error(`no database known for ${department}`);
+    const client = new pg.Client({ connectionString: owner });
+    await client.connect();
+    try {
+      await client.query('DROP SCHEMA public CASCADE');
+      await client.query('CREATE SCHEMA public');
+    } finally {
+      await client.end();
     }
   }
 

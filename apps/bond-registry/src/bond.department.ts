@@ -1,5 +1,7 @@
 import { bondEventTypes } from '@registry-bus/contracts';
 import type { DepartmentDefinition } from '@registry-bus/kit';
+import { issueAggregate } from './issues/issue-aggregate.js';
+import { issuerAggregate } from './issues/issuer-aggregate.js';
 
 /**
  * The bond register: issuers, issues through registration → approval → book
@@ -9,6 +11,7 @@ import type { DepartmentDefinition } from '@registry-bus/kit';
  */
 export const BOND_DEPARTMENT: DepartmentDefinition = {
   department: 'bond',
+  aggregates: [issuerAggregate, issueAggregate],
   follows: ['notary'],
   eventTypes: bondEventTypes,
 };

@@ -1,5 +1,6 @@
 import { courtEventTypes } from '@registry-bus/contracts';
 import type { DepartmentDefinition } from '@registry-bus/kit';
+import { caseAggregate } from './cases/case-aggregate.js';
 
 /**
  * The court register: cases, hearings and final judgments. Its orders are
@@ -8,6 +9,7 @@ import type { DepartmentDefinition } from '@registry-bus/kit';
  */
 export const COURT_DEPARTMENT: DepartmentDefinition = {
   department: 'court',
+  aggregates: [caseAggregate],
   follows: ['notary'],
   eventTypes: courtEventTypes,
 };

@@ -4,6 +4,8 @@ import type { DepartmentDefinition } from '@registry-bus/kit';
 import { bondHoldingNoted } from './banks/bond-holdings.js';
 import { creditMigrations } from './migrations/index.js';
 import { courtPledgeBan, landReactions } from './pledges/land-reactions.js';
+import { bankAggregate } from './banks/bank-aggregate.js';
+import { parcelPledgesAggregate } from './pledges/pledge-aggregate.js';
 
 /**
  * The bank-creditor register: banks, loans, and pledges of land parcels as a
@@ -11,6 +13,7 @@ import { courtPledgeBan, landReactions } from './pledges/land-reactions.js';
  */
 export const CREDIT_DEPARTMENT: DepartmentDefinition = {
   department: 'credit',
+  aggregates: [bankAggregate, parcelPledgesAggregate],
   follows: ['land', 'court', 'bond', 'notary'],
   eventTypes: [...creditEventTypes, ...landEventTypes, ...courtEventTypes, ...bondEventTypes],
   reactions: [...landReactions, courtPledgeBan, bondHoldingNoted],

@@ -2,6 +2,8 @@ import { courtEventTypes, diplomaEventTypes } from '@registry-bus/contracts';
 import type { DepartmentDefinition } from '@registry-bus/kit';
 
 import { courtReactions } from './diplomas/court-reactions.js';
+import { diplomaAggregate } from './diplomas/diploma-aggregate.js';
+import { institutionAggregate } from './institutions/institution-aggregate.js';
 
 /**
  * The diploma register: accredited institutions and the diplomas they issue,
@@ -10,6 +12,7 @@ import { courtReactions } from './diplomas/court-reactions.js';
  */
 export const DIPLOMA_DEPARTMENT: DepartmentDefinition = {
   department: 'diploma',
+  aggregates: [institutionAggregate, diplomaAggregate],
   follows: ['court', 'notary'],
   eventTypes: [...diplomaEventTypes, ...courtEventTypes],
   reactions: courtReactions,

@@ -4,6 +4,7 @@ import type { DepartmentDefinition } from '@registry-bus/kit';
 import { courtReactions } from './parcels/court-reactions.js';
 import { creditReactions } from './parcels/credit-reactions.js';
 import { landQueries } from './parcels/parcel-queries.js';
+import { parcelAggregate } from './parcels/parcel-aggregate.js';
 
 /**
  * The land register: parcels, owners, encumbrances. It follows the credit
@@ -12,6 +13,7 @@ import { landQueries } from './parcels/parcel-queries.js';
  */
 export const LAND_DEPARTMENT: DepartmentDefinition = {
   department: 'land',
+  aggregates: [parcelAggregate],
   follows: ['credit', 'court', 'notary'],
   eventTypes: [...landEventTypes, ...creditEventTypes, ...courtEventTypes],
   reactions: [...creditReactions, ...courtReactions],

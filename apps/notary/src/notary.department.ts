@@ -2,6 +2,7 @@ import { domainEventTypes } from '@registry-bus/contracts';
 import type { DynamicModule } from '@nestjs/common';
 import { BrokerSteward, type DepartmentDefinition } from '@registry-bus/kit';
 
+import { anchorAggregate } from './anchoring/anchor-aggregate.js';
 import { NotaryAnchorer } from './anchoring/notary-anchorer.js';
 import type { NotaryConfig } from './anchoring/notary-config.js';
 import { NotaryAnchors1764000020000 } from './migrations/1764000020000-notary-anchors.js';
@@ -16,6 +17,7 @@ import { PortalModule } from './portal/portal.module.js';
 export function notaryDepartment(config: NotaryConfig): DepartmentDefinition {
   return {
     department: 'notary',
+    aggregates: [anchorAggregate],
     follows: ['land', 'diploma', 'court', 'credit', 'bond'],
     eventTypes: domainEventTypes,
     migrations: [NotaryAnchors1764000020000, PortalIndexes1764000020001],

@@ -51,3 +51,4 @@ export { recordAggregate } from './commands/record-aggregate.js';
 export { witnessAggregate } from './witness/witness-reaction.js';
 export { ReceiptBuilder, type AnchorSummary, type ReceiptResult } from './receipts/receipt-builder.js';
 export { BrokerSteward, type BrokerStewardOptions } from './broker/broker-steward.js';
+export { recoverLedger, RecoveryRefused, type RecoveryReport } from './recovery/recover-ledger.js';

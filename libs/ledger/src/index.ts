@@ -36,11 +36,17 @@ export {
   type OutgoingRecord,
   type RecordPublisher,
 } from './relay/ledger-relay.js';
-export type { StoredEntry } from './relay/stored-entry.js';
+export type { EntryIdempotency, StoredEntry } from './relay/stored-entry.js';
+export { restoreEntries } from './restore/restore-entries.js';
 export { LedgerReader } from './read/ledger-reader.js';
 export { verifyChain, type ChainChecks, type CheckedEntry, type VerifyReport } from './verify/verify-chain.js';
 export { protocolChainChecks } from './verify/protocol-checks.js';
 export { protocolSealer } from './sealing/protocol-sealer.js';
 export { PgNodeReader, appendToChainTree, pgChainTree, entryLeaf } from './merkle/pg-node-store.js';
 export { signedHead, headStatement, verifySignedHead, type SignedHead } from './head/signed-head.js';
-export { encodeStoredEntry } from './relay/record-encoding.js';
+export {
+  IDEMPOTENCY_HEADER,
+  decodeIdempotency,
+  encodeIdempotency,
+  encodeStoredEntry,
+} from './relay/record-encoding.js';

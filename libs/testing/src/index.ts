@@ -18,3 +18,4 @@ export { integrationEnvironment, type IntegrationEnvironment } from './infrastru
 export { createDatabase, createRole, dropByPrefix, withDatabase } from './postgres/throwaway-databases.js';
 export { freePort, isPortOpen } from './ports/free-port.js';
 export { compare, formatReport, machineInfo, measure, type BenchReport, type BenchRow } from './bench/index.js';
+export { FaultProxy, type FaultMode } from './fault-proxy/fault-proxy.js';

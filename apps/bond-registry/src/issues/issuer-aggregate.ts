@@ -22,5 +22,6 @@ export const issuerDecider: Decider<IssuerCommand, IssuerRegistered, IssuerState
 
 export const issuerAggregate: Aggregate<IssuerCommand, IssuerRegistered, IssuerState> = {
   name: 'issuer',
+  eventTypes: ['gov.bond.issuer.*'],
   decider: issuerDecider,
 };

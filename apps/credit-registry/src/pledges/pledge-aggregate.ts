@@ -15,6 +15,7 @@ import type { PledgeEvent } from './pledge-events.js';
  */
 export const parcelPledgesAggregate: Aggregate<PledgeCommand, PledgeEvent, ParcelPledges> = {
   name: 'parcel-pledges',
+  eventTypes: ['gov.credit.pledge.*', 'gov.credit.parcel.*'],
   decider: pledgeDecider,
   async project(manager, cadastralNumber, state, _events, entries) {
     const lastSeq = entries.at(-1)!.seq;

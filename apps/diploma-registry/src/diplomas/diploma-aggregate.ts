@@ -6,5 +6,6 @@ import type { DiplomaCommand, DiplomaEvent } from './diploma-events.js';
 /** A diploma, keyed by its number. */
 export const diplomaAggregate: Aggregate<DiplomaCommand, DiplomaEvent, DiplomaState> = {
   name: 'diploma',
+  eventTypes: ['gov.diploma.diploma.*'],
   decider: diplomaDecider,
 };

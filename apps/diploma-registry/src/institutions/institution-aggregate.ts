@@ -43,5 +43,6 @@ export const institutionDecider: Decider<RegisterInstitution, InstitutionRegiste
 
 export const institutionAggregate: Aggregate<RegisterInstitution, InstitutionRegistered, InstitutionState> = {
   name: 'institution',
+  eventTypes: ['gov.diploma.institution.*'],
   decider: institutionDecider,
 };

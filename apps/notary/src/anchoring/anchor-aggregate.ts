@@ -60,6 +60,7 @@ export const anchorDecider: Decider<AnchorCommand, AnchorEvent, AnchorState> = {
 /** Keyed by chain; the projection keeps the anchor's own seq for the next anchor's back-link. */
 export const anchorAggregate: Aggregate<AnchorCommand, AnchorEvent, AnchorState> = {
   name: 'anchor',
+  eventTypes: ['gov.notary.anchor.*'],
   decider: anchorDecider,
   async project(manager, chain, state, events, entries) {
     const entry = entries.at(-1)!;

@@ -17,6 +17,12 @@ export interface Aggregate<C, E extends DomainEvent, S> {
   /** Names the aggregate in aggregate_state: `parcel`, `parcel-pledges`. */
   name: string;
   decider: Decider<C, E, S>;
+  /**
+   * The event types its decider emits (exact, or a prefix ending in `*`):
+   * a department recovered from its topic rebuilds this aggregate's state and
+   * read models by replaying its entries of these types.
+   */
+  eventTypes?: readonly string[];
   /** Extra read models (a list of pledges by bank…), written with the entries. */
   project?(manager: EntityManager, subject: string, state: S, events: E[], entries: SealedEntry[]): Promise<void>;
 }

@@ -85,7 +85,7 @@ export async function bootstrapDepartment(
   try {
     running = await startDepartment(definition, domain, config, logger);
   } catch (error) {
-    logger.fatal({ err: error }, 'start-up failed');
+    logger.fatal({ err: error }, `start-up failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
   logger.info({ port: config.PORT }, `${definition.department} listening`);

@@ -25,6 +25,13 @@ export const departmentConfigSchema = z
     LOG_LEVEL: variables.logLevel,
     /** Requests a minute one client address may make to the public routes (head, receipts, lookups). */
     PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    /**
+     * When the department's topic holds entries its database does not (the
+     * database was lost, or restored from an older backup): `refuse` to start
+     * (the default: writing on would fork history), or rebuild the ledger
+     * `from-topic` first (README, "Recovery").
+     */
+    LEDGER_RECOVERY: z.enum(['refuse', 'from-topic']).default('refuse'),
   })
   .superRefine((config, context) => {
     if ((config.KAFKA_SASL_USERNAME === undefined) !== (config.KAFKA_SASL_PASSWORD === undefined)) {

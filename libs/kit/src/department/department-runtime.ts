@@ -55,7 +55,11 @@ import { TokenStore } from '../auth/token-store.js';
 import { CommandRunner } from '../commands/command-runner.js';
 import { kitMigrations } from '../migrations/index.js';
 import { authorizeQuery } from '../queries/query-grants.js';
+import { grantAggregate } from '../access/grant-aggregate.js';
+import type { Aggregate, DomainEvent } from '../commands/aggregate.js';
 import { recordAggregate } from '../commands/record-aggregate.js';
+import { recoverLedger, type RecoveryReport } from '../recovery/recover-ledger.js';
+import { lastSeqOnTopic } from '../recovery/topic-reader.js';
 import { witnessReaction } from '../witness/witness-reaction.js';
 
 const alarmAggregate = recordAggregate('alarm');
@@ -78,6 +82,11 @@ export interface DepartmentDefinition {
   services?: (runtime: DepartmentRuntime) => DepartmentService[];
   /** Questions other departments may ask this register (answered within the grants given to them). */
   queries?: (runtime: DepartmentRuntime) => QueryHandler[];
+  /**
+   * The register's aggregates (with the event types each emits): recovery
+   * from the topic replays restored entries into their states and read models.
+   */
+  aggregates?: ReadonlyArray<Aggregate<any, any, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   // TypeORM's own type for migration lists.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations?: MixedList<Function | string>;
@@ -148,6 +157,8 @@ export class DepartmentRuntime {
     this.dataSource = createDataSource({
       url: config.DATABASE_URL,
       applicationName: `registry-bus-${definition.department}`,
+      // Expected while the database is away (the caller answers 503 or retries): a warning, not a crash.
+      onQueryError: (error, query) => this.logger.warn({ err: error, query: query.slice(0, 200) }, 'query failed'),
     });
     this.kafka = createKafka({
       clientId: `registry-bus-${definition.department}`,
@@ -303,6 +314,7 @@ export class DepartmentRuntime {
         await ensureTopics(admin, this.followedTopics);
         readable = this.followedTopics.map((followed) => followed.topic);
       }
+      await this.catchUpWithTopic(admin);
     } finally {
       await admin.disconnect();
     }
@@ -353,6 +365,61 @@ export class DepartmentRuntime {
     }
     for (const service of this.services) await service.start();
     this.logger.info({ department, follows }, 'department runtime started');
+  }
+
+  /** The report of the recovery this start ran, if it ran one (logged, and answered by GET /v1/ledger/recovery). */
+  lastRecovery: RecoveryReport | undefined;
+
+  /**
+   * Before anything is written or published: does the department's topic
+   * hold entries its database does not? Then the database was lost or
+   * restored from an older backup, and appending now would give those seqs a
+   * second meaning (an equivocation every consumer alarms on). Refuse, naming
+   * the way out, or rebuild from the topic when LEDGER_RECOVERY=from-topic.
+   */
+  private async catchUpWithTopic(admin: Admin): Promise<void> {
+    const { department } = this.definition;
+    const namespace = this.config.KAFKA_TOPIC_NAMESPACE;
+    const topic = ledgerTopic(department, namespace);
+    const head = (await this.ledger.reader.head(department))?.seq ?? 0;
+    const [offsets] = await admin.fetchTopicOffsets(topic);
+    const records = Number(offsets?.high ?? 0) - Number(offsets?.low ?? 0);
+    // Each entry is published at least once: fewer records than entries is the normal case, and cheap to tell.
+    if (records <= head) return;
+    const lastSeq = await lastSeqOnTopic(
+      this.kafka,
+      topic,
+      Number(offsets!.high) - 1,
+      `${namespace}registry-bus.${department}`,
+    );
+    if (lastSeq <= head) return;
+    if (this.config.LEDGER_RECOVERY !== 'from-topic') {
+      throw new Error(
+        `the ledger of ${department} ends at entry ${head} but its topic ${topic} holds entries up to ${lastSeq}: ` +
+          `its database was lost or restored from an older backup. Writing now would fork its history. ` +
+          `Rebuild it from the topic: start with LEDGER_RECOVERY=from-topic (npm run recover -- ${department}); README, "Recovery"`,
+      );
+    }
+    this.lastRecovery = await recoverLedger({
+      department,
+      topic,
+      notaryTopic: ledgerTopic('notary', namespace),
+      groupPrefix: `${namespace}registry-bus.${department}`,
+      kafka: this.kafka,
+      dataSource: this.dataSource,
+      reader: this.ledger.reader,
+      trust: this.trustBundle,
+      aggregates: [
+        ...(this.definition.aggregates ?? []),
+        { ...grantAggregate, eventTypes: [`gov.${department}.access.*`] },
+      ] as Array<Aggregate<unknown, DomainEvent, unknown>>,
+      log: (message, details) => this.logger.warn(details ?? {}, `recovery: ${message}`),
+    });
+    this.metrics.startFrom(this.lastRecovery.head);
+    this.logger.warn(
+      { report: this.lastRecovery },
+      `recovery: ${department} rebuilt from ${topic}; opening for writes`,
+    );
   }
 
   /** On a broker with users and ACLs (the department has credentials), reading another ledger needs a grant. */

@@ -25,6 +25,30 @@ function ledgerStatus(code: LedgerErrorCode): number {
   }
 }
 
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTCONN', '57P01', '57P03']);
+
+/**
+ * A failure to reach Postgres rather than a bug: a refused or reset
+ * connection, a pool that cannot connect, a server shutting down, or a
+ * connection-class SQLSTATE (08xxx). Walks the causes TypeORM and pg wrap.
+ */
+export function databaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const candidate = current as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+    const code = typeof candidate.code === 'string' ? candidate.code : '';
+    if (CONNECTION_CODES.has(code) || code.startsWith('08')) return true;
+    if (
+      typeof candidate.message === 'string' &&
+      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/.test(
+        candidate.message,
+      )
+    )
+      return true;
+    current = candidate.driverError ?? candidate.cause;
+  }
+  return false;
+}
+
 /** Turns any error into a ProblemError: the one place transports learn how to speak about failures. */
 export function toProblem(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
@@ -102,6 +126,14 @@ export function toProblem(error: unknown): ProblemError {
       status === 429 ? 'too many requests from this address to a public endpoint; wait a minute' : error.message;
     return new ProblemError(status, code, error.message, detail);
   }
+  if (databaseUnavailable(error)) {
+    return new ProblemError(
+      503,
+      'SERVICE.DATABASE_UNAVAILABLE',
+      'Database unavailable',
+      'the department’s database cannot be reached; nothing was acknowledged — retry later (with the same Idempotency-Key)',
+    );
+  }
   return new ProblemError(
     500,
     'INTERNAL',
@@ -126,6 +158,7 @@ export class ProblemFilter implements ExceptionFilter {
         error instanceof Error ? error.stack : undefined,
       );
     if (mapped.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+    if (mapped.status === 503) response.setHeader('Retry-After', '2');
     response
       .status(mapped.status)
       .type(PROBLEM_CONTENT_TYPE)

@@ -129,19 +129,24 @@ export class LedgerAppender {
     let outcomes: Outcome[];
     let lastSeq = 0;
     const runner = this.options.dataSource.createQueryRunner();
+    let committing = false;
     try {
       await runner.connect();
       await runner.startTransaction();
       ({ outcomes, lastSeq } = await this.decideAndWrite(runner, chain, batch));
+      committing = true;
       await runner.commitTransaction();
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      // A connection lost while COMMIT was on its way leaves the outcome unknown to us: say so, never "nothing".
       const failure =
         error instanceof LedgerError
           ? error
           : new LedgerError(
               LedgerErrorCode.UNAVAILABLE,
-              'the ledger could not commit; nothing was recorded',
+              committing
+                ? 'the database did not confirm the commit: the command may or may not be recorded; retry with the same Idempotency-Key to learn which'
+                : 'the ledger could not commit; nothing was recorded',
               {},
               { cause: error },
             );

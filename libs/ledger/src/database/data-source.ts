@@ -1,4 +1,4 @@
-import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type Logger as TypeOrmLogger, type MixedList, type EntitySchema } from 'typeorm';
 
 /** `<database>_writer`: the role with INSERT and SELECT only on the ledger (see the writer-role migration). */
 export function writerRoleName(database: string): string {
@@ -18,6 +18,8 @@ export interface LedgerDataSourceOptions {
   migrations?: MixedList<Function | string>;
   poolSize?: number;
   applicationName?: string;
+  /** Where failed queries are reported (the app's structured log); TypeORM prints to the console otherwise. */
+  onQueryError?: (error: unknown, query: string) => void;
 }
 
 /**
@@ -34,12 +36,25 @@ export function createDataSource(options: LedgerDataSourceOptions): DataSource {
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: ['error', 'migration'],
+    ...(options.onQueryError ? { logger: queryErrorLogger(options.onQueryError) } : {}),
     extra: {
       max: options.poolSize ?? 10,
       application_name: options.applicationName ?? 'registry-bus',
       connectionTimeoutMillis: 5000,
     },
   });
+}
+
+/** A TypeORM logger that reports failed queries (without their parameters: they may hold register data). */
+function queryErrorLogger(onQueryError: (error: unknown, query: string) => void): TypeOrmLogger {
+  return {
+    logQuery: () => undefined,
+    logQueryError: (error, query) => onQueryError(error, query),
+    logQuerySlow: () => undefined,
+    logSchemaBuild: () => undefined,
+    logMigration: () => undefined,
+    log: () => undefined,
+  };
 }
 
 /** Runs pending migrations as the owner (a role that may create tables and roles), then disconnects. */

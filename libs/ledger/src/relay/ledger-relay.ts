@@ -93,13 +93,30 @@ export class LedgerRelay {
         );
         if (cursorRows.length === 0) return 0;
         const cursor = Number(cursorRows[0]!.published_seq);
-        const rows: StoredEntryRow[] = await manager.query(
-          `SELECT ${STORED_ENTRY_COLUMNS} FROM ${STORED_ENTRY_FROM} WHERE e.chain = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
+        // The command's idempotency key rides on its last record: recovery from the topic restores it.
+        const rows: Array<
+          StoredEntryRow & { idem_key: string | null; idem_digest: Buffer | null; idem_first: string | null }
+        > = await manager.query(
+          `SELECT ${STORED_ENTRY_COLUMNS}, i.key AS idem_key, i.request_digest AS idem_digest, i.first_seq AS idem_first
+               FROM ${STORED_ENTRY_FROM}
+               LEFT JOIN ledger_idempotency i ON i.chain = e.chain AND i.last_seq = e.seq
+              WHERE e.chain = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
           [chain, cursor, this.batchSize],
         );
         const contiguous: StoredEntry[] = [];
         for (const row of rows) {
-          const entry = toStoredEntry(row);
+          const entry: StoredEntry = {
+            ...toStoredEntry(row),
+            ...(row.idem_key !== null && row.idem_digest !== null && row.idem_first !== null
+              ? {
+                  idempotency: {
+                    key: row.idem_key,
+                    requestDigest: new Uint8Array(row.idem_digest),
+                    firstSeq: Number(row.idem_first),
+                  },
+                }
+              : {}),
+          };
           if (entry.seq !== cursor + contiguous.length + 1) break;
           contiguous.push(entry);
         }

@@ -12,6 +12,15 @@ export interface StoredEntry {
   keyid: string;
   /** Absent when the data was erased or never stored. */
   disclosure?: Uint8Array;
+  /** On the last entry of a command that had an idempotency key (the relay reads it; see IDEMPOTENCY_HEADER). */
+  idempotency?: EntryIdempotency;
+}
+
+/** A command's idempotency key, as the ledger keeps it and the relay carries it on the command's last record. */
+export interface EntryIdempotency {
+  key: string;
+  requestDigest: Uint8Array;
+  firstSeq: number;
 }
 
 export interface StoredEntryRow {

@@ -1,0 +1,326 @@
+import { rootAt } from '@registry-bus/merkle';
+import {
+  PgNodeReader,
+  decodeIdempotency,
+  IDEMPOTENCY_HEADER,
+  restoreEntries,
+  type LedgerReader,
+  type SealedEntry,
+  type StoredEntry,
+} from '@registry-bus/ledger';
+import {
+  canonicalize,
+  checkDisclosure,
+  decodeRecord,
+  departmentOfSource,
+  fromHex,
+  parseDisclosure,
+  toHex,
+  typeMatches,
+  utf8,
+  verifyEd25519Node,
+  verifyEnvelope,
+  type TrustBundle,
+} from '@registry-bus/protocol';
+import type { Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+
+import { loadState, saveState, type Aggregate, type DomainEvent } from '../commands/aggregate.js';
+import { readWholeTopic } from './topic-reader.js';
+
+/** What a recovery did and found, for the operator and the audit trail. */
+export interface RecoveryReport {
+  department: string;
+  topic: string;
+  /** Entries the database still had. */
+  before: number;
+  /** Entries read back from the topic, verified and appended. */
+  restored: number;
+  head: number;
+  records: number;
+  duplicates: number;
+  idempotencyKeys: number;
+  /** Entries whose data is not on the topic: their envelopes are back, their data is not (by seq and type). */
+  dataMissing: Array<{ seq: number; type: string }>;
+  anchors: {
+    checked: number;
+    latest: { notarySeq: number; treeSize: number; anchoredAt: string; witnessedBy: string[] } | null;
+  };
+  /** Aggregates whose state and read models were rebuilt, with the number of entries replayed into each. */
+  projections: Record<string, number>;
+  /** Entry types no aggregate claims (records without state: alarms, cosignatures…). */
+  unclaimedTypes: Record<string, number>;
+  ms: number;
+}
+
+/** Recovery stopped before opening: the topic's history cannot be trusted as it is. */
+export class RecoveryRefused extends Error {
+  override readonly name = 'RecoveryRefused';
+}
+
+export interface RecoveryContext {
+  department: string;
+  topic: string;
+  notaryTopic: string;
+  groupPrefix: string;
+  kafka: Kafka;
+  dataSource: DataSource;
+  reader: LedgerReader;
+  trust: TrustBundle;
+  aggregates: ReadonlyArray<Aggregate<unknown, DomainEvent, unknown>>;
+  log: (message: string, details?: Record<string, unknown>) => void;
+}
+
+const BATCH = 500;
+
+/**
+ * Rebuilds a department's ledger from its own topic (DESIGN.md, "Recovery"):
+ * every record decoded and verified — hash, signature with a key valid at
+ * its time, the link to the entry before, the data against its commitment —
+ * and appended in order after what the database still holds; duplicates
+ * (the relay publishes at least once) skipped; a gap, a second version of a
+ * seq or a broken link refused. Then every notary anchor of the chain found
+ * on the notary's topic is held against the rebuilt tree, and the
+ * aggregates' states and read models are replayed from the entries. The
+ * caller opens for writes only after this returns.
+ */
+export async function recoverLedger(context: RecoveryContext): Promise<RecoveryReport> {
+  const started = Date.now();
+  const { department, dataSource, reader } = context;
+  const chain = department;
+  const head = await reader.head(chain);
+  const before = head?.seq ?? 0;
+  let size = before;
+  let lastHash = head ? toHex(head.hash) : '0'.repeat(64);
+  const report: RecoveryReport = {
+    department,
+    topic: context.topic,
+    before,
+    restored: 0,
+    head: before,
+    records: 0,
+    duplicates: 0,
+    idempotencyKeys: 0,
+    dataMissing: [],
+    anchors: { checked: 0, latest: null },
+    projections: {},
+    unclaimedTypes: {},
+    ms: 0,
+  };
+  context.log(`recovering ${chain} from ${context.topic}: the database holds ${before} entries`);
+
+  const hashAt = async (seq: number): Promise<string | undefined> => {
+    const entry = await reader.entry(chain, seq);
+    return entry ? toHex(entry.hash) : undefined;
+  };
+
+  let pending: StoredEntry[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      await restoreEntries(runner, chain, batch[0]!.seq - 1, batch);
+      await runner.commitTransaction();
+    } catch (error) {
+      await runner.rollbackTransaction();
+      throw error;
+    } finally {
+      await runner.release();
+    }
+    report.restored += batch.length;
+  };
+
+  report.records = await readWholeTopic(
+    context.kafka,
+    context.topic,
+    `${context.groupPrefix}.recovery-${Date.now().toString(36)}`,
+    async (records) => {
+      for (const record of records) {
+        const where = `${context.topic} offset ${record.offset}`;
+        let decoded;
+        try {
+          decoded = decodeRecord({ key: record.key, value: record.value });
+        } catch (error) {
+          throw new RecoveryRefused(`${where} is not a readable entry: ${(error as Error).message}`);
+        }
+        const { envelope, disclosure } = decoded;
+        const seq = Number(envelope.seq);
+        if (departmentOfSource(envelope.source) !== department || envelope.chain !== chain)
+          throw new RecoveryRefused(
+            `${where} is an entry of ${envelope.source} (chain ${envelope.chain}), not of ${chain}`,
+          );
+        if (seq <= size) {
+          // Published again (at least once), or already in the database: it must be the very same entry.
+          const known = seq > before ? pending.find((e) => e.seq === seq) : undefined;
+          const knownHash = known ? toHex(known.hash) : seq === size ? lastHash : await hashAt(seq);
+          if (knownHash !== envelope.hash)
+            throw new RecoveryRefused(
+              `${where} is a second version of entry ${seq} (hash ${envelope.hash}, the ${seq > before ? 'topic' : 'database'} has ${knownHash}): history was rewritten`,
+            );
+          report.duplicates++;
+          continue;
+        }
+        if (seq !== size + 1)
+          throw new RecoveryRefused(`${where} is entry ${seq} but ${size + 1} is missing: the topic has a gap`);
+        if (envelope.prevhash !== lastHash)
+          throw new RecoveryRefused(
+            `${where}: entry ${seq} does not link to entry ${size} (prevhash ${envelope.prevhash})`,
+          );
+        let verified;
+        try {
+          verified = verifyEnvelope(envelope, context.trust, verifyEd25519Node);
+          if (disclosure) checkDisclosure(disclosure, envelope.datadigest);
+        } catch (error) {
+          throw new RecoveryRefused(`${where}: entry ${seq} fails verification: ${(error as Error).message}`);
+        }
+        if (!disclosure) report.dataMissing.push({ seq, type: envelope.type });
+        const idempotency = decodeIdempotency(record.headers[IDEMPOTENCY_HEADER]);
+        if (idempotency) report.idempotencyKeys++;
+        pending.push({
+          chain,
+          seq,
+          id: envelope.id,
+          type: envelope.type,
+          subject: envelope.subject,
+          time: new Date(envelope.time),
+          hash: fromHex(envelope.hash),
+          envelope: verified.canonical,
+          sig: verified.sig,
+          keyid: envelope.keyid,
+          ...(disclosure ? { disclosure: utf8(canonicalize(disclosure)) } : {}),
+          ...(idempotency ? { idempotency } : {}),
+        });
+        size = seq;
+        lastHash = envelope.hash;
+        if (pending.length >= BATCH) await flush();
+      }
+    },
+  );
+  await flush();
+  report.head = size;
+  context.log(`read ${report.records} records: ${report.restored} entries restored, ${report.duplicates} duplicates`);
+
+  await checkAnchors(context, size, report);
+  await replayProjections(context, before, size, report);
+  report.ms = Date.now() - started;
+  return report;
+}
+
+/** Holds the rebuilt tree to every anchor of this chain on the notary's topic; notes which were self-witnessed. */
+async function checkAnchors(context: RecoveryContext, size: number, report: RecoveryReport): Promise<void> {
+  const { department, dataSource } = context;
+  const anchors: Array<{ notarySeq: number; treeSize: number; root: string; anchoredAt: string }> = [];
+  await readWholeTopic(
+    context.kafka,
+    context.notaryTopic,
+    `${context.groupPrefix}.recovery-anchors-${Date.now().toString(36)}`,
+    async (records) => {
+      for (const record of records) {
+        let decoded;
+        try {
+          decoded = decodeRecord({ key: record.key, value: record.value });
+        } catch {
+          continue; // The notary's own consumers quarantine what is unreadable; recovery only needs anchors.
+        }
+        const { envelope, disclosure } = decoded;
+        if (envelope.type !== 'gov.notary.anchor.signed.v1' || !disclosure) continue;
+        const fields = disclosure.fields as { chain?: string; treeSize?: string; root?: string };
+        if (fields.chain !== department) continue;
+        try {
+          verifyEnvelope(envelope, context.trust, verifyEd25519Node);
+          checkDisclosure(disclosure, envelope.datadigest);
+        } catch (error) {
+          throw new RecoveryRefused(
+            `an anchor on ${context.notaryTopic} fails verification: ${(error as Error).message}`,
+          );
+        }
+        if (departmentOfSource(envelope.source) !== 'notary') continue;
+        anchors.push({
+          notarySeq: Number(envelope.seq),
+          treeSize: Number(fields.treeSize),
+          root: fields.root ?? '',
+          anchoredAt: envelope.time,
+        });
+      }
+    },
+  );
+  const tree = new PgNodeReader(dataSource, department);
+  for (const anchor of anchors) {
+    if (anchor.treeSize > size)
+      throw new RecoveryRefused(
+        `the notary anchored ${anchor.treeSize} entries of ${department} (anchor ${anchor.notarySeq}), the topic gives back only ${size}: entries were lost from the topic`,
+      );
+    const root = toHex(await rootAt(tree, anchor.treeSize));
+    if (root !== anchor.root)
+      throw new RecoveryRefused(
+        `the rebuilt ledger's root at ${anchor.treeSize} entries is ${root}, the notary anchored ${anchor.root} (anchor ${anchor.notarySeq}): the topic's history is not the one anchored`,
+      );
+    report.anchors.checked++;
+  }
+  const latest = anchors.at(-1);
+  if (latest) {
+    const witnesses: Array<{ seq: string }> = await dataSource.query(
+      `SELECT e.seq FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
+        WHERE e.chain = $1 AND e.type = $2
+          AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = $3 LIMIT 1`,
+      [department, `gov.${department}.witness.cosigned.v1`, String(latest.notarySeq)],
+    );
+    report.anchors.latest = {
+      notarySeq: latest.notarySeq,
+      treeSize: latest.treeSize,
+      anchoredAt: latest.anchoredAt,
+      witnessedBy: witnesses.length > 0 ? [department] : [],
+    };
+  }
+  context.log(
+    anchors.length === 0
+      ? `no notary anchor of ${department} on ${context.notaryTopic}: nothing to hold the rebuilt ledger to`
+      : `the rebuilt ledger matches all ${anchors.length} notary anchors of ${department} (latest at ${latest!.treeSize} entries)`,
+  );
+}
+
+/**
+ * Replays the restored entries into their aggregates' states and read
+ * models: the same evolve and project the commands ran, in seq order, per
+ * subject, starting from whatever state the database still had.
+ */
+async function replayProjections(context: RecoveryContext, before: number, size: number, report: RecoveryReport) {
+  if (size <= before) return;
+  const claim = (type: string) =>
+    context.aggregates.find((aggregate) => (aggregate.eventTypes ?? []).some((pattern) => typeMatches(pattern, type)));
+  interface Replay {
+    aggregate: Aggregate<unknown, DomainEvent, unknown>;
+    subject: string;
+    events: DomainEvent[];
+    entries: SealedEntry[];
+  }
+  const replays = new Map<string, Replay>();
+  for await (const entry of context.reader.stream(context.department, { fromSeq: before + 1, toSeq: size })) {
+    const aggregate = claim(entry.type);
+    if (!aggregate) {
+      report.unclaimedTypes[entry.type] = (report.unclaimedTypes[entry.type] ?? 0) + 1;
+      continue;
+    }
+    if (!entry.disclosure) continue; // Its data was not on the topic: reported by name above.
+    const key = `${aggregate.name}\u0000${entry.subject}`;
+    const replay = replays.get(key) ?? { aggregate, subject: entry.subject, events: [], entries: [] };
+    const data = parseDisclosure(JSON.parse(new TextDecoder().decode(entry.disclosure))).fields;
+    replay.events.push({ type: entry.type, data });
+    replay.entries.push({ ...entry, disclosure: entry.disclosure });
+    replays.set(key, replay);
+    report.projections[aggregate.name] = (report.projections[aggregate.name] ?? 0) + 1;
+  }
+  await context.dataSource.transaction(async (manager) => {
+    for (const { aggregate, subject, events, entries } of replays.values()) {
+      const initial = (await loadState(manager, aggregate.name, subject)) ?? aggregate.decider.initialState;
+      const state = events.reduce(aggregate.decider.evolve, initial);
+      await saveState(manager, aggregate.name, subject, state, entries.at(-1)!.seq);
+      await aggregate.project?.(manager, subject, state, events, entries);
+    }
+  });
+  context.log(`rebuilt ${replays.size} aggregate states and their read models`, { projections: report.projections });
+}

@@ -1,0 +1,147 @@
+import type { Kafka } from 'kafkajs';
+
+/** One record as recovery reads it back. */
+export interface TopicRecord {
+  offset: number;
+  key: string | null;
+  value: Uint8Array | null;
+  headers: Record<string, string>;
+}
+
+/**
+ * Reads a single-partition topic from its first record to its high
+ * watermark at the moment of asking, a batch at a time, with a group of its
+ * own that commits nothing (allowed by the department's group ACL prefix).
+ * Bounded: it fails if the records stop coming before the end is reached.
+ */
+export async function readWholeTopic(
+  kafka: Kafka,
+  topic: string,
+  groupId: string,
+  onBatch: (records: TopicRecord[]) => Promise<void>,
+  stallMs = 30_000,
+): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  let end: number;
+  let start: number;
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const partitions = offsets.map((o) => o.partition);
+    if (partitions.length !== 1) throw new Error(`${topic} has ${partitions.length} partitions; recovery reads one`);
+    end = Number(offsets[0]!.high);
+    start = Number(offsets[0]!.low);
+  } finally {
+    await admin.disconnect();
+  }
+  return readRange(kafka, topic, groupId, start, end, onBatch, stallMs);
+}
+
+/** Reads offsets [start, end) of partition 0 of `topic`, a batch at a time. */
+async function readRange(
+  kafka: Kafka,
+  topic: string,
+  groupId: string,
+  start: number,
+  end: number,
+  onBatch: (records: TopicRecord[]) => Promise<void>,
+  stallMs = 30_000,
+): Promise<number> {
+  if (end <= start) return 0;
+
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+  await consumer.connect();
+  let read = 0;
+  let failure: unknown;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  let lastProgress = Date.now();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+        if (failure) return;
+        const records: TopicRecord[] = [];
+        for (const message of batch.messages) {
+          const offset = Number(message.offset);
+          if (offset < start) continue;
+          if (offset >= end) break;
+          const headers: Record<string, string> = {};
+          for (const [name, value] of Object.entries(message.headers ?? {})) {
+            if (value !== undefined) headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
+          }
+          records.push({
+            offset,
+            key: message.key ? message.key.toString('utf8') : null,
+            value: message.value ? new Uint8Array(message.value) : null,
+            headers,
+          });
+        }
+        try {
+          if (records.length > 0) await onBatch(records);
+        } catch (error) {
+          failure = error;
+          finish();
+          return;
+        }
+        for (const record of records) resolveOffset(String(record.offset));
+        read += records.length;
+        lastProgress = Date.now();
+        await heartbeat();
+        if (records.length > 0 && records.at(-1)!.offset >= end - 1) finish();
+      },
+    });
+    consumer.seek({ topic, partition: 0, offset: String(start) });
+    const stall = setInterval(() => {
+      if (Date.now() - lastProgress > stallMs) {
+        failure ??= new Error(`reading ${topic} stalled at ${read} of ${end - start} records for ${stallMs} ms`);
+        finish();
+      }
+    }, 1000);
+    await finished;
+    clearInterval(stall);
+  } finally {
+    await consumer.disconnect();
+  }
+  if (failure) throw failure;
+  return read;
+}
+
+/**
+ * The seq of the entry at `offset` of a ledger topic (its last record, when
+ * asked at start-up): read with a group of its own that commits nothing.
+ */
+export async function lastSeqOnTopic(
+  kafka: Kafka,
+  topic: string,
+  offset: number,
+  groupPrefix: string,
+): Promise<number> {
+  let seq = 0;
+  const admin = kafka.admin();
+  await admin.connect();
+  let low: number;
+  try {
+    low = Number((await admin.fetchTopicOffsets(topic))[0]?.low ?? 0);
+  } finally {
+    await admin.disconnect();
+  }
+  const end = offset + 1;
+  await readRange(
+    kafka,
+    topic,
+    `${groupPrefix}.head-check-${Date.now().toString(36)}`,
+    Math.max(low, offset),
+    end,
+    (records) => {
+      for (const record of records) {
+        const value = record.value ? (JSON.parse(new TextDecoder().decode(record.value)) as { seq?: unknown }) : {};
+        if (typeof value.seq === 'string' && /^[1-9][0-9]*$/.test(value.seq)) seq = Math.max(seq, Number(value.seq));
+      }
+      return Promise.resolve();
+    },
+  );
+  return seq;
+}
