@@ -177,4 +177,45 @@ describe('faults: Postgres cut, Kafka stopped', () => {
       expect((await registered(stack, 'KCUT-')).size).toBe(20 + during);
     });
   });
+
+  describe('LEDGER_ACK=published', () => {
+    const stack = new DepartmentStack();
+
+    beforeAll(async () => {
+      await stack.start(['land'], { LEDGER_ACK: 'published', LEDGER_ACK_TIMEOUT_MS: '1500' });
+    });
+
+    afterAll(() => stack.stop());
+
+    it('answers only once the entry is on Kafka, and 503 while it cannot get there', async () => {
+      const clerk = await stack.token('land', 'clerk', 'clerk:ack');
+      const runtime = stack.get('land').runtime;
+      // The relay is what takes entries to Kafka: stopping it is Kafka being away, as far as acknowledging goes.
+      const relay = (runtime as unknown as { relay: { stop(): Promise<void>; start(): void } }).relay;
+      const cursor = async () => {
+        const [row]: Array<{ published_seq: string }> = await runtime.dataSource.query(
+          `SELECT published_seq FROM relay_cursor WHERE chain = 'land'`,
+        );
+        return Number(row?.published_seq);
+      };
+      const post = (n: string) =>
+        stack.call('land', 'POST', '/v1/parcels', { token: clerk, body: parcel(n), headers: { 'idempotency-key': n } });
+
+      const acked = await post('ACK-1');
+      expect(acked.status).toBe(201);
+      expect(await cursor()).toBeGreaterThanOrEqual((acked.body.entries as Array<{ seq: number }>)[0]!.seq);
+
+      await relay.stop();
+      const waiting = await post('ACK-2');
+      expect(waiting.status).toBe(503);
+      expect(waiting.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(waiting.body.detail).toMatch(/recorded in the ledger but not yet published to Kafka after 1500 ms/);
+      relay.start();
+      const retried = await post('ACK-2');
+      expect(retried.status).toBe(201);
+      expect(retried.headers.get('idempotent-replayed')).toBe('true');
+      expect(await cursor()).toBeGreaterThanOrEqual((retried.body.entries as Array<{ seq: number }>)[0]!.seq);
+      expect((await registered(stack, 'ACK-')).get('ACK-2')).toBe(1);
+    });
+  });
 });

@@ -52,3 +52,4 @@ export { witnessAggregate } from './witness/witness-reaction.js';
 export { ReceiptBuilder, type AnchorSummary, type ReceiptResult } from './receipts/receipt-builder.js';
 export { BrokerSteward, type BrokerStewardOptions } from './broker/broker-steward.js';
 export { recoverLedger, RecoveryRefused, type RecoveryReport } from './recovery/recover-ledger.js';
+export { PublishedWatch } from './commands/published-ack.js';

@@ -14,6 +14,8 @@ export interface CommandOptions {
   idempotencyKey?: string;
   /** What the key was used for the first time (method, path, body): the same key for another request is refused. */
   request?: unknown;
+  /** A client's request (REST): with LEDGER_ACK=published it is answered only once its entries are on Kafka. */
+  origin?: 'http';
 }
 
 export interface CommandOutcome<S> extends AppendResult<S> {
@@ -40,6 +42,8 @@ export class CommandRunner {
     private readonly dataSource: DataSource,
     /** Counts outcomes for metrics: appended, replayed (an idempotency key seen before), refused by a rule. */
     private readonly onOutcome: (outcome: 'appended' | 'replayed' | 'refused') => void = () => undefined,
+    /** Set with LEDGER_ACK=published: resolves once the ledger is published up to the seq. */
+    private readonly awaitPublished?: (seq: number) => Promise<void>,
   ) {}
 
   async run<C, E extends DomainEvent, S>(
@@ -56,6 +60,8 @@ export class CommandRunner {
       throw error;
     }
     this.onOutcome(result.replayed ? 'replayed' : 'appended');
+    const last = result.entries.at(-1)?.seq;
+    if (this.awaitPublished && options.origin === 'http' && last !== undefined) await this.awaitPublished(last);
     return { ...result, subject };
   }
 

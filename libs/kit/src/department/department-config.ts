@@ -32,6 +32,14 @@ export const departmentConfigSchema = z
      * `from-topic` first (README, "Recovery").
      */
     LEDGER_RECOVERY: z.enum(['refuse', 'from-topic']).default('refuse'),
+    /**
+     * When a command is answered: once `committed` to the ledger (the
+     * default; the relay publishes it within its lag), or once `published`
+     * to Kafka too (the department's off-site copy), at the cost measured by
+     * `npm run bench -- reliability`; past LEDGER_ACK_TIMEOUT_MS it is a 503.
+     */
+    LEDGER_ACK: z.enum(['committed', 'published']).default('committed'),
+    LEDGER_ACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   })
   .superRefine((config, context) => {
     if ((config.KAFKA_SASL_USERNAME === undefined) !== (config.KAFKA_SASL_PASSWORD === undefined)) {

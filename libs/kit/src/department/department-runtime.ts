@@ -53,6 +53,7 @@ import type { DataSource, MixedList } from 'typeorm';
 
 import { TokenStore } from '../auth/token-store.js';
 import { CommandRunner } from '../commands/command-runner.js';
+import { PublishedWatch } from '../commands/published-ack.js';
 import { kitMigrations } from '../migrations/index.js';
 import { authorizeQuery } from '../queries/query-grants.js';
 import { grantAggregate } from '../access/grant-aggregate.js';
@@ -175,7 +176,15 @@ export class DepartmentRuntime {
       encode: encodeStoredEntry,
       onError: (chain, error, retryInMs) =>
         this.logger.warn({ chain, retryInMs, err: error }, 'relay cannot publish; entries wait in the ledger'),
+      onPublished: (_chain, lastSeq) => this.publishedWatch?.advanced(lastSeq),
     });
+    this.publishedWatch =
+      config.LEDGER_ACK === 'published'
+        ? new PublishedWatch(
+            async () => (await this.relay.publishedSeq(definition.department)) ?? 0,
+            config.LEDGER_ACK_TIMEOUT_MS,
+          )
+        : undefined;
     this.ledger = new Ledger({
       dataSource: this.dataSource,
       chain: definition.department,
@@ -192,8 +201,11 @@ export class DepartmentRuntime {
       dataSource: this.dataSource,
       ...(definition.follows.length > 0 ? { kafkaAdmin: () => this.adminForMetrics() } : {}),
     });
-    this.commands = new CommandRunner(this.ledger, this.dataSource, (outcome) =>
-      this.metrics.commands.inc({ outcome }),
+    this.commands = new CommandRunner(
+      this.ledger,
+      this.dataSource,
+      (outcome) => this.metrics.commands.inc({ outcome }),
+      this.publishedWatch ? (seq) => this.publishedWatch!.wait(seq) : undefined,
     );
     this.tokens = new TokenStore(this.dataSource, definition.department);
     this.policy = new GrantPolicy(definition.department, (type) => this.registry.isControl(type));
@@ -319,6 +331,7 @@ export class DepartmentRuntime {
       await admin.disconnect();
     }
     this.relay.start();
+    this.publishedWatch?.advanced((await this.relay.publishedSeq(department)) ?? 0);
     await this.queryServer.start();
     await this.queries.start();
     if (follows.length > 0) {
@@ -366,6 +379,8 @@ export class DepartmentRuntime {
     for (const service of this.services) await service.start();
     this.logger.info({ department, follows }, 'department runtime started');
   }
+
+  private readonly publishedWatch: PublishedWatch | undefined;
 
   /** The report of the recovery this start ran, if it ran one (logged, and answered by GET /v1/ledger/recovery). */
   lastRecovery: RecoveryReport | undefined;

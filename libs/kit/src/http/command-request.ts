@@ -38,6 +38,7 @@ export const CommandContext = createParamDecorator((_data: unknown, context: Exe
   return {
     operator,
     actor: operator.operator,
+    origin: 'http',
     ...(key
       ? {
           idempotencyKey: `http:${operator.operator}:${key}`,

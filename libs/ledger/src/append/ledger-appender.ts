@@ -5,7 +5,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { LedgerError, LedgerErrorCode } from '../errors/ledger-error.js';
 import type { AppendCommand, AppendResult, AppendedEntry, ChainHead, Decision } from './append-command.js';
 import { GENESIS_PREVHASH, type EntrySealer, type SealedEntry } from './entry-sealing.js';
-import { insertRows } from './sql-batches.js';
+import { LEDGER_ENTRY_COLUMNS, insertRows, ledgerEntryRow } from './sql-batches.js';
 
 export interface MerkleNodeRow {
   level: number;
@@ -266,23 +266,7 @@ export class LedgerAppender {
 
     const entries = outcomes.flatMap((outcome) => outcome.sealed);
     if (entries.length > 0) {
-      await insertRows(
-        runner,
-        'ledger_entry',
-        ['chain', 'seq', 'id', 'type', 'subject', 'time', 'hash', 'envelope', 'sig', 'keyid'],
-        entries.map((e) => [
-          e.chain,
-          e.seq,
-          e.id,
-          e.type,
-          e.subject,
-          e.time,
-          toBuffer(e.hash),
-          toBuffer(e.envelope),
-          toBuffer(e.sig),
-          e.keyid,
-        ]),
-      );
+      await insertRows(runner, 'ledger_entry', LEDGER_ENTRY_COLUMNS, entries.map(ledgerEntryRow));
       await insertRows(
         runner,
         'ledger_entry_data',

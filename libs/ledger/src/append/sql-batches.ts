@@ -28,3 +28,45 @@ export async function insertRows(
     await runner.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, values);
   }
 }
+
+const toBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** The columns of a ledger_entry row, and a sealed or restored entry as such a row (the appender's and recovery's). */
+export const LEDGER_ENTRY_COLUMNS = [
+  'chain',
+  'seq',
+  'id',
+  'type',
+  'subject',
+  'time',
+  'hash',
+  'envelope',
+  'sig',
+  'keyid',
+];
+
+export function ledgerEntryRow(e: {
+  chain: string;
+  seq: number;
+  id: string;
+  type: string;
+  subject: string;
+  time: Date;
+  hash: Uint8Array;
+  envelope: Uint8Array;
+  sig: Uint8Array;
+  keyid: string;
+}): unknown[] {
+  return [
+    e.chain,
+    e.seq,
+    e.id,
+    e.type,
+    e.subject,
+    e.time,
+    toBuffer(e.hash),
+    toBuffer(e.envelope),
+    toBuffer(e.sig),
+    e.keyid,
+  ];
+}

@@ -51,6 +51,7 @@ export class LedgerRelay {
   private readonly pollIntervalMs: number;
   private readonly maxBackoffMs: number;
   private running = false;
+  private notified = false;
   /** Sleeping chain loops, and whether each is backing off from a failure. */
   private readonly wakers = new Map<() => void, boolean>();
   private loops: Promise<void>[] = [];
@@ -70,6 +71,10 @@ export class LedgerRelay {
 
   /** Wakes the relay at once (after a commit) instead of at the next poll. */
   notify(): void {
+    // Remembered when no loop is asleep (it is publishing): a commit that lands meanwhile must not wait for the
+    // next poll — a lost wake-up cost up to a poll interval per command (seen as a 500 ms p99 in the
+    // reliability bench before this flag).
+    this.notified = true;
     // A commit wakes the relay at once, but not out of a back-off: the broker is still away.
     for (const [wake, failing] of this.wakers) if (!failing) wake();
   }
@@ -151,6 +156,7 @@ export class LedgerRelay {
     while (this.running) {
       let delay = this.pollIntervalMs;
       let failing = false;
+      this.notified = false;
       try {
         await this.publishPending(chain);
         this.backoff.delete(chain);
@@ -162,6 +168,7 @@ export class LedgerRelay {
         this.options.onError?.(chain, error, delay);
       }
       if (!this.running) break;
+      if (this.notified && !failing) continue;
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);

@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 
-import { insertRows } from '../append/sql-batches.js';
+import { LEDGER_ENTRY_COLUMNS, insertRows, ledgerEntryRow } from '../append/sql-batches.js';
 import { appendToChainTree } from '../merkle/pg-node-store.js';
 import type { StoredEntry } from '../relay/stored-entry.js';
 
@@ -24,23 +24,7 @@ export async function restoreEntries(
     if (entry.chain !== chain || entry.seq !== sizeBefore + i + 1)
       throw new Error(`restore: entry ${entry.chain}/${entry.seq} does not continue ${chain} at ${sizeBefore + i + 1}`);
   });
-  await insertRows(
-    runner,
-    'ledger_entry',
-    ['chain', 'seq', 'id', 'type', 'subject', 'time', 'hash', 'envelope', 'sig', 'keyid'],
-    entries.map((e) => [
-      e.chain,
-      e.seq,
-      e.id,
-      e.type,
-      e.subject,
-      e.time,
-      toBuffer(e.hash),
-      toBuffer(e.envelope),
-      toBuffer(e.sig),
-      e.keyid,
-    ]),
-  );
+  await insertRows(runner, 'ledger_entry', LEDGER_ENTRY_COLUMNS, entries.map(ledgerEntryRow));
   await insertRows(
     runner,
     'ledger_entry_data',

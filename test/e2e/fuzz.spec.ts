@@ -1,0 +1,107 @@
+import { fuzzRequests, type FuzzRequest, type OpenApiDocument } from '@registry-bus/testing';
+
+import { DepartmentStack } from './department-stack.js';
+
+/** Requests per operation: a few dozen in CI; `npm run drill` sends a thousand. */
+const PER_OPERATION = Number(process.env.FUZZ_REQUESTS_PER_ENDPOINT ?? 30);
+const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
+const APPS = ['land', 'credit', 'diploma', 'court', 'bond', 'notary'];
+
+interface Finding {
+  app: string;
+  operation: string;
+  mutation: string;
+  path: string;
+  status: number;
+  contentType: string;
+}
+
+/**
+ * Hostile input (issue 10): every operation of every app's own OpenAPI
+ * document, thousands of generated and mutated requests in all, each invalid
+ * on purpose. No 5xx, no 2xx for a write, every error problem+json, and no
+ * ledger moved by a single entry. Bounded in count; 127.0.0.1 only.
+ */
+describe('fuzzing every app from its OpenAPI document', () => {
+  const stack = new DepartmentStack();
+  // The public routes are rate-limited per address; the fuzzer is one address sending thousands.
+  const overrides = { PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000' };
+
+  beforeAll(async () => {
+    await stack.start(['land', 'credit', 'diploma', 'court', 'bond'], overrides);
+    await stack.start(['notary'], overrides);
+  });
+
+  afterAll(() => stack.stop());
+
+  const heads = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        APPS.map(async (app) => {
+          const [row]: Array<{ seq: string | null }> = await stack
+            .get(app)
+            .runtime.dataSource.query('SELECT max(seq) AS seq FROM ledger_entry WHERE chain = $1', [app]);
+          return [app, Number(row?.seq ?? 0)];
+        }),
+      ),
+    );
+
+  it(`sends ${PER_OPERATION} invalid requests to every operation: no 5xx, no accepted write, problem+json, no ledger change`, async () => {
+    const before = await heads();
+    const findings: Finding[] = [];
+    let sent = 0;
+    const statuses: Record<number, number> = {};
+    const started = Date.now();
+    for (const app of APPS) {
+      const base = stack.get(app).url;
+      const document = (await (await fetch(`${base}/docs-json`)).json()) as OpenApiDocument;
+      const admin = await stack.token(app, 'admin', `admin:fuzz-${app}`);
+      const requests = [
+        ...fuzzRequests(document, {
+          perOperation: PER_OPERATION,
+          seed: SEED,
+          skip: (_method, path) => path.startsWith('/docs') || path.startsWith('/portal'),
+        }),
+      ];
+      let next = 0;
+      const worker = async () => {
+        while (next < requests.length) {
+          const request: FuzzRequest = requests[next++]!;
+          const anonymous = sent++ % 10 === 0;
+          const response = await fetch(`${base}${request.path}`, {
+            method: request.method,
+            headers: { ...request.headers, ...(anonymous ? {} : { authorization: `Bearer ${admin}` }) },
+            ...(request.body === undefined ? {} : { body: request.body }),
+            signal: AbortSignal.timeout(15_000),
+          });
+          await response.arrayBuffer();
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+          const contentType = response.headers.get('content-type') ?? '';
+          const write = request.method !== 'GET';
+          const wrong =
+            response.status >= 500 ||
+            (write && response.status < 400) ||
+            (response.status >= 400 && !contentType.startsWith('application/problem+json'));
+          if (wrong)
+            findings.push({
+              app,
+              operation: request.operation,
+              mutation: request.mutation,
+              path: request.path.slice(0, 80),
+              status: response.status,
+              contentType,
+            });
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, worker));
+    }
+    process.stdout.write(
+      `fuzz: ${sent} requests to ${APPS.length} apps (seed ${SEED}, ${PER_OPERATION} per operation) in ${Date.now() - started} ms, answers ${JSON.stringify(statuses)}, ${findings.length} findings\n`,
+    );
+    expect(findings.slice(0, 20)).toEqual([]);
+    expect(await heads()).toEqual(before);
+    // The fuzzer reached the validation of writes, not only the door: most answers are 400s, with 401s for the anonymous tenth.
+    expect(statuses[400] ?? 0).toBeGreaterThan(sent / 3);
+    expect(statuses[401] ?? 0).toBeGreaterThan(0);
+  });
+});
