@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
+import type { DepartmentConfig } from '@registry-bus/kit';
 import { freePort } from '@registry-bus/testing';
+import pg from 'pg';
 
 import { DepartmentStack } from './department-stack.js';
 
@@ -35,6 +37,21 @@ async function healthy(url: string, child: ChildProcess, timeoutMs = 60_000): Pr
   throw new Error('land did not become healthy');
 }
 
+/** The environment `npm start` would give the land app, from the configuration the stack made for it. */
+function landEnvironment(config: DepartmentConfig, port: number): Record<string, string> {
+  return {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: config.DATABASE_URL,
+    KAFKA_BROKERS: config.KAFKA_BROKERS.join(','),
+    KAFKA_TOPIC_NAMESPACE: config.KAFKA_TOPIC_NAMESPACE,
+    KEYS_DIR: config.KEYS_DIR,
+    TRUST_BUNDLE_FILE: config.TRUST_BUNDLE_FILE,
+    TRUST_ROOT_PUBLIC_KEY_FILE: config.TRUST_ROOT_PUBLIC_KEY_FILE,
+    LOG_LEVEL: 'warn',
+  };
+}
+
 /**
  * The crash (issue 10): kill -9 the land app in the middle of a burst of
  * 5,000 commands. After a restart every acknowledged command is in the
@@ -56,17 +73,7 @@ describe('kill -9 during a burst of commands', () => {
     await stack.stopOne('land');
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    child = spawnLand({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: config.DATABASE_URL,
-      KAFKA_BROKERS: config.KAFKA_BROKERS.join(','),
-      KAFKA_TOPIC_NAMESPACE: config.KAFKA_TOPIC_NAMESPACE,
-      KEYS_DIR: config.KEYS_DIR,
-      TRUST_BUNDLE_FILE: config.TRUST_BUNDLE_FILE,
-      TRUST_ROOT_PUBLIC_KEY_FILE: config.TRUST_ROOT_PUBLIC_KEY_FILE,
-      LOG_LEVEL: 'warn',
-    });
+    child = spawnLand(landEnvironment(config, port));
     await healthy(url, child);
 
     const total = 5000;
@@ -146,5 +153,132 @@ describe('kill -9 during a burst of commands', () => {
         .runtime.dataSource.query(`SELECT published_seq FROM relay_cursor WHERE chain = 'land'`);
       return Number(cursor?.published_seq) >= head.treeSize ? true : undefined;
     });
+  });
+
+  it('kill -9 of a consuming app mid-stream: every reaction applied exactly once after the restart', async () => {
+    const reactions = new DepartmentStack();
+    let consumer: ChildProcess | undefined;
+    try {
+      await reactions.start(['land', 'credit']);
+      await reactions.pledgeSagaGrants();
+      const landClerk = await reactions.token('land', 'clerk', 'clerk:mid');
+      const creditAdmin = await reactions.token('credit', 'admin', 'admin:mid');
+      const alpha = await reactions.token('credit', 'clerk', 'clerk:alpha-mid', 'bank:alpha');
+      const basis = { documentType: 'loan-agreement', reference: 'L-M1' };
+      expect(
+        (
+          await reactions.call('credit', 'POST', '/v1/banks', {
+            token: creditAdmin,
+            body: {
+              bankId: 'bank:alpha',
+              name: 'Alpha',
+              licence: 'NBG-A',
+              basis: { documentType: 'administrative-act', reference: 'NBG-1' },
+            },
+          })
+        ).status,
+      ).toBe(201);
+      expect(
+        (
+          await reactions.call('credit', 'POST', '/v1/banks/bank:alpha/loans', {
+            token: alpha,
+            body: { loanId: 'L-M1', kind: 'loan', borrower: 'person:c-1', amount: '1000.00', currency: 'GEL', basis },
+          })
+        ).status,
+      ).toBe(201);
+      const count = 200;
+      for (let i = 0; i < count; i++) {
+        const registered = await reactions.call('land', 'POST', '/v1/parcels', {
+          token: landClerk,
+          body: parcel(`MID-${i}`),
+        });
+        expect(registered.status).toBe(201);
+      }
+      // Land, the consumer of credit's pledge requests, becomes its own process.
+      const config = reactions.configOf('land');
+      await reactions.stopOne('land');
+      const port = await freePort();
+      consumer = spawnLand(landEnvironment(config, port));
+      await healthy(`http://127.0.0.1:${port}`, consumer);
+      const db = new pg.Client({ connectionString: config.DATABASE_URL });
+      await db.connect();
+      const reacted = async () =>
+        Number(
+          (
+            await db.query(
+              `SELECT count(*) AS n FROM ledger_entry WHERE chain = 'land' AND type = 'gov.land.encumbrance.added.v1'`,
+            )
+          ).rows[0].n,
+        );
+      // Watch from before the first request, and kill as soon as land is a little way into its reactions.
+      let before = 0;
+      const killer = (async () => {
+        const deadline = Date.now() + 60_000;
+        while (Date.now() < deadline) {
+          before = await reacted();
+          if (before >= 10) {
+            consumer!.kill('SIGKILL');
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        throw new Error('land never started reacting');
+      })();
+      let next = 0;
+      const requester = async () => {
+        while (next < count) {
+          const i = next++;
+          const requested = await reactions.call('credit', 'POST', '/v1/pledges', {
+            token: alpha,
+            body: {
+              pledgeId: `P-MID-${i}`,
+              cadastralNumber: `MID-${i}`,
+              bankId: 'bank:alpha',
+              loanId: 'L-M1',
+              pledgor: 'person:c-1',
+              basis,
+            },
+          });
+          expect(requested.status).toBe(201);
+        }
+      };
+      try {
+        await Promise.all([killer, ...Array.from({ length: 8 }, requester)]);
+      } finally {
+        await db.end();
+      }
+      process.stdout.write(`kill -9 of the consumer: killed with ${before} of ${count} reactions recorded\n`);
+      expect(before).toBeLessThan(count);
+
+      await reactions.start(['land']);
+      const land = reactions.get('land').runtime.dataSource;
+      await reactions.eventually(
+        'every pledge request answered by land',
+        async () => {
+          const [row]: Array<{ n: string }> = await land.query(
+            `SELECT count(DISTINCT subject) AS n FROM ledger_entry WHERE chain = 'land' AND type = 'gov.land.encumbrance.added.v1'`,
+          );
+          return Number(row!.n) >= count ? true : undefined;
+        },
+        90_000,
+      );
+      const perParcel: Array<{ subject: string; n: string }> = await land.query(
+        `SELECT subject, count(*) AS n FROM ledger_entry WHERE chain = 'land' AND type LIKE 'gov.land.encumbrance.%'
+          GROUP BY subject`,
+      );
+      expect(perParcel).toHaveLength(count);
+      expect(perParcel.filter((row) => Number(row.n) !== 1)).toEqual([]);
+      const creditAuditor = await reactions.token('credit', 'auditor', 'auditor:mid');
+      await reactions.eventually('every pledge active', async () => {
+        for (const i of [0, count - 1]) {
+          const pledge = await reactions.call('credit', 'GET', `/v1/pledges/P-MID-${i}`, { token: creditAuditor });
+          if (pledge.body.status !== 'active') return undefined;
+        }
+        return true;
+      });
+    } finally {
+      consumer?.kill('SIGKILL');
+      await reactions.stop();
+    }
   });
 });
