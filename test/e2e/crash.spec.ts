@@ -162,30 +162,9 @@ describe('kill -9 during a burst of commands', () => {
       await reactions.start(['land', 'credit']);
       await reactions.pledgeSagaGrants();
       const landClerk = await reactions.token('land', 'clerk', 'clerk:mid');
-      const creditAdmin = await reactions.token('credit', 'admin', 'admin:mid');
       const alpha = await reactions.token('credit', 'clerk', 'clerk:alpha-mid', 'bank:alpha');
       const basis = { documentType: 'loan-agreement', reference: 'L-M1' };
-      expect(
-        (
-          await reactions.call('credit', 'POST', '/v1/banks', {
-            token: creditAdmin,
-            body: {
-              bankId: 'bank:alpha',
-              name: 'Alpha',
-              licence: 'NBG-A',
-              basis: { documentType: 'administrative-act', reference: 'NBG-1' },
-            },
-          })
-        ).status,
-      ).toBe(201);
-      expect(
-        (
-          await reactions.call('credit', 'POST', '/v1/banks/bank:alpha/loans', {
-            token: alpha,
-            body: { loanId: 'L-M1', kind: 'loan', borrower: 'person:c-1', amount: '1000.00', currency: 'GEL', basis },
-          })
-        ).status,
-      ).toBe(201);
+      await reactions.bankWithLoan('bank:alpha', 'L-M1', 'person:c-1', alpha);
       const count = 200;
       for (let i = 0; i < count; i++) {
         const registered = await reactions.call('land', 'POST', '/v1/parcels', {

@@ -132,6 +132,33 @@ export class DepartmentStack {
     return answer.body.grantId as string;
   }
 
+  /** A bank registered by the credit registry's admin, with one loan by its own clerk (for pledges to cite). */
+  async bankWithLoan(bankId: string, loanId: string, borrower: string, clerk: string): Promise<void> {
+    const admin = await this.token('credit', 'admin', `admin:${bankId}-setup`);
+    const bank = await this.call('credit', 'POST', '/v1/banks', {
+      token: admin,
+      body: {
+        bankId,
+        name: bankId,
+        licence: `NBG-${bankId}`,
+        basis: { documentType: 'administrative-act', reference: 'NBG-1' },
+      },
+    });
+    if (bank.status !== 201) throw new Error(`register ${bankId} failed: ${JSON.stringify(bank.body)}`);
+    const loan = await this.call('credit', 'POST', `/v1/banks/${bankId}/loans`, {
+      token: clerk,
+      body: {
+        loanId,
+        kind: 'loan',
+        borrower,
+        amount: '1000.00',
+        currency: 'GEL',
+        basis: { documentType: 'loan-agreement', reference: loanId },
+      },
+    });
+    if (loan.status !== 201) throw new Error(`loan ${loanId} failed: ${JSON.stringify(loan.body)}`);
+  }
+
   /** The grants the registers need for the pledge saga (the same ones `npm start` issues). */
   async pledgeSagaGrants(): Promise<void> {
     await this.grant('land', 'credit', ['gov.land.encumbrance.*', 'gov.land.parcel.transferred.v1']);

@@ -45,35 +45,8 @@ describe('recovery of a lost database from the bus', () => {
     clerk = await stack.token('land', 'clerk', 'clerk:r');
     const creditAdmin = await stack.token('credit', 'admin', 'admin:r');
     const alpha = await stack.token('credit', 'clerk', 'clerk:alpha-r', 'bank:alpha');
-    expect(
-      (
-        await stack.call('credit', 'POST', '/v1/banks', {
-          token: creditAdmin,
-          body: {
-            bankId: 'bank:alpha',
-            name: 'Alpha',
-            licence: 'NBG-A',
-            basis: { documentType: 'administrative-act', reference: 'NBG-1' },
-          },
-        })
-      ).status,
-    ).toBe(201);
+    await stack.bankWithLoan('bank:alpha', 'L-R1', 'person:r-1', alpha);
     const loanBasis = { documentType: 'loan-agreement', reference: 'L-R1' };
-    expect(
-      (
-        await stack.call('credit', 'POST', '/v1/banks/bank:alpha/loans', {
-          token: alpha,
-          body: {
-            loanId: 'L-R1',
-            kind: 'loan',
-            borrower: 'person:r-1',
-            amount: '1000.00',
-            currency: 'GEL',
-            basis: loanBasis,
-          },
-        })
-      ).status,
-    ).toBe(201);
     const first = await stack.call('land', 'POST', '/v1/parcels', {
       token: clerk,
       body: parcel('REC-1'),

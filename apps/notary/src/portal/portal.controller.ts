@@ -37,6 +37,9 @@ const receiptParams = z.strictObject({
 @ApiTags('portal')
 @Controller('v1/portal')
 export class PortalController {
+  /** Read once, like the apps read theirs at start-up: a new bundle takes a restart everywhere. */
+  private trustFiles: { bundle: unknown; rootPublicKey: string } | undefined;
+
   constructor(@Inject(PORTAL_SETTINGS) private readonly settings: PortalSettings) {}
 
   @Get('trust')
@@ -46,10 +49,11 @@ export class PortalController {
       'The signed trust bundle and the governance root key the browser verifies receipts with (compare the root key with the one your government publishes)',
   })
   trust() {
-    return {
+    this.trustFiles ??= {
       bundle: JSON.parse(readFileSync(this.settings.trustBundleFile, 'utf8')) as unknown,
       rootPublicKey: readFileSync(this.settings.trustRootPublicKeyFile, 'utf8').trim(),
     };
+    return this.trustFiles;
   }
 
   @Get('departments')

@@ -111,7 +111,8 @@ async function readRange(
 
 /**
  * The seq of the entry at `offset` of a ledger topic (its last record, when
- * asked at start-up): read with a group of its own that commits nothing.
+ * asked at start-up; the caller has just read the offsets, so it exists):
+ * read with a group of its own that commits nothing.
  */
 export async function lastSeqOnTopic(
   kafka: Kafka,
@@ -120,28 +121,13 @@ export async function lastSeqOnTopic(
   groupPrefix: string,
 ): Promise<number> {
   let seq = 0;
-  const admin = kafka.admin();
-  await admin.connect();
-  let low: number;
-  try {
-    low = Number((await admin.fetchTopicOffsets(topic))[0]?.low ?? 0);
-  } finally {
-    await admin.disconnect();
-  }
   const end = offset + 1;
-  await readRange(
-    kafka,
-    topic,
-    `${groupPrefix}.head-check-${Date.now().toString(36)}`,
-    Math.max(low, offset),
-    end,
-    (records) => {
-      for (const record of records) {
-        const value = record.value ? (JSON.parse(new TextDecoder().decode(record.value)) as { seq?: unknown }) : {};
-        if (typeof value.seq === 'string' && /^[1-9][0-9]*$/.test(value.seq)) seq = Math.max(seq, Number(value.seq));
-      }
-      return Promise.resolve();
-    },
-  );
+  await readRange(kafka, topic, `${groupPrefix}.head-check-${Date.now().toString(36)}`, offset, end, (records) => {
+    for (const record of records) {
+      const value = record.value ? (JSON.parse(new TextDecoder().decode(record.value)) as { seq?: unknown }) : {};
+      if (typeof value.seq === 'string' && /^[1-9][0-9]*$/.test(value.seq)) seq = Math.max(seq, Number(value.seq));
+    }
+    return Promise.resolve();
+  });
   return seq;
 }

@@ -1,5 +1,7 @@
 import type { QueryRunner } from 'typeorm';
 
+import type { StoredEntry } from '../relay/stored-entry.js';
+
 /** Postgres takes at most 65,535 bind parameters in one statement. */
 export const MAX_BIND_PARAMETERS = 65_535;
 
@@ -45,18 +47,7 @@ export const LEDGER_ENTRY_COLUMNS = [
   'keyid',
 ];
 
-export function ledgerEntryRow(e: {
-  chain: string;
-  seq: number;
-  id: string;
-  type: string;
-  subject: string;
-  time: Date;
-  hash: Uint8Array;
-  envelope: Uint8Array;
-  sig: Uint8Array;
-  keyid: string;
-}): unknown[] {
+export function ledgerEntryRow(e: Omit<StoredEntry, 'disclosure' | 'idempotency'>): unknown[] {
   return [
     e.chain,
     e.seq,
