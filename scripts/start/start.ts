@@ -1,6 +1,7 @@
-// `npm start [-- --no-demo]` (and `npm run recover -- <department>`, which
-// starts the stack with that department rebuilding its ledger from its topic
-// first, and no demo): the whole local stack — Kafka (through the
+// `npm start [-- --no-demo]` (and `npm run recover -- <department>
+// [--from-mirror]`, which starts the stack with that department rebuilding
+// its ledger from its topic — or, with --from-mirror, from the mirrors the
+// other apps keep, starting it last — first, and no demo): the whole local stack — Kafka (through the
 // launcher unless KAFKA_BROKERS is set), a database per app in Postgres
 // (DATABASE_URL as the admin connection, else the local server), every app
 // that exists — then a demo that shows it working. Ctrl-C stops it in order;
@@ -86,7 +87,9 @@ async function main(): Promise<void> {
   const recoverAt = process.argv.indexOf('--recover');
   const recover = recoverAt >= 0 ? process.argv[recoverAt + 1] : undefined;
   if (recoverAt >= 0 && (!recover || !(DEPARTMENTS as readonly string[]).includes(recover)))
-    throw new Error(`npm run recover -- <department>: one of ${DEPARTMENTS.join(', ')}`);
+    throw new Error(`npm run recover -- <department> [--from-mirror]: one of ${DEPARTMENTS.join(', ')}`);
+  const fromMirror = process.argv.includes('--from-mirror');
+  if (fromMirror && !recover) throw new Error('--from-mirror goes with npm run recover -- <department>');
   const demo = !process.argv.includes('--no-demo') && !recover;
   const other = runningStackPid();
   if (other) throw new Error(`the local stack is already running (pid ${other}); stop it with Ctrl-C first`);
@@ -156,7 +159,13 @@ async function main(): Promise<void> {
       .filter((name) => name !== 'notary')
       .map((name) => `${departmentOf(name)}=http://127.0.0.1:${ports.get(name)}`)
       .join(',');
-    for (const name of names) {
+    // Recovering from mirrors: the others first, so that their mirrors answer.
+    const order = [...names].sort((a, b) => Number(departmentOf(a) === recover) - Number(departmentOf(b) === recover));
+    const mirrorUrls = names
+      .filter((name) => departmentOf(name) !== recover)
+      .map((name) => `http://127.0.0.1:${ports.get(name)}`)
+      .join(',');
+    for (const name of order) {
       const port = ports.get(name)!;
       const database = databaseName(stackId, name);
       const ownerUrl = await ensureDatabase(adminUrl, database);
@@ -176,8 +185,12 @@ async function main(): Promise<void> {
           KAFKA_BROKERS: brokers,
           KEYS_DIR: `${KEYS_DIR}/${departmentOf(name)}`,
           LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-          // npm run recover -- <department>: its ledger is rebuilt from its topic before it opens.
-          ...(recover === departmentOf(name) ? { LEDGER_RECOVERY: 'from-topic' } : {}),
+          // npm run recover -- <department>: its ledger is rebuilt from its topic (or the mirrors) before it opens.
+          ...(recover === departmentOf(name)
+            ? fromMirror
+              ? { LEDGER_RECOVERY: 'from-mirror', LEDGER_RECOVERY_MIRRORS: mirrorUrls }
+              : { LEDGER_RECOVERY: 'from-topic' }
+            : {}),
           ...(name === 'notary' ? { NOTARY_DEPARTMENT_URLS: departmentUrls } : {}),
           ...(secured
             ? {

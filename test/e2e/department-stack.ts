@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import type { DynamicModule, Type } from '@nestjs/common';
 import {
+  departmentConfigSchema,
   startDepartment,
   type DepartmentConfig,
   type DepartmentDefinition,
@@ -34,6 +35,14 @@ import { LAND_DEPARTMENT } from '../../apps/land-registry/src/land.department.js
 import { ParcelsModule } from '../../apps/land-registry/src/parcels/parcels.module.js';
 import { notaryDepartment, notaryModules } from '../../apps/notary/src/notary.department.js';
 import { departmentTestConfig } from '../../libs/kit/integration/department-fixture.js';
+
+/** Settings given on a restart, parsed as the app would parse them from its environment (lists, numbers). */
+function parseOverrides(overrides: Record<string, string>): Partial<DepartmentConfig> {
+  const shape = departmentConfigSchema.shape as Record<string, { parse(value: unknown): unknown }>;
+  return Object.fromEntries(
+    Object.entries(overrides).map(([name, value]) => [name, shape[name] ? shape[name].parse(value) : value]),
+  );
+}
 
 /** The department apps an end-to-end test can start, exactly as their main.ts does. */
 export const DEPARTMENTS: Record<string, { definition: DepartmentDefinition; modules: Array<Type | DynamicModule> }> = {
@@ -95,7 +104,7 @@ export class DepartmentStack {
       const cached = this.configs.get(department);
       // A restart keeps the department's database and keys; overrides given then change only those settings.
       const config = cached
-        ? ({ ...cached, ...overrides } as DepartmentConfig)
+        ? ({ ...cached, ...parseOverrides(overrides) } as DepartmentConfig)
         : await departmentTestConfig(this.env, this.local, department, this.namespace, overrides);
       this.configs.set(department, config);
       const logger = createLogger(department, { level: process.env.E2E_LOG_LEVEL ?? 'silent' });

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { KafkaPublisher, createKafka, ensureTopics } from '@registry-bus/bus';
-import { PublishedWatch, recoverLedger } from '@registry-bus/kit';
+import { PublishedWatch, recoverLedger, topicSource } from '@registry-bus/kit';
 import {
   Ledger,
   LedgerReader,
@@ -181,10 +181,9 @@ export default async function reliabilityBench(
       async () => {
         report = await recoverLedger({
           department: 'land',
-          topic,
-          notaryTopic,
-          groupPrefix: `bench-${process.pid}`,
-          kafka,
+          source: topicSource(kafka, topic, `bench-${process.pid}.recovery`),
+          anchors: topicSource(kafka, notaryTopic, `bench-${process.pid}.recovery-anchors`),
+          published: true,
           dataSource: recoveredDb,
           reader: new LedgerReader(recoveredDb),
           trust: bundle,

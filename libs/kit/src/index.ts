@@ -52,4 +52,7 @@ export { witnessAggregate } from './witness/witness-reaction.js';
 export { ReceiptBuilder, type AnchorSummary, type ReceiptResult } from './receipts/receipt-builder.js';
 export { BrokerSteward, type BrokerStewardOptions } from './broker/broker-steward.js';
 export { recoverLedger, RecoveryRefused, type RecoveryReport } from './recovery/recover-ledger.js';
+export { topicSource, type RecoverySource, type SourceRecord } from './recovery/recovery-source.js';
+export { mirrorSource, type MirrorCoverage } from './recovery/mirror-source.js';
+export { signMirrorRequest, verifyMirrorRequest, MIRROR_REQUEST_HEADER } from './mirror/mirror-request.js';
 export { PublishedWatch } from './commands/published-ack.js';

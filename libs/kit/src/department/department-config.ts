@@ -29,9 +29,22 @@ export const departmentConfigSchema = z
      * When the department's topic holds entries its database does not (the
      * database was lost, or restored from an older backup): `refuse` to start
      * (the default: writing on would fork history), or rebuild the ledger
-     * `from-topic` first (README, "Recovery").
+     * `from-topic` first (README, "Recovery"); or, when the topic is gone
+     * too, `from-mirror`: from the verified mirrors other departments keep
+     * (LEDGER_RECOVERY_MIRRORS), then published again.
      */
-    LEDGER_RECOVERY: z.enum(['refuse', 'from-topic']).default('refuse'),
+    LEDGER_RECOVERY: z.enum(['refuse', 'from-topic', 'from-mirror']).default('refuse'),
+    /** Base URLs of the departments whose mirrors `from-mirror` reads, comma-separated (e.g. http://credit:3004). */
+    LEDGER_RECOVERY_MIRRORS: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((url) => url.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be http(s) URLs, comma-separated' })).min(1))
+      .optional(),
     /**
      * When a command is answered: once `committed` to the ledger (the
      * default; the relay publishes it within its lag), or once `published`
@@ -42,6 +55,12 @@ export const departmentConfigSchema = z
     LEDGER_ACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   })
   .superRefine((config, context) => {
+    if (config.LEDGER_RECOVERY === 'from-mirror' && !config.LEDGER_RECOVERY_MIRRORS)
+      context.addIssue({
+        code: 'custom',
+        path: ['LEDGER_RECOVERY_MIRRORS'],
+        message: 'is required when LEDGER_RECOVERY=from-mirror: the departments keeping a mirror of this ledger',
+      });
     if ((config.KAFKA_SASL_USERNAME === undefined) !== (config.KAFKA_SASL_PASSWORD === undefined)) {
       const missing = config.KAFKA_SASL_USERNAME === undefined ? 'KAFKA_SASL_USERNAME' : 'KAFKA_SASL_PASSWORD';
       context.addIssue({

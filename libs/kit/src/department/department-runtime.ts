@@ -59,7 +59,10 @@ import { authorizeQuery } from '../queries/query-grants.js';
 import { grantAggregate } from '../access/grant-aggregate.js';
 import type { Aggregate, DomainEvent } from '../commands/aggregate.js';
 import { recordAggregate } from '../commands/record-aggregate.js';
-import { recoverLedger, type RecoveryReport } from '../recovery/recover-ledger.js';
+import { checkRecoverySource, type SourceCheck } from '../recovery/check-source.js';
+import { mirrorSource, type MirrorCoverage } from '../recovery/mirror-source.js';
+import { recoverLedger, type RecoveryContext, type RecoveryReport } from '../recovery/recover-ledger.js';
+import { topicSource } from '../recovery/recovery-source.js';
 import { lastSeqOnTopic } from '../recovery/topic-reader.js';
 import { witnessReaction } from '../witness/witness-reaction.js';
 
@@ -131,6 +134,11 @@ export class DepartmentRuntime {
   private grantWatch: NodeJS.Timeout | undefined;
   private checkingGrants: Promise<void> | undefined;
   private trustBundle: TrustBundle;
+
+  /** The trust bundle in force (reloaded when a new version is installed). */
+  currentTrustBundle(): TrustBundle {
+    return this.trustBundle;
+  }
 
   constructor(
     readonly definition: DepartmentDefinition,
@@ -391,22 +399,34 @@ export class DepartmentRuntime {
    * restored from an older backup, and appending now would give those seqs a
    * second meaning (an equivocation every consumer alarms on). Refuse, naming
    * the way out, or rebuild from the topic when LEDGER_RECOVERY=from-topic.
+   * With LEDGER_RECOVERY=from-mirror the ledger is first rebuilt from the
+   * mirrors other departments keep (the topic may be gone); the topic check
+   * still follows, so a topic ahead of every mirror is not silently forked.
    */
   private async catchUpWithTopic(admin: Admin): Promise<void> {
     const { department } = this.definition;
     const namespace = this.config.KAFKA_TOPIC_NAMESPACE;
     const topic = ledgerTopic(department, namespace);
+    const groupPrefix = `${namespace}registry-bus.${department}`;
+    const mirrors = this.config.LEDGER_RECOVERY_MIRRORS;
+    if (this.config.LEDGER_RECOVERY === 'from-mirror' && mirrors) {
+      // The topic may be gone with the database: what other departments verified and kept is the copy left.
+      const source = mirrorSource({ mirrors, chain: department, department, signer: this.signer });
+      await this.recover(
+        {
+          source,
+          anchors: mirrorSource({ mirrors, chain: 'notary', department, signer: this.signer }),
+          published: false,
+        },
+        source.coverage,
+      );
+    }
     const head = (await this.ledger.reader.head(department))?.seq ?? 0;
     const [offsets] = await admin.fetchTopicOffsets(topic);
     const records = Number(offsets?.high ?? 0) - Number(offsets?.low ?? 0);
     // Each entry is published at least once: fewer records than entries is the normal case, and cheap to tell.
     if (records <= head) return;
-    const lastSeq = await lastSeqOnTopic(
-      this.kafka,
-      topic,
-      Number(offsets!.high) - 1,
-      `${namespace}registry-bus.${department}`,
-    );
+    const lastSeq = await lastSeqOnTopic(this.kafka, topic, Number(offsets!.high) - 1, groupPrefix);
     if (lastSeq <= head) return;
     if (this.config.LEDGER_RECOVERY !== 'from-topic') {
       throw new Error(
@@ -415,12 +435,51 @@ export class DepartmentRuntime {
           `Rebuild it from the topic: start with LEDGER_RECOVERY=from-topic (npm run recover -- ${department}); README, "Recovery"`,
       );
     }
-    this.lastRecovery = await recoverLedger({
+    const stamp = Date.now().toString(36);
+    await this.recover({
+      source: topicSource(this.kafka, topic, `${groupPrefix}.recovery-${stamp}`),
+      anchors: topicSource(this.kafka, ledgerTopic('notary', namespace), `${groupPrefix}.recovery-anchors-${stamp}`),
+      published: true,
+    });
+  }
+
+  /**
+   * Tests the off-site copy while the ledger is still here (POST
+   * /v1/ledger/recovery/check): would a recovery from the topic, or from the
+   * configured mirrors, give back every entry? One check at a time: each
+   * reads the whole copy.
+   */
+  checkOffsiteCopy(from: 'topic' | 'mirrors'): Promise<SourceCheck> | 'no-mirrors' | 'busy' {
+    const { department } = this.definition;
+    const namespace = this.config.KAFKA_TOPIC_NAMESPACE;
+    const mirrors = this.config.LEDGER_RECOVERY_MIRRORS;
+    if (from === 'mirrors' && !mirrors) return 'no-mirrors';
+    if (this.checkingCopy) return 'busy';
+    const source =
+      from === 'mirrors'
+        ? mirrorSource({ mirrors: mirrors!, chain: department, department, signer: this.signer })
+        : topicSource(
+            this.kafka,
+            ledgerTopic(department, namespace),
+            `${namespace}registry-bus.${department}.recovery-check-${Date.now().toString(36)}`,
+          );
+    const check = checkRecoverySource(source, department, this.dataSource, this.trustBundle);
+    this.checkingCopy = check;
+    void check.catch(() => undefined).finally(() => (this.checkingCopy = undefined));
+    return check;
+  }
+
+  private checkingCopy: Promise<SourceCheck> | undefined;
+
+  /** Rebuilds the ledger from `sources`, and says so: the report is logged and kept for GET /v1/ledger/recovery. */
+  private async recover(
+    sources: Pick<RecoveryContext, 'source' | 'anchors' | 'published'>,
+    mirrors?: MirrorCoverage[],
+  ): Promise<void> {
+    const { department } = this.definition;
+    const report = await recoverLedger({
       department,
-      topic,
-      notaryTopic: ledgerTopic('notary', namespace),
-      groupPrefix: `${namespace}registry-bus.${department}`,
-      kafka: this.kafka,
+      ...sources,
       dataSource: this.dataSource,
       reader: this.ledger.reader,
       trust: this.trustBundle,
@@ -430,11 +489,10 @@ export class DepartmentRuntime {
       ] as Array<Aggregate<unknown, DomainEvent, unknown>>,
       log: (message, details) => this.logger.warn(details ?? {}, `recovery: ${message}`),
     });
-    this.metrics.startFrom(this.lastRecovery.head);
-    this.logger.warn(
-      { report: this.lastRecovery },
-      `recovery: ${department} rebuilt from ${topic}; opening for writes`,
-    );
+    if (mirrors) report.mirrors = mirrors;
+    this.lastRecovery = report;
+    this.metrics.startFrom(report.head);
+    this.logger.warn({ report }, `recovery: ${department} rebuilt from ${report.source}; opening for writes`);
   }
 
   /** On a broker with users and ACLs (the department has credentials), reading another ledger needs a grant. */

@@ -12,6 +12,8 @@ import { PUBLIC_RATE_LIMIT, PublicRateLimitGuard } from '../http/public-rate-lim
 import { LEDGER, LedgerController } from '../ledger-http/ledger.controller.js';
 import { METRICS, MetricsController } from '../metrics/metrics.controller.js';
 import { QUERY_CLIENT, QueriesController } from '../queries/queries.controller.js';
+import { MIRROR_CONTEXT, MirrorController, type MirrorContext } from '../mirror/mirror.controller.js';
+import { RECOVERY_CONTEXT, RecoveryController, type RecoveryContextView } from '../recovery/recovery.controller.js';
 import { ReceiptBuilder } from '../receipts/receipt-builder.js';
 import { RECEIPTS, ReceiptsController } from '../receipts/receipts.controller.js';
 import { kafkaSasl } from './department-config.js';
@@ -40,6 +42,8 @@ export class DepartmentModule {
         AccessController,
         QueriesController,
         ReceiptsController,
+        MirrorController,
+        RecoveryController,
       ],
       providers: [
         { provide: DEPARTMENT_RUNTIME, useValue: runtime },
@@ -56,6 +60,21 @@ export class DepartmentModule {
             dataSource: runtime.dataSource,
             received: () => runtime.policy.received(),
           } satisfies AccessContext,
+        },
+        {
+          provide: MIRROR_CONTEXT,
+          useValue: {
+            department: runtime.definition.department,
+            dataSource: runtime.dataSource,
+            trust: () => runtime.currentTrustBundle(),
+          } satisfies MirrorContext,
+        },
+        {
+          provide: RECOVERY_CONTEXT,
+          useValue: {
+            lastRecovery: () => runtime.lastRecovery,
+            check: (from) => runtime.checkOffsiteCopy(from),
+          } satisfies RecoveryContextView,
         },
         { provide: PUBLIC_RATE_LIMIT, useValue: new FixedWindowLimiter(runtime.config.PUBLIC_RATE_LIMIT_PER_MINUTE) },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,8 +1,6 @@
 import { rootAt } from '@registry-bus/merkle';
 import {
   PgNodeReader,
-  decodeIdempotency,
-  IDEMPOTENCY_HEADER,
   restoreEntries,
   type LedgerReader,
   type SealedEntry,
@@ -22,16 +20,19 @@ import {
   verifyEnvelope,
   type TrustBundle,
 } from '@registry-bus/protocol';
-import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 
 import { loadState, saveState, type Aggregate, type DomainEvent } from '../commands/aggregate.js';
-import { readWholeTopic } from './topic-reader.js';
+import type { MirrorCoverage } from './mirror-source.js';
+import type { RecoverySource } from './recovery-source.js';
 
 /** What a recovery did and found, for the operator and the audit trail. */
 export interface RecoveryReport {
   department: string;
-  topic: string;
+  /** Where the entries came back from: the department's topic, or the mirrors other departments keep. */
+  source: string;
+  /** What each mirror gave, when recovering from mirrors. */
+  mirrors?: MirrorCoverage[];
   /** Entries the database still had. */
   before: number;
   /** Entries read back from the topic, verified and appended. */
@@ -40,7 +41,11 @@ export interface RecoveryReport {
   records: number;
   duplicates: number;
   idempotencyKeys: number;
-  /** Entries whose data is not on the topic: their envelopes are back, their data is not (by seq and type). */
+  /**
+   * Entries whose data did not come back in full (withheld from the topic, or
+   * no mirror was granted all of it): their envelopes are back, their data is
+   * not, by seq and type. Not replayed into states or read models.
+   */
   dataMissing: Array<{ seq: number; type: string }>;
   anchors: {
     checked: number;
@@ -60,10 +65,15 @@ export class RecoveryRefused extends Error {
 
 export interface RecoveryContext {
   department: string;
-  topic: string;
-  notaryTopic: string;
-  groupPrefix: string;
-  kafka: Kafka;
+  /** The department's own records: its topic, or the mirrors of its chain. */
+  source: RecoverySource;
+  /** The notary's records, for its anchors of this chain: its topic, or the mirrors of its chain. */
+  anchors: RecoverySource;
+  /**
+   * Whether the restored entries are on the department's topic already (read
+   * back from it). From mirrors they are not: the relay publishes them again.
+   */
+  published: boolean;
   dataSource: DataSource;
   reader: LedgerReader;
   trust: TrustBundle;
@@ -74,13 +84,14 @@ export interface RecoveryContext {
 const BATCH = 500;
 
 /**
- * Rebuilds a department's ledger from its own topic (DESIGN.md, "Recovery"):
- * every record decoded and verified — hash, signature with a key valid at
+ * Rebuilds a department's ledger from its own topic, or from the mirrors
+ * other departments keep of it when the topic is gone too (DESIGN.md,
+ * "Recovery"): every record decoded and verified — hash, signature with a key valid at
  * its time, the link to the entry before, the data against its commitment —
  * and appended in order after what the database still holds; duplicates
  * (the relay publishes at least once) skipped; a gap, a second version of a
- * seq or a broken link refused. Then every notary anchor of the chain found
- * on the notary's topic is held against the rebuilt tree, and the
+ * seq or a broken link refused. Then every notary anchor of the chain (from
+ * the notary's topic, or its mirrors) is held against the rebuilt tree, and the
  * aggregates' states and read models are replayed from the entries. The
  * caller opens for writes only after this returns.
  */
@@ -94,7 +105,7 @@ export async function recoverLedger(context: RecoveryContext): Promise<RecoveryR
   let lastHash = head ? toHex(head.hash) : '0'.repeat(64);
   const report: RecoveryReport = {
     department,
-    topic: context.topic,
+    source: context.source.name,
     before,
     restored: 0,
     head: before,
@@ -107,7 +118,7 @@ export async function recoverLedger(context: RecoveryContext): Promise<RecoveryR
     unclaimedTypes: {},
     ms: 0,
   };
-  context.log(`recovering ${chain} from ${context.topic}: the database holds ${before} entries`);
+  context.log(`recovering ${chain} from ${context.source.name}: the database holds ${before} entries`);
 
   const hashAt = async (seq: number): Promise<string | undefined> => {
     const entry = await reader.entry(chain, seq);
@@ -123,7 +134,7 @@ export async function recoverLedger(context: RecoveryContext): Promise<RecoveryR
     await runner.connect();
     try {
       await runner.startTransaction();
-      await restoreEntries(runner, chain, batch[0]!.seq - 1, batch);
+      await restoreEntries(runner, chain, batch[0]!.seq - 1, batch, { published: context.published });
       await runner.commitTransaction();
     } catch (error) {
       await runner.rollbackTransaction();
@@ -134,72 +145,69 @@ export async function recoverLedger(context: RecoveryContext): Promise<RecoveryR
     report.restored += batch.length;
   };
 
-  report.records = await readWholeTopic(
-    context.kafka,
-    context.topic,
-    `${context.groupPrefix}.recovery-${Date.now().toString(36)}`,
-    async (records) => {
-      for (const record of records) {
-        const where = `${context.topic} offset ${record.offset}`;
-        let decoded;
-        try {
-          decoded = decodeRecord({ key: record.key, value: record.value });
-        } catch (error) {
-          throw new RecoveryRefused(`${where} is not a readable entry: ${(error as Error).message}`);
-        }
-        const { envelope, disclosure } = decoded;
-        const seq = Number(envelope.seq);
-        if (departmentOfSource(envelope.source) !== department || envelope.chain !== chain)
-          throw new RecoveryRefused(
-            `${where} is an entry of ${envelope.source} (chain ${envelope.chain}), not of ${chain}`,
-          );
-        if (seq <= size) {
-          // Published again (at least once), or already in the database: it must be the very same entry.
-          const known = seq > before ? pending.find((e) => e.seq === seq) : undefined;
-          const knownHash = known ? toHex(known.hash) : seq === size ? lastHash : await hashAt(seq);
-          if (knownHash !== envelope.hash)
-            throw new RecoveryRefused(
-              `${where} is a second version of entry ${seq} (hash ${envelope.hash}, the ${seq > before ? 'topic' : 'database'} has ${knownHash}): history was rewritten`,
-            );
-          report.duplicates++;
-          continue;
-        }
-        if (seq !== size + 1)
-          throw new RecoveryRefused(`${where} is entry ${seq} but ${size + 1} is missing: the topic has a gap`);
-        if (envelope.prevhash !== lastHash)
-          throw new RecoveryRefused(
-            `${where}: entry ${seq} does not link to entry ${size} (prevhash ${envelope.prevhash})`,
-          );
-        let verified;
-        try {
-          verified = verifyEnvelope(envelope, context.trust, verifyEd25519Node);
-          if (disclosure) checkDisclosure(disclosure, envelope.datadigest);
-        } catch (error) {
-          throw new RecoveryRefused(`${where}: entry ${seq} fails verification: ${(error as Error).message}`);
-        }
-        if (!disclosure) report.dataMissing.push({ seq, type: envelope.type });
-        const idempotency = decodeIdempotency(record.headers[IDEMPOTENCY_HEADER]);
-        if (idempotency) report.idempotencyKeys++;
-        pending.push({
-          chain,
-          seq,
-          id: envelope.id,
-          type: envelope.type,
-          subject: envelope.subject,
-          time: new Date(envelope.time),
-          hash: fromHex(envelope.hash),
-          envelope: verified.canonical,
-          sig: verified.sig,
-          keyid: envelope.keyid,
-          ...(disclosure ? { disclosure: utf8(canonicalize(disclosure)) } : {}),
-          ...(idempotency ? { idempotency } : {}),
-        });
-        size = seq;
-        lastHash = envelope.hash;
-        if (pending.length >= BATCH) await flush();
+  report.records = await context.source.read(async (records) => {
+    for (const record of records) {
+      const { where } = record;
+      let decoded;
+      try {
+        decoded = decodeRecord({ key: record.key, value: record.value });
+      } catch (error) {
+        throw new RecoveryRefused(`${where} is not a readable entry: ${(error as Error).message}`);
       }
-    },
-  );
+      const { envelope, disclosure } = decoded;
+      const seq = Number(envelope.seq);
+      if (departmentOfSource(envelope.source) !== department || envelope.chain !== chain)
+        throw new RecoveryRefused(
+          `${where} is an entry of ${envelope.source} (chain ${envelope.chain}), not of ${chain}`,
+        );
+      if (seq <= size) {
+        // Published again (at least once), or already in the database: it must be the very same entry.
+        const known = seq > before ? pending.find((e) => e.seq === seq) : undefined;
+        const knownHash = known ? toHex(known.hash) : seq === size ? lastHash : await hashAt(seq);
+        if (knownHash !== envelope.hash)
+          throw new RecoveryRefused(
+            `${where} is a second version of entry ${seq} (hash ${envelope.hash}, the ${seq > before ? 'topic' : 'database'} has ${knownHash}): history was rewritten`,
+          );
+        report.duplicates++;
+        continue;
+      }
+      if (seq !== size + 1)
+        throw new RecoveryRefused(`${where} is entry ${seq} but ${size + 1} is missing: the topic has a gap`);
+      if (envelope.prevhash !== lastHash)
+        throw new RecoveryRefused(
+          `${where}: entry ${seq} does not link to entry ${size} (prevhash ${envelope.prevhash})`,
+        );
+      let verified;
+      try {
+        verified = verifyEnvelope(envelope, context.trust, verifyEd25519Node);
+        if (disclosure) checkDisclosure(disclosure, envelope.datadigest);
+      } catch (error) {
+        throw new RecoveryRefused(`${where}: entry ${seq} fails verification: ${(error as Error).message}`);
+      }
+      // A redacted view (a mirror granted some fields) proves what it shows, but the ledger keeps whole data only.
+      const data = disclosure && Object.keys(disclosure.withheld).length === 0 ? disclosure : undefined;
+      if (!data) report.dataMissing.push({ seq, type: envelope.type });
+      const { idempotency } = record;
+      if (idempotency) report.idempotencyKeys++;
+      pending.push({
+        chain,
+        seq,
+        id: envelope.id,
+        type: envelope.type,
+        subject: envelope.subject,
+        time: new Date(envelope.time),
+        hash: fromHex(envelope.hash),
+        envelope: verified.canonical,
+        sig: verified.sig,
+        keyid: envelope.keyid,
+        ...(data ? { disclosure: utf8(canonicalize(data)) } : {}),
+        ...(idempotency ? { idempotency } : {}),
+      });
+      size = seq;
+      lastHash = envelope.hash;
+      if (pending.length >= BATCH) await flush();
+    }
+  });
   await flush();
   report.head = size;
   context.log(`read ${report.records} records: ${report.restored} entries restored, ${report.duplicates} duplicates`);
@@ -214,50 +222,43 @@ export async function recoverLedger(context: RecoveryContext): Promise<RecoveryR
 async function checkAnchors(context: RecoveryContext, size: number, report: RecoveryReport): Promise<void> {
   const { department, dataSource } = context;
   const anchors: Array<{ notarySeq: number; treeSize: number; root: string; anchoredAt: string }> = [];
-  await readWholeTopic(
-    context.kafka,
-    context.notaryTopic,
-    `${context.groupPrefix}.recovery-anchors-${Date.now().toString(36)}`,
-    async (records) => {
-      for (const record of records) {
-        let decoded;
-        try {
-          decoded = decodeRecord({ key: record.key, value: record.value });
-        } catch {
-          continue; // The notary's own consumers quarantine what is unreadable; recovery only needs anchors.
-        }
-        const { envelope, disclosure } = decoded;
-        if (envelope.type !== 'gov.notary.anchor.signed.v1' || !disclosure) continue;
-        const fields = disclosure.fields as { chain?: string; treeSize?: string; root?: string };
-        if (fields.chain !== department) continue;
-        try {
-          verifyEnvelope(envelope, context.trust, verifyEd25519Node);
-          checkDisclosure(disclosure, envelope.datadigest);
-        } catch (error) {
-          throw new RecoveryRefused(
-            `an anchor on ${context.notaryTopic} fails verification: ${(error as Error).message}`,
-          );
-        }
-        if (departmentOfSource(envelope.source) !== 'notary') continue;
-        anchors.push({
-          notarySeq: Number(envelope.seq),
-          treeSize: Number(fields.treeSize),
-          root: fields.root ?? '',
-          anchoredAt: envelope.time,
-        });
+  await context.anchors.read(async (records) => {
+    for (const record of records) {
+      let decoded;
+      try {
+        decoded = decodeRecord({ key: record.key, value: record.value });
+      } catch {
+        continue; // The notary's own consumers quarantine what is unreadable; recovery only needs anchors.
       }
-    },
-  );
+      const { envelope, disclosure } = decoded;
+      if (envelope.type !== 'gov.notary.anchor.signed.v1' || !disclosure) continue;
+      const fields = disclosure.fields as { chain?: string; treeSize?: string; root?: string };
+      if (fields.chain !== department) continue;
+      try {
+        verifyEnvelope(envelope, context.trust, verifyEd25519Node);
+        checkDisclosure(disclosure, envelope.datadigest);
+      } catch (error) {
+        throw new RecoveryRefused(`an anchor (${record.where}) fails verification: ${(error as Error).message}`);
+      }
+      if (departmentOfSource(envelope.source) !== 'notary') continue;
+      anchors.push({
+        notarySeq: Number(envelope.seq),
+        treeSize: Number(fields.treeSize),
+        root: fields.root ?? '',
+        anchoredAt: envelope.time,
+      });
+    }
+  });
   const tree = new PgNodeReader(dataSource, department);
   for (const anchor of anchors) {
     if (anchor.treeSize > size)
       throw new RecoveryRefused(
-        `the notary anchored ${anchor.treeSize} entries of ${department} (anchor ${anchor.notarySeq}), the topic gives back only ${size}: entries were lost from the topic`,
+        `the notary anchored ${anchor.treeSize} entries of ${department} (anchor ${anchor.notarySeq}), ${context.source.name} gave back only ${size}: entries were lost from it`,
       );
     const root = toHex(await rootAt(tree, anchor.treeSize));
     if (root !== anchor.root)
       throw new RecoveryRefused(
-        `the rebuilt ledger's root at ${anchor.treeSize} entries is ${root}, the notary anchored ${anchor.root} (anchor ${anchor.notarySeq}): the topic's history is not the one anchored`,
+        `the rebuilt ledger's root at ${anchor.treeSize} entries is ${root}, the notary anchored ${anchor.root} (anchor ${anchor.notarySeq}): the history read back is not the one anchored`,
       );
     report.anchors.checked++;
   }
@@ -278,7 +279,7 @@ async function checkAnchors(context: RecoveryContext, size: number, report: Reco
   }
   context.log(
     anchors.length === 0
-      ? `no notary anchor of ${department} on ${context.notaryTopic}: nothing to hold the rebuilt ledger to`
+      ? `no notary anchor of ${department} in ${context.anchors.name}: nothing to hold the rebuilt ledger to`
       : `the rebuilt ledger matches all ${anchors.length} notary anchors of ${department} (latest at ${latest!.treeSize} entries)`,
   );
 }

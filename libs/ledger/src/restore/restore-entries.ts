@@ -9,7 +9,9 @@ const toBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffs
 /**
  * Appends entries read back from the chain's own topic after the database
  * lost them: the rows, their data, the Merkle nodes, the idempotency keys
- * the records carried, and the relay cursor (they are on Kafka already).
+ * the records carried, and — when they were read back from the topic — the
+ * relay cursor (they are on Kafka already; entries from elsewhere are
+ * published again).
  * The caller has verified each entry and that they continue the stored
  * chain at `sizeBefore + 1`; this runs inside its transaction.
  */
@@ -18,6 +20,7 @@ export async function restoreEntries(
   chain: string,
   sizeBefore: number,
   entries: readonly StoredEntry[],
+  options: { published: boolean } = { published: true },
 ): Promise<void> {
   if (entries.length === 0) return;
   entries.forEach((entry, i) => {
@@ -45,6 +48,7 @@ export async function restoreEntries(
       .filter((e) => e.idempotency)
       .map((e) => [chain, e.idempotency!.key, toBuffer(e.idempotency!.requestDigest), e.idempotency!.firstSeq, e.seq]),
   );
+  if (!options.published) return;
   const last = entries.at(-1)!.seq;
   await runner.query(
     `INSERT INTO relay_cursor (chain, published_seq, published_at) VALUES ($1, $2, now())

@@ -13,6 +13,7 @@ export const SignatureDomain = {
   TRUST_BUNDLE: 'registry-bus/trust-bundle/v1\n',
   QUERY: 'registry-bus/query/v1\n',
   QUERY_REPLY: 'registry-bus/query-reply/v1\n',
+  MIRROR_REQUEST: 'registry-bus/mirror-request/v1\n',
 } as const;
 export type SignatureDomain = (typeof SignatureDomain)[keyof typeof SignatureDomain];
 

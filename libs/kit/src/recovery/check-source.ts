@@ -1,0 +1,123 @@
+import {
+  checkDisclosure,
+  decodeRecord,
+  departmentOfSource,
+  toHex,
+  verifyEd25519Node,
+  verifyEnvelope,
+  type TrustBundle,
+} from '@registry-bus/protocol';
+import type { DataSource } from 'typeorm';
+
+import type { RecoverySource } from './recovery-source.js';
+
+/** Whether an off-site copy would bring the ledger back, checked while the ledger is still here. */
+export interface SourceCheck {
+  chain: string;
+  source: string;
+  /** The ledger's size when the check began. */
+  head: number;
+  records: number;
+  /** Entries 1…head found in the source, verified and identical to the ledger's. */
+  covered: number;
+  /** Entries the source lacks (the first 20 of them, and how many). */
+  missing: { count: number; first: number[] };
+  /** Records that are not the ledger's entry at their seq, or fail verification (the first 20). */
+  mismatched: Array<{ seq: number | null; where: string; reason: string }>;
+  /** Covered entries whose data would not come back in full. */
+  dataMissing: number;
+  /** Covered entries carrying their command's idempotency key. */
+  idempotencyKeys: number;
+  ok: boolean;
+  ms: number;
+}
+
+const LIST_LIMIT = 20;
+
+/**
+ * Reads a recovery source (the topic, or the mirrors) to the end and holds
+ * every record to the ledger as it is now: each entry verified as recovery
+ * would verify it, and identical to the stored one. Nothing is written; the
+ * answer says what a recovery from this source would give back — the
+ * backup tested before the fire, not after.
+ */
+export async function checkRecoverySource(
+  source: RecoverySource,
+  chain: string,
+  dataSource: DataSource,
+  trust: TrustBundle,
+): Promise<SourceCheck> {
+  const started = Date.now();
+  const [{ head }]: Array<{ head: string | null }> = await dataSource.query(
+    'SELECT max(seq) AS head FROM ledger_entry WHERE chain = $1',
+    [chain],
+  );
+  const size = Number(head ?? 0);
+  const seen = new Uint8Array(size + 1);
+  const result: SourceCheck = {
+    chain,
+    source: source.name,
+    head: size,
+    records: 0,
+    covered: 0,
+    missing: { count: 0, first: [] },
+    mismatched: [],
+    dataMissing: 0,
+    idempotencyKeys: 0,
+    ok: false,
+    ms: 0,
+  };
+  const mismatch = (seq: number | null, where: string, reason: string) => {
+    if (result.mismatched.length < LIST_LIMIT) result.mismatched.push({ seq, where, reason });
+  };
+  result.records = await source.read(async (records) => {
+    const decoded = records.map((record) => {
+      try {
+        return { record, ...decodeRecord({ key: record.key, value: record.value }) };
+      } catch (error) {
+        mismatch(null, record.where, `not a readable entry: ${(error as Error).message}`);
+        return undefined;
+      }
+    });
+    const seqs = decoded.flatMap((d) => (d ? [Number(d.envelope.seq)] : []));
+    const stored: Array<{ seq: string; hash: Buffer }> = await dataSource.query(
+      'SELECT seq, hash FROM ledger_entry WHERE chain = $1 AND seq = ANY($2::bigint[])',
+      [chain, seqs],
+    );
+    const hashes = new Map(stored.map((row) => [Number(row.seq), toHex(row.hash)]));
+    for (const item of decoded) {
+      if (!item) continue;
+      const { record, envelope, disclosure } = item;
+      const seq = Number(envelope.seq);
+      if (envelope.chain !== chain || departmentOfSource(envelope.source) !== chain.split('/')[0]) {
+        mismatch(seq, record.where, `an entry of ${envelope.source} (chain ${envelope.chain}), not of ${chain}`);
+        continue;
+      }
+      if (seq > size) continue; // Written after the check began.
+      if (hashes.get(seq) !== envelope.hash) {
+        mismatch(seq, record.where, `hash ${envelope.hash}, the ledger has ${hashes.get(seq)}`);
+        continue;
+      }
+      try {
+        verifyEnvelope(envelope, trust, verifyEd25519Node);
+        if (disclosure) checkDisclosure(disclosure, envelope.datadigest);
+      } catch (error) {
+        mismatch(seq, record.where, `fails verification: ${(error as Error).message}`);
+        continue;
+      }
+      if (seen[seq]) continue; // Published again: at least once.
+      seen[seq] = 1;
+      result.covered++;
+      if (!disclosure || Object.keys(disclosure.withheld).length > 0) result.dataMissing++;
+      if (record.idempotency) result.idempotencyKeys++;
+    }
+  });
+  for (let seq = 1; seq <= size; seq++) {
+    if (seen[seq]) continue;
+    result.missing.count++;
+    if (result.missing.first.length < LIST_LIMIT) result.missing.first.push(seq);
+  }
+  result.ok = result.missing.count === 0 && result.mismatched.length === 0;
+  result.ms = Date.now() - started;
+  return result;
+}

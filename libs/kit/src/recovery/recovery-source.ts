@@ -1,0 +1,42 @@
+import { decodeIdempotency, IDEMPOTENCY_HEADER, type EntryIdempotency } from '@registry-bus/ledger';
+import type { Kafka } from 'kafkajs';
+
+import { readWholeTopic } from './topic-reader.js';
+
+/** One ledger record as a recovery source gives it back: wire bytes, and where they came from. */
+export interface SourceRecord {
+  /** For the report and refusals: "gov.land.ledger offset 17", "mirror http://… land entry 17". */
+  where: string;
+  key: string | null;
+  value: Uint8Array | null;
+  /** The command's idempotency key, when the source carries it (the topic does, mirrors do not). */
+  idempotency?: EntryIdempotency;
+}
+
+/** Where a chain's records are read back from: its own topic, or the mirrors other departments keep. */
+export interface RecoverySource {
+  readonly name: string;
+  /** Hands every record to `onBatch`, in order, and returns how many it read. */
+  read(onBatch: (records: SourceRecord[]) => Promise<void>): Promise<number>;
+}
+
+/** A single-partition ledger topic, read from its first record with a group of its own that commits nothing. */
+export function topicSource(kafka: Kafka, topic: string, groupId: string): RecoverySource {
+  return {
+    name: `topic ${topic}`,
+    read: (onBatch) =>
+      readWholeTopic(kafka, topic, groupId, (records) =>
+        onBatch(
+          records.map((record) => {
+            const idempotency = decodeIdempotency(record.headers[IDEMPOTENCY_HEADER]);
+            return {
+              where: `${topic} offset ${record.offset}`,
+              key: record.key,
+              value: record.value,
+              ...(idempotency ? { idempotency } : {}),
+            };
+          }),
+        ),
+      ),
+  };
+}
