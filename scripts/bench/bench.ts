@@ -1,5 +1,5 @@
-// `npm run bench -- <name> [args]`: runs libs/*/bench/<name>.bench.ts or
-// apps/*/bench/<name>.bench.ts, prints its table and JSON, and keeps the JSON
+// `npm run bench -- <name> [args]`: runs libs/*/bench/<name>.bench.ts,
+// apps/*/bench/<name>.bench.ts or test/bench/<name>.bench.ts, prints its table and JSON, and keeps the JSON
 // under .local/bench/ so docs/BENCHMARKS.md can be refreshed from it.
 import { mkdirSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,6 +11,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function findBenches(): Map<string, string> {
   const benches = new Map<string, string>();
+  // test/bench: benchmarks of the whole stack (the end-to-end one starts the apps as the e2e tests do).
+  const wholeStack = join(root, 'test', 'bench');
+  if (existsSync(wholeStack))
+    for (const file of readdirSync(wholeStack).filter((name) => name.endsWith('.bench.ts')))
+      benches.set(file.replace(/\.bench\.ts$/, ''), join(wholeStack, file));
   for (const area of ['libs', 'apps']) {
     for (const unit of readdirSync(join(root, area))) {
       const folder = join(root, area, unit, 'bench');

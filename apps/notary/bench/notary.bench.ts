@@ -99,7 +99,13 @@ function pipelineFor(dataSource: DataSource, allowData: boolean): ConsumerPipeli
     handlers: [],
     // The notary gets envelopes without data: nobody grants it any.
     policy: { decide: () => (allowData ? { kind: 'allow' } : { kind: 'deny', reason: 'the notary holds no grant' }) },
-    onApplied: (entry, manager) => appendToChainTree(manager, entry.chain, entry.seq - 1, [entry.hash]),
+    onApplied: (entries, manager) =>
+      appendToChainTree(
+        manager,
+        entries[0]!.chain,
+        entries[0]!.seq - 1,
+        entries.map((entry) => entry.hash),
+      ),
   });
 }
 

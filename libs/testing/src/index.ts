@@ -14,8 +14,12 @@ export {
   type InfrastructureChoice,
 } from './environment/choose-infrastructure.js';
 export { startTestInfrastructure, type TestInfrastructure } from './infrastructure/test-infrastructure.js';
-export { integrationEnvironment, type IntegrationEnvironment } from './infrastructure/integration-environment.js';
-export { createDatabase, createRole, dropByPrefix, withDatabase } from './postgres/throwaway-databases.js';
+export {
+  ENV_KEYS,
+  integrationEnvironment,
+  type IntegrationEnvironment,
+} from './infrastructure/integration-environment.js';
+export { createDatabase, createRole, dropByPrefix, runPrefix, withDatabase } from './postgres/throwaway-databases.js';
 export { freePort, isPortOpen } from './ports/free-port.js';
 export { compare, formatReport, machineInfo, measure, type BenchReport, type BenchRow } from './bench/index.js';
 export { FaultProxy, type FaultMode } from './fault-proxy/fault-proxy.js';

@@ -32,7 +32,8 @@ function headersOf(
  * the @nestjs/microservices transport, which runs one consumer for all
  * topics with automatic commits and no way to hold a partition at a gap).
  *
- * Records of a partition go through the pipeline one at a time, in order.
+ * Records of a partition go through the pipeline in order, a Kafka batch
+ * at a time (the pipeline applies runs of clean records in one transaction).
  * Where to start is the consumer's own database (the pipeline's stored
  * offsets), not the group's committed offsets, so a database restored from
  * a backup re-reads exactly what it lacks. A database that is away makes the
@@ -87,53 +88,60 @@ export class LedgerConsumer {
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale, pause } = payload;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale() || !this.running) break;
-      const record: IncomingRecord = {
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: message.offset,
-        key: message.key ? message.key.toString() : null,
-        value: message.value ? new Uint8Array(message.value) : null,
-        headers: headersOf(message.headers as Record<string, Buffer | string | undefined>),
-      };
+    const records: IncomingRecord[] = batch.messages.map((message) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: message.offset,
+      key: message.key ? message.key.toString() : null,
+      value: message.value ? new Uint8Array(message.value) : null,
+      headers: headersOf(message.headers as Record<string, Buffer | string | undefined>),
+    }));
+    const stillOurs = () => isRunning() && !isStale() && this.running;
+    let next = 0;
+    while (next < records.length && stillOurs()) {
       // A long handler must not cost the group its membership: heartbeat while it runs.
       const beat = setInterval(() => void heartbeat().catch(() => undefined), 3000);
-      let outcome: PipelineOutcome | undefined;
+      let outcomes: PipelineOutcome[] | undefined;
       try {
-        outcome = await this.processWithRetry(record, heartbeat, () => isRunning() && !isStale() && this.running);
+        outcomes = await this.processWithRetry(records.slice(next), heartbeat, stillOurs);
       } finally {
         clearInterval(beat);
       }
-      if (!outcome) return;
-      this.options.onOutcome?.(record, outcome);
-      if (outcome.kind === 'held') {
-        // Leave the record unacknowledged; read the partition again later, starting at it.
-        const resume = pause();
-        setTimeout(() => {
-          if (!this.running) return;
-          this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset: message.offset });
-          resume();
-        }, this.heldRetryMs).unref();
-        break;
+      if (!outcomes) return;
+      for (const outcome of outcomes) {
+        const record = records[next++]!;
+        this.options.onOutcome?.(record, outcome);
+        if (outcome.kind === 'held') {
+          // Leave the record unacknowledged; read the partition again later, starting at it.
+          const resume = pause();
+          setTimeout(() => {
+            if (!this.running) return;
+            this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset: record.offset });
+            resume();
+          }, this.heldRetryMs).unref();
+          await commitOffsetsIfNecessary();
+          return;
+        }
+        resolveOffset(record.offset);
       }
-      resolveOffset(message.offset);
       await heartbeat();
     }
     await commitOffsetsIfNecessary();
   }
 
+  /** The pipeline's outcomes for `records` (a prefix of them when one is held), retried while the database is away. */
   private async processWithRetry(
-    record: IncomingRecord,
+    records: IncomingRecord[],
     heartbeat: () => Promise<void>,
     stillOurs: () => boolean,
-  ): Promise<PipelineOutcome | undefined> {
+  ): Promise<PipelineOutcome[] | undefined> {
     let delay = 100;
     while (stillOurs()) {
       try {
-        return await this.options.pipeline.process(record);
+        return await this.options.pipeline.processBatch(records);
       } catch (error) {
-        this.options.onError?.(error, record, delay);
+        // What was applied before the failure comes back as duplicates on the retry.
+        this.options.onError?.(error, records[0]!, delay);
         const until = Date.now() + delay;
         while (Date.now() < until && stillOurs()) {
           await heartbeat().catch(() => undefined);

@@ -368,7 +368,13 @@ export class DepartmentRuntime {
         ],
         policy: this.policy,
         // Every department witnesses every chain it follows: a hash-only Merkle tree, checked against anchors.
-        onApplied: (entry, manager) => appendToChainTree(manager, entry.chain, entry.seq - 1, [entry.hash]),
+        onApplied: (entries, manager) =>
+          appendToChainTree(
+            manager,
+            entries[0]!.chain,
+            entries[0]!.seq - 1,
+            entries.map((entry) => entry.hash),
+          ),
         onAccessAudit: (record) =>
           this.metrics.accessAudit.inc({ decision: record.decision, owner: record.chain.split('/')[0]! }),
         topicNamespace: namespace,

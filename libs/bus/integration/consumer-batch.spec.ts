@@ -1,0 +1,187 @@
+import { ConsumerPipeline, protocolVerifier, type AccessPolicy, type IncomingRecord } from '@registry-bus/bus';
+import {
+  EventTypeRegistry,
+  defineEventType,
+  encodeRecord,
+  nodeSigner,
+  sealEntrySync,
+  testSigner,
+  testTrustBundle,
+  utf8,
+  type SealedEnvelope,
+} from '@registry-bus/protocol';
+import { appendToChainTree } from '@registry-bus/ledger';
+import { integrationEnvironment } from '@registry-bus/testing';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+
+import { departmentDatabase } from '../../ledger/integration/ledger-fixture.js';
+
+const env = integrationEnvironment();
+const namespace = `${env.uniqueName('ns')}.`;
+const topic = `${namespace}gov.land.ledger`;
+const land = testSigner('land', 'key-1', nodeSigner);
+const bundle = testTrustBundle({ land: [land] });
+const registered = defineEventType({
+  type: 'gov.land.parcel.registered.v1',
+  schema: z.strictObject({ parcelId: z.string(), area: z.string().regex(/^\d+\.\d{2}$/) }),
+  publicFields: ['parcelId', 'area'],
+  personalFields: [],
+});
+const noted = defineEventType({
+  type: 'gov.land.parcel.noted.v1',
+  schema: z.strictObject({ parcelId: z.string() }),
+  publicFields: ['parcelId'],
+  personalFields: [],
+});
+const registry = new EventTypeRegistry([registered, noted]);
+
+/**
+ * The batched path of the consumer pipeline (a Kafka batch, clean runs
+ * applied in one transaction) must decide and record exactly what the
+ * record-by-record path does: the same outcomes, the same rows — with a
+ * grant that changes the access decision in the middle of a run, a record
+ * that cannot be read, a replayed entry, data that fails its schema, and
+ * entries with a handler between handler-less ones.
+ */
+describe('consumer pipeline: a batch is applied exactly as its records one by one', () => {
+  const entries: SealedEnvelope[] = [];
+  const seal = (type: string, subject: string, data: Record<string, unknown>) => {
+    const seq = entries.length + 1;
+    const entry = sealEntrySync(
+      {
+        chain: 'land',
+        seq,
+        prevhash: entries.at(-1)?.hash ?? new Uint8Array(32),
+        type,
+        subject,
+        data,
+        actor: 'clerk:1',
+        time: new Date('2026-11-25T10:00:00Z'),
+      },
+      land,
+    );
+    entries.push(entry);
+    return entry;
+  };
+  let offset = 0;
+  const record = (value: Uint8Array, key: string): IncomingRecord => ({
+    topic,
+    partition: 0,
+    offset: String(offset++),
+    key,
+    value,
+    headers: {},
+  });
+  const recordOf = (entry: SealedEnvelope) =>
+    record(encodeRecord(entry.envelope, entry.disclosure).value, entry.envelope.subject);
+
+  // 1–5 denied; 6 is the "grant" (its own data denied, everything after it allowed); 7–40 parcels, some noted
+  // (the handler's type), one with data that fails its schema; a garbage record and a replay in between.
+  const records: IncomingRecord[] = [];
+  for (let i = 1; i <= 5; i++)
+    records.push(recordOf(seal(registered.type, `P-${i}`, { parcelId: `P-${i}`, area: '1.00' })));
+  records.push(recordOf(seal(registered.type, 'GRANT', { parcelId: 'GRANT', area: '0.00' })));
+  for (let i = 7; i <= 40; i++) {
+    if (i === 12) records.push(record(utf8('{"not": "an entry"'), 'junk'));
+    if (i === 20) records.push(recordOf(entries[2]!));
+    const entry =
+      i % 9 === 0
+        ? seal(noted.type, `P-${i}`, { parcelId: `P-${i}` })
+        : seal(registered.type, `P-${i}`, { parcelId: `P-${i}`, area: i === 25 ? 'wide' : '2.00' });
+    records.push(recordOf(entry));
+  }
+
+  const pipelineOn = (dataSource: DataSource, handled: string[]) => {
+    let granted = false;
+    const policy: AccessPolicy = {
+      decide: () => (granted ? { kind: 'allow' } : { kind: 'deny', reason: 'no grant yet' }),
+      observe: (entry) => {
+        if (entry.subject === 'GRANT') granted = true;
+      },
+    };
+    return new ConsumerPipeline({
+      dataSource,
+      verifier: protocolVerifier({ trustBundle: () => bundle, registry }),
+      policy,
+      topicNamespace: namespace,
+      onApplied: (applied, manager) =>
+        appendToChainTree(
+          manager,
+          applied[0]!.chain,
+          applied[0]!.seq - 1,
+          applied.map((entry) => entry.hash),
+        ),
+      handlers: [
+        {
+          types: [noted.type],
+          handle: async (event) => {
+            handled.push(event.entry.subject);
+          },
+        },
+      ],
+    });
+  };
+  const rowsOf = async (dataSource: DataSource) => ({
+    received: await dataSource.query(`SELECT seq, encode(hash, 'hex') AS hash FROM received_entry ORDER BY seq`),
+    data: await dataSource.query(
+      `SELECT seq, convert_from(disclosure, 'UTF8') AS d FROM received_entry_data ORDER BY seq`,
+    ),
+    audit: await dataSource.query(`SELECT seq, decision, reason FROM access_audit ORDER BY seq`),
+    quarantine: await dataSource.query(`SELECT kafka_offset, seq, code FROM consumer_quarantine ORDER BY kafka_offset`),
+    position: await dataSource.query(`SELECT seq, kafka_offset FROM consumer_position`),
+    inbox: await dataSource.query(`SELECT seq FROM consumer_inbox ORDER BY seq`),
+    tree: await dataSource.query(`SELECT level, idx, encode(hash, 'hex') AS hash FROM merkle_node ORDER BY level, idx`),
+  });
+
+  let oneByOne: DataSource;
+  let batched: DataSource;
+  beforeAll(async () => {
+    oneByOne = (await departmentDatabase('one_by_one')).writer;
+    batched = (await departmentDatabase('batched')).writer;
+  });
+  afterAll(async () => {
+    await oneByOne.destroy();
+    await batched.destroy();
+  });
+
+  it('gives the same outcomes, rows and handler calls', async () => {
+    const handledSingly: string[] = [];
+    const single = pipelineOn(oneByOne, handledSingly);
+    const singly = [];
+    for (const r of records) singly.push(await single.process(r));
+
+    const handledInBatch: string[] = [];
+    const batch = pipelineOn(batched, handledInBatch);
+    const original = batched.transaction.bind(batched);
+    let transactions = 0;
+    (batched as { transaction: unknown }).transaction = (...args: unknown[]) => {
+      transactions++;
+      return (original as (...a: unknown[]) => unknown)(...args);
+    };
+    // Split as Kafka might: the first batch ends in the middle of a run.
+    const inBatch = [
+      ...(await batch.processBatch(records.slice(0, 17))),
+      ...(await batch.processBatch(records.slice(17))),
+    ];
+
+    expect(inBatch).toEqual(singly);
+    expect(await rowsOf(batched)).toEqual(await rowsOf(oneByOne));
+    expect(handledInBatch).toEqual(handledSingly);
+    expect(handledSingly).toEqual(['P-9', 'P-18', 'P-27', 'P-36']);
+    // What the test is about: the clean runs went in a few transactions, not one per record.
+    expect(transactions).toBeLessThan(records.length / 2);
+    // And what both paths kept: no data before the grant, the bad data parked, the junk and the replay named.
+    const rows = await rowsOf(batched);
+    expect(rows.received).toHaveLength(40);
+    expect(rows.tree.length).toBeGreaterThan(40);
+    expect(rows.data.map((row: { seq: string }) => Number(row.seq))).not.toContain(6);
+    expect(rows.data.map((row: { seq: string }) => Number(row.seq))).toContain(7);
+    expect(rows.audit.filter((row: { decision: string }) => row.decision === 'denied')).toHaveLength(6);
+    expect(rows.quarantine.map((row: { code: string }) => row.code)).toEqual([
+      'PROTOCOL.BAD_JSON',
+      'PROTOCOL.SCHEMA_VIOLATION',
+    ]);
+    expect(inBatch.filter((o) => o.kind === 'duplicate')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,491 @@
+// `npm run bench -- e2e [--events N] [--rest N] [--rate R] [--seconds S] [--concurrency C]`:
+// the whole bus on this machine — land's commands to credit's verified,
+// permitted projection, with the notary anchoring and the departments
+// witnessing — beside bare kafkajs and @platformatic/kafka produce+consume of
+// the same record bytes and a bare multi-row INSERT of the same entry rows,
+// all in the same run with the same durability. Uses DATABASE_URL (admin) or
+// the local Postgres, and KAFKA_BROKERS or a launcher instance of its own.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { Consumer as PlatformaticConsumer, Producer as PlatformaticProducer } from '@platformatic/kafka';
+import { createKafka, ensureTopics } from '@registry-bus/bus';
+import { createDataSource, ledgerMigrations, runMigrations } from '@registry-bus/ledger';
+import { encodeRecord, nodeSigner, sealEntrySync, testSigner, type SealedEnvelope } from '@registry-bus/protocol';
+import {
+  ENV_KEYS,
+  KafkaLauncher,
+  LOCAL_POSTGRES_ADMIN_URL,
+  compare,
+  createDatabase,
+  dropByPrefix,
+  measure,
+  runPrefix,
+  type BenchRow,
+} from '@registry-bus/testing';
+import autocannon from 'autocannon';
+
+import { DepartmentStack } from '../e2e/department-stack.js';
+
+const parcel = (id: string) => ({
+  cadastralNumber: id,
+  areaSquareMetres: '500.00',
+  location: 'Mtskheta',
+  landUse: 'agricultural',
+  owners: [{ ownerId: `person:${id}`, share: '1' }],
+  basis: { documentType: 'survey', reference: `S-${id}` },
+});
+const draft = (id: string) => ({
+  type: 'gov.land.parcel.registered.v1',
+  subject: id,
+  data: parcel(id),
+  actor: 'clerk:bench',
+});
+
+const now = () => performance.timeOrigin + performance.now();
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+const summary = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const round = (v: number) => Math.round(v * 10) / 10;
+  return {
+    n: sorted.length,
+    p50: round(percentile(sorted, 0.5)),
+    p95: round(percentile(sorted, 0.95)),
+    p99: round(percentile(sorted, 0.99)),
+    max: round(sorted.at(-1) ?? NaN),
+  };
+};
+
+/** Busy and total jiffies of the whole machine (every process: Node, Postgres, Kafka). */
+function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** Runs `calls` calls with at most `concurrency` in flight. */
+async function pool(calls: number, concurrency: number, call: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, calls) }, async () => {
+      while (next < calls) await call(next++);
+    }),
+  );
+}
+
+interface Observed {
+  /** When each land seq was first seen in credit's projection, anchored by the notary, witnessed. */
+  projected: Map<number, number>;
+  anchored: Map<number, number>;
+  witnessed: Map<number, number>;
+  lag: Array<{ t: number; unpublished: number; consumerLag: number }>;
+}
+
+/**
+ * Watches the three databases while the load runs: credit's position on
+ * land's chain (applied in order, so every seq up to it is projected), the
+ * notary's latest anchor of land, the latest witnessed one, and the lags.
+ * Polling every 20 ms (witnessing every 100 ms) bounds the error of each
+ * latency by that interval.
+ */
+function observe(stack: DepartmentStack): { observed: Observed; stop: () => Promise<void> } {
+  const land = stack.get('land').runtime.dataSource;
+  const credit = stack.get('credit').runtime.dataSource;
+  const notary = stack.get('notary').runtime.dataSource;
+  const observed: Observed = { projected: new Map(), anchored: new Map(), witnessed: new Map(), lag: [] };
+  const marks = { projected: 0, anchored: 0, witnessed: 0 };
+  const advance = (map: Map<number, number>, key: keyof typeof marks, upTo: number, at: number) => {
+    for (let seq = marks[key] + 1; seq <= upTo; seq++) map.set(seq, at);
+    marks[key] = Math.max(marks[key], upTo);
+  };
+  let running = true;
+  let round = 0;
+  let lastLag = 0;
+  const loop = (async () => {
+    while (running) {
+      const at = now();
+      const [[position], [anchor]] = await Promise.all([
+        credit.query(`SELECT seq FROM consumer_position WHERE source_chain = 'land'`) as Promise<
+          Array<{ seq: string }>
+        >,
+        notary.query(`SELECT tree_size FROM notary_anchor WHERE chain = 'land'`) as Promise<
+          Array<{ tree_size: string }>
+        >,
+      ]);
+      advance(observed.projected, 'projected', Number(position?.seq ?? 0), at);
+      advance(observed.anchored, 'anchored', Number(anchor?.tree_size ?? 0), at);
+      if (round++ % 5 === 0) {
+        // Witnessed: credit (a department other than land) cosigned an anchor of land at this size.
+        const [witnessed]: Array<{ size: string | null }> = await credit.query(
+          `SELECT max((convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'treeSize')::bigint) AS size
+             FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
+            WHERE e.chain = 'credit' AND e.type = 'gov.credit.witness.cosigned.v1'
+              AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'chain' = 'land'`,
+        );
+        advance(observed.witnessed, 'witnessed', Number(witnessed?.size ?? 0), at);
+      }
+      if (at - lastLag >= 500) {
+        lastLag = at;
+        const [[head], [cursor]] = await Promise.all([
+          land.query(`SELECT max(seq) AS seq FROM ledger_entry WHERE chain = 'land'`) as Promise<
+            Array<{ seq: string | null }>
+          >,
+          land.query(`SELECT published_seq FROM relay_cursor WHERE chain = 'land'`) as Promise<
+            Array<{ published_seq: string }>
+          >,
+        ]);
+        const top = Number(head?.seq ?? 0);
+        observed.lag.push({
+          t: Math.round(at),
+          unpublished: top - Number(cursor?.published_seq ?? 0),
+          consumerLag: top - Number(position?.seq ?? 0),
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    observed,
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+/** Latencies from each command's send time to when its seq was projected, anchored and witnessed. */
+function latencies(sent: Map<number, number>, observed: Observed) {
+  const of = (map: Map<number, number>) =>
+    summary([...sent].flatMap(([seq, at]) => (map.has(seq) ? [map.get(seq)! - at] : [])));
+  return { projection: of(observed.projected), anchored: of(observed.anchored), witnessed: of(observed.witnessed) };
+}
+
+async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow[]; extra: Record<string, unknown> }> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      events: { type: 'string', default: '20000' },
+      rest: { type: 'string', default: '5000' },
+      rate: { type: 'string', default: '2000' },
+      seconds: { type: 'string', default: '10' },
+      concurrency: { type: 'string', default: '64' },
+    },
+  });
+  const events = Number(values.events);
+  const restEvents = Number(values.rest);
+  const rate = Number(values.rate);
+  const seconds = Number(values.seconds);
+  const concurrency = Number(values.concurrency);
+  const adminUrl = process.env.DATABASE_URL?.trim() || LOCAL_POSTGRES_ADMIN_URL;
+  const runId = `bench${process.pid}`;
+  const launcher = process.env.KAFKA_BROKERS
+    ? undefined
+    : new KafkaLauncher({ dir: mkdtempSync(join(tmpdir(), 'rb-bench-kafka-')) });
+  const brokers = process.env.KAFKA_BROKERS ?? (await launcher!.start());
+  // The department stack of the end-to-end tests, on this run's Kafka and throw-away databases.
+  process.env[ENV_KEYS.runId] = runId;
+  process.env[ENV_KEYS.kafkaBrokers] = brokers;
+  process.env[ENV_KEYS.databaseAdminUrl] = adminUrl;
+  const kafka = createKafka({ clientId: 'bench-e2e', brokers: brokers.split(',') });
+  const rows: BenchRow[] = [];
+  const extra: Record<string, unknown> = { events, restEvents, rate, seconds, concurrency };
+  const stack = new DepartmentStack();
+  try {
+    // 1. Bare baselines: the same record bytes and entry rows our relay and ledger write.
+    const signer = testSigner('land', 'key-1', nodeSigner);
+    const sealed: SealedEnvelope[] = [];
+    for (let seq = 1; seq <= events; seq++)
+      sealed.push(
+        sealEntrySync(
+          {
+            chain: 'land',
+            seq,
+            prevhash: sealed[seq - 2]?.hash ?? new Uint8Array(32),
+            ...draft(`B-${seq}`),
+            time: new Date(),
+          },
+          signer,
+        ),
+      );
+    const records = sealed.map((entry) => encodeRecord(entry.envelope, entry.disclosure));
+    const admin = kafka.admin();
+    await admin.connect();
+    const bareTopic = (client: string) => `${runId}.bare-${client}.gov.land.ledger`;
+    await ensureTopics(
+      admin,
+      ['kafkajs', 'platformatic'].map((client) => ({
+        topic: bareTopic(client),
+        partitions: 1,
+        replicationFactor: 1,
+        retainForever: true,
+      })),
+    );
+    await admin.disconnect();
+
+    const bareKafkajs = await measure('bare kafkajs produce+consume of the same records', events, async () => {
+      const topic = bareTopic('kafkajs');
+      const consumer = kafka.consumer({ groupId: `${runId}.bare-kafkajs`, maxWaitTimeInMs: 100 });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      let consumed = 0;
+      const done = new Promise<void>((resolve) => {
+        void consumer.run({
+          eachBatch: async ({ batch }) => {
+            consumed += batch.messages.length;
+            if (consumed >= events) resolve();
+          },
+        });
+      });
+      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      for (let i = 0; i < records.length; i += 500) {
+        await producer.send({
+          topic,
+          acks: -1,
+          messages: records
+            .slice(i, i + 500)
+            .map((r) => ({ key: r.key, value: Buffer.from(r.value), headers: r.headers, partition: 0 })),
+        });
+      }
+      await done;
+      await producer.disconnect();
+      await consumer.disconnect();
+    });
+    rows.push(bareKafkajs);
+
+    const barePlatformatic = await measure(
+      'bare @platformatic/kafka produce+consume of the same records',
+      events,
+      async () => {
+        const topic = bareTopic('platformatic');
+        const bootstrapBrokers = brokers.split(',');
+        const consumer = new PlatformaticConsumer({
+          groupId: `${runId}.bare-platformatic`,
+          clientId: 'bench-p-consumer',
+          bootstrapBrokers,
+        });
+        const stream = await consumer.consume({
+          topics: [topic],
+          mode: 'earliest',
+          autocommit: false,
+          maxWaitTime: 100,
+        });
+        let consumed = 0;
+        const done = new Promise<void>((resolve, reject) => {
+          stream.on('data', () => {
+            if (++consumed >= events) resolve();
+          });
+          stream.on('error', reject);
+        });
+        const producer = new PlatformaticProducer({
+          clientId: 'bench-p-producer',
+          bootstrapBrokers,
+          idempotent: true,
+          acks: -1,
+        });
+        for (let i = 0; i < records.length; i += 500) {
+          await producer.send({
+            messages: records.slice(i, i + 500).map((r) => ({
+              topic,
+              partition: 0,
+              key: Buffer.from(r.key),
+              value: Buffer.from(r.value),
+              headers: new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)])),
+            })),
+          });
+        }
+        await done;
+        await stream.close();
+        await producer.close();
+        await consumer.close(true);
+      },
+    );
+    rows.push(compare(barePlatformatic, bareKafkajs));
+
+    const bareUrl = await createDatabase(adminUrl, `${runPrefix(runId)}bare`);
+    await runMigrations(bareUrl, ledgerMigrations);
+    const bareDb = createDataSource({ url: bareUrl, poolSize: 4 });
+    await bareDb.initialize();
+    await bareDb.query('CREATE TABLE bare_entry (LIKE ledger_entry INCLUDING ALL)');
+    const bareInsert = await measure(
+      'bare multi-row INSERT of the same entry rows (500 a transaction)',
+      events,
+      async () => {
+        for (let i = 0; i < sealed.length; i += 500) {
+          const params: unknown[] = [];
+          const tuples = sealed.slice(i, i + 500).map((entry) => {
+            const e = entry.envelope;
+            params.push(
+              e.chain,
+              e.seq,
+              e.id,
+              e.type,
+              e.subject,
+              e.time,
+              Buffer.from(entry.hash),
+              Buffer.from(entry.canonical),
+              Buffer.from(entry.sig),
+              e.keyid,
+            );
+            const base = params.length - 10;
+            return `(${Array.from({ length: 10 }, (_, k) => `$${base + k + 1}`).join(', ')})`;
+          });
+          await bareDb.query(
+            `INSERT INTO bare_entry (chain, seq, id, type, subject, time, hash, envelope, sig, keyid) VALUES ${tuples.join(', ')}`,
+            params,
+          );
+        }
+      },
+    );
+    await bareDb.destroy();
+    rows.push(bareInsert);
+
+    // 2. The bus: land writes, credit keeps what land grants it, the notary anchors (its defaults: every 5 s or
+    // 1,000 entries) and every department witnesses.
+    stack.notary = { intervalMs: 5000, everyEntries: 1000 };
+    await stack.start(['land', 'credit']);
+    await stack.start(['notary']);
+    await stack.grant('land', 'credit', ['gov.land.parcel.registered.v1']);
+    const land = stack.get('land').runtime;
+    const baseSeq = async () => (await land.ledger.reader.head('land'))?.seq ?? 0;
+    const projectedUpTo = async (seq: number) => {
+      const [row]: Array<{ seq: string }> = await stack
+        .get('credit')
+        .runtime.dataSource.query(`SELECT seq FROM consumer_position WHERE source_chain = 'land'`);
+      return Number(row?.seq ?? 0) >= seq;
+    };
+    await waitFor('the grant to reach credit', async () => projectedUpTo(await baseSeq()), 60_000);
+
+    const run = async (name: string, count: number, drive: (sent: Map<number, number>) => Promise<void>) => {
+      const watcher = observe(stack);
+      const sent = new Map<number, number>();
+      const cpu = process.cpuUsage();
+      const ticks = machineTicks();
+      const started = now();
+      await drive(sent);
+      const lastSeq = Math.max(...sent.keys());
+      await waitFor(`${name}: credit to project seq ${lastSeq}`, () => projectedUpTo(lastSeq), 600_000);
+      const elapsed = (now() - started) / 1000;
+      const used = process.cpuUsage(cpu);
+      const after = machineTicks();
+      await waitFor(
+        `${name}: the notary to anchor seq ${lastSeq}`,
+        async () => watcher.observed.anchored.has(lastSeq),
+        120_000,
+      ).catch(() => undefined);
+      await waitFor(
+        `${name}: a witness to cosign seq ${lastSeq}`,
+        async () => watcher.observed.witnessed.has(lastSeq),
+        120_000,
+      ).catch(() => undefined);
+      await watcher.stop();
+      const row: BenchRow = { name, operations: count, seconds: elapsed, perSecond: count / elapsed };
+      const busyShare = (after.busy - ticks.busy) / (after.total - ticks.total);
+      const lag = watcher.observed.lag;
+      return {
+        row,
+        figures: {
+          latencyMs: latencies(sent, watcher.observed),
+          cpuMicrosecondsPerEvent: {
+            node: Math.round((used.user + used.system) / count),
+            machine: Math.round(((busyShare * 2 * elapsed) / count) * 1e6),
+          },
+          machineBusy: `${Math.round(busyShare * 100)} %`,
+          publishLagMax: Math.max(0, ...lag.map((l) => l.unpublished)),
+          consumerLagMax: Math.max(0, ...lag.map((l) => l.consumerLag)),
+          lagOverTime: lag
+            .filter((_, i) => i % 2 === 0)
+            .map((l) => [Math.round((l.t - lag[0]!.t) / 1000), l.unpublished, l.consumerLag]),
+        },
+      };
+    };
+
+    let n = 0;
+    const append = async (sent: Map<number, number>) => {
+      const id = `E-${++n}`;
+      const at = now();
+      const result = await land.ledger.append({ decide: () => ({ entries: [draft(id)] }) });
+      sent.set(result.entries[0]!.seq, at);
+    };
+
+    // 2a. As fast as it goes, in process.
+    const inProcess = await run(`in-process append → credit's projection (${concurrency} callers)`, events, (sent) =>
+      pool(events, concurrency, () => append(sent)),
+    );
+    rows.push(compare(inProcess.row, bareKafkajs), compare(inProcess.row, bareInsert));
+    extra.inProcess = inProcess.figures;
+
+    // 2b. Through REST, with autocannon.
+    const clerk = await stack.token('land', 'clerk', 'clerk:bench');
+    const restSent = new Map<string, number>();
+    let r = 0;
+    const viaRest = await run(
+      `REST POST /v1/parcels → credit's projection (autocannon, ${concurrency} connections)`,
+      restEvents,
+      async (sent) => {
+        const before = await baseSeq();
+        const result = await autocannon({
+          url: stack.get('land').url,
+          connections: concurrency,
+          amount: restEvents,
+          requests: [
+            {
+              method: 'POST',
+              path: '/v1/parcels',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${clerk}` },
+              setupRequest: (request) => {
+                const id = `R-${++r}`;
+                restSent.set(id, now());
+                return { ...request, body: JSON.stringify(parcel(id)) };
+              },
+            },
+          ],
+        });
+        if (result.non2xx > 0) throw new Error(`REST run: ${result.non2xx} answers were not 2xx`);
+        const written: Array<{ seq: string; subject: string }> = await land.dataSource.query(
+          `SELECT seq, subject FROM ledger_entry WHERE chain = 'land' AND seq > $1 AND type = 'gov.land.parcel.registered.v1'`,
+          [before],
+        );
+        for (const row of written) if (restSent.has(row.subject)) sent.set(Number(row.seq), restSent.get(row.subject)!);
+        extra.restHttpLatencyMs = { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max };
+      },
+    );
+    rows.push(compare(viaRest.row, inProcess.row));
+    extra.rest = viaRest.figures;
+
+    // 2c. A steady rate, in process: the latency goal (p99 command → projection ≤ 100 ms at 2,000 events/s).
+    const total = rate * seconds;
+    const steady = await run(`in-process at ${rate} events/s for ${seconds} s`, total, async (sent) => {
+      const tickMs = 10;
+      const perTick = (rate * tickMs) / 1000;
+      const begin = now();
+      const inflight: Array<Promise<void>> = [];
+      for (let tick = 0; tick * perTick < total; tick++) {
+        const due = begin + tick * tickMs;
+        const wait = due - now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        for (let k = 0; k < perTick && tick * perTick + k < total; k++) inflight.push(append(sent));
+      }
+      await Promise.all(inflight);
+    });
+    rows.push(steady.row);
+    extra.steady = steady.figures;
+    return { rows, extra };
+  } finally {
+    await stack.stop().catch(() => undefined);
+    await launcher?.stop();
+    await dropByPrefix(adminUrl, runPrefix(runId)).catch(() => undefined);
+  }
+}
