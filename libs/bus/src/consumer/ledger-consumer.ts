@@ -8,6 +8,8 @@ export interface LedgerConsumerOptions {
   groupId: string;
   topics: string[];
   pipeline: ConsumerPipeline;
+  /** Partitions (chains) processed at the same time; 4 by default. */
+  partitionsConcurrently?: number;
   /** How long a partition held at a gap waits before it is read again. */
   heldRetryMs?: number;
   maxBackoffMs?: number;
@@ -69,7 +71,8 @@ export class LedgerConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: Math.max(1, Math.min(this.options.topics.length, 4)),
+      // Partitions are chains (a topic per department, a partition per shard): each is applied in its own order.
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 4,
       eachBatch: (payload) => this.eachBatch(payload),
     });
   }
