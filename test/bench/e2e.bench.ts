@@ -6,7 +6,8 @@
 // all in the same run with the same durability. Uses DATABASE_URL (admin) or
 // the local Postgres, and KAFKA_BROKERS or a launcher instance of its own.
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -58,6 +59,21 @@ const summary = (values: number[]) => {
     max: round(sorted.at(-1) ?? NaN),
   };
 };
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the optional librdkafka client is loaded untyped */
+interface ConfluentModule {
+  version: string;
+  Kafka: new (config: unknown) => { producer(config: unknown): any; consumer(config: unknown): any };
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+async function loadConfluent(): Promise<ConfluentModule | undefined> {
+  const folder = process.env.CONFLUENT_KAFKA_JAVASCRIPT;
+  if (!folder) return undefined;
+  const require = createRequire(join(folder, 'package.json'));
+  const module = require(folder) as { KafkaJS: { Kafka: ConfluentModule['Kafka'] }; librdkafkaVersion: string };
+  return { version: `(librdkafka ${module.librdkafkaVersion})`, Kafka: module.KafkaJS.Kafka };
+}
 
 /** Busy and total jiffies of the whole machine (every process: Node, Postgres, Kafka). */
 function machineTicks(): { busy: number; total: number } {
@@ -314,6 +330,54 @@ export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow
     );
     rows.push(compare(barePlatformatic, bareKafkajs));
 
+    // @confluentinc/kafka-javascript (librdkafka) when it is built: its installer downloads a prebuilt binary,
+    // which this network refuses; docs/BENCHMARKS.md says how it was built from source here. Optional: the
+    // project does not depend on it, the benchmark loads it from CONFLUENT_KAFKA_JAVASCRIPT (its folder).
+    const confluent = await loadConfluent();
+    if (confluent) {
+      const topic = bareTopic('confluent');
+      const admin2 = kafka.admin();
+      await admin2.connect();
+      await ensureTopics(admin2, [{ topic, partitions: 1, replicationFactor: 1, retainForever: true }]);
+      await admin2.disconnect();
+      const bareConfluent = await measure(
+        `bare @confluentinc/kafka-javascript ${confluent.version} produce+consume of the same records`,
+        events,
+        async () => {
+          const client = new confluent.Kafka({ kafkaJS: { brokers: brokers.split(','), logLevel: 0 } });
+          const consumer = client.consumer({ kafkaJS: { groupId: `${runId}.bare-confluent`, fromBeginning: true } });
+          await consumer.connect();
+          await consumer.subscribe({ topics: [topic] });
+          let consumed = 0;
+          const done = new Promise<void>((resolve) => {
+            void consumer.run({
+              eachBatch: async ({ batch }: { batch: { messages: unknown[] } }) => {
+                consumed += batch.messages.length;
+                if (consumed >= events) resolve();
+              },
+            });
+          });
+          const producer = client.producer({ kafkaJS: { idempotent: true, acks: -1 } });
+          await producer.connect();
+          for (let i = 0; i < records.length; i += 500) {
+            await producer.send({
+              topic,
+              messages: records
+                .slice(i, i + 500)
+                .map((r) => ({ key: r.key, value: Buffer.from(r.value), headers: r.headers, partition: 0 })),
+            });
+          }
+          await done;
+          await producer.disconnect();
+          await consumer.disconnect();
+        },
+      );
+      rows.push(compare(bareConfluent, bareKafkajs));
+    } else {
+      extra.confluent =
+        'not measured: @confluentinc/kafka-javascript is not built here (set CONFLUENT_KAFKA_JAVASCRIPT to its folder; docs/BENCHMARKS.md)';
+    }
+
     const bareUrl = await createDatabase(adminUrl, `${runPrefix(runId)}bare`);
     await runMigrations(bareUrl, ledgerMigrations);
     const bareDb = createDataSource({ url: bareUrl, poolSize: 4 });
@@ -400,7 +464,7 @@ export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow
           latencyMs: latencies(sent, watcher.observed),
           cpuMicrosecondsPerEvent: {
             node: Math.round((used.user + used.system) / count),
-            machine: Math.round(((busyShare * 2 * elapsed) / count) * 1e6),
+            machine: Math.round(((busyShare * cpus().length * elapsed) / count) * 1e6),
           },
           machineBusy: `${Math.round(busyShare * 100)} %`,
           publishLagMax: Math.max(0, ...lag.map((l) => l.unpublished)),

@@ -33,6 +33,8 @@ export interface MirrorSourceOptions {
   timeoutMs?: number;
 }
 
+const RETRIES = 5;
+
 const isFullData = (data: unknown): boolean =>
   typeof data === 'object' &&
   data !== null &&
@@ -63,12 +65,22 @@ export function mirrorSource(options: MirrorSourceOptions): RecoverySource & { c
 
   const fetchPage = async (mirror: MirrorCoverage, after: number): Promise<MirrorPage> => {
     const path = `/v1/mirror/entries?chain=${encodeURIComponent(options.chain)}&after=${after}&limit=${pageSize}`;
-    const response = await fetch(`${mirror.url}${path}`, {
-      headers: { [MIRROR_REQUEST_HEADER]: await signMirrorRequest(path, options.department, options.signer) },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.text();
-    if (response.status !== 200) {
+    // A mirror answers 429 past its public rate limit and 503 while its database is away: wait as it asks
+    // (Retry-After, at most 30 s), a few times, before giving up on it.
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetch(`${mirror.url}${path}`, {
+        headers: { [MIRROR_REQUEST_HEADER]: await signMirrorRequest(path, options.department, options.signer) },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await response.text();
+      if (response.status === 200) return JSON.parse(text) as MirrorPage;
+      if ((response.status === 429 || response.status === 503) && attempt < RETRIES) {
+        const seconds = Number(response.headers.get('retry-after'));
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(30, Number.isFinite(seconds) && seconds > 0 ? seconds : attempt) * 1000),
+        );
+        continue;
+      }
       let detail = text.slice(0, 300);
       try {
         detail = (JSON.parse(text) as { detail?: string }).detail ?? detail;
@@ -77,14 +89,13 @@ export function mirrorSource(options: MirrorSourceOptions): RecoverySource & { c
       }
       throw new Error(`HTTP ${response.status}: ${detail}`);
     }
-    return JSON.parse(text) as MirrorPage;
   };
 
   return {
     name: `mirrors ${coverage.map((m) => m.url).join(', ')}`,
     coverage,
-    async read(onBatch) {
-      let after = 0;
+    async read(onBatch, afterSeq = 0) {
+      let after = afterSeq;
       let read = 0;
       let active = [...coverage];
       // Bounded: every round either moves `after` forward or ends.

@@ -166,7 +166,7 @@ export async function recoverLedger(context: RecoveryContext): Promise<RecoveryR
         const knownHash = known ? toHex(known.hash) : seq === size ? lastHash : await hashAt(seq);
         if (knownHash !== envelope.hash)
           throw new RecoveryRefused(
-            `${where} is a second version of entry ${seq} (hash ${envelope.hash}, the ${seq > before ? 'topic' : 'database'} has ${knownHash}): history was rewritten`,
+            `${where} is a second version of entry ${seq} (hash ${envelope.hash}, ${seq > before ? 'an earlier record' : 'the database'} has ${knownHash}): history was rewritten`,
           );
         report.duplicates++;
         continue;
@@ -207,7 +207,7 @@ export async function recoverLedger(context: RecoveryContext): Promise<RecoveryR
       lastHash = envelope.hash;
       if (pending.length >= BATCH) await flush();
     }
-  });
+  }, before);
   await flush();
   report.head = size;
   context.log(`read ${report.records} records: ${report.restored} entries restored, ${report.duplicates} duplicates`);

@@ -16,8 +16,12 @@ export interface SourceRecord {
 /** Where a chain's records are read back from: its own topic, or the mirrors other departments keep. */
 export interface RecoverySource {
   readonly name: string;
-  /** Hands every record to `onBatch`, in order, and returns how many it read. */
-  read(onBatch: (records: SourceRecord[]) => Promise<void>): Promise<number>;
+  /**
+   * Hands every record to `onBatch`, in order, and returns how many it read.
+   * `afterSeq`: the entries up to it are not needed (the database has them);
+   * a source that can skip them does (mirrors), a topic reads from its start.
+   */
+  read(onBatch: (records: SourceRecord[]) => Promise<void>, afterSeq?: number): Promise<number>;
 }
 
 /** A single-partition ledger topic, read from its first record with a group of its own that commits nothing. */
