@@ -92,26 +92,33 @@ describe('consumer pipeline: a batch is applied exactly as its records one by on
     records.push(recordOf(entry));
   }
 
-  const pipelineOn = (dataSource: DataSource, handled: string[]) => {
+  const pipelineOn = (dataSource: DataSource, handled: string[], failOnce?: { armed: boolean }) => {
     let granted = false;
     const policy: AccessPolicy = {
       decide: () => (granted ? { kind: 'allow' } : { kind: 'deny', reason: 'no grant yet' }),
       observe: (entry) => {
         if (entry.subject === 'GRANT') granted = true;
       },
+      changesWith: (entry) => entry.subject === 'GRANT',
     };
     return new ConsumerPipeline({
       dataSource,
       verifier: protocolVerifier({ trustBundle: () => bundle, registry }),
       policy,
       topicNamespace: namespace,
-      onApplied: (applied, manager) =>
-        appendToChainTree(
+      onApplied: (applied, manager) => {
+        // The database going away in the middle of a run (once): nothing of the run may stay.
+        if (failOnce?.armed && applied.length > 1 && applied[0]!.seq > 6) {
+          failOnce.armed = false;
+          throw Object.assign(new Error('connection lost'), { retryable: true });
+        }
+        return appendToChainTree(
           manager,
           applied[0]!.chain,
           applied[0]!.seq - 1,
           applied.map((entry) => entry.hash),
-        ),
+        );
+      },
       handlers: [
         {
           types: [noted.type],
@@ -136,13 +143,16 @@ describe('consumer pipeline: a batch is applied exactly as its records one by on
 
   let oneByOne: DataSource;
   let batched: DataSource;
+  let interrupted: DataSource;
   beforeAll(async () => {
     oneByOne = (await departmentDatabase('one_by_one')).writer;
     batched = (await departmentDatabase('batched')).writer;
+    interrupted = (await departmentDatabase('interrupted')).writer;
   });
   afterAll(async () => {
     await oneByOne.destroy();
     await batched.destroy();
+    await interrupted.destroy();
   });
 
   it('gives the same outcomes, rows and handler calls', async () => {
@@ -183,5 +193,16 @@ describe('consumer pipeline: a batch is applied exactly as its records one by on
       'PROTOCOL.SCHEMA_VIOLATION',
     ]);
     expect(inBatch.filter((o) => o.kind === 'duplicate')).toHaveLength(1);
+  });
+
+  it('leaves nothing of a run whose transaction failed, and gives the same result when the batch is read again', async () => {
+    const failOnce = { armed: true };
+    const pipeline = pipelineOn(interrupted, [], failOnce);
+    await expect(pipeline.processBatch(records)).rejects.toThrow('connection lost');
+    expect(failOnce.armed).toBe(false);
+    // As the Kafka consumer does after a failure: the whole batch again (what committed comes back as duplicates).
+    const again = await pipeline.processBatch(records);
+    expect(again.filter((outcome) => outcome.kind === 'applied').length).toBeGreaterThan(0);
+    expect(await rowsOf(interrupted)).toEqual(await rowsOf(oneByOne));
   });
 });

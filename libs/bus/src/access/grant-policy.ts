@@ -36,6 +36,11 @@ export class GrantPolicy implements AccessPolicy {
     if (owner && data) this.book.apply(owner, entry.seq, entry.type, data);
   }
 
+  changesWith(entry: VerifiedEntry): boolean {
+    const owner = departmentOfChain(entry.chain);
+    return owner !== undefined && (entry.type === grantIssuedType(owner) || entry.type === grantRevokedType(owner));
+  }
+
   received(): Grant[] {
     return this.book.receivedBy(this.department);
   }

@@ -159,10 +159,10 @@ export class ConsumerPipeline {
    * together, in one transaction (one WAL flush for the run instead of one
    * per record: what made the consumer the slowest stage of the bus, see
    * docs/BENCHMARKS.md); each is decided, checked and recorded exactly as
-   * `process` would, in order, so a grant entry in the run governs the
-   * entries after it. A record with handlers (a reaction, a query
-   * answer…) and one that does not continue its chain go through `process`
-   * one at a time, as before (its handler retried, or parked). Stops after
+   * `process` would, in order. A record with handlers (a reaction, a query
+   * answer…), one that changes the access policy (a grant) and one that
+   * does not continue its chain go through `process` one at a time, as
+   * before (a handler retried, or parked). Stops after
    * a 'held' outcome: the records after it are not processed.
    */
   async processBatch(records: readonly IncomingRecord[]): Promise<PipelineOutcome[]> {
@@ -220,8 +220,9 @@ export class ConsumerPipeline {
       const position = ahead.get(entry.chain) ?? (await this.position(entry.chain));
       if (entry.seq !== position.seq + 1 || !equalBytes(entry.prevhash, position.hash)) break;
       const withHandlers = this.options.handlers.some((h) => h.types.some((pattern) => matches(pattern, entry.type)));
-      if (withHandlers) {
-        // Alone, through the path that retries and parks a failing handler.
+      if (withHandlers || this.changesPolicy(entry)) {
+        // Alone: a handler through the path that retries and parks it; a grant so that a failed transaction
+        // never leaves the entries before it to be decided again under it.
         if (run.length === 0) run.push({ record, entry });
         break;
       }
@@ -229,6 +230,12 @@ export class ConsumerPipeline {
       ahead.set(entry.chain, { seq: entry.seq, hash: entry.hash });
     }
     return run;
+  }
+
+  private changesPolicy(entry: VerifiedEntry): boolean {
+    const { policy } = this.options;
+    if (!policy.observe) return false;
+    return policy.changesWith ? policy.changesWith(entry) : true;
   }
 
   /**

@@ -75,6 +75,14 @@ export interface AccessPolicy {
     data: Record<string, unknown> | undefined,
     manager: EntityManager,
   ): Promise<void> | void;
+  /**
+   * Whether observing this entry may change later decisions (a grant issued
+   * or revoked). Such an entry is applied in a transaction of its own: if a
+   * transaction fails, what `observe` did in memory is not undone, and no
+   * other entry may then be decided again under it. A policy that observes
+   * without saying is taken to change with every entry.
+   */
+  changesWith?(entry: VerifiedEntry): boolean;
 }
 
 /** What the pipeline audits: an entry whose data this consumer did not get whole. */
