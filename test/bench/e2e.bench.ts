@@ -1,4 +1,4 @@
-// `npm run bench -- e2e [--events N] [--rest N] [--rate R1,R2] [--seconds S] [--concurrency C]`:
+// `npm run bench -- e2e [--events N] [--rest N] [--pledges N] [--rate R1,R2] [--seconds S] [--concurrency C]`:
 // the whole bus on this machine — land's commands to credit's verified,
 // permitted projection, with the notary anchoring and the departments
 // witnessing — beside bare kafkajs and @platformatic/kafka produce+consume of
@@ -190,6 +190,76 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: n
   }
 }
 
+/**
+ * The pledge saga under load: `count` pledges requested through credit's REST API on parcels land registered,
+ * each timed from its request to the moment credit's read model shows it active (after land's reaction).
+ */
+async function pledgeSaga(
+  stack: DepartmentStack,
+  count: number,
+  connections: number,
+): Promise<{ row: BenchRow; figures: Record<string, unknown> }> {
+  const land = stack.get('land').runtime.dataSource;
+  const credit = stack.get('credit').runtime.dataSource;
+  const parcels: Array<{ subject: string }> = await land.query(
+    `SELECT subject FROM ledger_entry WHERE chain = 'land' AND type = 'gov.land.parcel.registered.v1' AND subject LIKE 'R-%'
+      ORDER BY seq LIMIT $1`,
+    [count],
+  );
+  const clerk = await stack.token('credit', 'clerk', 'clerk:bench-bank', 'bank:bench');
+  await stack.bankWithLoan('bank:bench', 'L-BENCH', 'person:bench', clerk);
+  const sent = new Map<string, number>();
+  const active = new Map<string, number>();
+  let watching = true;
+  const watcher = (async () => {
+    while (watching) {
+      const at = now();
+      const rows: Array<{ pledge_id: string }> = await credit.query(
+        `SELECT pledge_id FROM credit_pledge WHERE status = 'active' AND pledge_id LIKE 'PB-%'`,
+      );
+      for (const { pledge_id: id } of rows) if (!active.has(id)) active.set(id, at);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  const cpu = process.cpuUsage();
+  const started = now();
+  let refused = 0;
+  await pool(parcels.length, connections, async (i) => {
+    const pledgeId = `PB-${i}`;
+    sent.set(pledgeId, now());
+    const answer = await stack.call('credit', 'POST', '/v1/pledges', {
+      token: clerk,
+      body: {
+        pledgeId,
+        cadastralNumber: parcels[i]!.subject,
+        bankId: 'bank:bench',
+        loanId: 'L-BENCH',
+        pledgor: `person:${parcels[i]!.subject}`,
+        basis: { documentType: 'loan-agreement', reference: 'L-BENCH' },
+      },
+    });
+    if (answer.status !== 201) refused++;
+  });
+  if (refused > 0) throw new Error(`pledge saga: ${refused} pledge requests were refused`);
+  await waitFor('every pledge active', async () => active.size >= parcels.length, 600_000);
+  const elapsed = (now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  watching = false;
+  await watcher;
+  return {
+    row: {
+      name: `pledge saga: credit's REST command → land's reaction → credit's pledge active (${connections} connections)`,
+      operations: parcels.length,
+      seconds: elapsed,
+      perSecond: parcels.length / elapsed,
+    },
+    figures: {
+      latencyMs: summary([...sent].map(([id, at]) => active.get(id)! - at)),
+      cpuMicrosecondsPerSaga: Math.round((used.user + used.system) / parcels.length),
+    },
+  };
+}
+
 export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow[]; extra: Record<string, unknown> }> {
   const { values } = parseArgs({
     args,
@@ -199,8 +269,10 @@ export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow
       rate: { type: 'string', default: '2000,500' },
       seconds: { type: 'string', default: '10' },
       concurrency: { type: 'string', default: '64' },
+      pledges: { type: 'string', default: '1000' },
     },
   });
+  const pledges = Number(values.pledges);
   const events = Number(values.events);
   const restEvents = Number(values.rest);
   const rates = values.rate.split(',').map(Number);
@@ -424,6 +496,7 @@ export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow
     await stack.start(['land', 'credit']);
     await stack.start(['notary']);
     await stack.grant('land', 'credit', ['gov.land.parcel.registered.v1']);
+    await stack.pledgeSagaGrants();
     const land = stack.get('land').runtime;
     const baseSeq = async () => (await land.ledger.reader.head('land'))?.seq ?? 0;
     const projectedUpTo = async (seq: number) => {
@@ -434,7 +507,24 @@ export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow
     };
     await waitFor('the grant to reach credit', async () => projectedUpTo(await baseSeq()), 60_000);
 
+    // Each run starts on a quiet bus: credit and the notary have everything land wrote before it.
+    const settle = async () => {
+      const head = await baseSeq();
+      await waitFor(
+        'the followers to catch up before the next run',
+        async () => {
+          const rows: Array<{ seq: string }>[] = await Promise.all(
+            ['credit', 'notary'].map((name) =>
+              stack.get(name).runtime.dataSource.query(`SELECT seq FROM consumer_position WHERE source_chain = 'land'`),
+            ),
+          );
+          return rows.every((row) => Number(row[0]?.seq ?? 0) >= head);
+        },
+        300_000,
+      );
+    };
     const run = async (name: string, count: number, drive: (sent: Map<number, number>) => Promise<void>) => {
+      await settle();
       const watcher = observe(stack);
       const sent = new Map<number, number>();
       const cpu = process.cpuUsage();
@@ -553,6 +643,13 @@ export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow
       rows.push(steady.row);
       extra[`steady${rate}`] = steady.figures;
     }
+    // 2d. A reaction across departments (last: its tail must not weigh on the steady runs): the pledge saga on the parcels just registered through REST. A bank's
+    // clerk asks credit for a pledge (REST); land reacts with an encumbrance entry; credit records it and the
+    // pledge is active. Reactions go one record at a time (they append to the reacting ledger).
+    const sagaRow = await pledgeSaga(stack, Math.min(pledges, restEvents), concurrency / 2);
+    rows.push(sagaRow.row);
+    extra.pledgeSaga = sagaRow.figures;
+
     return { rows, extra };
   } finally {
     await stack.stop().catch(() => undefined);
