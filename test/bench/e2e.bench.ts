@@ -24,6 +24,7 @@ import {
   createDatabase,
   dropByPrefix,
   measure,
+  newRunId,
   runPrefix,
   type BenchRow,
 } from '@registry-bus/testing';
@@ -279,7 +280,9 @@ export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow
   const seconds = Number(values.seconds);
   const concurrency = Number(values.concurrency);
   const adminUrl = process.env.DATABASE_URL?.trim() || LOCAL_POSTGRES_ADMIN_URL;
-  const runId = `bench${process.pid}`;
+  // A run id of the test infrastructure's form (<pid36>_<random>): a CI run starting meanwhile sees this process
+  // alive and leaves its databases alone; a crashed bench's are swept by the next run.
+  const runId = newRunId();
   const launcher = process.env.KAFKA_BROKERS
     ? undefined
     : new KafkaLauncher({ dir: mkdtempSync(join(tmpdir(), 'rb-bench-kafka-')) });

@@ -19,7 +19,14 @@ export {
   integrationEnvironment,
   type IntegrationEnvironment,
 } from './infrastructure/integration-environment.js';
-export { createDatabase, createRole, dropByPrefix, runPrefix, withDatabase } from './postgres/throwaway-databases.js';
+export {
+  createDatabase,
+  createRole,
+  dropByPrefix,
+  newRunId,
+  runPrefix,
+  withDatabase,
+} from './postgres/throwaway-databases.js';
 export { freePort, isPortOpen } from './ports/free-port.js';
 export { compare, formatReport, machineInfo, measure, type BenchReport, type BenchRow } from './bench/index.js';
 export { FaultProxy, type FaultMode } from './fault-proxy/fault-proxy.js';
