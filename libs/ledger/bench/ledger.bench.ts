@@ -87,7 +87,7 @@ export default async function ledgerBench(): Promise<{ rows: BenchRow[]; extra: 
 
     // Pre-sealed rows for the bare INSERT, so the baseline is only the database's work.
     const seal = protocolSealer(signer);
-    const template = await seal(draft(0), { chain: 'bare', seq: 1, prevhash: new Uint8Array(32), time: new Date() });
+    const template = await seal(draft(0), { chain: 'land', seq: 1, prevhash: new Uint8Array(32), time: new Date() });
 
     let chainNo = 0;
     for (const batch of BATCHES) {

@@ -20,7 +20,7 @@ const register = (parcelId: string) => ({
   }),
 });
 
-/** Reads the whole ledger topic back and returns the seqs in the order Kafka holds them. */
+/** Reads the whole ledger topic back, until `expected` distinct seqs, and returns the seqs in the order Kafka holds them. */
 async function readTopic(
   kafka: Kafka,
   expected: number,
@@ -37,7 +37,7 @@ async function readTopic(
         eachMessage: async ({ message, topic }) => {
           const { envelope } = decodeRecord({ topic, key: message.key?.toString(), value: message.value });
           seen.push({ seq: Number(envelope.seq), id: envelope.id });
-          if (seen.length >= expected) {
+          if (new Set(seen.map((record) => record.seq)).size >= expected) {
             clearTimeout(timer);
             resolve();
           }
@@ -58,7 +58,7 @@ describe('relay to Kafka', () => {
   const relays: LedgerRelay[] = [];
   const publishers: KafkaPublisher[] = [];
 
-  function startRelay(): LedgerRelay {
+  function startRelay(options: Partial<ConstructorParameters<typeof LedgerRelay>[0]> = {}): LedgerRelay {
     const publisher = new KafkaPublisher(kafka);
     publishers.push(publisher);
     const relay = new LedgerRelay({
@@ -69,6 +69,7 @@ describe('relay to Kafka', () => {
       encode: encodeStoredEntry,
       pollIntervalMs: 100,
       maxBackoffMs: 500,
+      ...options,
     });
     relays.push(relay);
     relay.start();
@@ -108,8 +109,9 @@ describe('relay to Kafka', () => {
 
   it('publishes what was committed while no relay ran (a crash between commit and publish)', async () => {
     await Promise.all(Array.from({ length: 300 }, (_, i) => ledger.append(register(`P-${i}`))));
-    startRelay();
-    startRelay(); // a second instance: it must never publish the chain out of order
+    // Two instances reading ahead in batches of 50: neither may publish the chain out of order or twice.
+    startRelay({ batchSize: 50 });
+    startRelay({ batchSize: 50 });
     const seen = await readTopic(kafka, 300);
     expect(seen.map((record) => record.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
   });
@@ -127,5 +129,78 @@ describe('relay to Kafka', () => {
       if (i > 0) expect(record.seq === seen[i - 1]!.seq + 1 || record.seq <= seen[i - 1]!.seq).toBe(true);
     });
     for (const result of acknowledged) expect(unique.get(result.entries[0]!.seq)).toBe(result.entries[0]!.id);
+  });
+
+  it('publishes a backlog batch after batch, reading ahead, and sends again only the batch whose acknowledgement was lost', async () => {
+    await Promise.all(relays.map((relay) => relay.stop()));
+    await Promise.all(Array.from({ length: 400 }, (_, i) => ledger.append(register(`R-${i}`))));
+    const kafkaPublisher = new KafkaPublisher(kafka);
+    publishers.push(kafkaPublisher);
+    let sends = 0;
+    const reported: number[] = [];
+    startRelay({
+      batchSize: 50,
+      // The third batch reaches the broker but its acknowledgement is "lost": the relay must send it again.
+      publisher: {
+        async publish(topic, partition, records) {
+          await kafkaPublisher.publish(topic, partition, records);
+          if (++sends === 3) throw new Error('acknowledgement lost');
+        },
+      },
+      onPublished: (_chain, seq) => reported.push(seq),
+    });
+    const seen = await readTopic(kafka, 1200);
+    expect([...new Set(seen.map((record) => record.seq))].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 1200 }, (_, i) => i + 1),
+    );
+    const backlog = seen.filter((record) => record.seq > 800).map((record) => record.seq);
+    // 400 entries, and the 50 of the batch whose acknowledgement was lost a second time — in order each time.
+    expect(backlog).toHaveLength(450);
+    expect(backlog.slice(0, 150)).toEqual(Array.from({ length: 150 }, (_, i) => 801 + i));
+    expect(backlog.slice(150, 200)).toEqual(Array.from({ length: 50 }, (_, i) => 901 + i));
+    expect(backlog.slice(200)).toEqual(Array.from({ length: 250 }, (_, i) => 951 + i));
+    expect(reported).toEqual(Array.from({ length: 8 }, (_, i) => 850 + 50 * i));
+  });
+
+  it('publishes a lone commit at once, and lets commits that arrive while it publishes gather for lingerMs', async () => {
+    await Promise.all(relays.map((relay) => relay.stop()));
+    const kafkaPublisher = new KafkaPublisher(kafka);
+    publishers.push(kafkaPublisher);
+    const batches: Array<{ seqs: number[]; at: number }> = [];
+    let gate: Promise<void> = Promise.resolve();
+    let entered = 0;
+    startRelay({
+      lingerMs: 1_000,
+      publisher: {
+        async publish(topic, partition, records) {
+          entered++;
+          await gate;
+          await kafkaPublisher.publish(topic, partition, records);
+          const seqs = records.map((record) => Number(decodeRecord({ value: record.value }).envelope.seq));
+          batches.push({ seqs, at: performance.now() });
+        },
+      },
+    });
+    const until = async (what: string, done: () => boolean) => {
+      for (let i = 0; i < 500 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      if (!done()) throw new Error(`timed out waiting for ${what}`);
+    };
+
+    const lone = performance.now();
+    const first = (await ledger.append(register('S-0'))).entries[0]!.seq;
+    await until('the lone commit', () => batches.length === 1);
+    expect(batches[0]!.seqs).toEqual([first]);
+    expect(batches[0]!.at - lone).toBeLessThan(900); // no linger: nothing else was arriving
+
+    let release!: () => void;
+    gate = new Promise<void>((resolve) => (release = resolve));
+    const second = (await ledger.append(register('S-1'))).entries[0]!.seq;
+    await until('the relay to publish S-1', () => entered === 2);
+    const more = await Promise.all(['S-2', 'S-3', 'S-4'].map((id) => ledger.append(register(id))));
+    release();
+    await until('every commit published', () => batches.length === 3);
+    expect(batches[1]!.seqs).toEqual([second]);
+    expect(batches[2]!.seqs).toEqual(more.map((result) => result.entries[0]!.seq).sort((a, b) => a - b));
+    expect(batches[2]!.at - batches[1]!.at).toBeGreaterThanOrEqual(900);
   });
 });

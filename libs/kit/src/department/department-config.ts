@@ -53,6 +53,13 @@ export const departmentConfigSchema = z
      */
     LEDGER_ACK: z.enum(['committed', 'published']).default('committed'),
     LEDGER_ACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    /**
+     * While commits keep arriving, how long the relay lets them gather
+     * before it publishes the next batch (a lone command is published at
+     * once). Fewer, larger batches cost every follower less; 0 publishes
+     * each commit as soon as the previous batch is out.
+     */
+    LEDGER_RELAY_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(10),
   })
   .superRefine((config, context) => {
     if (config.LEDGER_RECOVERY === 'from-mirror' && !config.LEDGER_RECOVERY_MIRRORS)

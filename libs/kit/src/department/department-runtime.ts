@@ -182,6 +182,7 @@ export class DepartmentRuntime {
       chains: [definition.department],
       destination: () => ({ topic: ledgerTopic(definition.department, config.KAFKA_TOPIC_NAMESPACE), partition: 0 }),
       encode: encodeStoredEntry,
+      lingerMs: config.LEDGER_RELAY_LINGER_MS,
       onError: (chain, error, retryInMs) =>
         this.logger.warn({ chain, retryInMs, err: error }, 'relay cannot publish; entries wait in the ledger'),
       onPublished: (_chain, lastSeq) => this.publishedWatch?.advanced(lastSeq),

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 import {
   STORED_ENTRY_COLUMNS,
@@ -20,6 +20,12 @@ export interface RecordPublisher {
   publish(topic: string, partition: number, records: OutgoingRecord[]): Promise<void>;
 }
 
+interface OutgoingBatch {
+  afterSeq: number;
+  records: OutgoingRecord[];
+  lastSeq: number;
+}
+
 export interface LedgerRelayOptions {
   dataSource: DataSource;
   publisher: RecordPublisher;
@@ -30,6 +36,8 @@ export interface LedgerRelayOptions {
   batchSize?: number;
   /** How often to look for entries appended by other instances. */
   pollIntervalMs?: number;
+  /** Under load (commits arriving while publishing), how long to let more gather before the next batch; 10 ms. */
+  lingerMs?: number;
   maxBackoffMs?: number;
   onPublished?: (chain: string, lastSeq: number) => void;
   onError?: (chain: string, error: unknown, retryInMs: number) => void;
@@ -49,17 +57,21 @@ export interface LedgerRelayOptions {
 export class LedgerRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly lingerMs: number;
   private readonly maxBackoffMs: number;
   private running = false;
   private notified = false;
-  /** Sleeping chain loops, and whether each is backing off from a failure. */
+  /** Sleeping chain loops, and whether each must sleep on through commits (backing off, or lingering). */
   private readonly wakers = new Map<() => void, boolean>();
   private loops: Promise<void>[] = [];
   private readonly backoff = new Map<string, number>();
+  /** Chains whose cursor row exists: created once per relay, not in every publishing transaction. */
+  private readonly cursors = new Set<string>();
 
   constructor(private readonly options: LedgerRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.lingerMs = options.lingerMs ?? 10;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
   }
 
@@ -89,55 +101,92 @@ export class LedgerRelay {
   async publishPending(chain: string): Promise<number> {
     const { topic, partition } = this.options.destination(chain);
     let total = 0;
-    for (;;) {
-      const published = await this.dataSource.transaction(async (manager) => {
-        await manager.query('INSERT INTO relay_cursor (chain) VALUES ($1) ON CONFLICT (chain) DO NOTHING', [chain]);
-        const cursorRows: Array<{ published_seq: string }> = await manager.query(
-          'SELECT published_seq FROM relay_cursor WHERE chain = $1 FOR UPDATE SKIP LOCKED',
-          [chain],
-        );
-        if (cursorRows.length === 0) return 0;
-        const cursor = Number(cursorRows[0]!.published_seq);
-        // The command's idempotency key rides on its last record: recovery from the topic restores it.
-        const rows: Array<
-          StoredEntryRow & { idem_key: string | null; idem_digest: Buffer | null; idem_first: string | null }
-        > = await manager.query(
-          `SELECT ${STORED_ENTRY_COLUMNS}, i.key AS idem_key, i.request_digest AS idem_digest, i.first_seq AS idem_first
-               FROM ${STORED_ENTRY_FROM}
-               LEFT JOIN ledger_idempotency i ON i.chain = e.chain AND i.last_seq = e.seq
-              WHERE e.chain = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
-          [chain, cursor, this.batchSize],
-        );
-        const contiguous: StoredEntry[] = [];
-        for (const row of rows) {
-          const entry: StoredEntry = {
-            ...toStoredEntry(row),
-            ...(row.idem_key !== null && row.idem_digest !== null && row.idem_first !== null
-              ? {
-                  idempotency: {
-                    key: row.idem_key,
-                    requestDigest: new Uint8Array(row.idem_digest),
-                    firstSeq: Number(row.idem_first),
-                  },
-                }
-              : {}),
-          };
-          if (entry.seq !== cursor + contiguous.length + 1) break;
-          contiguous.push(entry);
-        }
-        if (contiguous.length === 0) return 0;
-        await this.options.publisher.publish(topic, partition, contiguous.map(this.options.encode));
-        const last = contiguous.at(-1)!.seq;
-        await manager.query('UPDATE relay_cursor SET published_seq = $2, published_at = now() WHERE chain = $1', [
-          chain,
-          last,
-        ]);
-        return contiguous.length;
-      });
-      if (published === 0) return total;
-      total += published;
-      this.options.onPublished?.(chain, (await this.publishedSeq(chain)) ?? 0);
+    // Pipelined: the next batch is read and encoded while this one is on its way to the broker, so a backlog
+    // goes out at close to the producer's own rate (reading and encoding used to add 150 % to each batch's
+    // time). The read needs no lock — entries never change — and is used only if the cursor, locked again
+    // by the next transaction, still stands where that read began. Each batch still commits its own cursor,
+    // so a failed publish sends again only the batch that failed.
+    let prefetched: Promise<OutgoingBatch> | undefined;
+    if (!this.cursors.has(chain)) {
+      await this.dataSource.query('INSERT INTO relay_cursor (chain) VALUES ($1) ON CONFLICT (chain) DO NOTHING', [
+        chain,
+      ]);
+      this.cursors.add(chain);
     }
+    try {
+      for (;;) {
+        const published = await this.dataSource.transaction(async (manager) => {
+          const cursorRows: Array<{ published_seq: string }> = await manager.query(
+            'SELECT published_seq FROM relay_cursor WHERE chain = $1 FOR UPDATE SKIP LOCKED',
+            [chain],
+          );
+          if (cursorRows.length === 0) return undefined;
+          const cursor = Number(cursorRows[0]!.published_seq);
+          // A read-ahead that failed is simply read again.
+          const ahead = await prefetched?.catch(() => undefined);
+          prefetched = undefined;
+          const batch = ahead?.afterSeq === cursor ? ahead : await this.readBatch(manager, chain, cursor);
+          if (batch.records.length === 0) return undefined;
+          const sending = this.options.publisher.publish(topic, partition, batch.records);
+          if (batch.records.length === this.batchSize) prefetched = this.prefetch(chain, batch.lastSeq);
+          await sending;
+          await manager.query('UPDATE relay_cursor SET published_seq = $2, published_at = now() WHERE chain = $1', [
+            chain,
+            batch.lastSeq,
+          ]);
+          return batch;
+        });
+        if (!published) return total;
+        total += published.records.length;
+        this.options.onPublished?.(chain, published.lastSeq);
+        // A short batch was all there was: no need for another transaction to find nothing (a commit since then
+        // has woken the loop: `notified`).
+        if (published.records.length < this.batchSize) return total;
+      }
+    } finally {
+      await prefetched?.catch(() => undefined);
+    }
+  }
+
+  /** A read ahead on a connection of its own, marked handled at once: it may fail while nobody awaits it yet. */
+  private prefetch(chain: string, afterSeq: number): Promise<OutgoingBatch> {
+    const read = this.readBatch(this.dataSource.manager, chain, afterSeq);
+    read.catch(() => undefined);
+    return read;
+  }
+
+  /** Up to batchSize entries after `afterSeq`, encoded; stops before a gap (an entry not yet visible). */
+  private async readBatch(manager: EntityManager, chain: string, afterSeq: number): Promise<OutgoingBatch> {
+    // The command's idempotency key rides on its last record: recovery from the topic restores it.
+    const rows: Array<
+      StoredEntryRow & { idem_key: string | null; idem_digest: Buffer | null; idem_first: string | null }
+    > = await manager.query(
+      `SELECT ${STORED_ENTRY_COLUMNS}, i.key AS idem_key, i.request_digest AS idem_digest, i.first_seq AS idem_first
+           FROM ${STORED_ENTRY_FROM}
+           LEFT JOIN ledger_idempotency i ON i.chain = e.chain AND i.last_seq = e.seq
+          WHERE e.chain = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
+      [chain, afterSeq, this.batchSize],
+    );
+    const records: OutgoingRecord[] = [];
+    let lastSeq = afterSeq;
+    for (const row of rows) {
+      const entry: StoredEntry = {
+        ...toStoredEntry(row),
+        ...(row.idem_key !== null && row.idem_digest !== null && row.idem_first !== null
+          ? {
+              idempotency: {
+                key: row.idem_key,
+                requestDigest: new Uint8Array(row.idem_digest),
+                firstSeq: Number(row.idem_first),
+              },
+            }
+          : {}),
+      };
+      if (entry.seq !== lastSeq + 1) break;
+      records.push(this.options.encode(entry));
+      lastSeq = entry.seq;
+    }
+    return { afterSeq, records, lastSeq };
   }
 
   async publishedSeq(chain: string): Promise<number | undefined> {
@@ -156,9 +205,10 @@ export class LedgerRelay {
     while (this.running) {
       let delay = this.pollIntervalMs;
       let failing = false;
+      let published = 0;
       this.notified = false;
       try {
-        await this.publishPending(chain);
+        published = await this.publishPending(chain);
         this.backoff.delete(chain);
       } catch (error) {
         // Kafka or Postgres away: the entries wait in the ledger; back off and try again.
@@ -168,16 +218,28 @@ export class LedgerRelay {
         this.options.onError?.(chain, error, delay);
       }
       if (!this.running) break;
-      if (this.notified && !failing) continue;
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          this.wakers.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, delay);
-        this.wakers.set(wake, failing);
-      });
+      if (this.notified && !failing) {
+        // Commits landed while we published: under load, let more gather first, as Kafka's own linger.ms does.
+        // Each batch costs every follower a fetch and a transaction: through REST the bench went 322 → 244
+        // commands/s when the relay's loop lost its idle round trips, and to 365/s with this linger. A lone
+        // command never waits.
+        if (published > 0 && this.lingerMs > 0) await this.sleep(this.lingerMs, false);
+        continue;
+      }
+      await this.sleep(delay, !failing);
     }
+  }
+
+  /** Sleeps `ms`; a commit (notify) ends the sleep early only if `wakeOnCommit`; stop() always does. */
+  private sleep(ms: number, wakeOnCommit: boolean): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakers.set(wake, !wakeOnCommit);
+    });
   }
 }
