@@ -50,8 +50,22 @@ describe('broker-level access rights (SASL/SCRAM users, ACLs from grants)', () =
       await producer.disconnect();
     }
   };
-  /** Reads the first record of `topic` as `user` (bounded: 20 s). */
+  /**
+   * Reads the first record of `topic` as `user` (bounded: 20 s an attempt). A fresh broker may answer the first
+   * group join with a retriable error (the coordinator still loading its offsets topic, seen in CI): that one is
+   * tried again, up to 5 times; a refusal (not authorized) is not retriable and comes back at once.
+   */
   const readFirst = async (user: string, topic: string): Promise<string> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await readFirstOnce(user, topic);
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable || attempt === 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  };
+  const readFirstOnce = async (user: string, topic: string): Promise<string> => {
     const consumer = client(user).consumer({ groupId: `registry-bus.${user}.acl-test-${Date.now()}` });
     await consumer.connect();
     try {

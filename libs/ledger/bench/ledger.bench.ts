@@ -5,6 +5,7 @@
 // local Postgres, and KAFKA_BROKERS or a launcher instance of its own.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 
 import { KafkaPublisher, consumerMigrations, createKafka, ensureTopics, ledgerTopic } from '@registry-bus/bus';
 import {
@@ -32,8 +33,15 @@ import type { DataSource } from 'typeorm';
 
 const signer = testSigner('land', 'key-1', nodeSigner);
 const bundle = testTrustBundle({ land: [signer] });
-const BATCHES = [1, 10, 100, 1000];
-const CONCURRENCY = [1, 16, 64];
+/** Entries per command and callers at once, every pair measured (`--batches 100 --callers 16` for one shape). */
+const BATCHES = '1,10,100,1000';
+const CONCURRENCY = '1,16,64';
+const numbers = (list: string, option: string) =>
+  list.split(',').map((item) => {
+    const value = Number(item);
+    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${option}: '${item}' is not a positive integer`);
+    return value;
+  });
 
 function draft(i: number) {
   return {
@@ -68,7 +76,15 @@ const rowOf = (e: SealedEntry, chain: string, seq: number) => [
   e.keyid,
 ];
 
-export default async function ledgerBench(): Promise<{ rows: BenchRow[]; extra: Record<string, unknown> }> {
+export default async function ledgerBench(
+  args: string[] = [],
+): Promise<{ rows: BenchRow[]; extra: Record<string, unknown> }> {
+  const { values } = parseArgs({
+    args,
+    options: { batches: { type: 'string', default: BATCHES }, callers: { type: 'string', default: CONCURRENCY } },
+  });
+  const batches = numbers(values.batches, 'batches');
+  const callers = numbers(values.callers, 'callers');
   const adminUrl = process.env.DATABASE_URL?.trim() || LOCAL_POSTGRES_ADMIN_URL;
   const prefix = `rb_bench_${process.pid}_`;
   const url = await createDatabase(adminUrl, `${prefix}ledger`);
@@ -90,8 +106,8 @@ export default async function ledgerBench(): Promise<{ rows: BenchRow[]; extra: 
     const template = await seal(draft(0), { chain: 'land', seq: 1, prevhash: new Uint8Array(32), time: new Date() });
 
     let chainNo = 0;
-    for (const batch of BATCHES) {
-      for (const concurrency of CONCURRENCY) {
+    for (const batch of batches) {
+      for (const concurrency of callers) {
         const entries = batch >= 100 ? 20_000 : batch === 10 ? 5_000 : 2_000;
         const calls = Math.max(1, Math.floor(entries / batch));
         const chain = `land/${++chainNo}`;
@@ -130,7 +146,7 @@ export default async function ledgerBench(): Promise<{ rows: BenchRow[]; extra: 
     // verifyChain over the largest chain.
     const verifyLedger = new Ledger({
       dataSource,
-      chain: `land/${BATCHES.length * CONCURRENCY.length}`,
+      chain: `land/${batches.length * callers.length}`,
       signer,
       trustBundle: () => bundle,
     });
@@ -157,7 +173,7 @@ export default async function ledgerBench(): Promise<{ rows: BenchRow[]; extra: 
       { topic: `${namespace}bare`, partitions: 1, replicationFactor: 1 },
     ]);
     await admin.disconnect();
-    const source = `land/${BATCHES.length * CONCURRENCY.length}`;
+    const source = `land/${batches.length * callers.length}`;
     const stored = await verifyLedger.reader.entries(source, 0, 20_000);
     const records = stored.map(encodeStoredEntry);
     const barePublisher = new KafkaPublisher(kafka);
