@@ -44,7 +44,7 @@ export function createDataSource(options: LedgerDataSourceOptions): DataSource {
       // Foreign-key checks run as plans Postgres caches per connection. Cached while a department's tables are
       // still small (a new department, a recovery from the topic), the plan of ledger_entry_data's check got
       // slower with every entry until autovacuum's next ANALYZE: 100-entry commands took 54 ms instead of
-      // 22 ms (`npm run bench -- ledger --batches 100 --callers 1`: 1,846 → 4,575 entries/s). Planned afresh,
+      // 22 ms (`npm run bench -- ledger --batches 100 --callers 1`: 1,846 → 4,160–4,469 entries/s). Planned afresh,
       // each check costs ~10 µs more and never degrades. Our own statements are unnamed and planned each time
       // anyway; this changes only the plans Postgres keeps (foreign keys, PL/pgSQL).
       options: '-c plan_cache_mode=force_custom_plan',
