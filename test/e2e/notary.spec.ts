@@ -234,8 +234,8 @@ describe('notary, witnesses and receipts', () => {
       const response = await fetch(`${stack.get(department).url}/metrics`);
       return response.text();
     };
-    expect(await metrics('land')).toMatch(/^registry_bus_unanchored_entries\{department="land"\} \d+$/m);
-    expect(await metrics('land')).toMatch(/^registry_bus_unwitnessed_entries\{department="land"\} \d+$/m);
+    expect(await metrics('land')).toMatch(/^registry_bus_unanchored_entries\{chain="land",department="land"\} \d+$/m);
+    expect(await metrics('land')).toMatch(/^registry_bus_unwitnessed_entries\{chain="land",department="land"\} \d+$/m);
     expect(await metrics('notary')).toMatch(
       /^registry_bus_notary_anchoring_lag_seconds_count\{[^}]*chain="land"[^}]*\} [1-9]\d*$/m,
     );

@@ -9,7 +9,7 @@ export {
   type ProblemDetails,
 } from './problems/problem-details.js';
 export { ProblemFilter, toProblem } from './problems/problem-filter.js';
-export { LEDGER, LedgerController } from './ledger-http/ledger.controller.js';
+export { LEDGER, LedgerController, receiptPath } from './ledger-http/ledger.controller.js';
 export {
   departmentConfigSchema,
   kafkaSasl,

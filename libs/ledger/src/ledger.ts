@@ -9,25 +9,37 @@ import { signedHead, type SignedHead } from './head/signed-head.js';
 import { PgNodeReader, pgChainTree } from './merkle/pg-node-store.js';
 import { LedgerReader } from './read/ledger-reader.js';
 import { protocolSealer } from './sealing/protocol-sealer.js';
+import { chainForSubject, shardChains } from './shards/chain-shards.js';
 import { protocolChainChecks } from './verify/protocol-checks.js';
 import { verifyChain, type VerifyReport } from './verify/verify-chain.js';
 
 export interface LedgerOptions {
   dataSource: DataSource;
-  /** The department's chain, e.g. `land`. */
+  /** The department's chain, e.g. `land` (with shards: the department, whose chains are `land/0` …). */
   chain: string;
+  /** Split into this many chains (`<dept>/<shard>`), a subject's entries always in the same one. Default 1. */
+  shards?: number;
   signer: Signer;
   trustBundle: () => TrustBundle;
   maxBatchCommands?: number;
   onCommitted?: (chain: string, lastSeq: number) => void;
 }
 
-/** A department's ledger: append (group commit), read, prove, verify, and its signed head. */
+/**
+ * A department's ledger: append (group commit), read, prove, verify, and its
+ * signed head. One chain, or S shards (each its own hash chain and Merkle
+ * tree, anchored and witnessed each) with every subject in one of them.
+ */
 export class Ledger {
   readonly appender: LedgerAppender;
   readonly reader: LedgerReader;
+  /** `land`, or `land/0` … `land/<S-1>`. */
+  readonly chains: readonly string[];
+  private readonly shards: number;
 
   constructor(private readonly options: LedgerOptions) {
+    this.shards = options.shards ?? 1;
+    this.chains = shardChains(options.chain, this.shards);
     this.appender = new LedgerAppender({
       dataSource: options.dataSource,
       chain: options.chain,
@@ -39,20 +51,46 @@ export class Ledger {
     this.reader = new LedgerReader(options.dataSource);
   }
 
-  get chain(): string {
+  /** The department whose ledger this is. */
+  get department(): string {
     return this.options.chain;
   }
 
+  /** The chain that holds `subject`'s entries. */
+  chainFor(subject: string): string {
+    return chainForSubject(this.options.chain, this.shards, subject);
+  }
+
+  /** `chain`, which must be one of this ledger's; omitted, the ledger's only chain (a sharded ledger needs one named). */
+  chainOrOnly(chain?: string): string {
+    if (chain === undefined) {
+      if (this.chains.length === 1) return this.chains[0]!;
+      throw new LedgerError(
+        LedgerErrorCode.INVALID,
+        `the ledger of ${this.department} is split into ${this.chains.length} shards: name one (${this.chains.join(', ')})`,
+        { field: 'chain' },
+      );
+    }
+    if (!this.chains.includes(chain))
+      throw new LedgerError(
+        LedgerErrorCode.NOT_FOUND,
+        `'${chain}' is not a chain of this ledger (${this.chains.join(', ')})`,
+        { field: 'chain' },
+      );
+    return chain;
+  }
+
+  /** Appends to the command's chain; a command naming none goes to the ledger's only chain. */
   append<R>(command: AppendCommand<R>): Promise<AppendResult<R>> {
-    return this.appender.append(command);
+    return this.appender.append({ ...command, chain: this.chainOrOnly(command.chain) });
   }
 
-  head(treeSize?: number): Promise<SignedHead> {
-    return signedHead(this.options.dataSource, this.options.chain, this.options.signer, treeSize);
+  head(treeSize?: number, chain?: string): Promise<SignedHead> {
+    return signedHead(this.options.dataSource, this.chainOrOnly(chain), this.options.signer, treeSize);
   }
 
-  async verify(options: { fromSeq?: number; toSeq?: number } = {}): Promise<VerifyReport> {
-    const chain = this.options.chain;
+  async verify(options: { fromSeq?: number; toSeq?: number; chain?: string } = {}): Promise<VerifyReport> {
+    const chain = this.chainOrOnly(options.chain);
     let previousHash: Uint8Array | undefined;
     if (options.fromSeq !== undefined && options.fromSeq > 1) {
       previousHash = (await this.reader.entry(chain, options.fromSeq - 1))?.hash;
@@ -72,14 +110,16 @@ export class Ledger {
   async inclusionProof(
     seq: number,
     treeSize?: number,
+    chainOfEntry?: string,
   ): Promise<{ seq: number; leafIndex: number; treeSize: number; root: string; proof: string[] }> {
-    const size = treeSize ?? (await this.reader.head(this.options.chain))?.seq ?? 0;
+    const chain = this.chainOrOnly(chainOfEntry);
+    const size = treeSize ?? (await this.reader.head(chain))?.seq ?? 0;
     if (!Number.isSafeInteger(seq) || seq < 1 || seq > size) {
       throw new LedgerError(LedgerErrorCode.NOT_FOUND, `entry ${seq} is not in a tree of ${size} entries`, {
         field: 'seq',
       });
     }
-    const reader = new PgNodeReader(this.options.dataSource, this.options.chain);
+    const reader = new PgNodeReader(this.options.dataSource, chain);
     const [proof, root] = await Promise.all([inclusionProofAt(reader, seq - 1, size), rootAt(reader, size)]);
     return { seq, leafIndex: seq - 1, treeSize: size, root: toHex(root), proof: proof.map(toHex) };
   }

@@ -1,5 +1,6 @@
 import { DomainError } from '@registry-bus/domain';
 import type { ReactionDefinition } from '@registry-bus/kit';
+import { departmentOfChain } from '@registry-bus/protocol';
 
 import { CreditErrorCode } from './credit-errors.js';
 import { parcelPledgesAggregate } from './pledge-aggregate.js';
@@ -11,8 +12,9 @@ interface EncumbranceData {
   cause?: { chain: string };
 }
 
-/** Only the land register's answers to this register's own pledge requests concern the saga. */
-const answersCredit = (data: EncumbranceData) => data.kind === 'pledge' && data.cause?.chain === 'credit';
+/** Only the land register's answers to this register's own pledge requests (from any of its shards) concern the saga. */
+const answersCredit = (data: EncumbranceData) =>
+  data.kind === 'pledge' && data.cause !== undefined && departmentOfChain(data.cause.chain) === 'credit';
 
 /**
  * The credit registry's side of the pledge saga: a pledge becomes active (or

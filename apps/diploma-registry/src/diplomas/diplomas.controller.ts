@@ -11,6 +11,7 @@ import {
   Readers,
   assertActsFor,
   commandAnswer,
+  receiptPath,
   type CommandRequest,
 } from '@registry-bus/kit';
 import type { Ledger } from '@registry-bus/ledger';
@@ -127,15 +128,13 @@ export class DiplomasController {
     const state = await this.commands.state(diplomaAggregate, params.diplomaNumber);
     if (state.status === 'none') throw notFound(params.diplomaNumber);
     const institution = await this.commands.state(institutionAggregate, state.institutionId);
-    const entries = (await this.ledger.reader.entriesOfSubject(this.ledger.chain, params.diplomaNumber)).map(
-      (entry) => {
-        const envelope = envelopeFromStored(entry.envelope, entry.hash, entry.sig, entry.keyid);
-        return { seq: entry.seq, type: envelope.type, time: envelope.time };
-      },
-    );
+    const chain = this.ledger.chainFor(params.diplomaNumber);
+    const entries = (await this.ledger.reader.entriesOfSubject(chain, params.diplomaNumber)).map((entry) => {
+      const envelope = envelopeFromStored(entry.envelope, entry.hash, entry.sig, entry.keyid);
+      return { seq: entry.seq, type: envelope.type, time: envelope.time };
+    });
     const issued = entries.find((entry) => entry.type === 'gov.diploma.diploma.issued.v1');
     const revoked = entries.find((entry) => entry.type === 'gov.diploma.diploma.revoked.v1');
-    const receipt = (seq: number) => `/v1/ledger/entries/${seq}/receipt`;
     return {
       diplomaNumber: state.diplomaNumber,
       status: state.status,
@@ -160,7 +159,8 @@ export class DiplomasController {
         seq: entry.seq,
         type: entry.type,
         time: entry.time,
-        receipt: receipt(entry.seq),
+        chain,
+        receipt: receiptPath(this.ledger, chain, entry.seq),
       })),
       note: 'a receipt proves an entry was in the register as of its anchor; this status is the register’s answer now',
     };

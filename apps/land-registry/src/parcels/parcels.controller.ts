@@ -137,7 +137,10 @@ export class ParcelsController {
   @Readers()
   @ApiOperation({ summary: 'Every ledger entry about the parcel, with its basis, oldest first' })
   async history(@Param({ schema: parcelParams }) params: Params) {
-    const entries = await this.ledger.reader.entriesOfSubject(this.ledger.chain, params.cadastralNumber);
+    const entries = await this.ledger.reader.entriesOfSubject(
+      this.ledger.chainFor(params.cadastralNumber),
+      params.cadastralNumber,
+    );
     if (entries.length === 0) {
       throw new DomainError(
         LandErrorCode.PARCEL_NOT_FOUND,

@@ -2,7 +2,7 @@ import { rootAt } from '@registry-bus/merkle';
 import { PgNodeReader, verifySignedHead, type SignedHead } from '@registry-bus/ledger';
 import type { DepartmentRuntime, DepartmentService } from '@registry-bus/kit';
 import { recordAggregate } from '@registry-bus/kit';
-import { toHex, verifyEd25519Node } from '@registry-bus/protocol';
+import { departmentOfChain, toHex, verifyEd25519Node } from '@registry-bus/protocol';
 import { Histogram } from 'prom-client';
 
 import { anchorAggregate } from './anchor-aggregate.js';
@@ -72,15 +72,24 @@ export class NotaryAnchorer implements DepartmentService {
     await this.running;
   }
 
-  /** One pass over every followed chain (exposed for tests). */
+  /** One pass over every followed chain — each shard of a sharded register is a chain of its own (exposed for tests). */
   async round(now = Date.now()): Promise<void> {
-    for (const department of this.runtime.definition.follows) {
+    for (const chain of await this.followedChains()) {
       try {
-        await this.consider(department, now);
+        await this.consider(chain, now);
       } catch (error) {
-        this.runtime.log().warn({ err: error, chain: department }, 'anchoring postponed');
+        this.runtime.log().warn({ err: error, chain }, 'anchoring postponed');
       }
     }
+  }
+
+  /** The chains the notary has received entries of, of the departments it follows (a shard each when sharded). */
+  private async followedChains(): Promise<string[]> {
+    const rows: Array<{ source_chain: string }> = await this.runtime.dataSource.query(
+      'SELECT source_chain FROM consumer_position ORDER BY source_chain',
+    );
+    const follows = this.runtime.definition.follows;
+    return rows.map((row) => row.source_chain).filter((chain) => follows.includes(departmentOfChain(chain) ?? ''));
   }
 
   private async consider(chain: string, now: number): Promise<void> {
@@ -124,18 +133,21 @@ export class NotaryAnchorer implements DepartmentService {
    */
   private async checkHead(chain: string, size: number): Promise<SignedHead | undefined> {
     const { dataSource } = this.runtime;
-    const url = this.config.NOTARY_DEPARTMENT_URLS[chain];
-    if (!url) throw new Error(`no URL for ${chain} in NOTARY_DEPARTMENT_URLS: cannot check its head`);
+    const department = departmentOfChain(chain) ?? chain;
+    const url = this.config.NOTARY_DEPARTMENT_URLS[department];
+    if (!url) throw new Error(`no URL for ${department} in NOTARY_DEPARTMENT_URLS: cannot check its head`);
     let head: SignedHead;
     try {
-      head = await this.fetchHead(`${url}/v1/ledger/head?treeSize=${size}`);
+      // A shard's head is asked for by its chain; a register of one chain is asked as before.
+      const shard = chain === department ? '' : `&chain=${encodeURIComponent(chain)}`;
+      head = await this.fetchHead(`${url}/v1/ledger/head?treeSize=${size}${shard}`);
     } catch (error) {
       if (!(error instanceof HeadNotFound)) throw error;
       // The department published `size` entries and now has fewer: its tail was removed.
       await this.shorterLedger(chain, size, error.message);
       return undefined;
     }
-    verifySignedHead(head, chain, this.runtime.trust, verifyEd25519Node);
+    verifySignedHead(head, department, this.runtime.trust, verifyEd25519Node);
     const ownRoot = toHex(await rootAt(new PgNodeReader(dataSource, chain), size));
     const received: Array<{ hash: Buffer }> = await dataSource.query(
       'SELECT hash FROM received_entry WHERE source_chain = $1 AND seq = $2',

@@ -2,11 +2,13 @@ import type { DepartmentRuntime } from '@registry-bus/kit';
 import type { DataSource } from 'typeorm';
 
 import { askDepartment } from './department-probe.js';
-import { parsePrometheusText, sumOf, type MetricPage } from './prometheus-text.js';
+import { maxOf, parsePrometheusText, sumOf, type MetricPage } from './prometheus-text.js';
 
 /** One register as the operator view shows it. */
 export interface DepartmentOverview {
   department: string;
+  /** The chain this row is about: the department's, or one shard of a sharded register (a row each). */
+  chain: string;
   url: string | null;
   reachable: boolean;
   error?: string;
@@ -68,9 +70,9 @@ export class OperatorOverview {
     const others = await Promise.all(
       this.runtime.definition.follows
         .filter((department) => this.urls[department] !== undefined)
-        .map((department) => this.departmentOverview(department, anchors)),
+        .map((department) => this.chainsOverview(department, anchors)),
     );
-    return [...others, own];
+    return [...others.flat(), own];
   }
 
   /** The latest alarms of every department (the notary's own and those it received), newest first. */
@@ -133,14 +135,29 @@ export class OperatorOverview {
     };
   }
 
-  private async departmentOverview(department: string, anchors: RecentAnchors): Promise<DepartmentOverview> {
+  /** A row per chain of the register: one, or one per shard (GET /v1/ledger/chains names them). */
+  private async chainsOverview(department: string, anchors: RecentAnchors): Promise<DepartmentOverview[]> {
+    const answer = await askDepartment(department, this.urls[department]!, '/v1/ledger/chains', 2000).catch(
+      () => undefined,
+    );
+    const named = (answer?.status === 200 ? (answer.body as { chains?: unknown }).chains : undefined) ?? [department];
+    const chains = Array.isArray(named) && named.every((chain) => typeof chain === 'string') ? named : [department];
+    return Promise.all(chains.map((chain) => this.departmentOverview(department, chain, anchors)));
+  }
+
+  private async departmentOverview(
+    department: string,
+    chain: string,
+    anchors: RecentAnchors,
+  ): Promise<DepartmentOverview> {
     const url = this.urls[department]!;
     const base: DepartmentOverview = {
       department,
+      chain,
       url,
       reachable: false,
       head: null,
-      ...anchors.of(department),
+      ...anchors.of(chain),
       publish: { unpublished: null, lagSeconds: null },
       consumerLagRecords: null,
       quarantined: null,
@@ -148,7 +165,12 @@ export class OperatorOverview {
     };
     try {
       const [head, metrics] = await Promise.all([
-        askDepartment(department, url, '/v1/ledger/head', 2000),
+        askDepartment(
+          department,
+          url,
+          chain === department ? '/v1/ledger/head' : `/v1/ledger/head?chain=${encodeURIComponent(chain)}`,
+          2000,
+        ),
         askDepartment(department, url, '/metrics', 2000),
       ]);
       const samples = parsePrometheusText(typeof metrics.body === 'string' ? metrics.body : '');
@@ -161,7 +183,7 @@ export class OperatorOverview {
           head.status === 200 && typeof signed.treeSize === 'number'
             ? { treeSize: signed.treeSize, root: signed.root ?? '', time: signed.time ?? '' }
             : null,
-        ...fromMetrics(samples),
+        ...fromMetrics(samples, chain),
       };
     } catch (error) {
       return { ...base, error: (error as Error).message };
@@ -169,16 +191,18 @@ export class OperatorOverview {
   }
 
   private async ownOverview(anchors: RecentAnchors): Promise<DepartmentOverview> {
-    const chain = this.runtime.ledger.chain;
+    // The notary's ledger is one chain (it refuses LEDGER_SHARDS > 1).
+    const chain = this.runtime.ledger.department;
     const head = await this.runtime.ledger.head();
     const samples = parsePrometheusText(await this.runtime.metrics.registry.metrics());
     return {
       department: chain,
+      chain,
       url: null,
       reachable: true,
       head: { treeSize: head.treeSize, root: head.root, time: head.time },
       ...anchors.of(chain),
-      ...fromMetrics(samples),
+      ...fromMetrics(samples, chain),
     };
   }
 
@@ -260,13 +284,19 @@ class RecentAnchors {
   }
 }
 
+/** The row's figures: publishing is per chain (the `chain` label), the rest is the department's. */
 function fromMetrics(
   samples: MetricPage,
+  chain: string,
 ): Pick<DepartmentOverview, 'publish' | 'consumerLagRecords' | 'quarantined' | 'alarms'> {
+  const ofChain: MetricPage = {
+    ...samples,
+    samples: samples.samples.filter((sample) => sample.labels.chain === undefined || sample.labels.chain === chain),
+  };
   return {
     publish: {
-      unpublished: sumOf(samples, 'registry_bus_relay_unpublished_entries') ?? null,
-      lagSeconds: sumOf(samples, 'registry_bus_relay_lag_seconds') ?? null,
+      unpublished: sumOf(ofChain, 'registry_bus_relay_unpublished_entries') ?? null,
+      lagSeconds: maxOf(ofChain, 'registry_bus_relay_lag_seconds') ?? null,
     },
     consumerLagRecords: sumOf(samples, 'registry_bus_consumer_lag_records') ?? null,
     quarantined: sumOf(samples, 'registry_bus_consumer_quarantined_records') ?? null,

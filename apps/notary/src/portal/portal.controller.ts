@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { diplomaNumber } from '@registry-bus/contracts';
 import { ProblemError, Public } from '@registry-bus/kit';
@@ -25,6 +25,13 @@ const diplomaParams = z.strictObject({ diplomaNumber });
 const receiptParams = z.strictObject({
   department: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a department id'),
   seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+});
+/** The shard of a sharded register (`diploma/1`); absent for a register of one chain. */
+const receiptQuery = z.strictObject({
+  chain: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,30}\/(0|[1-9][0-9]{0,3})$/, 'must be a shard of a chain, e.g. diploma/1')
+    .optional(),
 });
 
 /**
@@ -79,9 +86,15 @@ export class PortalController {
   @Get('receipts/:department/:seq')
   @Public()
   @ApiOperation({ summary: 'A department’s public receipt of one entry; 202 with Retry-After until anchored' })
-  async receipt(@Param() params: Record<string, string>, @Res({ passthrough: true }) response: Response) {
+  async receipt(
+    @Param() params: Record<string, string>,
+    @Query() query: Record<string, string>,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const { department, seq } = receiptParams.parse(params);
-    const answer = await askDepartment(department, this.settings.urls[department], `/v1/ledger/entries/${seq}/receipt`);
+    const { chain } = receiptQuery.parse(query);
+    const path = `/v1/ledger/entries/${seq}/receipt${chain ? `?chain=${encodeURIComponent(chain)}` : ''}`;
+    const answer = await askDepartment(department, this.settings.urls[department], path);
     return relay(answer, response);
   }
 }

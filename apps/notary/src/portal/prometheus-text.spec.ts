@@ -1,4 +1,4 @@
-import { parsePrometheusText, sumOf } from './prometheus-text.js';
+import { maxOf, parsePrometheusText, sumOf } from './prometheus-text.js';
 
 describe('parsePrometheusText', () => {
   const page = [
@@ -32,5 +32,12 @@ describe('parsePrometheusText', () => {
     expect(sumOf(scraped, 'registry_bus_relay_lag_seconds')).toBe(0.25);
     expect(sumOf(scraped, 'registry_bus_consumer_quarantined_records')).toBe(0);
     expect(sumOf(scraped, 'registry_bus_no_such_metric')).toBeUndefined();
+  });
+
+  it('takes the largest sample of a metric (the oldest unpublished entry over the shards)', () => {
+    const scraped = parsePrometheusText(page);
+    expect(maxOf(scraped, 'registry_bus_consumer_lag_records')).toBe(4);
+    expect(maxOf(scraped, 'registry_bus_consumer_quarantined_records')).toBe(0);
+    expect(maxOf(scraped, 'registry_bus_no_such_metric')).toBeUndefined();
   });
 });

@@ -50,3 +50,10 @@ export function sumOf(page: MetricPage, name: string): number | undefined {
   if (matching.length === 0) return page.declared.has(name) ? 0 : undefined;
   return matching.reduce((total, sample) => total + sample.value, 0);
 }
+
+/** The largest sample of `name` (an age over the chains of a sharded ledger): like sumOf for the absent cases. */
+export function maxOf(page: MetricPage, name: string): number | undefined {
+  const matching = page.samples.filter((sample) => sample.name === name);
+  if (matching.length === 0) return page.declared.has(name) ? 0 : undefined;
+  return Math.max(...matching.map((sample) => sample.value));
+}

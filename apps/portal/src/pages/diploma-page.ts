@@ -12,7 +12,8 @@ interface DiplomaStatus {
   awardedOn: string;
   issuedAt: string | null;
   revoked?: { since: string | null; reason: string | null; byJudgment: boolean };
-  receipts: Array<{ seq: number; type: string; time: string }>;
+  /** `chain` names the shard when the diploma registry is sharded. */
+  receipts: Array<{ seq: number; type: string; time: string; chain?: string }>;
 }
 
 /** How long the page waits for the notary to anchor a fresh entry before it says so and stops. */
@@ -72,7 +73,7 @@ async function lookUp(number: string, result: HTMLElement): Promise<void> {
   // The latest entry is the one the status rests on: the revocation of a revoked diploma, otherwise its issue or last correction.
   const latest = [...status.receipts].sort((a, b) => b.seq - a.seq)[0];
   if (!latest) return;
-  await verifyEntry(latest.seq, receiptArea);
+  await verifyEntry(latest.seq, latest.chain, receiptArea);
 }
 
 function statusCard(status: DiplomaStatus): HTMLElement {
@@ -108,10 +109,13 @@ function statusCard(status: DiplomaStatus): HTMLElement {
   );
 }
 
-async function verifyEntry(seq: number, area: HTMLElement): Promise<void> {
+async function verifyEntry(seq: number, chain: string | undefined, area: HTMLElement): Promise<void> {
   const deadline = Date.now() + ANCHOR_WAIT_MS;
+  const query = chain?.includes('/') ? `?chain=${encodeURIComponent(chain)}` : '';
   for (;;) {
-    const response = await fetch(`/v1/portal/receipts/diploma/${seq}`, { headers: { accept: 'application/json' } });
+    const response = await fetch(`/v1/portal/receipts/diploma/${seq}${query}`, {
+      headers: { accept: 'application/json' },
+    });
     if (response.status === 202) {
       if (Date.now() > deadline) {
         show(

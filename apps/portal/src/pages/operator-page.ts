@@ -3,6 +3,8 @@ import { nameOf } from '../plain-words.js';
 
 interface DepartmentOverview {
   department: string;
+  /** The department's chain, or one shard of a sharded register (a row each). */
+  chain: string;
   reachable: boolean;
   error?: string;
   head: { treeSize: number; root: string; time: string } | null;
@@ -135,17 +137,20 @@ function registersTable(departments: DepartmentOverview[], alarms: Alarm[]): HTM
   const rows = departments.map((d) => {
     const raised = (d.alarms ?? 0) > 0;
     // A register an alarm is about needs as much attention as the one that raised it.
-    const about = [...new Set(alarms.filter((alarm) => alarm.chain === d.department).map((alarm) => alarm.kind))];
+    const about = [...new Set(alarms.filter((alarm) => alarm.chain === d.chain).map((alarm) => alarm.kind))];
+    const shard = d.chain.split('/')[1];
     return h(
       'tr',
       {
         'data-department': d.department,
+        'data-chain': d.chain,
         class: raised || about.length > 0 || !d.reachable ? 'attention' : undefined,
       },
       h(
         'th',
         { scope: 'row' },
         nameOf(d.department),
+        shard === undefined ? '' : `, shard ${shard}`,
         d.reachable ? '' : h('span', { class: 'error' }, ` (unreachable${d.error ? `: ${d.error}` : ''})`),
         about.length > 0 ? h('span', { class: 'error' }, h('br'), `alarm: ${about.join(', ')}`) : null,
       ),

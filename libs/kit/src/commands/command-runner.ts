@@ -34,7 +34,8 @@ export function requestDigest(request: unknown): Uint8Array {
  * the batch transaction, so a command sees what the commands just before it
  * in the same group commit did), decide, append, and save the new state and
  * read models in the same transaction. Every command on one chain is decided
- * in order, so two commands on one parcel can never both pass on stale state.
+ * in order, and a subject always lives in the same chain (shard), so two
+ * commands on one parcel can never both pass on stale state.
  */
 export class CommandRunner {
   constructor(
@@ -42,8 +43,8 @@ export class CommandRunner {
     private readonly dataSource: DataSource,
     /** Counts outcomes for metrics: appended, replayed (an idempotency key seen before), refused by a rule. */
     private readonly onOutcome: (outcome: 'appended' | 'replayed' | 'refused') => void = () => undefined,
-    /** Set with LEDGER_ACK=published: resolves once the ledger is published up to the seq. */
-    private readonly awaitPublished?: (seq: number) => Promise<void>,
+    /** Set with LEDGER_ACK=published: resolves once the chain is published up to the seq. */
+    private readonly awaitPublished?: (chain: string, seq: number) => Promise<void>,
   ) {}
 
   async run<C, E extends DomainEvent, S>(
@@ -60,8 +61,9 @@ export class CommandRunner {
       throw error;
     }
     this.onOutcome(result.replayed ? 'replayed' : 'appended');
-    const last = result.entries.at(-1)?.seq;
-    if (this.awaitPublished && options.origin === 'http' && last !== undefined) await this.awaitPublished(last);
+    const last = result.entries.at(-1);
+    if (this.awaitPublished && options.origin === 'http' && last !== undefined)
+      await this.awaitPublished(last.chain, last.seq);
     return { ...result, subject };
   }
 
@@ -72,6 +74,8 @@ export class CommandRunner {
     options: CommandOptions,
   ): Promise<AppendResult<S>> {
     return this.ledger.append<S>({
+      // A sharded ledger keeps each subject in one chain: its entries in order, its aggregate decided in order.
+      chain: this.ledger.chainFor(subject),
       ...(options.idempotencyKey
         ? { idempotencyKey: options.idempotencyKey, requestDigest: requestDigest(options.request ?? command) }
         : {}),

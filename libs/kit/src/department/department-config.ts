@@ -1,4 +1,5 @@
 import { loadConfig, variables } from '@registry-bus/config';
+import { MAX_SHARDS } from '@registry-bus/ledger';
 import { z } from 'zod';
 
 /** What every department app reads from its environment (README, "Configuration"). */
@@ -60,6 +61,13 @@ export const departmentConfigSchema = z
      * each commit as soon as the previous batch is out.
      */
     LEDGER_RELAY_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(10),
+    /**
+     * Split the ledger into this many chains (`<dept>/0` …, a partition of
+     * the department's topic each), every subject in one of them by a hash of
+     * its id: for a register that outgrows one chain (docs/SCALING.md). Fixed
+     * for the life of a ledger: a start with another count is refused.
+     */
+    LEDGER_SHARDS: z.coerce.number().int().min(1).max(MAX_SHARDS).default(1),
   })
   .superRefine((config, context) => {
     if (config.LEDGER_RECOVERY === 'from-mirror' && !config.LEDGER_RECOVERY_MIRRORS)
@@ -67,6 +75,12 @@ export const departmentConfigSchema = z
         code: 'custom',
         path: ['LEDGER_RECOVERY_MIRRORS'],
         message: 'is required when LEDGER_RECOVERY=from-mirror: the departments keeping a mirror of this ledger',
+      });
+    if (config.LEDGER_SHARDS > 1 && config.LEDGER_RECOVERY !== 'refuse')
+      context.addIssue({
+        code: 'custom',
+        path: ['LEDGER_SHARDS'],
+        message: `recovery (LEDGER_RECOVERY=${config.LEDGER_RECOVERY}) is not built for a sharded ledger yet: with LEDGER_SHARDS > 1, LEDGER_RECOVERY must be refuse`,
       });
     if ((config.KAFKA_SASL_USERNAME === undefined) !== (config.KAFKA_SASL_PASSWORD === undefined)) {
       const missing = config.KAFKA_SASL_USERNAME === undefined ? 'KAFKA_SASL_USERNAME' : 'KAFKA_SASL_PASSWORD';

@@ -12,6 +12,7 @@ import {
   type QueryHandler,
   type QuarantineNotice,
   LedgerConsumer,
+  chainDestination,
   consumerMigrations,
   createKafka,
   ensureTopics,
@@ -31,6 +32,7 @@ import {
   encodeStoredEntry,
   ledgerMigrations,
   runMigrations,
+  shardChains,
   writerRoleName,
 } from '@registry-bus/ledger';
 import type { Logger } from '@registry-bus/logging';
@@ -176,37 +178,48 @@ export class DepartmentRuntime {
       log: (level, message, extra) => this.logger[level]({ ...extra }, message),
     });
     this.publisher = new KafkaPublisher(this.kafka);
+    if (definition.department === 'notary' && config.LEDGER_SHARDS > 1)
+      // Every witness and receipt reads the anchors from the one chain `notary`; anchors are few.
+      throw new Error('LEDGER_SHARDS: the notary ledger is not sharded (LEDGER_SHARDS must be 1 for the notary)');
+    const chains = shardChains(definition.department, config.LEDGER_SHARDS);
     this.relay = new LedgerRelay({
       dataSource: this.dataSource,
       publisher: this.publisher,
-      chains: [definition.department],
-      destination: () => ({ topic: ledgerTopic(definition.department, config.KAFKA_TOPIC_NAMESPACE), partition: 0 }),
+      chains,
+      // A shard is a partition of the department's topic: each chain in its own order.
+      destination: (chain) => {
+        const { topic, partition } = chainDestination(chain, config.KAFKA_TOPIC_NAMESPACE);
+        return { topic, partition };
+      },
       encode: encodeStoredEntry,
       lingerMs: config.LEDGER_RELAY_LINGER_MS,
       onError: (chain, error, retryInMs) =>
         this.logger.warn({ chain, retryInMs, err: error }, 'relay cannot publish; entries wait in the ledger'),
-      onPublished: (_chain, lastSeq) => this.publishedWatch?.advanced(lastSeq),
+      onPublished: (chain, lastSeq) => this.publishedWatches?.get(chain)?.advanced(lastSeq),
     });
-    this.publishedWatch =
+    this.publishedWatches =
       config.LEDGER_ACK === 'published'
-        ? new PublishedWatch(
-            async () => (await this.relay.publishedSeq(definition.department)) ?? 0,
-            config.LEDGER_ACK_TIMEOUT_MS,
+        ? new Map(
+            chains.map((chain) => [
+              chain,
+              new PublishedWatch(async () => (await this.relay.publishedSeq(chain)) ?? 0, config.LEDGER_ACK_TIMEOUT_MS),
+            ]),
           )
         : undefined;
     this.ledger = new Ledger({
       dataSource: this.dataSource,
       chain: definition.department,
+      shards: config.LEDGER_SHARDS,
       signer,
       trustBundle: () => this.trustBundle,
-      onCommitted: (_chain, lastSeq) => {
-        this.metrics.committed(lastSeq);
-        this.relay.notify();
+      onCommitted: (chain, lastSeq) => {
+        this.metrics.committed(chain, lastSeq);
+        this.relay.notify(chain);
       },
     });
     this.metrics = new DepartmentMetrics({
       department: definition.department,
-      chain: definition.department,
+      chains,
       dataSource: this.dataSource,
       ...(definition.follows.length > 0 ? { kafkaAdmin: () => this.adminForMetrics() } : {}),
     });
@@ -214,7 +227,7 @@ export class DepartmentRuntime {
       this.ledger,
       this.dataSource,
       (outcome) => this.metrics.commands.inc({ outcome }),
-      this.publishedWatch ? (seq) => this.publishedWatch!.wait(seq) : undefined,
+      this.publishedWatches ? (chain, seq) => this.publishedWatches!.get(chain)!.wait(seq) : undefined,
     );
     this.tokens = new TokenStore(this.dataSource, definition.department);
     this.policy = new GrantPolicy(definition.department, (type) => this.registry.isControl(type));
@@ -300,24 +313,28 @@ export class DepartmentRuntime {
       await grantWriterRole(this.config.DATABASE_MIGRATIONS_URL, this.config.DATABASE_URL);
     }
     await this.dataSource.initialize();
-    this.metrics.startFrom((await this.ledger.reader.head(department))?.seq ?? 0);
+    await this.checkShards();
+    for (const chain of this.ledger.chains)
+      this.metrics.startFrom(chain, (await this.ledger.reader.head(chain))?.seq ?? 0);
     await this.policy.load(this.dataSource);
     this.services = this.definition.services?.(this) ?? [];
     for (const service of this.services) await service.prepare?.();
     const namespace = this.config.KAFKA_TOPIC_NAMESPACE;
     const admin = this.kafka.admin();
     await admin.connect();
-    const spec = (topic: string, retainForever = true) => ({
+    const spec = (topic: string, retainForever = true, partitions = 1) => ({
       topic,
-      partitions: 1,
+      partitions,
       replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
       retainForever,
     });
     this.followedTopics = follows.map((owner) => spec(ledgerTopic(owner, namespace)));
     let readable: string[];
     try {
+      await this.checkShardsAgainstTopic(admin);
       await ensureTopics(admin, [
-        spec(ledgerTopic(department, namespace)),
+        // A partition per shard (a followed ledger's owner grows its topic when it starts sharded).
+        spec(ledgerTopic(department, namespace), true, this.ledger.chains.length),
         spec(quarantineTopic(department, namespace)),
         // Queries and replies are conversations, not records: a week of retention is plenty.
         spec(requestsTopic(department, namespace), false),
@@ -340,7 +357,8 @@ export class DepartmentRuntime {
       await admin.disconnect();
     }
     this.relay.start();
-    this.publishedWatch?.advanced((await this.relay.publishedSeq(department)) ?? 0);
+    for (const [chain, watch] of this.publishedWatches ?? [])
+      watch.advanced((await this.relay.publishedSeq(chain)) ?? 0);
     await this.queryServer.start();
     await this.queries.start();
     if (follows.length > 0) {
@@ -395,7 +413,8 @@ export class DepartmentRuntime {
     this.logger.info({ department, follows }, 'department runtime started');
   }
 
-  private readonly publishedWatch: PublishedWatch | undefined;
+  /** LEDGER_ACK=published: what the relay has published, per chain. */
+  private readonly publishedWatches: Map<string, PublishedWatch> | undefined;
 
   /** The report of the recovery this start ran, if it ran one (logged, and answered by GET /v1/ledger/recovery). */
   lastRecovery: RecoveryReport | undefined;
@@ -428,20 +447,32 @@ export class DepartmentRuntime {
         source.coverage,
       );
     }
-    const head = (await this.ledger.reader.head(department))?.seq ?? 0;
-    const [offsets] = await admin.fetchTopicOffsets(topic);
-    const records = Number(offsets?.high ?? 0) - Number(offsets?.low ?? 0);
-    // Each entry is published at least once: fewer records than entries is the normal case, and cheap to tell.
-    if (records <= head) return;
-    const lastSeq = await lastSeqOnTopic(this.kafka, topic, Number(offsets!.high) - 1, groupPrefix);
-    if (lastSeq <= head) return;
-    if (this.config.LEDGER_RECOVERY !== 'from-topic') {
-      throw new Error(
-        `the ledger of ${department} ends at entry ${head} but its topic ${topic} holds entries up to ${lastSeq}: ` +
-          `its database was lost or restored from an older backup. Writing now would fork its history. ` +
-          `Rebuild it from the topic: start with LEDGER_RECOVERY=from-topic (npm run recover -- ${department}); README, "Recovery"`,
-      );
+    const offsets = await admin.fetchTopicOffsets(topic);
+    // Each chain (shard) is a partition of the topic: each is held to its own partition.
+    let behind = false;
+    for (const chain of this.ledger.chains) {
+      const { partition } = chainDestination(chain, namespace);
+      const head = (await this.ledger.reader.head(chain))?.seq ?? 0;
+      const at = offsets.find((offset) => offset.partition === partition);
+      const records = Number(at?.high ?? 0) - Number(at?.low ?? 0);
+      // Each entry is published at least once: fewer records than entries is the normal case, and cheap to tell.
+      if (records <= head) continue;
+      const lastSeq = await lastSeqOnTopic(this.kafka, topic, Number(at!.high) - 1, groupPrefix, partition);
+      if (lastSeq <= head) continue;
+      if (this.config.LEDGER_RECOVERY !== 'from-topic') {
+        const where = chain === department ? `its topic ${topic}` : `partition ${partition} of ${topic}`;
+        throw new Error(
+          `${chain === department ? '' : `the chain ${chain} of `}the ledger of ${department} ends at entry ${head} ` +
+            `but ${where} holds entries up to ${lastSeq}: ` +
+            `its database was lost or restored from an older backup. Writing now would fork its history. ` +
+            (this.ledger.chains.length > 1
+              ? `Recovery of a sharded ledger is not built yet: restore the database from a backup (docs/OPERATIONS.md)`
+              : `Rebuild it from the topic: start with LEDGER_RECOVERY=from-topic (npm run recover -- ${department}); README, "Recovery"`),
+        );
+      }
+      behind = true;
     }
+    if (!behind) return;
     const stamp = Date.now().toString(36);
     await this.recover({
       source: topicSource(this.kafka, topic, `${groupPrefix}.recovery-${stamp}`),
@@ -456,8 +487,9 @@ export class DepartmentRuntime {
    * configured mirrors, give back every entry? One check at a time: each
    * reads the whole copy.
    */
-  checkOffsiteCopy(from: 'topic' | 'mirrors'): Promise<SourceCheck> | 'no-mirrors' | 'busy' {
+  checkOffsiteCopy(from: 'topic' | 'mirrors'): Promise<SourceCheck> | 'no-mirrors' | 'busy' | 'sharded' {
     const { department } = this.definition;
+    if (this.ledger.chains.length > 1) return 'sharded';
     const namespace = this.config.KAFKA_TOPIC_NAMESPACE;
     const mirrors = this.config.LEDGER_RECOVERY_MIRRORS;
     if (from === 'mirrors' && !mirrors) return 'no-mirrors';
@@ -498,8 +530,61 @@ export class DepartmentRuntime {
     });
     if (mirrors) report.mirrors = mirrors;
     this.lastRecovery = report;
-    this.metrics.startFrom(report.head);
+    this.metrics.startFrom(department, report.head);
     this.logger.warn({ report }, `recovery: ${department} rebuilt from ${report.source}; opening for writes`);
+  }
+
+  /**
+   * The shard count is fixed for the life of a ledger: with another one, a
+   * subject's next entries would land in another chain than its earlier
+   * ones, and followers (who apply each chain in its own order) could see
+   * them out of order. Refused at start-up, naming the count it was written
+   * with: the chains that hold entries must be exactly the configured ones.
+   */
+  private async checkShards(): Promise<void> {
+    // A loose index scan over (chain, seq): one probe per chain, however long the chains are.
+    const rows: Array<{ chain: string }> = await this.dataSource.query(
+      `WITH RECURSIVE chains AS (
+         SELECT min(chain) AS chain FROM ledger_entry
+         UNION ALL
+         SELECT (SELECT min(chain) FROM ledger_entry WHERE chain > chains.chain) FROM chains WHERE chains.chain IS NOT NULL
+       ) SELECT chain FROM chains WHERE chain IS NOT NULL`,
+    );
+    const written = rows.map((row) => row.chain);
+    const foreign = written.filter((chain) => !this.ledger.chains.includes(chain));
+    if (foreign.length === 0) return;
+    throw new Error(
+      `LEDGER_SHARDS=${this.config.LEDGER_SHARDS} names the chains ${this.ledger.chains.join(', ')}, but the ledger of ` +
+        `${this.definition.department} holds entries in ${written.join(', ')}: it was written with ` +
+        `${
+          written.some((chain) => chain.includes('/'))
+            ? `LEDGER_SHARDS=${Math.max(...written.map((chain) => Number(chain.split('/')[1] ?? 0))) + 1} or more`
+            : 'LEDGER_SHARDS=1'
+        }. ` +
+        `The shard count is fixed for the life of a ledger (a subject must stay in its chain); start with that count`,
+    );
+  }
+
+  /**
+   * Growing the shard count leaves the chains in the database valid (they
+   * are a subset), so the topic tells: it has one partition per shard the
+   * ledger was written with. Checked only for a ledger that has entries (a
+   * follower may have created the topic with one partition before its owner
+   * first started).
+   */
+  private async checkShardsAgainstTopic(admin: Admin): Promise<void> {
+    const topic = ledgerTopic(this.definition.department, this.config.KAFKA_TOPIC_NAMESPACE);
+    if (!(await admin.listTopics()).includes(topic)) return;
+    const partitions = (await admin.fetchTopicOffsets(topic)).length;
+    const shards = this.ledger.chains.length;
+    if (partitions === shards) return;
+    const [any] = await this.dataSource.query('SELECT 1 FROM ledger_entry LIMIT 1');
+    if (!any) return;
+    throw new Error(
+      `LEDGER_SHARDS=${shards}, but the ledger of ${this.definition.department} was written with ${partitions} ` +
+        `shard(s) (its topic ${topic} has ${partitions} partitions): the shard count is fixed for the life of a ledger ` +
+        `(a subject must stay in its chain); start with LEDGER_SHARDS=${partitions}`,
+    );
   }
 
   /** On a broker with users and ACLs (the department has credentials), reading another ledger needs a grant. */

@@ -11,11 +11,21 @@ import { RECEIPTS } from '../receipts/receipts.controller.js';
 export const LEDGER = Symbol('LEDGER');
 
 const seqParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+/** Which chain of a sharded ledger (`land/1`); optional when the ledger has one chain. */
+const chainField = z.string().max(80).optional();
 const listQuery = z.strictObject({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  chain: chainField,
 });
-const proofQuery = z.strictObject({ treeSize: z.coerce.number().int().min(1).optional() });
+const proofQuery = z.strictObject({ treeSize: z.coerce.number().int().min(1).optional(), chain: chainField });
+const chainQuery = z.strictObject({ chain: chainField });
+
+/** Where the public receipt of entry `seq` of `chain` is (the chain named only when the ledger has several). */
+export function receiptPath(ledger: Pick<Ledger, 'chains'>, chain: string, seq: number): string {
+  const path = `/v1/ledger/entries/${seq}/receipt`;
+  return ledger.chains.length > 1 ? `${path}?chain=${encodeURIComponent(chain)}` : path;
+}
 
 function present(entry: StoredEntry) {
   const envelope = envelopeFromStored(entry.envelope, entry.hash, entry.sig, entry.keyid);
@@ -30,6 +40,8 @@ function present(entry: StoredEntry) {
  * The common ledger surface of every department: the signed head is public;
  * entries (with their data), verification and proofs need an operator token
  * of the department (any role: auditors read everything, write nothing).
+ * A sharded ledger is asked about one chain at a time (`?chain=land/1`),
+ * except verify, which checks every chain when none is named.
  */
 @ApiTags('ledger')
 @ApiBearerAuth()
@@ -44,16 +56,25 @@ export class LedgerController {
   @Get('head')
   @Public()
   head(@Query() query: Record<string, string>) {
-    return this.ledger.head(proofQuery.parse(query).treeSize);
+    const { treeSize, chain } = proofQuery.parse(query);
+    return this.ledger.head(treeSize, chain);
+  }
+
+  @Get('chains')
+  @Public()
+  @ApiOperation({ summary: "The ledger's chains: the department's one, or its shards (`<dept>/<n>`)" })
+  chains() {
+    return { department: this.ledger.department, chains: this.ledger.chains };
   }
 
   @Get('entries')
   @Readers()
   async entries(@Query() query: Record<string, string>) {
-    const { after, limit } = listQuery.parse(query);
-    const entries = await this.ledger.reader.entries(this.ledger.chain, after, limit);
+    const { after, limit, ...named } = listQuery.parse(query);
+    const chain = this.ledger.chainOrOnly(named.chain);
+    const entries = await this.ledger.reader.entries(chain, after, limit);
     return {
-      chain: this.ledger.chain,
+      chain,
       after,
       entries: entries.map(present),
       next: entries.length === limit ? entries.at(-1)!.seq : null,
@@ -62,10 +83,11 @@ export class LedgerController {
 
   @Get('entries/:seq')
   @Readers()
-  async entry(@Param('seq') seq: string) {
-    const entry = await this.ledger.reader.entry(this.ledger.chain, z.object({ seq: seqParam }).parse({ seq }).seq);
+  async entry(@Param('seq') seq: string, @Query() query: Record<string, string>) {
+    const chain = this.ledger.chainOrOnly(chainQuery.parse(query).chain);
+    const entry = await this.ledger.reader.entry(chain, z.object({ seq: seqParam }).parse({ seq }).seq);
     if (!entry)
-      throw new LedgerError(LedgerErrorCode.NOT_FOUND, `there is no entry ${seq} in chain '${this.ledger.chain}'`, {
+      throw new LedgerError(LedgerErrorCode.NOT_FOUND, `there is no entry ${seq} in chain '${chain}'`, {
         field: 'seq',
       });
     return present(entry);
@@ -74,8 +96,8 @@ export class LedgerController {
   @Get('entries/:seq/proof')
   @Readers()
   proof(@Param('seq') seq: string, @Query() query: Record<string, string>) {
-    const { treeSize } = proofQuery.parse(query);
-    return this.ledger.inclusionProof(z.object({ seq: seqParam }).parse({ seq }).seq, treeSize);
+    const { treeSize, chain } = proofQuery.parse(query);
+    return this.ledger.inclusionProof(z.object({ seq: seqParam }).parse({ seq }).seq, treeSize, chain);
   }
 
   @Get('verify')
@@ -84,13 +106,28 @@ export class LedgerController {
     summary:
       'Recomputes every hash, link, signature and commitment, and holds the ledger to the latest witnessed anchor',
   })
-  async verify() {
-    const report = await this.ledger.verify();
-    const anchor = await this.receipts?.latestWitnessedAnchor();
+  async verify(@Query() query: Record<string, string>) {
+    const { chain } = chainQuery.parse(query);
+    if (chain !== undefined || this.ledger.chains.length === 1) return this.verifyChain(this.ledger.chainOrOnly(chain));
+    // Every shard, each held to its own anchors: the ledger is ok when every chain is.
+    const chains = [];
+    for (const shard of this.ledger.chains) chains.push(await this.verifyChain(shard));
+    const failed = chains.find((report) => !report.ok);
+    return {
+      ok: !failed,
+      checked: chains.reduce((total, report) => total + report.checked, 0),
+      ...(failed ? { reason: `${failed.chain}: ${failed.reason ?? 'failed'}` } : {}),
+      chains,
+    };
+  }
+
+  private async verifyChain(chain: string) {
+    const report = await this.ledger.verify({ chain });
+    const anchor = await this.receipts?.latestWitnessedAnchor(chain);
     if (!report.ok || !anchor) return { ...report, anchor: anchor ?? null };
     // A ledger consistent with itself can still be a rewritten one: the notary and the witnesses remember.
     const upToAnchor =
-      anchor.treeSize === report.treeSize ? report : await this.ledger.verify({ toSeq: anchor.treeSize });
+      anchor.treeSize === report.treeSize ? report : await this.ledger.verify({ chain, toSeq: anchor.treeSize });
     if (upToAnchor.treeSize === anchor.treeSize && upToAnchor.root === anchor.root)
       return { ...report, anchor: { ...anchor, matches: true } };
     return {

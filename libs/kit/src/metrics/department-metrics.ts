@@ -4,7 +4,8 @@ import type { DataSource } from 'typeorm';
 
 export interface MetricsSources {
   department: string;
-  chain: string;
+  /** The ledger's chains: the department's one, or its shards. Per-chain gauges carry a `chain` label. */
+  chains: readonly string[];
   dataSource: DataSource;
   /** An admin client for the consumer's lag; absent when the department follows no one. */
   kafkaAdmin?: () => Promise<Admin>;
@@ -24,7 +25,8 @@ export class DepartmentMetrics {
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   readonly accessAudit: Counter<'decision' | 'owner'>;
   readonly consumed: Counter<'topic' | 'outcome'>;
-  private lastCommittedSeq: number | undefined;
+  /** Per chain: the head when counting started, then the last committed seq. */
+  private readonly lastCommittedSeq = new Map<string, number>();
 
   constructor(private readonly sources: MetricsSources) {
     this.registry.setDefaultLabels({ department: sources.department });
@@ -65,35 +67,35 @@ export class DepartmentMetrics {
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [this.registry],
     });
-    const { dataSource, chain } = sources;
-    new Gauge({
-      name: 'registry_bus_ledger_head_seq',
-      help: 'Sequence number of the newest entry of the ledger',
-      registers: [this.registry],
-      async collect() {
-        const rows: Array<{ seq: string | null }> = await dataSource.query(
-          'SELECT max(seq) AS seq FROM ledger_entry WHERE chain = $1',
-          [chain],
-        );
-        this.set(Number(rows[0]?.seq ?? 0));
-      },
+    const { dataSource, chains } = sources;
+    /** A gauge with one sample per chain of the ledger (a sharded ledger has several). */
+    const perChain = (name: string, help: string, measure: (chain: string) => Promise<number>) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['chain'],
+        registers: [this.registry],
+        async collect() {
+          for (const chain of chains) this.set({ chain }, await measure(chain));
+        },
+      });
+    perChain('registry_bus_ledger_head_seq', 'Sequence number of the newest entry of the chain', async (chain) => {
+      const rows: Array<{ seq: string | null }> = await dataSource.query(
+        'SELECT max(seq) AS seq FROM ledger_entry WHERE chain = $1',
+        [chain],
+      );
+      return Number(rows[0]?.seq ?? 0);
     });
-    new Gauge({
-      name: 'registry_bus_relay_unpublished_entries',
-      help: 'Entries committed to the ledger and not yet on Kafka (the publish lag, in entries)',
-      registers: [this.registry],
-      async collect() {
-        this.set(await unpublished(dataSource, chain, 'count'));
-      },
-    });
-    new Gauge({
-      name: 'registry_bus_relay_lag_seconds',
-      help: 'Age of the oldest entry not yet on Kafka (0 when everything is published)',
-      registers: [this.registry],
-      async collect() {
-        this.set(await unpublished(dataSource, chain, 'age'));
-      },
-    });
+    perChain(
+      'registry_bus_relay_unpublished_entries',
+      'Entries committed to the chain and not yet on Kafka (the publish lag, in entries)',
+      (chain) => unpublished(dataSource, chain, 'count'),
+    );
+    perChain(
+      'registry_bus_relay_lag_seconds',
+      'Age of the oldest entry of the chain not yet on Kafka (0 when everything is published)',
+      (chain) => unpublished(dataSource, chain, 'age'),
+    );
     new Gauge({
       name: 'registry_bus_consumer_quarantined_records',
       help: 'Records in this department’s quarantine, by code',
@@ -118,30 +120,24 @@ export class DepartmentMetrics {
         const rows: Array<{ kind: string; n: string }> = await dataSource.query(
           `SELECT convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'kind' AS kind, count(*) AS n
              FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
-            WHERE e.chain = $1 AND e.type = $2 GROUP BY 1`,
-          [chain, `gov.${department}.alarm.raised.v1`],
+            WHERE e.chain = ANY($1) AND e.type = $2 GROUP BY 1`,
+          [chains, `gov.${department}.alarm.raised.v1`],
         );
         for (const row of rows) this.set({ kind: row.kind }, Number(row.n));
       },
     });
     // The notary's own ledger is not anchored by the notary: it is held by its witnesses' cosignatures.
     if (department !== 'notary') {
-      new Gauge({
-        name: 'registry_bus_unanchored_entries',
-        help: 'Entries of this ledger beyond the latest notary anchor of it (the anchoring lag, in entries)',
-        registers: [this.registry],
-        async collect() {
-          this.set(await beyondAnchor(dataSource, chain, false));
-        },
-      });
-      new Gauge({
-        name: 'registry_bus_unwitnessed_entries',
-        help: 'Entries of this ledger beyond the latest anchor of it that a witness cosigned',
-        registers: [this.registry],
-        async collect() {
-          this.set(await beyondAnchor(dataSource, chain, true));
-        },
-      });
+      perChain(
+        'registry_bus_unanchored_entries',
+        'Entries of the chain beyond the latest notary anchor of it (the anchoring lag, in entries)',
+        (chain) => beyondAnchor(dataSource, chain, chains, false),
+      );
+      perChain(
+        'registry_bus_unwitnessed_entries',
+        'Entries of the chain beyond the latest anchor of it that a witness cosigned',
+        (chain) => beyondAnchor(dataSource, chain, chains, true),
+      );
     }
     const kafkaAdmin = sources.kafkaAdmin;
     if (kafkaAdmin) {
@@ -171,17 +167,16 @@ export class DepartmentMetrics {
     }
   }
 
-  /** The ledger committed up to `lastSeq`: count the new entries. */
-  committed(lastSeq: number): void {
-    if (this.lastCommittedSeq !== undefined && lastSeq > this.lastCommittedSeq) {
-      this.appendedEntries.inc(lastSeq - this.lastCommittedSeq);
-    }
-    this.lastCommittedSeq = Math.max(lastSeq, this.lastCommittedSeq ?? 0);
+  /** The chain committed up to `lastSeq`: count the new entries. */
+  committed(chain: string, lastSeq: number): void {
+    const last = this.lastCommittedSeq.get(chain);
+    if (last !== undefined && lastSeq > last) this.appendedEntries.inc(lastSeq - last);
+    this.lastCommittedSeq.set(chain, Math.max(lastSeq, last ?? 0));
   }
 
-  /** Sets the starting point of the append counter (the head when the app started). */
-  startFrom(seq: number): void {
-    this.lastCommittedSeq = seq;
+  /** Sets the starting point of the append counter of a chain (its head when the app started). */
+  startFrom(chain: string, seq: number): void {
+    this.lastCommittedSeq.set(chain, seq);
   }
 }
 
@@ -195,8 +190,17 @@ async function unpublished(dataSource: DataSource, chain: string, what: 'count' 
   return what === 'count' ? Number(rows[0]?.n ?? 0) : Math.max(0, rows[0]?.age ?? 0);
 }
 
-/** Head minus the tree size of the latest anchor of `chain` this department received (optionally: a cosigned one). */
-async function beyondAnchor(dataSource: DataSource, chain: string, witnessed: boolean): Promise<number> {
+/**
+ * Head minus the tree size of the latest anchor of `chain` this department
+ * received (optionally: a cosigned one — by another department, or by this
+ * one in any of its `own` chains).
+ */
+async function beyondAnchor(
+  dataSource: DataSource,
+  chain: string,
+  own: readonly string[],
+  witnessed: boolean,
+): Promise<number> {
   const rows: Array<{ head: string | null; anchored: string | null }> = await dataSource.query(
     `SELECT (SELECT max(seq) FROM ledger_entry WHERE chain = $1) AS head,
             (SELECT max((convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'treeSize')::bigint)
@@ -205,13 +209,13 @@ async function beyondAnchor(dataSource: DataSource, chain: string, witnessed: bo
                 AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'chain' = $1
                 AND (NOT $2 OR EXISTS (
                   SELECT 1 FROM ledger_entry c JOIN ledger_entry_data cd ON cd.chain = c.chain AND cd.seq = c.seq
-                   WHERE c.chain = $1 AND c.type LIKE 'gov.%.witness.cosigned.v1'
+                   WHERE c.chain = ANY($3) AND c.type LIKE 'gov.%.witness.cosigned.v1'
                      AND convert_from(cd.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = e.seq::text
                   UNION ALL
                   SELECT 1 FROM received_entry c JOIN received_entry_data cd ON cd.source_chain = c.source_chain AND cd.seq = c.seq
                    WHERE c.type LIKE 'gov.%.witness.cosigned.v1'
                      AND convert_from(cd.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = e.seq::text))) AS anchored`,
-    [chain, witnessed],
+    [chain, witnessed, own],
   );
   return Math.max(0, Number(rows[0]?.head ?? 0) - Number(rows[0]?.anchored ?? 0));
 }

@@ -11,6 +11,8 @@ function ledgerStatus(code: LedgerErrorCode): number {
   switch (code) {
     case LedgerErrorCode.NOT_FOUND:
       return 404;
+    case LedgerErrorCode.INVALID:
+      return 400;
     case LedgerErrorCode.IDEMPOTENCY_CONFLICT:
       return 409;
     case LedgerErrorCode.EMPTY_DECISION:

@@ -56,15 +56,17 @@ export class ReceiptBuilder {
     private readonly registry: EventTypeRegistry,
   ) {}
 
-  get chain(): string {
-    return this.ledger.chain;
+  /** The department: a receipt or export names one of its chains (the only one, unless sharded). */
+  get department(): string {
+    return this.ledger.department;
   }
 
-  async build(seq: number): Promise<ReceiptResult> {
-    const chain = this.ledger.chain;
+  /** `chain` may be omitted for a ledger of one chain (a sharded one answers LEDGER.INVALID naming `chain`). */
+  async build(seq: number, chainOfEntry?: string): Promise<ReceiptResult> {
+    const chain = this.ledger.chainOrOnly(chainOfEntry);
     const stored = await this.ledger.reader.entry(chain, seq);
     if (!stored) return { kind: 'not-found' };
-    const anchors = await this.anchorsCovering(seq);
+    const anchors = await this.anchorsCovering(chain, seq);
     if (anchors.length === 0) {
       return { kind: 'not-anchored', treeSize: (await this.ledger.reader.head(chain))?.seq ?? 0 };
     }
@@ -78,7 +80,7 @@ export class ReceiptBuilder {
     }
     const anchor = received(chosen.row);
     const treeSize = Number((anchor.disclosure.fields as { treeSize: string }).treeSize);
-    const proof = await this.ledger.inclusionProof(seq, treeSize);
+    const proof = await this.ledger.inclusionProof(seq, treeSize, chain);
     return {
       kind: 'ready',
       receipt: {
@@ -96,8 +98,8 @@ export class ReceiptBuilder {
    * when none is witnessed yet, the latest anchor): what `verify` holds the
    * ledger to, beyond its own consistency.
    */
-  async latestWitnessedAnchor(): Promise<AnchorSummary | undefined> {
-    const rows = await this.anchorsCovering(1);
+  async latestWitnessedAnchor(chainOfLedger?: string): Promise<AnchorSummary | undefined> {
+    const rows = await this.anchorsCovering(this.ledger.chainOrOnly(chainOfLedger), 1);
     let fallback: AnchorSummary | undefined;
     for (const row of rows) {
       const cosignatures = await this.cosignatures(row.seq);
@@ -119,8 +121,8 @@ export class ReceiptBuilder {
    * every entry as its public view, then every anchor of this chain with its
    * cosignatures. Checked offline by `registry-bus verify-ledger`.
    */
-  async *exportLines(): AsyncGenerator<LedgerExportLine> {
-    const chain = this.ledger.chain;
+  async *exportLines(chainOfLedger?: string): AsyncGenerator<LedgerExportLine> {
+    const chain = this.ledger.chainOrOnly(chainOfLedger);
     const size = (await this.ledger.reader.head(chain))?.seq ?? 0;
     yield { kind: 'header', format: LEDGER_EXPORT_FORMAT, chain, exportedAt: new Date().toISOString(), entries: size };
     for await (const stored of this.ledger.reader.stream(chain, { toSeq: size })) {
@@ -144,7 +146,7 @@ export class ReceiptBuilder {
     }
   }
 
-  private anchorsCovering(seq: number): Promise<ReceivedRow[]> {
+  private anchorsCovering(chain: string, seq: number): Promise<ReceivedRow[]> {
     return this.dataSource.query(
       `SELECT e.seq, e.envelope, e.hash, e.sig, e.keyid, d.disclosure
          FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
@@ -152,7 +154,7 @@ export class ReceiptBuilder {
           AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'chain' = $1
           AND (convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'treeSize')::bigint >= $2
         ORDER BY e.seq DESC LIMIT 10`,
-      [this.ledger.chain, seq],
+      [chain, seq],
     );
   }
 
@@ -174,17 +176,17 @@ export class ReceiptBuilder {
         ORDER BY e.source_chain, e.seq`,
       [anchorSeq],
     );
-    const chain = this.ledger.chain;
-    const own: Array<{ seq: string }> = await this.dataSource.query(
-      `SELECT e.seq FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
-        WHERE e.chain = $1 AND e.type = $2
+    // This department's own cosignature, in whichever of its chains (shards) it was recorded.
+    const own: Array<{ chain: string; seq: string }> = await this.dataSource.query(
+      `SELECT e.chain, e.seq FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
+        WHERE e.chain = ANY($1) AND e.type = $2
           AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = $3
         ORDER BY e.seq LIMIT 1`,
-      [chain, `gov.${chain}.witness.cosigned.v1`, anchorSeq],
+      [this.ledger.chains, `gov.${this.ledger.department}.witness.cosigned.v1`, anchorSeq],
     );
     const ownEntries: ReceiptEntry[] = [];
     for (const row of own) {
-      const stored = (await this.ledger.reader.entry(chain, Number(row.seq)))!;
+      const stored = (await this.ledger.reader.entry(row.chain, Number(row.seq)))!;
       ownEntries.push({
         envelope: envelopeFromStored(stored.envelope, stored.hash, stored.sig, stored.keyid),
         disclosure: decode(stored.disclosure!),

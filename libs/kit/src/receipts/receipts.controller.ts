@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 
-import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -12,6 +12,8 @@ import type { ReceiptBuilder } from './receipt-builder.js';
 export const RECEIPTS = Symbol('RECEIPTS');
 
 const params = z.strictObject({ seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+/** Which chain of a sharded ledger (`land/1`); optional when the ledger has one chain. */
+const chainQuery = z.strictObject({ chain: z.string().max(80).optional() });
 
 /** `GET /v1/ledger/entries/:seq/receipt`: public; discloses only the fields the event type marks public. */
 @ApiTags('ledger')
@@ -26,13 +28,18 @@ export class ReceiptsController {
   })
   async receipt(
     @Param({ schema: params }) { seq }: z.infer<typeof params>,
+    @Query({ schema: chainQuery }) { chain }: z.infer<typeof chainQuery>,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const result = await this.receipts.build(seq);
+    const result = await this.receipts.build(seq, chain);
     if (result.kind === 'not-found') {
-      throw new ProblemError(404, 'LEDGER.NOT_FOUND', 'No such entry', `there is no entry ${seq} in this ledger`, [
-        { field: 'seq', reason: 'no entry at this position' },
-      ]);
+      throw new ProblemError(
+        404,
+        'LEDGER.NOT_FOUND',
+        'No such entry',
+        `there is no entry ${seq} in ${chain ?? 'this ledger'}`,
+        [{ field: 'seq', reason: 'no entry at this position' }],
+      );
     }
     if (result.kind === 'not-anchored') {
       // Not an error: the notary anchors every few seconds.
@@ -49,10 +56,18 @@ export class ReceiptsController {
     summary:
       'The whole ledger as JSON lines (public fields only), with its anchors and cosignatures: `registry-bus verify-ledger` checks it offline',
   })
-  async export(@Res() response: Response): Promise<void> {
+  async export(
+    @Query({ schema: chainQuery }) { chain }: z.infer<typeof chainQuery>,
+    @Res() response: Response,
+  ): Promise<void> {
+    const lines = this.receipts.exportLines(chain);
+    // The first line before the status: a sharded ledger asked without a chain is still a problem+json answer.
+    const first = await lines.next();
     response.status(200).setHeader('content-type', 'application/x-ndjson');
-    response.setHeader('content-disposition', `attachment; filename="${this.receipts.chain}-ledger.jsonl"`);
-    for await (const line of this.receipts.exportLines()) {
+    const name = (chain ?? this.receipts.department).replace('/', '-');
+    response.setHeader('content-disposition', `attachment; filename="${name}-ledger.jsonl"`);
+    if (!first.done) response.write(`${JSON.stringify(first.value)}\n`);
+    for await (const line of lines) {
       if (!response.write(`${JSON.stringify(line)}\n`)) await once(response, 'drain');
     }
     response.end();

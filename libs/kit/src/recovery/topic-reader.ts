@@ -37,7 +37,7 @@ export async function readWholeTopic(
   return readRange(kafka, topic, groupId, start, end, onBatch, stallMs);
 }
 
-/** Reads offsets [start, end) of partition 0 of `topic`, a batch at a time. */
+/** Reads offsets [start, end) of one partition of `topic` (a shard's, or 0), a batch at a time. */
 async function readRange(
   kafka: Kafka,
   topic: string,
@@ -46,6 +46,7 @@ async function readRange(
   end: number,
   onBatch: (records: TopicRecord[]) => Promise<void>,
   stallMs = 30_000,
+  partition = 0,
 ): Promise<number> {
   if (end <= start) return 0;
 
@@ -62,7 +63,7 @@ async function readRange(
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-        if (failure) return;
+        if (failure || batch.partition !== partition) return;
         const records: TopicRecord[] = [];
         for (const message of batch.messages) {
           const offset = Number(message.offset);
@@ -93,7 +94,10 @@ async function readRange(
         if (records.length > 0 && records.at(-1)!.offset >= end - 1) finish();
       },
     });
-    consumer.seek({ topic, partition: 0, offset: String(start) });
+    consumer.seek({ topic, partition, offset: String(start) });
+    // The other shards' partitions are not wanted: the group would otherwise read them from the start too.
+    const others = (await kafkaPartitions(kafka, topic)).filter((other) => other !== partition);
+    if (others.length > 0) consumer.pause([{ topic, partitions: others }]);
     const stall = setInterval(() => {
       if (Date.now() - lastProgress > stallMs) {
         failure ??= new Error(`reading ${topic} stalled at ${read} of ${end - start} records for ${stallMs} ms`);
@@ -119,15 +123,35 @@ export async function lastSeqOnTopic(
   topic: string,
   offset: number,
   groupPrefix: string,
+  partition = 0,
 ): Promise<number> {
   let seq = 0;
   const end = offset + 1;
-  await readRange(kafka, topic, `${groupPrefix}.head-check-${Date.now().toString(36)}`, offset, end, (records) => {
-    for (const record of records) {
-      const value = record.value ? (JSON.parse(new TextDecoder().decode(record.value)) as { seq?: unknown }) : {};
-      if (typeof value.seq === 'string' && /^[1-9][0-9]*$/.test(value.seq)) seq = Math.max(seq, Number(value.seq));
-    }
-    return Promise.resolve();
-  });
+  await readRange(
+    kafka,
+    topic,
+    `${groupPrefix}.head-check-${Date.now().toString(36)}`,
+    offset,
+    end,
+    (records) => {
+      for (const record of records) {
+        const value = record.value ? (JSON.parse(new TextDecoder().decode(record.value)) as { seq?: unknown }) : {};
+        if (typeof value.seq === 'string' && /^[1-9][0-9]*$/.test(value.seq)) seq = Math.max(seq, Number(value.seq));
+      }
+      return Promise.resolve();
+    },
+    undefined,
+    partition,
+  );
   return seq;
+}
+
+async function kafkaPartitions(kafka: Kafka, topic: string): Promise<number[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).map((offsets) => offsets.partition);
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -46,7 +46,8 @@ export function witnessReaction(context: WitnessContext): ReactionDefinition {
     async react(event, { actor, idempotencyKey, commands, cause }) {
       const anchor = event.data as unknown as AnchorData;
       const owner = departmentOfChain(anchor.chain);
-      const own = anchor.chain === context.department;
+      // Its own chain, or one of its own shards.
+      const own = owner === context.department && context.ledger.chains.includes(anchor.chain);
       if (!own && (!owner || !context.follows.includes(owner) || context.reads?.(owner) === false)) return;
       const size = Number(anchor.treeSize);
       const have = own

@@ -5,6 +5,8 @@ export const LedgerErrorCode = {
   UNAVAILABLE: 'LEDGER.UNAVAILABLE',
   CLOSED: 'LEDGER.CLOSED',
   NOT_FOUND: 'LEDGER.NOT_FOUND',
+  /** A request that cannot be answered as asked (a sharded ledger asked without naming its chain). */
+  INVALID: 'LEDGER.INVALID',
 } as const;
 export type LedgerErrorCode = (typeof LedgerErrorCode)[keyof typeof LedgerErrorCode];
 

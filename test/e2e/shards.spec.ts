@@ -1,0 +1,178 @@
+import { shardOf } from '@registry-bus/ledger';
+import { verifyEd25519Node } from '@registry-bus/protocol';
+import { verifyReceipt, type Receipt } from '@registry-bus/receipts';
+
+import { DepartmentStack } from './department-stack.js';
+
+const parcel = (cadastralNumber: string) => ({
+  cadastralNumber,
+  areaSquareMetres: '500.00',
+  location: 'Mtskheta',
+  landUse: 'agricultural',
+  owners: [{ ownerId: 'person:secret-owner', share: '1' }],
+  basis: { documentType: 'survey', reference: 'S-SH' },
+});
+
+interface Appended {
+  entries: Array<{ chain: string; seq: number }>;
+}
+
+/**
+ * A register split into shards (LEDGER_SHARDS=2): each subject in the chain
+ * its hash names, each chain its own hash chain and Merkle tree on its own
+ * partition, anchored by the notary and witnessed by the followers each; a
+ * receipt of a shard's entry verifies; a start with another count is refused.
+ */
+describe('a sharded register', () => {
+  const stack = new DepartmentStack();
+  const numbers = Array.from({ length: 12 }, (_, i) => `SH-${i}`);
+  let clerk: string;
+  let auditor: string;
+
+  const anchorsOf = async (chain: string): Promise<Array<{ tree_size: string }>> =>
+    stack.get('notary').runtime.dataSource.query(
+      `SELECT convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'treeSize' AS tree_size
+         FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
+        WHERE e.chain = 'notary' AND e.type = 'gov.notary.anchor.signed.v1'
+          AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'chain' = $1
+        ORDER BY e.seq`,
+      [chain],
+    );
+
+  beforeAll(async () => {
+    await stack.start(['land'], { LEDGER_SHARDS: '2' });
+    await stack.start(['credit']);
+    await stack.start(['notary']);
+    clerk = await stack.token('land', 'clerk', 'clerk:shards');
+    auditor = await stack.token('land', 'auditor', 'auditor:shards');
+  });
+
+  afterAll(() => stack.stop());
+
+  it('keeps each subject in the chain of its hash, each chain gap-free, each on its own partition', async () => {
+    // The twelve numbers fall into both shards (fixed by the hash, so this is not luck).
+    expect(new Set(numbers.map((number) => shardOf(number, 2))).size).toBe(2);
+    const seen = new Map<string, number[]>();
+    for (const number of numbers) {
+      const answer = await stack.call('land', 'POST', '/v1/parcels', { token: clerk, body: parcel(number) });
+      expect(answer.status).toBe(201);
+      const [entry] = (answer.body as unknown as Appended).entries;
+      expect(entry!.chain).toBe(`land/${shardOf(number, 2)}`);
+      seen.set(entry!.chain, [...(seen.get(entry!.chain) ?? []), entry!.seq]);
+    }
+    // Each shard numbers its own entries from 1, without gaps (parcels, and the witness entries of its anchors).
+    for (const chain of ['land/0', 'land/1']) {
+      const listed = await stack.call('land', 'GET', `/v1/ledger/entries?chain=${chain}&limit=1000`, {
+        token: auditor,
+      });
+      const entries = listed.body.entries as Array<{ seq: number; envelope: { chain: string; subject: string } }>;
+      expect(entries.map((entry) => entry.seq)).toEqual(entries.map((_, i) => i + 1));
+      expect(entries.every((entry) => entry.envelope.chain === chain)).toBe(true);
+      for (const seq of seen.get(chain)!) expect(entries[seq - 1]!.envelope.subject).toMatch(/^SH-/);
+    }
+    expect([...seen.keys()].sort()).toEqual(['land/0', 'land/1']);
+
+    // A later command about the same parcel goes to the same chain (its history is one chain's).
+    const history = await stack.call('land', 'GET', `/v1/parcels/${numbers[1]}/history`, { token: auditor });
+    expect(history.status).toBe(200);
+    expect(history.body.entries).toHaveLength(1);
+
+    // Credit, a follower, received both shards from their partitions, each in order.
+    const heads = Object.fromEntries([...seen].map(([chain, seqs]) => [chain, seqs.at(-1)]));
+    await stack.eventually('credit has both shards', async () => {
+      const rows: Array<{ source_chain: string; seq: string; kafka_partition: number }> = await stack
+        .get('credit')
+        .runtime.dataSource.query(
+          `SELECT source_chain, seq, kafka_partition FROM consumer_position WHERE source_chain LIKE 'land/%'`,
+        );
+      const ok = Object.entries(heads).every(([chain, head]) =>
+        rows.some(
+          (row) =>
+            row.source_chain === chain &&
+            Number(row.seq) >= head! &&
+            row.kafka_partition === Number(chain.split('/')[1]),
+        ),
+      );
+      return ok ? rows : undefined;
+    });
+
+    const chains = await stack.call('land', 'GET', '/v1/ledger/chains');
+    expect(chains.body).toEqual({ department: 'land', chains: ['land/0', 'land/1'] });
+  });
+
+  it('has each shard anchored and witnessed, and a receipt of a shard entry verifies', async () => {
+    for (const chain of ['land/0', 'land/1'])
+      await stack.eventually(`an anchor of ${chain}`, async () =>
+        (await anchorsOf(chain)).length > 0 ? true : undefined,
+      );
+    const receipt = await stack.eventually('a receipt of land/1 entry 1, cosigned by land and credit', async () => {
+      const answer = await stack.call('land', 'GET', '/v1/ledger/entries/1/receipt?chain=land/1');
+      const body = answer.body as unknown as Receipt;
+      return answer.status === 200 && body.cosignatures.length >= 2 ? body : undefined;
+    });
+    expect(receipt.entry.envelope.chain).toBe('land/1');
+    const verdict = verifyReceipt(receipt, stack.trustBundle(), verifyEd25519Node);
+    expect(verdict.failure).toBeUndefined();
+    expect(verdict.ok).toBe(true);
+    expect(verdict.summary.witnessedBy.sort()).toEqual(['credit', 'land']);
+
+    // Verify checks every shard, each held to its own witnessed anchor.
+    const verify = await stack.eventually('verify with both anchors matching', async () => {
+      const answer = await stack.call('land', 'GET', '/v1/ledger/verify', { token: auditor });
+      const chains = answer.body.chains as Array<{ chain: string; anchor: { matches?: boolean } | null }>;
+      return answer.status === 200 && chains.every((chain) => chain.anchor?.matches === true) ? answer : undefined;
+    });
+    expect(verify.body.ok).toBe(true);
+    expect((verify.body.chains as Array<{ chain: string }>).map((chain) => chain.chain)).toEqual(['land/0', 'land/1']);
+
+    // The operator view has a row per shard: its signed head and its latest anchor.
+    const notaryAuditor = await stack.token('notary', 'auditor', 'auditor:shards');
+    const overview = await stack.eventually('the operator view with both shards anchored', async () => {
+      const answer = await stack.call('notary', 'GET', '/v1/operator/overview', { token: notaryAuditor });
+      const rows = (answer.body.departments as Array<{ chain: string; head: unknown; lastAnchor: unknown }>).filter(
+        (row) => row.chain.startsWith('land'),
+      );
+      return rows.length === 2 && rows.every((row) => row.head !== null && row.lastAnchor !== null) ? rows : undefined;
+    });
+    expect(overview.map((row) => row.chain).sort()).toEqual(['land/0', 'land/1']);
+
+    // The per-chain gauges carry the chain.
+    const metrics = await fetch(`${stack.get('land').url}/metrics`).then((response) => response.text());
+    expect(metrics).toMatch(
+      /^registry_bus_ledger_head_seq\{(?=[^}]*chain="land\/1")(?=[^}]*department="land")[^}]*\} [1-9]\d*$/m,
+    );
+  });
+
+  it('asks for the chain where one seq could mean two entries, naming the field', async () => {
+    const unnamed = await stack.call('land', 'GET', '/v1/ledger/entries/1/receipt');
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(unnamed.body.errors).toEqual([{ field: 'chain', reason: expect.stringMatching(/land\/0, land\/1/) }]);
+    expect((await stack.call('land', 'GET', '/v1/ledger/head')).status).toBe(400);
+    const head = await stack.call('land', 'GET', '/v1/ledger/head?chain=land/0');
+    expect(head.status).toBe(200);
+    expect(head.body.chain).toBe('land/0');
+    const foreign = await stack.call('land', 'GET', '/v1/ledger/head?chain=land/2');
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.errors).toEqual([
+      { field: 'chain', reason: expect.stringMatching(/not a chain of this ledger/) },
+    ]);
+  });
+
+  it('refuses a start with another shard count, naming the one the ledger was written with', async () => {
+    await stack.stopOne('land');
+    await expect(stack.start(['land'], { LEDGER_SHARDS: '1' })).rejects.toThrow(
+      /LEDGER_SHARDS=1 names the chains land, but the ledger of land holds entries in land\/0, land\/1: it was written with LEDGER_SHARDS=2/,
+    );
+    await expect(stack.start(['land'], { LEDGER_SHARDS: '3' })).rejects.toThrow(
+      /LEDGER_SHARDS=3, but the ledger of land was written with 2 shard\(s\).*start with LEDGER_SHARDS=2/,
+    );
+    // With its own count it starts, and goes on where each chain stopped.
+    await stack.start(['land'], { LEDGER_SHARDS: '2' });
+    const answer = await stack.call('land', 'POST', '/v1/parcels', { token: clerk, body: parcel('SH-99') });
+    expect(answer.status).toBe(201);
+    const [entry] = (answer.body as unknown as Appended).entries;
+    expect(entry!.chain).toBe(`land/${shardOf('SH-99', 2)}`);
+    expect(entry!.seq).toBeGreaterThan(1);
+  });
+});
