@@ -143,6 +143,37 @@ describe('a sharded register', () => {
     );
   });
 
+  it('records a grant in every shard, and the follower gets the data of both shards from the grant on', async () => {
+    const grantId = await stack.grant('land', 'credit', ['gov.land.parcel.registered.v1']);
+    const grantEntries: Array<{ chain: string; seq: number }> = await stack
+      .get('land')
+      .runtime.dataSource.query(
+        `SELECT chain, seq::int FROM ledger_entry WHERE type = 'gov.land.access.grant-issued.v1' ORDER BY chain`,
+      );
+    expect(grantEntries.map((entry) => entry.chain)).toEqual(['land/0', 'land/1']);
+    const later = Array.from({ length: 8 }, (_, i) => `SH-G${i}`);
+    expect(new Set(later.map((number) => shardOf(number, 2))).size).toBe(2);
+    for (const number of later)
+      expect((await stack.call('land', 'POST', '/v1/parcels', { token: clerk, body: parcel(number) })).status).toBe(
+        201,
+      );
+    const kept = await stack.eventually('credit to hold every later parcel', async () => {
+      const rows: Array<{ subject: string; chain: string; data: boolean }> = await stack.get('credit').runtime
+        .dataSource.query(`SELECT e.subject, e.source_chain AS chain, d.seq IS NOT NULL AS data
+                  FROM received_entry e LEFT JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
+                 WHERE e.type = 'gov.land.parcel.registered.v1'`);
+      return rows.length === numbers.length + later.length ? rows : undefined;
+    });
+    // Exactly from the grant's position in each shard: the data of the later parcels, none of the earlier.
+    for (const row of kept)
+      expect({ subject: row.subject, data: row.data }).toEqual({
+        subject: row.subject,
+        data: row.subject.startsWith('SH-G'),
+      });
+    expect(new Set(kept.filter((row) => row.data).map((row) => row.chain))).toEqual(new Set(['land/0', 'land/1']));
+    expect(grantId).toBeTruthy();
+  });
+
   it('asks for the chain where one seq could mean two entries, naming the field', async () => {
     const unnamed = await stack.call('land', 'GET', '/v1/ledger/entries/1/receipt');
     expect(unnamed.status).toBe(400);
@@ -174,5 +205,62 @@ describe('a sharded register', () => {
     const [entry] = (answer.body as unknown as Appended).entries;
     expect(entry!.chain).toBe(`land/${shardOf('SH-99', 2)}`);
     expect(entry!.seq).toBeGreaterThan(1);
+  });
+
+  it('rebuilds every shard from its partition when the database is lost, each held to its own anchors', async () => {
+    const land = stack.get('land').runtime;
+    const heads = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          land.ledger.chains.map(async (chain) => [chain, (await land.ledger.reader.head(chain))?.seq ?? 0] as const),
+        ),
+      );
+    const settled = await heads();
+    // Every entry on Kafka and anchored before the fire.
+    await stack.eventually('both shards published', async () =>
+      (
+        await Promise.all(
+          land.ledger.chains.map(
+            async (chain) =>
+              Number(
+                (await land.dataSource.query('SELECT published_seq FROM relay_cursor WHERE chain = $1', [chain]))[0]
+                  ?.published_seq ?? 0,
+              ) >= settled[chain]!,
+          ),
+        )
+      ).every(Boolean)
+        ? true
+        : undefined,
+    );
+    await stack.stopOne('land');
+    await stack.loseDatabase('land');
+    // Started with the wrong count, the topic's partitions tell; with the right one, the lost entries do.
+    await expect(stack.start(['land'], { LEDGER_SHARDS: '1' })).rejects.toThrow(/written with 2 shard\(s\)/);
+    await expect(stack.start(['land'], { LEDGER_SHARDS: '2' })).rejects.toThrow(
+      /the chain land\/[01] of the ledger of land ends at entry 0 but partition [01] of .*gov\.land\.ledger holds entries/,
+    );
+    await stack.start(['land'], { LEDGER_SHARDS: '2', LEDGER_RECOVERY: 'from-topic' });
+    const recovered = stack.get('land').runtime;
+    const report = recovered.lastRecovery!;
+    expect(report.shards?.map((shard) => shard.chain)).toEqual(['land/0', 'land/1']);
+    for (const shard of report.shards!) {
+      expect(shard.head).toBe(settled[shard.chain!]);
+      expect(shard.anchors.checked).toBeGreaterThan(0);
+    }
+    expect(report.head).toBe(settled['land/0']! + settled['land/1']!);
+    // The grant, in both shards, is one grant again (replayed from one shard).
+    expect(report.projections['access-grant']).toBe(1);
+    const admin = await stack.token('land', 'admin', 'admin:after-recovery');
+    const given = await stack.call('land', 'GET', '/v1/access/grants/given', { token: admin });
+    expect(given.status).toBe(200);
+    expect(JSON.stringify(given.body)).toContain('"grantee":"credit"');
+    const verify = await stack.call('land', 'GET', '/v1/ledger/verify', { token: admin });
+    expect(verify.body.ok).toBe(true);
+    // And it writes on where each shard ended.
+    const clerkAfter = await stack.token('land', 'clerk', 'clerk:after-recovery');
+    const answer = await stack.call('land', 'POST', '/v1/parcels', { token: clerkAfter, body: parcel('SH-100') });
+    expect(answer.status).toBe(201);
+    const [entry] = (answer.body as unknown as Appended).entries;
+    expect(entry!.seq).toBe(settled[entry!.chain]! + 1);
   });
 });

@@ -115,6 +115,57 @@ describe('ledger append', () => {
     expect(count[0].n).toBe(1);
   });
 
+  it('splits into shards: each subject in its chain, a grant in every chain at once or in none', async () => {
+    const sharded = new Ledger({ dataSource: writer, chain: 'land', shards: 3, signer, trustBundle: () => bundle });
+    try {
+      expect(sharded.chains).toEqual(['land/0', 'land/1', 'land/2']);
+      const everywhere = (id: string, key?: string) => sharded.appendToEvery({ ...register(id, key) });
+      // Ordinary commands and commands for every chain, concurrently: each chain stays gap-free.
+      const results = await Promise.all(
+        Array.from({ length: 300 }, (_, i) =>
+          i % 60 === 0
+            ? everywhere(`G-${i}`)
+            : sharded.append({ ...register(`S-${i}`), chain: sharded.chainFor(`S-${i}`) }),
+        ),
+      );
+      for (const [i, result] of results.entries()) {
+        const chains = result.entries.map((entry) => entry.chain).sort();
+        expect(chains).toEqual(i % 60 === 0 ? sharded.chains : [sharded.chainFor(`S-${i}`)]);
+      }
+      for (const chain of sharded.chains) {
+        const report = await sharded.verify({ chain });
+        expect(report).toMatchObject({ ok: true, chain });
+        const grants = await writer.query(
+          `SELECT count(*)::int AS n FROM ledger_entry WHERE chain = $1 AND subject LIKE 'G-%'`,
+          [chain],
+        );
+        expect(grants[0].n).toBe(5);
+      }
+
+      // A refusal leaves every chain as it was; a retried key answers with the entries of every chain.
+      const heads = async () =>
+        Promise.all(sharded.chains.map(async (chain) => (await sharded.reader.head(chain))?.seq));
+      const before = await heads();
+      await expect(
+        sharded.appendToEvery({ decide: () => Promise.reject(new Error('refused by a rule')) }),
+      ).rejects.toThrow('refused by a rule');
+      expect(await heads()).toEqual(before);
+      const first = await everywhere('G-key', 'key-every');
+      const again = await everywhere('G-key', 'key-every');
+      expect(first.replayed).toBe(false);
+      expect(again.replayed).toBe(true);
+      expect(again.entries.map((entry) => entry.id)).toEqual(first.entries.map((entry) => entry.id));
+      expect(first.entries).toHaveLength(3);
+      // An unnamed chain on a sharded ledger is a request to correct, naming the field.
+      await expect(sharded.append(register('S-unnamed'))).rejects.toMatchObject({
+        code: LedgerErrorCode.INVALID,
+        detail: { field: 'chain' },
+      });
+    } finally {
+      await sharded.close();
+    }
+  });
+
   it('serves inclusion proofs that verify against the signed head root', async () => {
     const head = await sut.head();
     const proof = await sut.inclusionProof(5, head.treeSize);

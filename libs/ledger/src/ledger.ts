@@ -81,11 +81,20 @@ export class Ledger {
   }
 
   /** Appends to the command's chain; a command naming none goes to the ledger's only chain. */
-  append<R>(command: AppendCommand<R>): Promise<AppendResult<R>> {
+  async append<R>(command: AppendCommand<R>): Promise<AppendResult<R>> {
     return this.appender.append({ ...command, chain: this.chainOrOnly(command.chain) });
   }
 
-  head(treeSize?: number, chain?: string): Promise<SignedHead> {
+  /**
+   * Records the command in every chain at once (on a ledger of one chain: an
+   * ordinary append). For what every shard must carry at a position of its
+   * own: the access grants its followers decide that shard's entries by.
+   */
+  async appendToEvery<R>(command: Omit<AppendCommand<R>, 'chain'>): Promise<AppendResult<R>> {
+    return this.chains.length === 1 ? this.append(command) : this.appender.appendToEvery(this.chains, command);
+  }
+
+  async head(treeSize?: number, chain?: string): Promise<SignedHead> {
     return signedHead(this.options.dataSource, this.chainOrOnly(chain), this.options.signer, treeSize);
   }
 

@@ -41,16 +41,25 @@ export const grantRevokedType = (owner: string) => `gov.${owner}.access.grant-re
  * A grant counts from the entry after it, a revocation likewise — exactly at
  * their positions in the owner's stream, whatever the clocks say; the
  * validity window is checked against the entry's own time as a second bound.
+ *
+ * A sharded owner records each grant in every shard (one transaction); the
+ * book keeps the grants per chain (`scope`, the chain the entry came from),
+ * so an entry of `land/1` is decided by the grants at their positions in
+ * `land/1` — its own order, whatever the follower applied of `land/0`.
  */
 export class GrantBook {
+  /** Per chain (`land`, or a shard `land/1`): grant id → grant. */
   private readonly byOwner = new Map<string, Map<string, Grant>>();
 
-  /** Applies a control entry of `owner`'s chain; other entries are ignored. Returns whether it was a grant entry. */
-  apply(owner: string, seq: number, type: string, data: Record<string, unknown>): boolean {
+  /**
+   * Applies a control entry of `owner`'s chain `scope` (default: the owner's
+   * only chain); other entries are ignored. Returns whether it was a grant entry.
+   */
+  apply(owner: string, seq: number, type: string, data: Record<string, unknown>, scope = owner): boolean {
     if (type === grantIssuedType(owner)) {
       const issued = data as unknown as GrantIssuedData;
-      const grants = this.byOwner.get(owner) ?? new Map<string, Grant>();
-      this.byOwner.set(owner, grants);
+      const grants = this.byOwner.get(scope) ?? new Map<string, Grant>();
+      this.byOwner.set(scope, grants);
       // A grant id is issued once; a repeated id (a replay) never widens an existing grant.
       if (!grants.has(issued.grantId)) {
         grants.set(issued.grantId, {
@@ -68,17 +77,17 @@ export class GrantBook {
       return true;
     }
     if (type === grantRevokedType(owner)) {
-      const grant = this.byOwner.get(owner)?.get(String(data.grantId));
+      const grant = this.byOwner.get(scope)?.get(String(data.grantId));
       if (grant && !grant.revoked) grant.revoked = { seq, reason: String(data.reason) };
       return true;
     }
     return false;
   }
 
-  /** What `grantee` may have of an entry of `owner` of this type and time. Default: deny. */
-  decide(owner: string, grantee: string, type: string, time: Date): GrantDecision {
+  /** What `grantee` may have of an entry of `owner` (its chain `scope`) of this type and time. Default: deny. */
+  decide(owner: string, grantee: string, type: string, time: Date, scope = owner): GrantDecision {
     const at = time.getTime();
-    const active = [...(this.byOwner.get(owner)?.values() ?? [])].filter(
+    const active = [...(this.byOwner.get(scope)?.values() ?? [])].filter(
       (grant) =>
         grant.grantee === grantee &&
         !grant.revoked &&
@@ -95,19 +104,27 @@ export class GrantBook {
     return { kind: 'redact', fields, grantIds };
   }
 
-  /** Grants to `grantee` from every owner (revoked ones included, marked). */
+  /** Grants to `grantee` from every owner (revoked ones included, marked; a sharded owner's once, as its first shard has it). */
   receivedBy(grantee: string): Grant[] {
-    return [...this.byOwner.values()]
-      .flatMap((grants) => [...grants.values()])
-      .filter((grant) => grant.grantee === grantee)
+    const seen = new Set<string>();
+    return [...this.byOwner.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .flatMap(([, grants]) => [...grants.values()])
+      .filter((grant) => {
+        const key = `${grant.owner}\u0000${grant.grantId}`;
+        if (grant.grantee !== grantee || seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      })
       .sort((a, b) => a.owner.localeCompare(b.owner) || a.issuedSeq - b.issuedSeq);
   }
 
   /** Owner → grantees holding at least one unrevoked grant (for broker ACLs). */
   activePairs(): Array<{ owner: string; grantee: string }> {
     const pairs = new Set<string>();
-    for (const [owner, grants] of this.byOwner) {
-      for (const grant of grants.values()) if (!grant.revoked) pairs.add(`${owner}\u0000${grant.grantee}`);
+    // A shard that has not applied a revocation yet still reads under the grant: the pair stays until every shard has.
+    for (const grants of this.byOwner.values()) {
+      for (const grant of grants.values()) if (!grant.revoked) pairs.add(`${grant.owner}\u0000${grant.grantee}`);
     }
     return [...pairs].sort().map((pair) => {
       const [owner, grantee] = pair.split('\u0000') as [string, string];

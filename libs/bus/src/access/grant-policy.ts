@@ -23,7 +23,8 @@ export class GrantPolicy implements AccessPolicy {
     if (this.isControl(entry.type)) return { kind: 'allow' };
     const owner = departmentOfChain(entry.chain);
     if (!owner) return { kind: 'deny', reason: `'${entry.chain}' is not a chain id` };
-    const decision = this.book.decide(owner, this.department, entry.type, entry.time);
+    // By the grants as this entry's own chain (shard) carries them, at its position.
+    const decision = this.book.decide(owner, this.department, entry.type, entry.time, entry.chain);
     return decision.kind === 'deny'
       ? decision
       : decision.kind === 'allow'
@@ -33,7 +34,7 @@ export class GrantPolicy implements AccessPolicy {
 
   observe(entry: VerifiedEntry, data: Record<string, unknown> | undefined, _manager?: EntityManager): void {
     const owner = departmentOfChain(entry.chain);
-    if (owner && data) this.book.apply(owner, entry.seq, entry.type, data);
+    if (owner && data) this.book.apply(owner, entry.seq, entry.type, data, entry.chain);
   }
 
   changesWith(entry: VerifiedEntry): boolean {
@@ -61,7 +62,7 @@ export class GrantPolicy implements AccessPolicy {
       const owner = departmentOfChain(row.source_chain);
       if (!owner || (row.type !== grantIssuedType(owner) && row.type !== grantRevokedType(owner))) continue;
       const { fields } = JSON.parse(row.disclosure.toString('utf8')) as { fields: Record<string, unknown> };
-      this.book.apply(owner, Number(row.seq), row.type, fields);
+      this.book.apply(owner, Number(row.seq), row.type, fields, row.source_chain);
     }
   }
 }

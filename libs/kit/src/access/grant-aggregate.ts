@@ -5,4 +5,6 @@ import { grantDecider, type GrantCommand, type GrantEvent, type GrantState } fro
 export const grantAggregate: Aggregate<GrantCommand, GrantEvent, GrantState> = {
   name: 'access-grant',
   decider: grantDecider,
+  // Each shard carries the grant at a position of its own: followers decide a shard's entries in its order.
+  inEveryChain: true,
 };

@@ -23,6 +23,12 @@ export interface Aggregate<C, E extends DomainEvent, S> {
    * read models by replaying its entries of these types.
    */
   eventTypes?: readonly string[];
+  /**
+   * Its entries are recorded in every chain of a sharded ledger (one
+   * transaction), not only in its subject's: access grants, which each
+   * follower applies per shard, in that shard's order.
+   */
+  inEveryChain?: boolean;
   /** Extra read models (a list of pledges by bank…), written with the entries. */
   project?(manager: EntityManager, subject: string, state: S, events: E[], entries: SealedEntry[]): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { DomainError } from '@registry-bus/domain';
 import { canonicalize } from '@registry-bus/protocol';
-import type { AppendResult, Ledger } from '@registry-bus/ledger';
+import type { AppendCommand, AppendResult, Ledger } from '@registry-bus/ledger';
 import type { DataSource } from 'typeorm';
 
 import { loadState, saveState, type Aggregate, type DomainEvent } from './aggregate.js';
@@ -61,9 +61,11 @@ export class CommandRunner {
       throw error;
     }
     this.onOutcome(result.replayed ? 'replayed' : 'appended');
-    const last = result.entries.at(-1);
-    if (this.awaitPublished && options.origin === 'http' && last !== undefined)
-      await this.awaitPublished(last.chain, last.seq);
+    if (this.awaitPublished && options.origin === 'http') {
+      // The last entry of each chain the command wrote to (several for a grant on a sharded ledger).
+      const lastOfChain = new Map(result.entries.map((entry) => [entry.chain, entry.seq]));
+      await Promise.all([...lastOfChain].map(([chain, seq]) => this.awaitPublished!(chain, seq)));
+    }
     return { ...result, subject };
   }
 
@@ -73,9 +75,7 @@ export class CommandRunner {
     command: C,
     options: CommandOptions,
   ): Promise<AppendResult<S>> {
-    return this.ledger.append<S>({
-      // A sharded ledger keeps each subject in one chain: its entries in order, its aggregate decided in order.
-      chain: this.ledger.chainFor(subject),
+    const appendCommand: Omit<AppendCommand<S>, 'chain'> = {
       ...(options.idempotencyKey
         ? { idempotencyKey: options.idempotencyKey, requestDigest: requestDigest(options.request ?? command) }
         : {}),
@@ -92,7 +92,10 @@ export class CommandRunner {
           },
         };
       },
-    });
+    };
+    if (aggregate.inEveryChain) return this.ledger.appendToEvery(appendCommand);
+    // A sharded ledger keeps each subject in one chain: its entries in order, its aggregate decided in order.
+    return this.ledger.append({ ...appendCommand, chain: this.ledger.chainFor(subject) });
   }
 
   /** The state an aggregate's entries left (its initial state when it has none). */

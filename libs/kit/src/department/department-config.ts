@@ -76,12 +76,6 @@ export const departmentConfigSchema = z
         path: ['LEDGER_RECOVERY_MIRRORS'],
         message: 'is required when LEDGER_RECOVERY=from-mirror: the departments keeping a mirror of this ledger',
       });
-    if (config.LEDGER_SHARDS > 1 && config.LEDGER_RECOVERY !== 'refuse')
-      context.addIssue({
-        code: 'custom',
-        path: ['LEDGER_SHARDS'],
-        message: `recovery (LEDGER_RECOVERY=${config.LEDGER_RECOVERY}) is not built for a sharded ledger yet: with LEDGER_SHARDS > 1, LEDGER_RECOVERY must be refuse`,
-      });
     if ((config.KAFKA_SASL_USERNAME === undefined) !== (config.KAFKA_SASL_PASSWORD === undefined)) {
       const missing = config.KAFKA_SASL_USERNAME === undefined ? 'KAFKA_SASL_USERNAME' : 'KAFKA_SASL_PASSWORD';
       context.addIssue({

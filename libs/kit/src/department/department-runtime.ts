@@ -61,9 +61,14 @@ import { authorizeQuery } from '../queries/query-grants.js';
 import { grantAggregate } from '../access/grant-aggregate.js';
 import type { Aggregate, DomainEvent } from '../commands/aggregate.js';
 import { recordAggregate } from '../commands/record-aggregate.js';
-import { checkRecoverySource, type SourceCheck } from '../recovery/check-source.js';
+import { checkRecoverySource, combinedCheck, type SourceCheck } from '../recovery/check-source.js';
 import { mirrorSource, type MirrorCoverage } from '../recovery/mirror-source.js';
-import { recoverLedger, type RecoveryContext, type RecoveryReport } from '../recovery/recover-ledger.js';
+import {
+  combinedReport,
+  recoverLedger,
+  type RecoveryContext,
+  type RecoveryReport,
+} from '../recovery/recover-ledger.js';
 import { topicSource } from '../recovery/recovery-source.js';
 import { lastSeqOnTopic } from '../recovery/topic-reader.js';
 import { witnessReaction } from '../witness/witness-reaction.js';
@@ -437,15 +442,15 @@ export class DepartmentRuntime {
     const mirrors = this.config.LEDGER_RECOVERY_MIRRORS;
     if (this.config.LEDGER_RECOVERY === 'from-mirror' && mirrors) {
       // The topic may be gone with the database: what other departments verified and kept is the copy left.
-      const source = mirrorSource({ mirrors, chain: department, department, signer: this.signer });
-      await this.recover(
-        {
+      await this.recover((chain) => {
+        const source = mirrorSource({ mirrors, chain, department, signer: this.signer });
+        return {
           source,
           anchors: mirrorSource({ mirrors, chain: 'notary', department, signer: this.signer }),
           published: false,
-        },
-        source.coverage,
-      );
+          coverage: source.coverage,
+        };
+      });
     }
     const offsets = await admin.fetchTopicOffsets(topic);
     // Each chain (shard) is a partition of the topic: each is held to its own partition.
@@ -465,20 +470,28 @@ export class DepartmentRuntime {
           `${chain === department ? '' : `the chain ${chain} of `}the ledger of ${department} ends at entry ${head} ` +
             `but ${where} holds entries up to ${lastSeq}: ` +
             `its database was lost or restored from an older backup. Writing now would fork its history. ` +
-            (this.ledger.chains.length > 1
-              ? `Recovery of a sharded ledger is not built yet: restore the database from a backup (docs/OPERATIONS.md)`
-              : `Rebuild it from the topic: start with LEDGER_RECOVERY=from-topic (npm run recover -- ${department}); README, "Recovery"`),
+            `Rebuild it from the topic: start with LEDGER_RECOVERY=from-topic (npm run recover -- ${department}); README, "Recovery"`,
         );
       }
       behind = true;
     }
     if (!behind) return;
     const stamp = Date.now().toString(36);
-    await this.recover({
-      source: topicSource(this.kafka, topic, `${groupPrefix}.recovery-${stamp}`),
-      anchors: topicSource(this.kafka, ledgerTopic('notary', namespace), `${groupPrefix}.recovery-anchors-${stamp}`),
+    // Every chain from its partition (a chain that was not behind reads back as duplicates only).
+    await this.recover((chain, index) => ({
+      source: topicSource(
+        this.kafka,
+        topic,
+        `${groupPrefix}.recovery-${stamp}-${index}`,
+        chainDestination(chain, namespace).partition,
+      ),
+      anchors: topicSource(
+        this.kafka,
+        ledgerTopic('notary', namespace),
+        `${groupPrefix}.recovery-anchors-${stamp}-${index}`,
+      ),
       published: true,
-    });
+    }));
   }
 
   /**
@@ -487,22 +500,33 @@ export class DepartmentRuntime {
    * configured mirrors, give back every entry? One check at a time: each
    * reads the whole copy.
    */
-  checkOffsiteCopy(from: 'topic' | 'mirrors'): Promise<SourceCheck> | 'no-mirrors' | 'busy' | 'sharded' {
+  checkOffsiteCopy(from: 'topic' | 'mirrors'): Promise<SourceCheck> | 'no-mirrors' | 'busy' {
     const { department } = this.definition;
-    if (this.ledger.chains.length > 1) return 'sharded';
     const namespace = this.config.KAFKA_TOPIC_NAMESPACE;
     const mirrors = this.config.LEDGER_RECOVERY_MIRRORS;
     if (from === 'mirrors' && !mirrors) return 'no-mirrors';
     if (this.checkingCopy) return 'busy';
-    const source =
-      from === 'mirrors'
-        ? mirrorSource({ mirrors: mirrors!, chain: department, department, signer: this.signer })
-        : topicSource(
-            this.kafka,
-            ledgerTopic(department, namespace),
-            `${namespace}registry-bus.${department}.recovery-check-${Date.now().toString(36)}`,
-          );
-    const check = checkRecoverySource(source, department, this.dataSource, this.trustBundle);
+    const stamp = Date.now().toString(36);
+    const checkChain = (chain: string, index: number) =>
+      checkRecoverySource(
+        from === 'mirrors'
+          ? mirrorSource({ mirrors: mirrors!, chain, department, signer: this.signer })
+          : topicSource(
+              this.kafka,
+              ledgerTopic(department, namespace),
+              `${namespace}registry-bus.${department}.recovery-check-${stamp}-${index}`,
+              chainDestination(chain, namespace).partition,
+            ),
+        chain,
+        this.dataSource,
+        this.trustBundle,
+      );
+    const check = (async () => {
+      const checks: SourceCheck[] = [];
+      // One chain after another: each reads its whole copy.
+      for (const [index, chain] of this.ledger.chains.entries()) checks.push(await checkChain(chain, index));
+      return checks.length === 1 ? checks[0]! : combinedCheck(department, checks);
+    })();
     this.checkingCopy = check;
     void check.catch(() => undefined).finally(() => (this.checkingCopy = undefined));
     return check;
@@ -510,27 +534,42 @@ export class DepartmentRuntime {
 
   private checkingCopy: Promise<SourceCheck> | undefined;
 
-  /** Rebuilds the ledger from `sources`, and says so: the report is logged and kept for GET /v1/ledger/recovery. */
+  /**
+   * Rebuilds every chain of the ledger (its one, or each shard) from the
+   * sources `sourcesOf` names for it, and says so: the report is logged and
+   * kept for GET /v1/ledger/recovery.
+   */
   private async recover(
-    sources: Pick<RecoveryContext, 'source' | 'anchors' | 'published'>,
-    mirrors?: MirrorCoverage[],
+    sourcesOf: (
+      chain: string,
+      index: number,
+    ) => Pick<RecoveryContext, 'source' | 'anchors' | 'published'> & { coverage?: MirrorCoverage[] },
   ): Promise<void> {
     const { department } = this.definition;
-    const report = await recoverLedger({
-      department,
-      ...sources,
-      dataSource: this.dataSource,
-      reader: this.ledger.reader,
-      trust: this.trustBundle,
-      aggregates: [
-        ...(this.definition.aggregates ?? []),
-        { ...grantAggregate, eventTypes: [`gov.${department}.access.*`] },
-      ] as Array<Aggregate<unknown, DomainEvent, unknown>>,
-      log: (message, details) => this.logger.warn(details ?? {}, `recovery: ${message}`),
-    });
-    if (mirrors) report.mirrors = mirrors;
+    const reports: RecoveryReport[] = [];
+    for (const [index, chain] of this.ledger.chains.entries()) {
+      const { coverage, ...sources } = sourcesOf(chain, index);
+      const report = await recoverLedger({
+        department,
+        chain,
+        // The grants are in every shard: their states are replayed from the first one only.
+        replaysEveryChainAggregates: index === 0,
+        ...sources,
+        dataSource: this.dataSource,
+        reader: this.ledger.reader,
+        trust: this.trustBundle,
+        aggregates: [
+          ...(this.definition.aggregates ?? []),
+          { ...grantAggregate, eventTypes: [`gov.${department}.access.*`] },
+        ] as Array<Aggregate<unknown, DomainEvent, unknown>>,
+        log: (message, details) => this.logger.warn(details ?? {}, `recovery: ${message}`),
+      });
+      if (coverage) report.mirrors = coverage;
+      reports.push(report);
+      this.metrics.startFrom(chain, report.head);
+    }
+    const report = reports.length === 1 ? reports[0]! : combinedReport(department, reports);
     this.lastRecovery = report;
-    this.metrics.startFrom(department, report.head);
     this.logger.warn({ report }, `recovery: ${department} rebuilt from ${report.source}; opening for writes`);
   }
 
@@ -568,9 +607,11 @@ export class DepartmentRuntime {
   /**
    * Growing the shard count leaves the chains in the database valid (they
    * are a subset), so the topic tells: it has one partition per shard the
-   * ledger was written with. Checked only for a ledger that has entries (a
-   * follower may have created the topic with one partition before its owner
-   * first started).
+   * ledger was written with. Fewer partitions than shards is a new ledger
+   * only while it has no entries (a follower may have created the topic with
+   * one partition before its owner first started); more partitions than
+   * shards is always a ledger written sharded — its database may be the one
+   * that was lost.
    */
   private async checkShardsAgainstTopic(admin: Admin): Promise<void> {
     const topic = ledgerTopic(this.definition.department, this.config.KAFKA_TOPIC_NAMESPACE);
@@ -578,8 +619,10 @@ export class DepartmentRuntime {
     const partitions = (await admin.fetchTopicOffsets(topic)).length;
     const shards = this.ledger.chains.length;
     if (partitions === shards) return;
-    const [any] = await this.dataSource.query('SELECT 1 FROM ledger_entry LIMIT 1');
-    if (!any) return;
+    if (partitions < shards) {
+      const [any] = await this.dataSource.query('SELECT 1 FROM ledger_entry LIMIT 1');
+      if (!any) return;
+    }
     throw new Error(
       `LEDGER_SHARDS=${shards}, but the ledger of ${this.definition.department} was written with ${partitions} ` +
         `shard(s) (its topic ${topic} has ${partitions} partitions): the shard count is fixed for the life of a ledger ` +

@@ -30,6 +30,30 @@ export interface SourceCheck {
   idempotencyKeys: number;
   ok: boolean;
   ms: number;
+  /** A sharded ledger: each shard's own check (the figures above are their sums). */
+  shards?: SourceCheck[];
+}
+
+/** A sharded ledger's check: the sums of its shards' checks, ok when every shard is; each shard's kept in `shards`. */
+export function combinedCheck(department: string, checks: SourceCheck[]): SourceCheck {
+  const sum = (pick: (check: SourceCheck) => number) => checks.reduce((total, check) => total + pick(check), 0);
+  return {
+    chain: department,
+    source: checks.map((check) => check.source).join('; '),
+    head: sum((check) => check.head),
+    records: sum((check) => check.records),
+    covered: sum((check) => check.covered),
+    missing: {
+      count: sum((check) => check.missing.count),
+      first: [],
+    },
+    mismatched: checks.flatMap((check) => check.mismatched).slice(0, LIST_LIMIT),
+    dataMissing: sum((check) => check.dataMissing),
+    idempotencyKeys: sum((check) => check.idempotencyKeys),
+    ok: checks.every((check) => check.ok),
+    ms: sum((check) => check.ms),
+    shards: checks,
+  };
 }
 
 const LIST_LIMIT = 20;

@@ -29,6 +29,10 @@ import type { RecoverySource } from './recovery-source.js';
 /** What a recovery did and found, for the operator and the audit trail. */
 export interface RecoveryReport {
   department: string;
+  /** The chain rebuilt: the department's, or one shard (a sharded ledger's report lists its shards' in `shards`). */
+  chain?: string;
+  /** A sharded ledger: each shard's own report (the figures above are their sums). */
+  shards?: RecoveryReport[];
   /** Where the entries came back from: the department's topic, or the mirrors other departments keep. */
   source: string;
   /** What each mirror gave, when recovering from mirrors. */
@@ -46,7 +50,7 @@ export interface RecoveryReport {
    * no mirror was granted all of it): their envelopes are back, their data is
    * not, by seq and type. Not replayed into states or read models.
    */
-  dataMissing: Array<{ seq: number; type: string }>;
+  dataMissing: Array<{ seq: number; type: string; chain?: string }>;
   anchors: {
     checked: number;
     latest: { notarySeq: number; treeSize: number; anchoredAt: string; witnessedBy: string[] } | null;
@@ -58,6 +62,39 @@ export interface RecoveryReport {
   ms: number;
 }
 
+/** A sharded ledger's recovery: the sums of its shards' reports; each shard's kept in `shards`. */
+export function combinedReport(department: string, reports: RecoveryReport[]): RecoveryReport {
+  const sum = (pick: (report: RecoveryReport) => number) => reports.reduce((total, report) => total + pick(report), 0);
+  const merged = (pick: (report: RecoveryReport) => Record<string, number>) => {
+    const total: Record<string, number> = {};
+    for (const report of reports)
+      for (const [name, count] of Object.entries(pick(report))) total[name] = (total[name] ?? 0) + count;
+    return total;
+  };
+  const latest = reports
+    .map((report) => report.anchors.latest)
+    .filter((anchor) => anchor !== null)
+    .sort((a, b) => b.notarySeq - a.notarySeq)[0];
+  return {
+    department,
+    source: reports.map((report) => report.source).join('; '),
+    before: sum((report) => report.before),
+    restored: sum((report) => report.restored),
+    head: sum((report) => report.head),
+    records: sum((report) => report.records),
+    duplicates: sum((report) => report.duplicates),
+    idempotencyKeys: sum((report) => report.idempotencyKeys),
+    dataMissing: reports.flatMap((report) =>
+      report.dataMissing.map((missing) => ({ ...missing, chain: report.chain ?? department })),
+    ),
+    anchors: { checked: sum((report) => report.anchors.checked), latest: latest ?? null },
+    projections: merged((report) => report.projections),
+    unclaimedTypes: merged((report) => report.unclaimedTypes),
+    ms: sum((report) => report.ms),
+    shards: reports,
+  };
+}
+
 /** Recovery stopped before opening: the topic's history cannot be trusted as it is. */
 export class RecoveryRefused extends Error {
   override readonly name = 'RecoveryRefused';
@@ -65,6 +102,14 @@ export class RecoveryRefused extends Error {
 
 export interface RecoveryContext {
   department: string;
+  /** The chain to rebuild: the department's own (the default), or one of its shards. */
+  chain?: string;
+  /**
+   * Whether to replay the aggregates recorded in every chain (access
+   * grants): from one shard only, or their states would be evolved once per
+   * shard. Default true.
+   */
+  replaysEveryChainAggregates?: boolean;
   /** The department's own records: its topic, or the mirrors of its chain. */
   source: RecoverySource;
   /** The notary's records, for its anchors of this chain: its topic, or the mirrors of its chain. */
@@ -98,13 +143,14 @@ const BATCH = 500;
 export async function recoverLedger(context: RecoveryContext): Promise<RecoveryReport> {
   const started = Date.now();
   const { department, dataSource, reader } = context;
-  const chain = department;
+  const chain = context.chain ?? department;
   const head = await reader.head(chain);
   const before = head?.seq ?? 0;
   let size = before;
   let lastHash = head ? toHex(head.hash) : '0'.repeat(64);
   const report: RecoveryReport = {
     department,
+    ...(chain !== department ? { chain } : {}),
     source: context.source.name,
     before,
     restored: 0,
@@ -221,6 +267,7 @@ export async function recoverLedger(context: RecoveryContext): Promise<RecoveryR
 /** Holds the rebuilt tree to every anchor of this chain on the notary's topic; notes which were self-witnessed. */
 async function checkAnchors(context: RecoveryContext, size: number, report: RecoveryReport): Promise<void> {
   const { department, dataSource } = context;
+  const chain = context.chain ?? department;
   const anchors: Array<{ notarySeq: number; treeSize: number; root: string; anchoredAt: string }> = [];
   await context.anchors.read(async (records) => {
     for (const record of records) {
@@ -233,7 +280,7 @@ async function checkAnchors(context: RecoveryContext, size: number, report: Reco
       const { envelope, disclosure } = decoded;
       if (envelope.type !== 'gov.notary.anchor.signed.v1' || !disclosure) continue;
       const fields = disclosure.fields as { chain?: string; treeSize?: string; root?: string };
-      if (fields.chain !== department) continue;
+      if (fields.chain !== chain) continue;
       try {
         verifyEnvelope(envelope, context.trust, verifyEd25519Node);
         checkDisclosure(disclosure, envelope.datadigest);
@@ -249,11 +296,11 @@ async function checkAnchors(context: RecoveryContext, size: number, report: Reco
       });
     }
   });
-  const tree = new PgNodeReader(dataSource, department);
+  const tree = new PgNodeReader(dataSource, chain);
   for (const anchor of anchors) {
     if (anchor.treeSize > size)
       throw new RecoveryRefused(
-        `the notary anchored ${anchor.treeSize} entries of ${department} (anchor ${anchor.notarySeq}), ${context.source.name} gave back only ${size}: entries were lost from it`,
+        `the notary anchored ${anchor.treeSize} entries of ${chain} (anchor ${anchor.notarySeq}), ${context.source.name} gave back only ${size}: entries were lost from it`,
       );
     const root = toHex(await rootAt(tree, anchor.treeSize));
     if (root !== anchor.root)
@@ -266,7 +313,7 @@ async function checkAnchors(context: RecoveryContext, size: number, report: Reco
   if (latest) {
     const witnesses: Array<{ seq: string }> = await dataSource.query(
       `SELECT e.seq FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
-        WHERE e.chain = $1 AND e.type = $2
+        WHERE (e.chain = $1 OR e.chain LIKE $1 || '/%') AND e.type = $2
           AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = $3 LIMIT 1`,
       [department, `gov.${department}.witness.cosigned.v1`, String(latest.notarySeq)],
     );
@@ -279,8 +326,8 @@ async function checkAnchors(context: RecoveryContext, size: number, report: Reco
   }
   context.log(
     anchors.length === 0
-      ? `no notary anchor of ${department} in ${context.anchors.name}: nothing to hold the rebuilt ledger to`
-      : `the rebuilt ledger matches all ${anchors.length} notary anchors of ${department} (latest at ${latest!.treeSize} entries)`,
+      ? `no notary anchor of ${chain} in ${context.anchors.name}: nothing to hold the rebuilt ledger to`
+      : `the rebuilt ledger matches all ${anchors.length} notary anchors of ${chain} (latest at ${latest!.treeSize} entries)`,
   );
 }
 
@@ -291,8 +338,13 @@ async function checkAnchors(context: RecoveryContext, size: number, report: Reco
  */
 async function replayProjections(context: RecoveryContext, before: number, size: number, report: RecoveryReport) {
   if (size <= before) return;
+  const replaysShared = context.replaysEveryChainAggregates ?? true;
   const claim = (type: string) =>
-    context.aggregates.find((aggregate) => (aggregate.eventTypes ?? []).some((pattern) => typeMatches(pattern, type)));
+    context.aggregates.find(
+      (aggregate) =>
+        (replaysShared || !aggregate.inEveryChain) &&
+        (aggregate.eventTypes ?? []).some((pattern) => typeMatches(pattern, type)),
+    );
   interface Replay {
     aggregate: Aggregate<unknown, DomainEvent, unknown>;
     subject: string;
@@ -300,7 +352,8 @@ async function replayProjections(context: RecoveryContext, before: number, size:
     entries: SealedEntry[];
   }
   const replays = new Map<string, Replay>();
-  for await (const entry of context.reader.stream(context.department, { fromSeq: before + 1, toSeq: size })) {
+  const chain = context.chain ?? context.department;
+  for await (const entry of context.reader.stream(chain, { fromSeq: before + 1, toSeq: size })) {
     const aggregate = claim(entry.type);
     if (!aggregate) {
       report.unclaimedTypes[entry.type] = (report.unclaimedTypes[entry.type] ?? 0) + 1;

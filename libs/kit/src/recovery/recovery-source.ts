@@ -24,23 +24,33 @@ export interface RecoverySource {
   read(onBatch: (records: SourceRecord[]) => Promise<void>, afterSeq?: number): Promise<number>;
 }
 
-/** A single-partition ledger topic, read from its first record with a group of its own that commits nothing. */
-export function topicSource(kafka: Kafka, topic: string, groupId: string): RecoverySource {
+/**
+ * A chain's partition of a ledger topic (0, or a shard's), read from its
+ * first record with a group of its own that commits nothing.
+ */
+export function topicSource(kafka: Kafka, topic: string, groupId: string, partition = 0): RecoverySource {
+  const place = partition === 0 ? topic : `${topic} partition ${partition}`;
   return {
-    name: `topic ${topic}`,
+    name: `topic ${place}`,
     read: (onBatch) =>
-      readWholeTopic(kafka, topic, groupId, (records) =>
-        onBatch(
-          records.map((record) => {
-            const idempotency = decodeIdempotency(record.headers[IDEMPOTENCY_HEADER]);
-            return {
-              where: `${topic} offset ${record.offset}`,
-              key: record.key,
-              value: record.value,
-              ...(idempotency ? { idempotency } : {}),
-            };
-          }),
-        ),
+      readWholeTopic(
+        kafka,
+        topic,
+        groupId,
+        (records) =>
+          onBatch(
+            records.map((record) => {
+              const idempotency = decodeIdempotency(record.headers[IDEMPOTENCY_HEADER]);
+              return {
+                where: `${place} offset ${record.offset}`,
+                key: record.key,
+                value: record.value,
+                ...(idempotency ? { idempotency } : {}),
+              };
+            }),
+          ),
+        undefined,
+        partition,
       ),
   };
 }

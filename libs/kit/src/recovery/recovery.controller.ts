@@ -11,7 +11,7 @@ export const RECOVERY_CONTEXT = Symbol('RECOVERY_CONTEXT');
 
 export interface RecoveryContextView {
   lastRecovery: () => RecoveryReport | undefined;
-  check: (from: 'topic' | 'mirrors') => Promise<SourceCheck> | 'no-mirrors' | 'busy' | 'sharded';
+  check: (from: 'topic' | 'mirrors') => Promise<SourceCheck> | 'no-mirrors' | 'busy';
 }
 
 const checkBody = z.strictObject({ from: z.enum(['topic', 'mirrors']).default('topic') });
@@ -51,13 +51,6 @@ export class RecoveryController {
         'RECOVERY.CHECK_RUNNING',
         'A check is running',
         'another check of the off-site copy is running; each reads the whole copy, so one at a time',
-      );
-    if (check === 'sharded')
-      throw new ProblemError(
-        409,
-        'RECOVERY.SHARDED',
-        'Not built for a sharded ledger',
-        'this ledger is split into shards (LEDGER_SHARDS > 1); checking and recovering its off-site copy is built for one chain only',
       );
     if (check === 'no-mirrors')
       throw new ProblemError(

@@ -9,10 +9,11 @@ export interface TopicRecord {
 }
 
 /**
- * Reads a single-partition topic from its first record to its high
- * watermark at the moment of asking, a batch at a time, with a group of its
- * own that commits nothing (allowed by the department's group ACL prefix).
- * Bounded: it fails if the records stop coming before the end is reached.
+ * Reads one partition of a topic (a chain: partition 0, or a shard's) from
+ * its first record to its high watermark at the moment of asking, a batch at
+ * a time, with a group of its own that commits nothing (allowed by the
+ * department's group ACL prefix). Bounded: it fails if the records stop
+ * coming before the end is reached.
  */
 export async function readWholeTopic(
   kafka: Kafka,
@@ -20,21 +21,21 @@ export async function readWholeTopic(
   groupId: string,
   onBatch: (records: TopicRecord[]) => Promise<void>,
   stallMs = 30_000,
+  partition = 0,
 ): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   let end: number;
   let start: number;
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    const partitions = offsets.map((o) => o.partition);
-    if (partitions.length !== 1) throw new Error(`${topic} has ${partitions.length} partitions; recovery reads one`);
-    end = Number(offsets[0]!.high);
-    start = Number(offsets[0]!.low);
+    const offsets = (await admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition);
+    if (!offsets) throw new Error(`${topic} has no partition ${partition}`);
+    end = Number(offsets.high);
+    start = Number(offsets.low);
   } finally {
     await admin.disconnect();
   }
-  return readRange(kafka, topic, groupId, start, end, onBatch, stallMs);
+  return readRange(kafka, topic, groupId, start, end, onBatch, stallMs, partition);
 }
 
 /** Reads offsets [start, end) of one partition of `topic` (a shard's, or 0), a batch at a time. */

@@ -50,6 +50,20 @@ interface Outcome {
   error?: unknown;
 }
 
+/**
+ * Serialises appends to one chain across every instance of the app until
+ * commit, so seq is gap-free and entries of a chain commit in seq order.
+ * Taken again by the same transaction, it is already held.
+ */
+async function lockChain(runner: QueryRunner, chain: string): Promise<void> {
+  await runner.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`registry-bus:ledger:${chain}`]);
+}
+
+/** A command's own failure (a rule said no, a key reused): the transaction is rolled back and it is passed on as it is. */
+class Refused {
+  constructor(readonly error: unknown) {}
+}
+
 const toBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
@@ -125,35 +139,96 @@ export class LedgerAppender {
     }
   }
 
-  private async runBatch(chain: string, batch: Pending[]): Promise<void> {
-    let outcomes: Outcome[];
-    let lastSeq = 0;
+  /**
+   * One command recorded in every one of `chains` at once — a sharded
+   * ledger's access grants, so that each shard carries the grant at a
+   * position of its own and every follower decides that shard's entries by
+   * it, in that shard's order. One transaction holds every chain's lock
+   * (taken in name order; a group-commit batch holds one lock and waits for
+   * no other, so none can deadlock with it): decided once, its entries sealed
+   * into each chain, its projection written once. All chains or none.
+   */
+  async appendToEvery<R>(chains: readonly string[], command: AppendCommand<R>): Promise<AppendResult<R>> {
+    if (this.closed) throw new LedgerError(LedgerErrorCode.CLOSED, 'the ledger is shutting down');
+    const ordered = [...new Set(chains)].sort();
+    const pieces: Array<{ chain: string; outcome: Outcome; lastSeq: number }> = [];
+    await this.inTransaction(async (runner) => {
+      for (const chain of ordered) await lockChain(runner, chain);
+      let decision: Decision<R> | undefined;
+      for (const chain of ordered) {
+        const pending: Pending = {
+          command: {
+            ...command,
+            chain,
+            decide: async (context) => {
+              if (decision) return { entries: decision.entries, result: decision.result };
+              decision = await command.decide(context);
+              return decision;
+            },
+          } as AppendCommand<unknown>,
+          resolve: () => undefined,
+          reject: () => undefined,
+        };
+        const { outcomes, lastSeq } = await this.decideAndWrite(runner, chain, [pending]);
+        const outcome = outcomes[0]!;
+        // A refusal (or a key reused for another request) leaves every chain as it was.
+        if (outcome.error !== undefined) throw new Refused(outcome.error);
+        pieces.push({ chain, outcome, lastSeq });
+      }
+    });
+    const entries: AppendedEntry[] = [];
+    for (const { chain, outcome } of pieces) {
+      entries.push(
+        ...(outcome.replayOf ? await this.readEntries(chain, outcome.replayOf) : outcome.sealed.map(appended)),
+      );
+    }
+    for (const { chain, lastSeq } of pieces) if (lastSeq > 0) this.options.onCommitted?.(chain, lastSeq);
+    const replayed = pieces.every((piece) => piece.outcome.replayOf !== undefined);
+    return replayed ? { entries, replayed } : { entries, result: pieces[0]?.outcome.result as R, replayed };
+  }
+
+  /**
+   * Runs `work` in a transaction of its own and commits it. Any failure is a
+   * LedgerError: a rule's or the ledger's own as it was thrown, a database
+   * failure as UNAVAILABLE — saying whether anything may have been recorded.
+   */
+  private async inTransaction(work: (runner: QueryRunner) => Promise<void>): Promise<void> {
     const runner = this.options.dataSource.createQueryRunner();
     let committing = false;
     try {
       await runner.connect();
       await runner.startTransaction();
-      ({ outcomes, lastSeq } = await this.decideAndWrite(runner, chain, batch));
+      await work(runner);
       committing = true;
       await runner.commitTransaction();
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (error instanceof Refused) throw error.error;
+      if (error instanceof LedgerError) throw error;
       // A connection lost while COMMIT was on its way leaves the outcome unknown to us: say so, never "nothing".
-      const failure =
-        error instanceof LedgerError
-          ? error
-          : new LedgerError(
-              LedgerErrorCode.UNAVAILABLE,
-              committing
-                ? 'the database did not confirm the commit: the command may or may not be recorded; retry with the same Idempotency-Key to learn which'
-                : 'the ledger could not commit; nothing was recorded',
-              {},
-              { cause: error },
-            );
-      for (const pending of batch) pending.reject(failure);
-      return;
+      throw new LedgerError(
+        LedgerErrorCode.UNAVAILABLE,
+        committing
+          ? 'the database did not confirm the commit: the command may or may not be recorded; retry with the same Idempotency-Key to learn which'
+          : 'the ledger could not commit; nothing was recorded',
+        {},
+        { cause: error },
+      );
     } finally {
       await runner.release().catch(() => undefined);
+    }
+  }
+
+  private async runBatch(chain: string, batch: Pending[]): Promise<void> {
+    let outcomes: Outcome[] = [];
+    let lastSeq = 0;
+    try {
+      await this.inTransaction(async (runner) => {
+        ({ outcomes, lastSeq } = await this.decideAndWrite(runner, chain, batch));
+      });
+    } catch (failure) {
+      for (const pending of batch) pending.reject(failure);
+      return;
     }
 
     for (const outcome of outcomes) {
@@ -172,9 +247,7 @@ export class LedgerAppender {
     chain: string,
     batch: Pending[],
   ): Promise<{ outcomes: Outcome[]; lastSeq: number }> {
-    // Serialises appends to one chain across every instance of the app until commit,
-    // so seq is gap-free and entries of a chain commit in seq order.
-    await runner.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`registry-bus:ledger:${chain}`]);
+    await lockChain(runner, chain);
     const headRows: Array<{ seq: string; hash: Buffer }> = await runner.query(
       'SELECT seq, hash FROM ledger_entry WHERE chain = $1 ORDER BY seq DESC LIMIT 1',
       [chain],
