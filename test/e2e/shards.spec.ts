@@ -40,8 +40,10 @@ describe('a sharded register', () => {
     );
 
   beforeAll(async () => {
-    await stack.start(['land'], { LEDGER_SHARDS: '2' });
+    // Credit first: it creates land's topic with one partition, and land, starting sharded, grows it — the
+    // follower must find the new partition by itself.
     await stack.start(['credit']);
+    await stack.start(['land'], { LEDGER_SHARDS: '2' });
     await stack.start(['notary']);
     clerk = await stack.token('land', 'clerk', 'clerk:shards');
     auditor = await stack.token('land', 'auditor', 'auditor:shards');
@@ -77,24 +79,29 @@ describe('a sharded register', () => {
     expect(history.status).toBe(200);
     expect(history.body.entries).toHaveLength(1);
 
-    // Credit, a follower, received both shards from their partitions, each in order.
+    // Credit, a follower, received both shards from their partitions, each in order — the second one once its
+    // watch (every 5 s) saw the partition added after it subscribed, and read the topic again, whole.
     const heads = Object.fromEntries([...seen].map(([chain, seqs]) => [chain, seqs.at(-1)]));
-    await stack.eventually('credit has both shards', async () => {
-      const rows: Array<{ source_chain: string; seq: string; kafka_partition: number }> = await stack
-        .get('credit')
-        .runtime.dataSource.query(
-          `SELECT source_chain, seq, kafka_partition FROM consumer_position WHERE source_chain LIKE 'land/%'`,
+    await stack.eventually(
+      'credit has both shards',
+      async () => {
+        const rows: Array<{ source_chain: string; seq: string; kafka_partition: number }> = await stack
+          .get('credit')
+          .runtime.dataSource.query(
+            `SELECT source_chain, seq, kafka_partition FROM consumer_position WHERE source_chain LIKE 'land/%'`,
+          );
+        const ok = Object.entries(heads).every(([chain, head]) =>
+          rows.some(
+            (row) =>
+              row.source_chain === chain &&
+              Number(row.seq) >= head! &&
+              row.kafka_partition === Number(chain.split('/')[1]),
+          ),
         );
-      const ok = Object.entries(heads).every(([chain, head]) =>
-        rows.some(
-          (row) =>
-            row.source_chain === chain &&
-            Number(row.seq) >= head! &&
-            row.kafka_partition === Number(chain.split('/')[1]),
-        ),
-      );
-      return ok ? rows : undefined;
-    });
+        return ok ? rows : undefined;
+      },
+      30_000,
+    );
 
     const chains = await stack.call('land', 'GET', '/v1/ledger/chains');
     expect(chains.body).toEqual({ department: 'land', chains: ['land/0', 'land/1'] });

@@ -1,7 +1,9 @@
 // `npm run bench -- ledger`: appends/s by batch size and concurrency beside a
 // bare multi-row INSERT of the same rows (same durability: synchronous_commit
 // on, logged tables), relay publish rate beside a bare kafkajs producer of the
-// same records, and verifyChain entries/s. Uses DATABASE_URL (admin) or the
+// same records, verifyChain entries/s, and single-entry commands into a
+// ledger split into S shards (`--shards 1,2,4`: a chain each, a subject's
+// chain by its hash, as LEDGER_SHARDS does). Uses DATABASE_URL (admin) or the
 // local Postgres, and KAFKA_BROKERS or a launcher instance of its own.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,10 +83,15 @@ export default async function ledgerBench(
 ): Promise<{ rows: BenchRow[]; extra: Record<string, unknown> }> {
   const { values } = parseArgs({
     args,
-    options: { batches: { type: 'string', default: BATCHES }, callers: { type: 'string', default: CONCURRENCY } },
+    options: {
+      batches: { type: 'string', default: BATCHES },
+      callers: { type: 'string', default: CONCURRENCY },
+      shards: { type: 'string', default: '1,2,4' },
+    },
   });
   const batches = numbers(values.batches, 'batches');
   const callers = numbers(values.callers, 'callers');
+  const shardCounts = numbers(values.shards, 'shards');
   const adminUrl = process.env.DATABASE_URL?.trim() || LOCAL_POSTGRES_ADMIN_URL;
   const prefix = `rb_bench_${process.pid}_`;
   const url = await createDatabase(adminUrl, `${prefix}ledger`);
@@ -157,6 +164,30 @@ export default async function ledgerBench(
       checked = report.checked;
     });
     rows.push({ ...verifyRow, operations: checked, perSecond: checked / verifyRow.seconds });
+
+    // Shards: one group-commit transaction in flight per chain, so single-entry commands from many callers
+    // queue behind one chain's lock; S chains commit side by side. Each S in a database of its own (the
+    // chains `land/0`… would meet the ones above), 64 callers, each command to its subject's chain.
+    let oneShard: BenchRow | undefined;
+    for (const shards of shardCounts) {
+      const shardUrl = await createDatabase(adminUrl, `${prefix}shards_${shards}`);
+      await runMigrations(shardUrl, ledgerMigrations);
+      const shardSource = createDataSource({ url: shardUrl, poolSize: 70 });
+      await shardSource.initialize();
+      const sharded = new Ledger({ dataSource: shardSource, chain: 'land', shards, signer, trustBundle: () => bundle });
+      try {
+        const row = await measure(`ledger append, ${shards} shard(s): 1 entry × 64 callers`, 4000, () =>
+          pool(4000, 64, (i) =>
+            sharded.append({ chain: sharded.chainFor(`P-${i}`), decide: () => ({ entries: [draft(i)] }) }),
+          ),
+        );
+        oneShard ??= row;
+        rows.push(shards === shardCounts[0] ? row : compare(row, oneShard));
+      } finally {
+        await sharded.close();
+        await shardSource.destroy();
+      }
+    }
 
     // Relay beside a bare producer of the same records.
     let brokers = process.env.KAFKA_BROKERS?.trim();

@@ -74,8 +74,12 @@ import { lastSeqOnTopic } from '../recovery/topic-reader.js';
 import { witnessReaction } from '../witness/witness-reaction.js';
 
 const alarmAggregate = recordAggregate('alarm');
-/** How often a department on a broker with ACLs checks which followed ledgers it may now read. */
-const GRANT_WATCH_MS = 5000;
+/**
+ * How often a department checks its followed ledgers: which it may now read
+ * (on a broker with ACLs), and whether one grew partitions (its owner
+ * started sharded after this consumer subscribed).
+ */
+const FOLLOWED_WATCH_MS = 5000;
 import { DepartmentMetrics } from '../metrics/department-metrics.js';
 import { reaction, type ReactionDefinition } from '../reactions/reaction.js';
 import { kafkaSasl, type DepartmentConfig } from './department-config.js';
@@ -138,6 +142,8 @@ export class DepartmentRuntime {
   private followedTopics: TopicSpec[] = [];
   /** The followed ledger topics the consumer reads now. */
   private consuming: string[] = [];
+  /** Partitions of each followed topic when the consumer started: a topic that grows is read again, whole. */
+  private consumingPartitions = new Map<string, number>();
   private grantWatch: NodeJS.Timeout | undefined;
   private checkingGrants: Promise<void> | undefined;
   private trustBundle: TrustBundle;
@@ -347,7 +353,7 @@ export class DepartmentRuntime {
       ]);
       // On an open broker followed ledgers are created here too when their owner has not started yet (a
       // consumer can only subscribe to topics that exist). With ACLs only owners create their topics, and
-      // this department reads those it may (a grant) once they exist; watchGrants picks up the rest.
+      // this department reads those it may (a grant) once they exist; watchFollowed picks up the rest.
       if (this.secured) {
         readable = await readableTopics(
           admin,
@@ -412,7 +418,7 @@ export class DepartmentRuntime {
         },
       });
       await this.startConsumer(readable);
-      if (this.secured) this.watchGrants();
+      this.watchFollowed();
     }
     for (const service of this.services) await service.start();
     this.logger.info({ department, follows }, 'department runtime started');
@@ -641,6 +647,15 @@ export class DepartmentRuntime {
     this.consumer = undefined;
     this.consuming = [...topics].sort();
     if (topics.length === 0) return;
+    // Counted before the group is joined: a partition added after this is found by watchFollowed.
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics });
+      this.consumingPartitions = new Map(described.map((topic) => [topic.name, topic.partitions.length]));
+    } finally {
+      await admin.disconnect();
+    }
     const namespace = this.config.KAFKA_TOPIC_NAMESPACE;
     this.consumer = new LedgerConsumer({
       kafka: this.kafka,
@@ -659,33 +674,45 @@ export class DepartmentRuntime {
   }
 
   /**
-   * On a broker with ACLs the readable ledgers change with the grants (the
-   * broker steward turns grants into ACLs): every few seconds, read what is
-   * now readable and stop reading what no longer is. Positions live in the
+   * Every few seconds, the followed ledgers again. On a broker with ACLs the
+   * readable ones change with the grants (the broker steward turns grants
+   * into ACLs): read what is now readable, stop reading what no longer is.
+   * And a followed topic that grew partitions — its owner started sharded
+   * after this department subscribed — is read whole: a consumer group is
+   * not given a partition added after it joined. Positions live in the
    * database, so a new consumer resumes exactly where the old one stopped.
    */
-  private watchGrants(): void {
+  private watchFollowed(): void {
     const department = this.definition.department;
     const namespace = this.config.KAFKA_TOPIC_NAMESPACE;
     const check = async () => {
       const admin = this.kafka.admin();
       await admin.connect();
       try {
-        const readable = (
-          await readableTopics(
-            admin,
-            this.followedTopics.map((followed) => followed.topic),
-          )
-        ).sort();
-        if (readable.join() === this.consuming.join()) return;
+        const names = (topics: string[]) => topics.map((topic) => topic.slice(namespace.length)).join(', ');
+        const readable = this.secured
+          ? (
+              await readableTopics(
+                admin,
+                this.followedTopics.map((followed) => followed.topic),
+              )
+            ).sort()
+          : this.consuming;
+        const grown =
+          readable.length === 0
+            ? []
+            : (await admin.fetchTopicMetadata({ topics: readable })).topics
+                .filter((topic) => topic.partitions.length > (this.consumingPartitions.get(topic.name) ?? Infinity))
+                .map((topic) => topic.name);
+        if (readable.join() === this.consuming.join() && grown.length === 0) return;
         const gained = readable.filter((topic) => !this.consuming.includes(topic));
         const lost = this.consuming.filter((topic) => !readable.includes(topic));
-        const names = (topics: string[]) => topics.map((topic) => topic.slice(namespace.length)).join(', ');
         this.logger.info(
-          { gained, lost },
+          { gained, lost, grown },
           [
             gained.length > 0 ? `the broker now lets ${department} read ${names(gained)}` : '',
             lost.length > 0 ? `${department} may no longer read ${names(lost)}` : '',
+            grown.length > 0 ? `${names(grown)} grew partitions (sharded): ${department} reads them all` : '',
           ]
             .filter(Boolean)
             .join('; '),
@@ -698,9 +725,9 @@ export class DepartmentRuntime {
     this.grantWatch = setInterval(() => {
       if (this.checkingGrants) return;
       this.checkingGrants = check()
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'could not check which ledgers are readable'))
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'could not check the followed ledgers'))
         .finally(() => (this.checkingGrants = undefined));
-    }, GRANT_WATCH_MS);
+    }, FOLLOWED_WATCH_MS);
     this.grantWatch.unref();
   }
 

@@ -89,6 +89,8 @@ export class LedgerAppender {
   private readonly maxBatchCommands: number;
   private readonly now: () => Date;
   private closed = false;
+  /** Commands for every chain in flight (they run outside the per-chain queues): close() waits for them too. */
+  private everyInFlight = 0;
 
   constructor(private readonly options: LedgerAppenderOptions) {
     this.maxBatchCommands = options.maxBatchCommands ?? 256;
@@ -120,7 +122,10 @@ export class LedgerAppender {
   /** Stops taking commands and waits for the queued ones to finish. */
   async close(): Promise<void> {
     this.closed = true;
-    while ([...this.queues.values()].some((queue) => queue.draining || queue.pending.length > 0)) {
+    while (
+      this.everyInFlight > 0 ||
+      [...this.queues.values()].some((queue) => queue.draining || queue.pending.length > 0)
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
@@ -151,11 +156,34 @@ export class LedgerAppender {
   async appendToEvery<R>(chains: readonly string[], command: AppendCommand<R>): Promise<AppendResult<R>> {
     if (this.closed) throw new LedgerError(LedgerErrorCode.CLOSED, 'the ledger is shutting down');
     const ordered = [...new Set(chains)].sort();
+    this.everyInFlight++;
+    let pieces: Array<{ chain: string; outcome: Outcome; lastSeq: number }>;
+    try {
+      pieces = await this.recordInEvery(ordered, command);
+    } finally {
+      this.everyInFlight--;
+    }
+    const entries: AppendedEntry[] = [];
+    for (const { chain, outcome } of pieces) {
+      entries.push(
+        ...(outcome.replayOf ? await this.readEntries(chain, outcome.replayOf) : outcome.sealed.map(appended)),
+      );
+    }
+    for (const { chain, lastSeq } of pieces) if (lastSeq > 0) this.options.onCommitted?.(chain, lastSeq);
+    const replayed = pieces.every((piece) => piece.outcome.replayOf !== undefined);
+    return replayed ? { entries, replayed } : { entries, result: pieces[0]?.outcome.result as R, replayed };
+  }
+
+  /** The transaction of appendToEvery: every lock, then the command decided once and sealed into each chain. */
+  private async recordInEvery<R>(
+    chains: string[],
+    command: AppendCommand<R>,
+  ): Promise<Array<{ chain: string; outcome: Outcome; lastSeq: number }>> {
     const pieces: Array<{ chain: string; outcome: Outcome; lastSeq: number }> = [];
     await this.inTransaction(async (runner) => {
-      for (const chain of ordered) await lockChain(runner, chain);
+      for (const chain of chains) await lockChain(runner, chain);
       let decision: Decision<R> | undefined;
-      for (const chain of ordered) {
+      for (const chain of chains) {
         const pending: Pending = {
           command: {
             ...command,
@@ -176,15 +204,7 @@ export class LedgerAppender {
         pieces.push({ chain, outcome, lastSeq });
       }
     });
-    const entries: AppendedEntry[] = [];
-    for (const { chain, outcome } of pieces) {
-      entries.push(
-        ...(outcome.replayOf ? await this.readEntries(chain, outcome.replayOf) : outcome.sealed.map(appended)),
-      );
-    }
-    for (const { chain, lastSeq } of pieces) if (lastSeq > 0) this.options.onCommitted?.(chain, lastSeq);
-    const replayed = pieces.every((piece) => piece.outcome.replayOf !== undefined);
-    return replayed ? { entries, replayed } : { entries, result: pieces[0]?.outcome.result as R, replayed };
+    return pieces;
   }
 
   /**
