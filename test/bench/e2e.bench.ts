@@ -1,5 +1,6 @@
-// `npm run bench -- e2e [--events N] [--rest N] [--pledges N] [--rate R1,R2] [--seconds S] [--concurrency C]`:
-// the whole bus on this machine — land's commands to credit's verified,
+// `npm run bench -- e2e [--events N] [--rest N] [--pledges N] [--rate R1,R2] [--seconds S] [--concurrency C]
+// [--shards S]`: the whole bus on this machine — land's commands (land split into S shards with
+// --shards, as LEDGER_SHARDS does; every position below is a (chain, seq)) to credit's verified,
 // permitted projection, with the notary anchoring and the departments
 // witnessing — beside bare kafkajs and @platformatic/kafka produce+consume of
 // the same record bytes and a bare multi-row INSERT of the same entry rows,
@@ -96,73 +97,91 @@ async function pool(calls: number, concurrency: number, call: (i: number) => Pro
   );
 }
 
+/** A position in land's ledger: `land:17`, or `land/1:17` on a sharded land. */
+const at = (chain: string, seq: number | string) => `${chain}:${seq}`;
+
 interface Observed {
-  /** When each land seq was first seen in credit's projection, anchored by the notary, witnessed. */
-  projected: Map<number, number>;
-  anchored: Map<number, number>;
-  witnessed: Map<number, number>;
+  /** When each land position was first seen in credit's projection, anchored by the notary, witnessed. */
+  projected: Map<string, number>;
+  anchored: Map<string, number>;
+  witnessed: Map<string, number>;
   lag: Array<{ t: number; unpublished: number; consumerLag: number }>;
 }
 
 /**
  * Watches the three databases while the load runs: credit's position on
- * land's chain (applied in order, so every seq up to it is projected), the
- * notary's latest anchor of land, the latest witnessed one, and the lags.
- * Polling every 20 ms (witnessing every 100 ms) bounds the error of each
- * latency by that interval.
+ * each of land's chains (applied in order, so every seq up to it is
+ * projected), the notary's latest anchor of each, the latest witnessed one,
+ * and the lags. Polling every 20 ms (witnessing every 100 ms) bounds the
+ * error of each latency by that interval.
  */
 function observe(stack: DepartmentStack): { observed: Observed; stop: () => Promise<void> } {
-  const land = stack.get('land').runtime.dataSource;
+  const landRuntime = stack.get('land').runtime;
+  const land = landRuntime.dataSource;
+  const chains = landRuntime.ledger.chains;
   const credit = stack.get('credit').runtime.dataSource;
   const notary = stack.get('notary').runtime.dataSource;
   const observed: Observed = { projected: new Map(), anchored: new Map(), witnessed: new Map(), lag: [] };
-  const marks = { projected: 0, anchored: 0, witnessed: 0 };
-  const advance = (map: Map<number, number>, key: keyof typeof marks, upTo: number, at: number) => {
-    for (let seq = marks[key] + 1; seq <= upTo; seq++) map.set(seq, at);
-    marks[key] = Math.max(marks[key], upTo);
+  const marks = {
+    projected: new Map<string, number>(),
+    anchored: new Map<string, number>(),
+    witnessed: new Map<string, number>(),
   };
+  const advance = (map: Map<string, number>, key: keyof typeof marks, chain: string, upTo: number, when: number) => {
+    const from = marks[key].get(chain) ?? 0;
+    for (let seq = from + 1; seq <= upTo; seq++) map.set(at(chain, seq), when);
+    marks[key].set(chain, Math.max(from, upTo));
+  };
+  const perChain = (rows: Array<{ chain: string; seq: string | null }>) =>
+    new Map(rows.map((row) => [row.chain, Number(row.seq ?? 0)]));
   let running = true;
   let round = 0;
   let lastLag = 0;
   const loop = (async () => {
     while (running) {
-      const at = now();
-      const [[position], [anchor]] = await Promise.all([
-        credit.query(`SELECT seq FROM consumer_position WHERE source_chain = 'land'`) as Promise<
-          Array<{ seq: string }>
-        >,
-        notary.query(`SELECT tree_size FROM notary_anchor WHERE chain = 'land'`) as Promise<
-          Array<{ tree_size: string }>
+      const when = now();
+      const [positions, anchors] = await Promise.all([
+        credit.query(`SELECT source_chain AS chain, seq FROM consumer_position WHERE source_chain = ANY($1)`, [
+          chains,
+        ]) as Promise<Array<{ chain: string; seq: string }>>,
+        notary.query(`SELECT chain, tree_size AS seq FROM notary_anchor WHERE chain = ANY($1)`, [chains]) as Promise<
+          Array<{ chain: string; seq: string }>
         >,
       ]);
-      advance(observed.projected, 'projected', Number(position?.seq ?? 0), at);
-      advance(observed.anchored, 'anchored', Number(anchor?.tree_size ?? 0), at);
+      const projected = perChain(positions);
+      for (const [chain, seq] of projected) advance(observed.projected, 'projected', chain, seq, when);
+      for (const [chain, seq] of perChain(anchors)) advance(observed.anchored, 'anchored', chain, seq, when);
       if (round++ % 5 === 0) {
-        // Witnessed: credit (a department other than land) cosigned an anchor of land at this size.
-        const [witnessed]: Array<{ size: string | null }> = await credit.query(
-          `SELECT max((convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'treeSize')::bigint) AS size
+        // Witnessed: credit (a department other than land) cosigned an anchor of the chain at this size.
+        const witnessed: Array<{ chain: string; seq: string | null }> = await credit.query(
+          `SELECT convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'chain' AS chain,
+                  max((convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'treeSize')::bigint) AS seq
              FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
             WHERE e.chain = 'credit' AND e.type = 'gov.credit.witness.cosigned.v1'
-              AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'chain' = 'land'`,
+              AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'chain' = ANY($1)
+            GROUP BY 1`,
+          [chains],
         );
-        advance(observed.witnessed, 'witnessed', Number(witnessed?.size ?? 0), at);
+        for (const [chain, seq] of perChain(witnessed)) advance(observed.witnessed, 'witnessed', chain, seq, when);
       }
-      if (at - lastLag >= 500) {
-        lastLag = at;
-        const [[head], [cursor]] = await Promise.all([
-          land.query(`SELECT max(seq) AS seq FROM ledger_entry WHERE chain = 'land'`) as Promise<
-            Array<{ seq: string | null }>
-          >,
-          land.query(`SELECT published_seq FROM relay_cursor WHERE chain = 'land'`) as Promise<
-            Array<{ published_seq: string }>
+      if (when - lastLag >= 500) {
+        lastLag = when;
+        const [heads, cursors] = await Promise.all([
+          land.query(`SELECT chain, max(seq) AS seq FROM ledger_entry WHERE chain = ANY($1) GROUP BY chain`, [
+            chains,
+          ]) as Promise<Array<{ chain: string; seq: string | null }>>,
+          land.query(`SELECT chain, published_seq AS seq FROM relay_cursor WHERE chain = ANY($1)`, [chains]) as Promise<
+            Array<{ chain: string; seq: string }>
           >,
         ]);
-        const top = Number(head?.seq ?? 0);
-        observed.lag.push({
-          t: Math.round(at),
-          unpublished: top - Number(cursor?.published_seq ?? 0),
-          consumerLag: top - Number(position?.seq ?? 0),
-        });
+        const published = perChain(cursors);
+        let unpublished = 0;
+        let consumerLag = 0;
+        for (const [chain, top] of perChain(heads)) {
+          unpublished += top - (published.get(chain) ?? 0);
+          consumerLag += top - (projected.get(chain) ?? 0);
+        }
+        observed.lag.push({ t: Math.round(when), unpublished, consumerLag });
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -176,9 +195,9 @@ function observe(stack: DepartmentStack): { observed: Observed; stop: () => Prom
   };
 }
 
-/** Latencies from each command's send time to when its seq was projected, anchored and witnessed. */
-function latencies(sent: Map<number, number>, observed: Observed) {
-  const of = (map: Map<number, number>) =>
+/** Latencies from each command's send time to when its position was projected, anchored and witnessed. */
+function latencies(sent: Map<string, number>, observed: Observed) {
+  const of = (map: Map<string, number>) =>
     summary([...sent].flatMap(([seq, at]) => (map.has(seq) ? [map.get(seq)! - at] : [])));
   return { projection: of(observed.projected), anchored: of(observed.anchored), witnessed: of(observed.witnessed) };
 }
@@ -203,9 +222,9 @@ async function pledgeSaga(
   const land = stack.get('land').runtime.dataSource;
   const credit = stack.get('credit').runtime.dataSource;
   const parcels: Array<{ subject: string }> = await land.query(
-    `SELECT subject FROM ledger_entry WHERE chain = 'land' AND type = 'gov.land.parcel.registered.v1' AND subject LIKE 'R-%'
-      ORDER BY seq LIMIT $1`,
-    [count],
+    `SELECT subject FROM ledger_entry WHERE chain = ANY($2) AND type = 'gov.land.parcel.registered.v1' AND subject LIKE 'R-%'
+      ORDER BY time, seq LIMIT $1`,
+    [count, stack.get('land').runtime.ledger.chains],
   );
   const clerk = await stack.token('credit', 'clerk', 'clerk:bench-bank', 'bank:bench');
   await stack.bankWithLoan('bank:bench', 'L-BENCH', 'person:bench', clerk);
@@ -271,8 +290,10 @@ export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow
       seconds: { type: 'string', default: '10' },
       concurrency: { type: 'string', default: '64' },
       pledges: { type: 'string', default: '1000' },
+      shards: { type: 'string', default: '1' },
     },
   });
+  const shards = Number(values.shards);
   const pledges = Number(values.pledges);
   const events = Number(values.events);
   const restEvents = Number(values.rest);
@@ -496,57 +517,74 @@ export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow
     // 2. The bus: land writes, credit keeps what land grants it, the notary anchors (its defaults: every 5 s or
     // 1,000 entries) and every department witnesses.
     stack.notary = { intervalMs: 5000, everyEntries: 1000 };
-    await stack.start(['land', 'credit']);
+    await stack.start(['land'], { LEDGER_SHARDS: String(shards) });
+    await stack.start(['credit']);
     await stack.start(['notary']);
     await stack.grant('land', 'credit', ['gov.land.parcel.registered.v1']);
     await stack.pledgeSagaGrants();
     const land = stack.get('land').runtime;
-    const baseSeq = async () => (await land.ledger.reader.head('land'))?.seq ?? 0;
-    const projectedUpTo = async (seq: number) => {
-      const [row]: Array<{ seq: string }> = await stack
-        .get('credit')
-        .runtime.dataSource.query(`SELECT seq FROM consumer_position WHERE source_chain = 'land'`);
-      return Number(row?.seq ?? 0) >= seq;
+    const chains = land.ledger.chains;
+    extra.shards = { count: shards, chains };
+    /** Land's head of each chain. */
+    const heads = async () =>
+      new Map(
+        await Promise.all(
+          chains.map(async (chain) => [chain, (await land.ledger.reader.head(chain))?.seq ?? 0] as const),
+        ),
+      );
+    /** Whether `department` has applied every chain up to `upTo`. */
+    const applied = async (department: string, upTo: Map<string, number>) => {
+      const rows: Array<{ chain: string; seq: string }> = await stack
+        .get(department)
+        .runtime.dataSource.query(
+          `SELECT source_chain AS chain, seq FROM consumer_position WHERE source_chain = ANY($1)`,
+          [chains],
+        );
+      const have = new Map(rows.map((row) => [row.chain, Number(row.seq)]));
+      return [...upTo].every(([chain, seq]) => (have.get(chain) ?? 0) >= seq);
     };
-    await waitFor('the grant to reach credit', async () => projectedUpTo(await baseSeq()), 60_000);
+    await waitFor('the grant to reach credit', async () => applied('credit', await heads()), 60_000);
 
     // Each run starts on a quiet bus: credit and the notary have everything land wrote before it.
     const settle = async () => {
-      const head = await baseSeq();
+      const upTo = await heads();
       await waitFor(
         'the followers to catch up before the next run',
-        async () => {
-          const rows: Array<{ seq: string }>[] = await Promise.all(
-            ['credit', 'notary'].map((name) =>
-              stack.get(name).runtime.dataSource.query(`SELECT seq FROM consumer_position WHERE source_chain = 'land'`),
-            ),
-          );
-          return rows.every((row) => Number(row[0]?.seq ?? 0) >= head);
-        },
+        async () => (await applied('credit', upTo)) && (await applied('notary', upTo)),
         300_000,
       );
     };
-    const run = async (name: string, count: number, drive: (sent: Map<number, number>) => Promise<void>) => {
+    /** The last position sent on each chain. */
+    const lastOfChains = (sent: Map<string, number>) => {
+      const last = new Map<string, number>();
+      for (const key of sent.keys()) {
+        const [chain, seq] = [key.slice(0, key.lastIndexOf(':')), Number(key.slice(key.lastIndexOf(':') + 1))];
+        last.set(chain, Math.max(last.get(chain) ?? 0, seq));
+      }
+      return last;
+    };
+    const run = async (name: string, count: number, drive: (sent: Map<string, number>) => Promise<void>) => {
       await settle();
       const watcher = observe(stack);
-      const sent = new Map<number, number>();
+      const sent = new Map<string, number>();
       const cpu = process.cpuUsage();
       const ticks = machineTicks();
       const started = now();
       await drive(sent);
-      const lastSeq = Math.max(...sent.keys());
-      await waitFor(`${name}: credit to project seq ${lastSeq}`, () => projectedUpTo(lastSeq), 600_000);
+      const last = lastOfChains(sent);
+      const lastSeq = [...last].map(([chain, seq]) => at(chain, seq)).join(', ');
+      await waitFor(`${name}: credit to project ${lastSeq}`, () => applied('credit', last), 600_000);
       const elapsed = (now() - started) / 1000;
       const used = process.cpuUsage(cpu);
       const after = machineTicks();
       await waitFor(
         `${name}: the notary to anchor seq ${lastSeq}`,
-        async () => watcher.observed.anchored.has(lastSeq),
+        async () => [...last].every(([chain, seq]) => watcher.observed.anchored.has(at(chain, seq))),
         120_000,
       ).catch(() => undefined);
       await waitFor(
         `${name}: a witness to cosign seq ${lastSeq}`,
-        async () => watcher.observed.witnessed.has(lastSeq),
+        async () => [...last].every(([chain, seq]) => watcher.observed.witnessed.has(at(chain, seq))),
         120_000,
       ).catch(() => undefined);
       await watcher.stop();
@@ -572,11 +610,16 @@ export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow
     };
 
     let n = 0;
-    const append = async (sent: Map<number, number>) => {
+    const append = async (sent: Map<string, number>) => {
       const id = `E-${++n}`;
-      const at = now();
-      const result = await land.ledger.append({ decide: () => ({ entries: [draft(id)] }) });
-      sent.set(result.entries[0]!.seq, at);
+      const when = now();
+      // To the subject's chain, as the command runner sends a register's commands (one chain when unsharded).
+      const result = await land.ledger.append({
+        chain: land.ledger.chainFor(id),
+        decide: () => ({ entries: [draft(id)] }),
+      });
+      const [entry] = result.entries;
+      sent.set(at(entry!.chain, entry!.seq), when);
     };
 
     // 2a. As fast as it goes, in process.
@@ -593,7 +636,7 @@ export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow
       `REST POST /v1/parcels → credit's projection (autocannon, ${concurrency} connections)`,
       restEvents,
       async (sent) => {
-        const before = await baseSeq();
+        const before = await heads();
         const result = await autocannon({
           url: stack.get('land').url,
           connections: concurrency,
@@ -610,15 +653,17 @@ export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow
         });
         if (result.non2xx > 0 || result.errors > 0)
           throw new Error(`REST run: ${result.non2xx} answers were not 2xx, ${result.errors} errors`);
-        const written: Array<{ seq: string; location: string }> = await land.dataSource.query(
-          `SELECT e.seq, convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'location' AS location
-             FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
-            WHERE e.chain = 'land' AND e.seq > $1 AND e.type = 'gov.land.parcel.registered.v1'`,
-          [before],
-        );
-        for (const row of written) {
-          const at = /^sent (\d+)$/.exec(row.location)?.[1];
-          if (at) sent.set(Number(row.seq), Number(at));
+        for (const [chain, head] of before) {
+          const written: Array<{ seq: string; location: string }> = await land.dataSource.query(
+            `SELECT e.seq, convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'location' AS location
+               FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
+              WHERE e.chain = $1 AND e.seq > $2 AND e.type = 'gov.land.parcel.registered.v1'`,
+            [chain, head],
+          );
+          for (const row of written) {
+            const sentAt = /^sent (\d+)$/.exec(row.location)?.[1];
+            if (sentAt) sent.set(at(chain, row.seq), Number(sentAt));
+          }
         }
         extra.restHttpLatencyMs = { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max };
       },
