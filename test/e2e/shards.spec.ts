@@ -263,6 +263,19 @@ describe('a sharded register', () => {
     expect(JSON.stringify(given.body)).toContain('"grantee":"credit"');
     const verify = await stack.call('land', 'GET', '/v1/ledger/verify', { token: admin });
     expect(verify.body.ok).toBe(true);
+    // The off-site copy, tested shard by shard, covers every entry again.
+    const check = await stack.call('land', 'POST', '/v1/ledger/recovery/check', {
+      token: admin,
+      body: { from: 'topic' },
+    });
+    expect(check.status).toBe(200);
+    expect(check.body).toMatchObject({ ok: true, covered: report.head, missing: { count: 0 } });
+    expect(
+      (check.body.shards as Array<{ chain: string; ok: boolean }>).map((shard) => [shard.chain, shard.ok]),
+    ).toEqual([
+      ['land/0', true],
+      ['land/1', true],
+    ]);
     // And it writes on where each shard ended.
     const clerkAfter = await stack.token('land', 'clerk', 'clerk:after-recovery');
     const answer = await stack.call('land', 'POST', '/v1/parcels', { token: clerkAfter, body: parcel('SH-100') });
