@@ -1,6 +1,6 @@
 import { shardOf } from '@registry-bus/ledger';
 import { verifyEd25519Node } from '@registry-bus/protocol';
-import { verifyReceipt, type Receipt } from '@registry-bus/receipts';
+import { verifyLedgerExport, verifyReceipt, type LedgerExportLine, type Receipt } from '@registry-bus/receipts';
 
 import { DepartmentStack } from './department-stack.js';
 
@@ -131,6 +131,23 @@ describe('a sharded register', () => {
     });
     expect(verify.body.ok).toBe(true);
     expect((verify.body.chains as Array<{ chain: string }>).map((chain) => chain.chain)).toEqual(['land/0', 'land/1']);
+
+    // An auditor takes one shard home and checks it offline, as `npm run export -- land --chain land/1` does.
+    const exported = await fetch(`${stack.get('land').url}/v1/ledger/export?chain=land/1`, {
+      headers: { authorization: `Bearer ${auditor}` },
+    });
+    expect(exported.headers.get('content-disposition')).toContain('land-1-ledger.jsonl');
+    const lines = (await exported.text())
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as LedgerExportLine);
+    const offline = verifyLedgerExport(lines, stack.trustBundle(), verifyEd25519Node);
+    expect(offline.failure).toBeUndefined();
+    expect(offline).toMatchObject({ ok: true, chain: 'land/1' });
+    const unnamed = await fetch(`${stack.get('land').url}/v1/ledger/export`, {
+      headers: { authorization: `Bearer ${auditor}` },
+    });
+    expect(unnamed.status).toBe(400);
 
     // The operator view has a row per shard: its signed head and its latest anchor.
     const notaryAuditor = await stack.token('notary', 'auditor', 'auditor:shards');
