@@ -299,5 +299,21 @@ describe('a sharded register', () => {
     expect(answer.status).toBe(201);
     const [entry] = (answer.body as unknown as Appended).entries;
     expect(entry!.seq).toBe(settled[entry!.chain]! + 1);
+
+    // LEDGER_ACK=published: each command is answered once its own shard's relay has it on Kafka.
+    await stack.stopOne('land');
+    await stack.start(['land'], { LEDGER_SHARDS: '2', LEDGER_RECOVERY: 'refuse', LEDGER_ACK: 'published' });
+    const published = stack.get('land').runtime;
+    const clerkAcked = await stack.token('land', 'clerk', 'clerk:acked');
+    for (const number of ['SH-101', 'SH-102', 'SH-103', 'SH-104']) {
+      const acked = await stack.call('land', 'POST', '/v1/parcels', { token: clerkAcked, body: parcel(number) });
+      expect(acked.status).toBe(201);
+      const [written] = (acked.body as unknown as Appended).entries;
+      const [cursor]: Array<{ published_seq: string }> = await published.dataSource.query(
+        'SELECT published_seq FROM relay_cursor WHERE chain = $1',
+        [written!.chain],
+      );
+      expect(Number(cursor!.published_seq)).toBeGreaterThanOrEqual(written!.seq);
+    }
   });
 });
