@@ -1,3 +1,4 @@
+import { createKafka } from '@registry-bus/bus';
 import { shardOf } from '@registry-bus/ledger';
 import { verifyEd25519Node } from '@registry-bus/protocol';
 import { verifyLedgerExport, verifyReceipt, type LedgerExportLine, type Receipt } from '@registry-bus/receipts';
@@ -315,5 +316,69 @@ describe('a sharded register', () => {
       );
       expect(Number(cursor!.published_seq)).toBeGreaterThanOrEqual(written!.seq);
     }
+  });
+
+  it('rebuilds every shard from the mirrors when the topic is gone with the database', async () => {
+    // Credit becomes a full mirror of land from this grant on (in both shards).
+    await stack.grant('land', 'credit', ['gov.land.*']);
+    const clerkMirror = await stack.token('land', 'clerk', 'clerk:mirror');
+    for (const number of ['SH-200', 'SH-201', 'SH-202', 'SH-203'])
+      expect(
+        (await stack.call('land', 'POST', '/v1/parcels', { token: clerkMirror, body: parcel(number) })).status,
+      ).toBe(201);
+    const land = stack.get('land').runtime;
+    const heads = Object.fromEntries(
+      await Promise.all(
+        land.ledger.chains.map(async (chain) => [chain, (await land.ledger.reader.head(chain))?.seq ?? 0] as const),
+      ),
+    );
+    const mirrored = async () =>
+      Object.fromEntries(
+        (
+          (await stack
+            .get('credit')
+            .runtime.dataSource.query(
+              `SELECT source_chain AS chain, max(seq)::int AS seq FROM received_entry WHERE source_chain LIKE 'land/%' GROUP BY 1`,
+            )) as Array<{ chain: string; seq: number }>
+        ).map((row) => [row.chain, row.seq]),
+      );
+    await stack.eventually('credit to mirror both shards to their heads', async () => {
+      const have = await mirrored();
+      return Object.entries(heads).every(([chain, head]) => (have[chain] ?? 0) >= head) ? true : undefined;
+    });
+
+    await stack.stopOne('land');
+    const kept = await mirrored();
+    await stack.loseDatabase('land');
+    const kafka = createKafka({ clientId: 'fire-shards', brokers: stack.get('credit').runtime.config.KAFKA_BROKERS });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [`${stack.namespace}gov.land.ledger`], timeout: 30_000 });
+    await admin.disconnect();
+
+    await stack.start(['land'], {
+      LEDGER_SHARDS: '2',
+      LEDGER_ACK: 'committed',
+      LEDGER_RECOVERY: 'from-mirror',
+      LEDGER_RECOVERY_MIRRORS: `${stack.get('credit').url},${stack.get('notary').url}`,
+    });
+    const report = stack.get('land').runtime.lastRecovery!;
+    expect(report.source).toMatch(/^mirrors .*; mirrors /);
+    expect(report.shards?.map((shard) => [shard.chain, shard.head])).toEqual([
+      ['land/0', kept['land/0']],
+      ['land/1', kept['land/1']],
+    ]);
+    for (const shard of report.shards!) expect(shard.anchors.checked).toBeGreaterThan(0);
+    // The parcels written before any grant came back as envelopes only, named with their chain.
+    expect(report.dataMissing.length).toBeGreaterThan(0);
+    expect(report.dataMissing.every((missing) => missing.chain === 'land/0' || missing.chain === 'land/1')).toBe(true);
+    const auditorAfter = await stack.token('land', 'auditor', 'auditor:mirror');
+    const parcelAfter = await stack.call('land', 'GET', '/v1/parcels/SH-201', { token: auditorAfter });
+    expect(parcelAfter.status).toBe(200);
+    const clerkAfter = await stack.token('land', 'clerk', 'clerk:after-mirror');
+    const next = await stack.call('land', 'POST', '/v1/parcels', { token: clerkAfter, body: parcel('SH-204') });
+    expect(next.status).toBe(201);
+    const [entry] = (next.body as unknown as Appended).entries;
+    expect(entry!.seq).toBeGreaterThan(kept[entry!.chain]!);
   });
 });
