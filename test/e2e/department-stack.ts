@@ -53,6 +53,19 @@ export const DEPARTMENTS: Record<string, { definition: DepartmentDefinition; mod
   bond: { definition: BOND_DEPARTMENT, modules: [BondModule] },
 };
 
+/**
+ * A parcel registration's body (POST /v1/parcels): the owner is personal
+ * data (kept out of receipts), the rest public; `reference` names the survey.
+ */
+export const surveyedParcel = (cadastralNumber: string, reference: string) => ({
+  cadastralNumber,
+  areaSquareMetres: '500.00',
+  location: 'Mtskheta',
+  landUse: 'agricultural',
+  owners: [{ ownerId: 'person:secret-owner', share: '1' }],
+  basis: { documentType: 'survey', reference },
+});
+
 export interface Answer {
   status: number;
   body: Record<string, unknown> & { [key: string]: unknown };

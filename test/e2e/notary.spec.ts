@@ -5,17 +5,9 @@ import { join } from 'node:path';
 import { verifyEd25519Node, type TrustedKey } from '@registry-bus/protocol';
 import { verifyLedgerExport, verifyReceipt, type LedgerExportLine, type Receipt } from '@registry-bus/receipts';
 
-import { DepartmentStack } from './department-stack.js';
+import { DepartmentStack, surveyedParcel } from './department-stack.js';
 
-const basis = { documentType: 'survey', reference: 'S-N' };
-const parcel = (cadastralNumber: string) => ({
-  cadastralNumber,
-  areaSquareMetres: '500.00',
-  location: 'Mtskheta',
-  landUse: 'agricultural',
-  owners: [{ ownerId: 'person:secret-owner', share: '1' }],
-  basis,
-});
+const parcel = (cadastralNumber: string) => surveyedParcel(cadastralNumber, 'S-N');
 
 /** The offline verifier as a user runs it: `npx registry-bus <command> <file> --trust <bundle>`. */
 function cli(stack: DepartmentStack, command: string, file: string, ...extra: string[]) {

@@ -3,16 +3,9 @@ import { shardOf } from '@registry-bus/ledger';
 import { verifyEd25519Node } from '@registry-bus/protocol';
 import { verifyLedgerExport, verifyReceipt, type LedgerExportLine, type Receipt } from '@registry-bus/receipts';
 
-import { DepartmentStack } from './department-stack.js';
+import { DepartmentStack, surveyedParcel } from './department-stack.js';
 
-const parcel = (cadastralNumber: string) => ({
-  cadastralNumber,
-  areaSquareMetres: '500.00',
-  location: 'Mtskheta',
-  landUse: 'agricultural',
-  owners: [{ ownerId: 'person:secret-owner', share: '1' }],
-  basis: { documentType: 'survey', reference: 'S-SH' },
-});
+const parcel = (cadastralNumber: string) => surveyedParcel(cadastralNumber, 'S-SH');
 
 interface Appended {
   entries: Array<{ chain: string; seq: number }>;

@@ -74,31 +74,31 @@ export class NotaryAnchorer implements DepartmentService {
 
   /** One pass over every followed chain — each shard of a sharded register is a chain of its own (exposed for tests). */
   async round(now = Date.now()): Promise<void> {
-    for (const chain of await this.followedChains()) {
+    for (const { chain, size } of await this.followedChains()) {
       try {
-        await this.consider(chain, now);
+        await this.consider(chain, size, now);
       } catch (error) {
         this.runtime.log().warn({ err: error, chain }, 'anchoring postponed');
       }
     }
   }
 
-  /** The chains the notary has received entries of, of the departments it follows (a shard each when sharded). */
-  private async followedChains(): Promise<string[]> {
-    const rows: Array<{ source_chain: string }> = await this.runtime.dataSource.query(
-      'SELECT source_chain FROM consumer_position ORDER BY source_chain',
+  /**
+   * The chains the notary has received entries of, of the departments it
+   * follows (a shard each when sharded), with how many it holds of each.
+   */
+  private async followedChains(): Promise<Array<{ chain: string; size: number }>> {
+    const rows: Array<{ source_chain: string; seq: string }> = await this.runtime.dataSource.query(
+      'SELECT source_chain, seq FROM consumer_position ORDER BY source_chain',
     );
     const follows = this.runtime.definition.follows;
-    return rows.map((row) => row.source_chain).filter((chain) => follows.includes(departmentOfChain(chain) ?? ''));
+    return rows
+      .filter((row) => follows.includes(departmentOfChain(row.source_chain) ?? ''))
+      .map((row) => ({ chain: row.source_chain, size: Number(row.seq) }));
   }
 
-  private async consider(chain: string, now: number): Promise<void> {
+  private async consider(chain: string, size: number, now: number): Promise<void> {
     const { dataSource } = this.runtime;
-    const position: Array<{ seq: string }> = await dataSource.query(
-      'SELECT seq FROM consumer_position WHERE source_chain = $1',
-      [chain],
-    );
-    const size = Number(position[0]?.seq ?? 0);
     const anchored = (await this.runtime.commands.state(anchorAggregate, chain)).treeSize;
     if (!anchorDue({ size, anchored, lastAttempt: this.lastAttempt.get(chain), now }, this.config)) {
       // A chain that stopped moving is still checked now and then: a rewrite of its tail that is never

@@ -49,7 +49,7 @@ export const grantRevokedType = (owner: string) => `gov.${owner}.access.grant-re
  */
 export class GrantBook {
   /** Per chain (`land`, or a shard `land/1`): grant id → grant. */
-  private readonly byOwner = new Map<string, Map<string, Grant>>();
+  private readonly byChain = new Map<string, Map<string, Grant>>();
 
   /**
    * Applies a control entry of `owner`'s chain `scope` (default: the owner's
@@ -58,8 +58,8 @@ export class GrantBook {
   apply(owner: string, seq: number, type: string, data: Record<string, unknown>, scope = owner): boolean {
     if (type === grantIssuedType(owner)) {
       const issued = data as unknown as GrantIssuedData;
-      const grants = this.byOwner.get(scope) ?? new Map<string, Grant>();
-      this.byOwner.set(scope, grants);
+      const grants = this.byChain.get(scope) ?? new Map<string, Grant>();
+      this.byChain.set(scope, grants);
       // A grant id is issued once; a repeated id (a replay) never widens an existing grant.
       if (!grants.has(issued.grantId)) {
         grants.set(issued.grantId, {
@@ -77,7 +77,7 @@ export class GrantBook {
       return true;
     }
     if (type === grantRevokedType(owner)) {
-      const grant = this.byOwner.get(scope)?.get(String(data.grantId));
+      const grant = this.byChain.get(scope)?.get(String(data.grantId));
       if (grant && !grant.revoked) grant.revoked = { seq, reason: String(data.reason) };
       return true;
     }
@@ -87,7 +87,7 @@ export class GrantBook {
   /** What `grantee` may have of an entry of `owner` (its chain `scope`) of this type and time. Default: deny. */
   decide(owner: string, grantee: string, type: string, time: Date, scope = owner): GrantDecision {
     const at = time.getTime();
-    const active = [...(this.byOwner.get(scope)?.values() ?? [])].filter(
+    const active = [...(this.byChain.get(scope)?.values() ?? [])].filter(
       (grant) =>
         grant.grantee === grantee &&
         !grant.revoked &&
@@ -107,7 +107,7 @@ export class GrantBook {
   /** Grants to `grantee` from every owner (revoked ones included, marked; a sharded owner's once, as its first shard has it). */
   receivedBy(grantee: string): Grant[] {
     const seen = new Set<string>();
-    return [...this.byOwner.entries()]
+    return [...this.byChain.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .flatMap(([, grants]) => [...grants.values()])
       .filter((grant) => {
@@ -123,7 +123,7 @@ export class GrantBook {
   activePairs(): Array<{ owner: string; grantee: string }> {
     const pairs = new Set<string>();
     // A shard that has not applied a revocation yet still reads under the grant: the pair stays until every shard has.
-    for (const grants of this.byOwner.values()) {
+    for (const grants of this.byChain.values()) {
       for (const grant of grants.values()) if (!grant.revoked) pairs.add(`${grant.owner}\u0000${grant.grantee}`);
     }
     return [...pairs].sort().map((pair) => {

@@ -198,10 +198,7 @@ export class DepartmentRuntime {
       publisher: this.publisher,
       chains,
       // A shard is a partition of the department's topic: each chain in its own order.
-      destination: (chain) => {
-        const { topic, partition } = chainDestination(chain, config.KAFKA_TOPIC_NAMESPACE);
-        return { topic, partition };
-      },
+      destination: (chain) => chainDestination(chain, config.KAFKA_TOPIC_NAMESPACE),
       encode: encodeStoredEntry,
       lingerMs: config.LEDGER_RELAY_LINGER_MS,
       onError: (chain, error, retryInMs) =>
@@ -468,7 +465,14 @@ export class DepartmentRuntime {
       const records = Number(at?.high ?? 0) - Number(at?.low ?? 0);
       // Each entry is published at least once: fewer records than entries is the normal case, and cheap to tell.
       if (records <= head) continue;
-      const lastSeq = await lastSeqOnTopic(this.kafka, topic, Number(at!.high) - 1, groupPrefix, partition);
+      const lastSeq = await lastSeqOnTopic(
+        this.kafka,
+        topic,
+        Number(at!.high) - 1,
+        groupPrefix,
+        partition,
+        offsets.map((offset) => offset.partition),
+      );
       if (lastSeq <= head) continue;
       if (this.config.LEDGER_RECOVERY !== 'from-topic') {
         const where = chain === department ? `its topic ${topic}` : `partition ${partition} of ${topic}`;

@@ -7,19 +7,17 @@ import { z } from 'zod';
 import { Public, Readers } from '../auth/access.decorators.js';
 import type { ReceiptBuilder } from '../receipts/receipt-builder.js';
 import { RECEIPTS } from '../receipts/receipts.controller.js';
+import { chainField, chainQuery } from './chain-query.js';
 
 export const LEDGER = Symbol('LEDGER');
 
 const seqParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-/** Which chain of a sharded ledger (`land/1`); optional when the ledger has one chain. */
-const chainField = z.string().max(80).optional();
 const listQuery = z.strictObject({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   chain: chainField,
 });
 const proofQuery = z.strictObject({ treeSize: z.coerce.number().int().min(1).optional(), chain: chainField });
-const chainQuery = z.strictObject({ chain: chainField });
 
 /** Where the public receipt of entry `seq` of `chain` is (the chain named only when the ledger has several). */
 export function receiptPath(ledger: Pick<Ledger, 'chains'>, chain: string, seq: number): string {

@@ -6,14 +6,13 @@ import type { Response } from 'express';
 import { z } from 'zod';
 
 import { Public, Readers } from '../auth/access.decorators.js';
+import { chainQuery } from '../ledger-http/chain-query.js';
 import { ProblemError } from '../problems/problem-details.js';
 import type { ReceiptBuilder } from './receipt-builder.js';
 
 export const RECEIPTS = Symbol('RECEIPTS');
 
 const params = z.strictObject({ seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
-/** Which chain of a sharded ledger (`land/1`); optional when the ledger has one chain. */
-const chainQuery = z.strictObject({ chain: z.string().max(80).optional() });
 
 /** `GET /v1/ledger/entries/:seq/receipt`: public; discloses only the fields the event type marks public. */
 @ApiTags('ledger')

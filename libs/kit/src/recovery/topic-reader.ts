@@ -25,29 +25,39 @@ export async function readWholeTopic(
 ): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
-  let end: number;
-  let start: number;
+  let range: PartitionRange;
   try {
-    const offsets = (await admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition);
-    if (!offsets) throw new Error(`${topic} has no partition ${partition}`);
-    end = Number(offsets.high);
-    start = Number(offsets.low);
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const own = offsets.find((o) => o.partition === partition);
+    if (!own) throw new Error(`${topic} has no partition ${partition}`);
+    range = {
+      partition,
+      start: Number(own.low),
+      end: Number(own.high),
+      partitions: offsets.map((o) => o.partition),
+    };
   } finally {
     await admin.disconnect();
   }
-  return readRange(kafka, topic, groupId, start, end, onBatch, stallMs, partition);
+  return readRange(kafka, topic, groupId, range, onBatch, stallMs);
 }
 
-/** Reads offsets [start, end) of one partition of `topic` (a shard's, or 0), a batch at a time. */
+/** Offsets [start, end) of one partition (a shard's, or 0); `partitions`: all of the topic's, the others paused. */
+interface PartitionRange {
+  partition: number;
+  start: number;
+  end: number;
+  partitions: number[];
+}
+
+/** Reads a range of one partition of `topic`, a batch at a time. */
 async function readRange(
   kafka: Kafka,
   topic: string,
   groupId: string,
-  start: number,
-  end: number,
+  { partition, start, end, partitions }: PartitionRange,
   onBatch: (records: TopicRecord[]) => Promise<void>,
   stallMs = 30_000,
-  partition = 0,
 ): Promise<number> {
   if (end <= start) return 0;
 
@@ -97,7 +107,7 @@ async function readRange(
     });
     consumer.seek({ topic, partition, offset: String(start) });
     // The other shards' partitions are not wanted: the group would otherwise read them from the start too.
-    const others = (await kafkaPartitions(kafka, topic)).filter((other) => other !== partition);
+    const others = partitions.filter((other) => other !== partition);
     if (others.length > 0) consumer.pause([{ topic, partitions: others }]);
     const stall = setInterval(() => {
       if (Date.now() - lastProgress > stallMs) {
@@ -125,15 +135,15 @@ export async function lastSeqOnTopic(
   offset: number,
   groupPrefix: string,
   partition = 0,
+  /** Every partition of the topic (the caller has just read them with the offsets). */
+  partitions: number[] = [partition],
 ): Promise<number> {
   let seq = 0;
-  const end = offset + 1;
   await readRange(
     kafka,
     topic,
     `${groupPrefix}.head-check-${Date.now().toString(36)}`,
-    offset,
-    end,
+    { partition, start: offset, end: offset + 1, partitions },
     (records) => {
       for (const record of records) {
         const value = record.value ? (JSON.parse(new TextDecoder().decode(record.value)) as { seq?: unknown }) : {};
@@ -141,18 +151,6 @@ export async function lastSeqOnTopic(
       }
       return Promise.resolve();
     },
-    undefined,
-    partition,
   );
   return seq;
-}
-
-async function kafkaPartitions(kafka: Kafka, topic: string): Promise<number[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets(topic)).map((offsets) => offsets.partition);
-  } finally {
-    await admin.disconnect();
-  }
 }
