@@ -1,6 +1,7 @@
 // `npm run bench -- protocol`: envelopes committed, canonicalised, hashed, signed
 // and verified per second with both Ed25519 implementations, beside a bare
-// SHA-256 of the same canonical bytes in the same run.
+// SHA-256 of the same canonical bytes in the same run; and the strict JSON
+// parser of every decode path beside JSON.parse on the same records.
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
   SignatureDomain,
@@ -8,6 +9,7 @@ import {
   encodeRecord,
   memorySigner,
   nodeSigner,
+  parseStrictJson,
   sealEntrySync,
   signingMessage,
   testTrustBundle,
@@ -92,6 +94,18 @@ export default async function protocolBench(): Promise<{ rows: BenchRow[]; extra
       checkDisclosure(decoded.disclosure!, decoded.envelope.datadigest);
     }
   };
+  // The strict parser against the engine's own on the same record texts (a Kafka record's value, as decoded).
+  const texts = records.map((record) => new TextDecoder().decode(record.value));
+  const rounds = 5;
+  const nativeParse = await measure('JSON.parse of a ledger record', n * rounds, () => {
+    for (let round = 0; round < rounds; round++) for (const text of texts) JSON.parse(text);
+  });
+  const strictParse = compare(
+    await measure('parseStrictJson of a ledger record', n * rounds, () => {
+      for (let round = 0; round < rounds; round++) for (const text of texts) parseStrictJson(text);
+    }),
+    nativeParse,
+  );
   const verifyNode = compare(
     await measure('decode + hash + verify + data check (node:crypto)', n, verifyFull(verifyEd25519Node)),
     bare,
@@ -101,9 +115,10 @@ export default async function protocolBench(): Promise<{ rows: BenchRow[]; extra
     bare,
   );
   return {
-    rows: [bare, sealNode, sealNoble, signNode, signNoble, verifyNode, verifyNoble],
+    rows: [bare, sealNode, sealNoble, signNode, signNoble, verifyNode, verifyNoble, nativeParse, strictParse],
     extra: {
       envelopeBytes: sample[0]!.canonical.length,
+      recordBytes: records[0]!.value.length,
       fieldsPerEntry: 5,
       choice: 'node:crypto on Node (faster), @noble/curves in browsers',
     },

@@ -2,6 +2,8 @@
 // receipt needs, and nothing that imports node:*. The portal's bundler maps
 // `@registry-bus/protocol` here, so libs/receipts runs unchanged in a page.
 export { fromBase64, fromHex, toHex } from './encoding/bytes.js';
+export { ProtocolError, isProtocolError } from './errors/protocol-error.js';
+export { parseStrictJson, parseStrictJsonBytes } from './json/strict-json.js';
 export { GENESIS_PREVHASH_HEX, departmentOfSource, type SignedEnvelope } from './envelope/envelope.js';
 export { checkDisclosure, type Disclosure } from './commitments/commitments.js';
 export { verifyEd25519 } from './signing/ed25519.js';

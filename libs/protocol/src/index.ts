@@ -2,6 +2,7 @@
 // the file-based signer) come from ./node/ and are marked below.
 export { ProtocolError, ProtocolErrorCode, isProtocolError } from './errors/protocol-error.js';
 export { canonicalize, canonicalBytes, CanonicalizationError } from './canonical/canonicalize.js';
+export { parseStrictJson, parseStrictJsonBytes } from './json/strict-json.js';
 export {
   toHex,
   fromHex,

@@ -13,6 +13,7 @@ import {
 } from '../envelope/envelope.js';
 import { parseAttributes } from '../envelope/decode-envelope.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
+import { parseStrictJsonBytes } from '../json/strict-json.js';
 import { SignatureDomain, signingMessage } from '../signing/domains.js';
 import type { Signer } from '../signing/signer.js';
 
@@ -121,6 +122,6 @@ export function envelopeFromStored(
   sig: Uint8Array,
   keyId: string,
 ): SignedEnvelope {
-  const attributes = JSON.parse(new TextDecoder().decode(canonical)) as EnvelopeAttributes;
+  const attributes = parseStrictJsonBytes(canonical, 'the stored envelope') as EnvelopeAttributes;
   return { ...attributes, hash: toHex(hash), sig: toBase64(sig), keyid: keyId };
 }

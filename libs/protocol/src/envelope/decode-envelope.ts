@@ -1,5 +1,5 @@
-import { fromUtf8 } from '../encoding/bytes.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
+import { parseStrictJson, parseStrictJsonBytes } from '../json/strict-json.js';
 import {
   ACTOR_PATTERN,
   BASE64_SIG_PATTERN,
@@ -143,22 +143,9 @@ export function parseEnvelope(value: unknown): { envelope: SignedEnvelope; data:
   return Object.hasOwn(object, 'data') ? { envelope, data: object.data } : { envelope, data: undefined };
 }
 
-/** Bytes or text of a structured-mode CloudEvent → envelope. Throws only ProtocolError. */
+/** Bytes or text of a structured-mode CloudEvent → envelope, through the strict parser. Throws only ProtocolError. */
 export function decodeEnvelope(input: Uint8Array | string): { envelope: SignedEnvelope; data: unknown } {
-  let textValue: string;
-  try {
-    textValue = typeof input === 'string' ? input : fromUtf8(input);
-  } catch {
-    throw new ProtocolError(ProtocolErrorCode.BAD_JSON, 'the record is not UTF-8 text');
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(textValue);
-  } catch (error) {
-    throw new ProtocolError(
-      ProtocolErrorCode.BAD_JSON,
-      `not JSON: ${error instanceof Error ? error.message.slice(0, 200) : 'parse error'}`,
-    );
-  }
+  const parsed =
+    typeof input === 'string' ? parseStrictJson(input, 'the record') : parseStrictJsonBytes(input, 'the record');
   return parseEnvelope(parsed);
 }

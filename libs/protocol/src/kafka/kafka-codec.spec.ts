@@ -51,6 +51,44 @@ describe('Kafka codec', () => {
     expect((event as unknown as Record<string, unknown>).seq).toBe('1');
   });
 
+  describe('a record the strict parser refuses is a named refusal, never a last-key-wins reading', () => {
+    const text = new TextDecoder().decode(encodeRecord(sealed.envelope, sealed.disclosure).value);
+    const record = (value: string) => ({
+      topic: 'gov.credit.ledger',
+      key: 'pledge-1',
+      value: new TextEncoder().encode(value),
+    });
+
+    it('refuses a duplicate attribute', () => {
+      const value = text.replace('"subject":"pledge-1"', '"subject":"pledge-1","subject":"pledge-2"');
+      expect(() => decodeRecord(record(value))).toThrow(
+        /^PROTOCOL\.BAD_JSON: \$\.subject: duplicate key in the record at character \d+$/,
+      );
+    });
+
+    it('refuses a duplicate data field', () => {
+      const value = text.replace('"amount":"150000.00"', '"amount":"150000.00","amount":"1.00"');
+      expect(value).not.toBe(text);
+      expect(() => decodeRecord(record(value))).toThrow(
+        /^PROTOCOL\.BAD_JSON: \$\.data\.fields\.amount: duplicate key in the record at character \d+$/,
+      );
+    });
+
+    it('refuses a __proto__ field', () => {
+      const value = text.replace('"fields":{', '"fields":{"__proto__":{"bank":"bank:9"},');
+      expect(value).not.toBe(text);
+      expect(() => decodeRecord(record(value))).toThrow(
+        /^PROTOCOL\.BAD_JSON: \$\.data\.fields\.__proto__: forbidden key "__proto__" in the record at character \d+$/,
+      );
+    });
+
+    it('refuses {"a":1,"a":2} as a record', () => {
+      expect(() => decodeRecord(record('{"a":1,"a":2}'))).toThrow(
+        'PROTOCOL.BAD_JSON: $.a: duplicate key in the record at character 7',
+      );
+    });
+  });
+
   it('refuses an entry that arrives on another department topic', () => {
     const record = encodeRecord(sealed.envelope, sealed.disclosure);
     expect(() => decodeRecord({ topic: 'gov.land.ledger', ...record })).toThrow(
