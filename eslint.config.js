@@ -2,6 +2,29 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+const NO_FOCUSED_TESTS = [
+  {
+    selector: "CallExpression[callee.object.name='describe'][callee.property.name='only']",
+    message: 'no .only in committed tests',
+  },
+  {
+    selector: "CallExpression[callee.object.name='it'][callee.property.name=/^(only|skip)$/]",
+    message: 'no .only/.skip in committed tests',
+  },
+  {
+    selector: "CallExpression[callee.object.name='test'][callee.property.name=/^(only|skip)$/]",
+    message: 'no .only/.skip in committed tests',
+  },
+  {
+    selector: "CallExpression[callee.object.name='describe'][callee.property.name='skip']",
+    message: 'no .skip in committed tests',
+  },
+  {
+    selector: 'CallExpression[callee.name=/^(xit|xdescribe|fit|fdescribe)$/]',
+    message: 'no focused or skipped tests',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.local/', 'coverage/', 'test-output/', 'apps/*/web/dist/'] },
   js.configs.recommended,
@@ -25,29 +48,7 @@ export default tseslint.config(
         'error',
         { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
       ],
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "CallExpression[callee.object.name='describe'][callee.property.name='only']",
-          message: 'no .only in committed tests',
-        },
-        {
-          selector: "CallExpression[callee.object.name='it'][callee.property.name=/^(only|skip)$/]",
-          message: 'no .only/.skip in committed tests',
-        },
-        {
-          selector: "CallExpression[callee.object.name='test'][callee.property.name=/^(only|skip)$/]",
-          message: 'no .only/.skip in committed tests',
-        },
-        {
-          selector: "CallExpression[callee.object.name='describe'][callee.property.name='skip']",
-          message: 'no .skip in committed tests',
-        },
-        {
-          selector: 'CallExpression[callee.name=/^(xit|xdescribe|fit|fdescribe)$/]',
-          message: 'no focused or skipped tests',
-        },
-      ],
+      'no-restricted-syntax': ['error', ...NO_FOCUSED_TESTS],
     },
   },
   {
@@ -79,6 +80,32 @@ export default tseslint.config(
       'no-restricted-properties': [
         'error',
         { object: 'process', property: 'env', message: 'read configuration through libs/config' },
+      ],
+    },
+  },
+  {
+    // One strict parser on every decode path (libs/protocol/src/json): JSON.parse resolves a duplicate key
+    // silently and lets a `__proto__` through, so production code never calls it, nor Response.json().
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'scripts/**/*.ts'],
+    ignores: [
+      '**/*.spec.ts',
+      '**/integration/**',
+      '**/bench/**',
+      'libs/testing/**',
+      'libs/protocol/src/json/strict-json.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...NO_FOCUSED_TESTS,
+        {
+          selector: "MemberExpression[object.name='JSON'][property.name='parse']",
+          message: 'parse JSON with parseStrictJson from @registry-bus/protocol (duplicate keys, __proto__ refused)',
+        },
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='json'][arguments.length=0]",
+          message: 'read the body as text and parse it with parseStrictJson from @registry-bus/protocol',
+        },
       ],
     },
   },

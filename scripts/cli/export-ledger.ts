@@ -9,6 +9,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 
+import { parseStrictJson } from '@registry-bus/protocol';
+
 import { APP_PORTS, LOCAL_DIR } from '../start/local-stack.js';
 import { DEV_TOKENS_FILE } from '../start/dev-tokens.js';
 
@@ -32,7 +34,12 @@ if (!url) fail(`no local port for '${department}': pass --url`);
 const token =
   values.token ??
   (existsSync(DEV_TOKENS_FILE)
-    ? (JSON.parse(readFileSync(DEV_TOKENS_FILE, 'utf8')) as Record<string, Record<string, string>>)[department]?.auditor
+    ? (
+        parseStrictJson(readFileSync(DEV_TOKENS_FILE, 'utf8'), DEV_TOKENS_FILE) as Record<
+          string,
+          Record<string, string>
+        >
+      )[department]?.auditor
     : undefined);
 if (!token) fail(`no token: pass --token, or run npm start (it writes auditor tokens to ${LOCAL_DIR})`);
 const chain = values.chain;

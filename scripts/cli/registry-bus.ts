@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { verifyEd25519Node } from '@registry-bus/protocol';
+import { verifyEd25519Node, parseStrictJson } from '@registry-bus/protocol';
 import {
   verifyLedgerExport,
   verifyReceipt,
@@ -65,9 +65,9 @@ const text = (() => {
 if (command === 'verify') {
   let receipt: Receipt;
   try {
-    receipt = JSON.parse(text) as Receipt;
+    receipt = parseStrictJson(text, 'the receipt') as Receipt;
   } catch (error) {
-    unreadable(`${file} is not JSON: ${(error as Error).message}`);
+    unreadable(`${file} cannot be read: ${(error as Error).message}`);
   }
   const verdict = verifyReceipt(receipt, trust.bundle, verifyEd25519Node);
   process.stdout.write(
@@ -81,9 +81,9 @@ if (command === 'verify') {
   for (const [i, line] of text.split('\n').entries()) {
     if (line.trim() === '') continue;
     try {
-      lines.push(JSON.parse(line) as LedgerExportLine);
+      lines.push(parseStrictJson(line, 'the export line') as LedgerExportLine);
     } catch (error) {
-      unreadable(`${file} line ${i + 1} is not JSON: ${(error as Error).message}`);
+      unreadable(`${file} line ${i + 1} cannot be read: ${(error as Error).message}`);
     }
   }
   const verdict = verifyLedgerExport(lines, trust.bundle, verifyEd25519Node);

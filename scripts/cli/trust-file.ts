@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-import { fromBase64, verifyTrustBundle, type SignedTrustBundle, type TrustBundle } from '@registry-bus/protocol';
+import {
+  fromBase64,
+  verifyTrustBundle,
+  parseStrictJson,
+  type SignedTrustBundle,
+  type TrustBundle,
+} from '@registry-bus/protocol';
 
 export interface LoadedTrust {
   bundle: TrustBundle;
@@ -26,7 +32,7 @@ export function loadTrust(trustPath: string | undefined, rootPath: string | unde
     );
   }
   if (!existsSync(rootFile)) throw new Error(`no root public key at ${rootFile}: pass --root <trust-root.pub>`);
-  const signed = JSON.parse(readFileSync(bundleFile, 'utf8')) as SignedTrustBundle;
+  const signed = parseStrictJson(readFileSync(bundleFile, 'utf8'), 'the trust bundle') as SignedTrustBundle;
   const bundle = verifyTrustBundle(signed, fromBase64(readFileSync(rootFile, 'utf8').trim()));
   const shown = (file: string) => relative(cwd, file) || file;
   return {

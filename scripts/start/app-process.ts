@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { parseStrictJson } from '@registry-bus/protocol';
+
 import { LOGS_DIR, ROOT } from './local-stack.js';
 
 const LEVEL_WIDTH = 5;
@@ -69,7 +71,7 @@ export class AppProcess {
       if (this.exitCode !== null) throw new Error(`${this.name} exited with code ${this.exitCode} while starting`);
       try {
         const response = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(3000) });
-        const body: unknown = await response.json();
+        const body: unknown = parseStrictJson(await response.text(), `${this.name}'s /health`);
         if (response.ok) return body;
         last = `${response.status} ${JSON.stringify(body)}`;
       } catch (error) {
@@ -92,7 +94,12 @@ export class AppProcess {
 
   private shorten(line: string): string {
     try {
-      const entry = JSON.parse(line) as { level?: string; msg?: string; context?: string; time?: string };
+      const entry = parseStrictJson(line, 'a log line') as {
+        level?: string;
+        msg?: string;
+        context?: string;
+        time?: string;
+      };
       const time = entry.time?.slice(11, 19) ?? '';
       const context = entry.context ? `${entry.context}: ` : '';
       return `${time} ${this.name.padEnd(17)} ${(entry.level ?? '').padEnd(LEVEL_WIDTH)} ${context}${entry.msg ?? line}`;

@@ -2,10 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
+import { parseStrictJson } from '@registry-bus/protocol';
 import kafkajs, { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 
 import type { DevTokens } from './dev-tokens.js';
 import { LOCAL_DIR, ROOT } from './local-stack.js';
+
+/** A JSON answer of the stack, through the strict parser every decode path uses. */
+const readJson = async (response: Response): Promise<unknown> => parseStrictJson(await response.text(), response.url);
 
 const RECEIPTS_DIR = join(LOCAL_DIR, 'receipts');
 
@@ -139,7 +143,7 @@ export async function runDemo(context: DemoContext): Promise<void> {
       },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> } satisfies Answer;
+    return { status: response.status, body: (await readJson(response)) as Record<string, unknown> } satisfies Answer;
   };
   const expectStatus = (answer: Answer, status: number, what: string) => {
     if (answer.status !== status) {
@@ -320,7 +324,7 @@ export async function runDemo(context: DemoContext): Promise<void> {
         'issue a diploma',
       );
       const publicStatus = async () =>
-        (await (await fetch(`${url('diploma')}/v1/diplomas/${number}/status`)).json()) as Record<string, unknown>;
+        (await readJson(await fetch(`${url('diploma')}/v1/diplomas/${number}/status`))) as Record<string, unknown>;
       const valid = await publicStatus();
       step(
         `diploma registry: Tbilisi State University issues diploma ${number}; anyone checks it by number: ${String(valid.status)}, ${String(valid.degree)} in ${String(valid.programme)} (no holder in the public answer)`,
@@ -466,7 +470,7 @@ export async function runDemo(context: DemoContext): Promise<void> {
 
     for (const app of context.apps) {
       const department = departmentOf(app.name);
-      const head = (await (await fetch(`${app.url}/v1/ledger/head`)).json()) as { treeSize: number; root: string };
+      const head = (await readJson(await fetch(`${app.url}/v1/ledger/head`))) as { treeSize: number; root: string };
       const verified = await call(department, 'auditor', 'GET', '/v1/ledger/verify');
       step(
         `${department.padEnd(8)} ledger head: ${head.treeSize} entries, root ${String(head.root).slice(0, 16)}…; verify: ${
@@ -547,7 +551,7 @@ async function showReceipt(
   await waitFor('the notary to anchor the parcel and the departments to witness it', async () => {
     const answer = await fetch(`${landUrl}/v1/ledger/entries/${seq}/receipt`);
     if (answer.status !== 200) return false;
-    receipt = (await answer.json()) as { cosignatures: unknown[] };
+    receipt = (await readJson(answer)) as { cosignatures: unknown[] };
     return receipt.cosignatures.length >= 2;
   });
   mkdirSync(RECEIPTS_DIR, { recursive: true });

@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { parseStrictJson } from '@registry-bus/protocol';
+
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Everything the local stack keeps lives here, so `npm run reset` can wipe it in one go. */
 export const LOCAL_DIR = join(ROOT, '.local');
@@ -38,7 +40,9 @@ export interface StackIdentity {
 }
 
 export function loadStackIdentity(): StackIdentity | undefined {
-  return existsSync(STACK_FILE) ? (JSON.parse(readFileSync(STACK_FILE, 'utf8')) as StackIdentity) : undefined;
+  return existsSync(STACK_FILE)
+    ? (parseStrictJson(readFileSync(STACK_FILE, 'utf8'), STACK_FILE) as StackIdentity)
+    : undefined;
 }
 
 export function loadOrCreateStackIdentity(users: readonly string[]): StackIdentity {

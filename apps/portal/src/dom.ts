@@ -1,3 +1,5 @@
+import { readJsonAnswer } from './read-json.js';
+
 /** Attributes of an element; `class` and `data-*` included. Values are set as attributes, never as HTML. */
 type Attributes = Record<string, string | number | boolean | undefined>;
 type Child = Node | string | number | null | undefined | false;
@@ -47,7 +49,7 @@ export function when(iso: string | undefined | null): HTMLTimeElement | string {
 /** A problem+json (RFC 9457) answer in one sentence, or the status when the body is not one. */
 export async function problemOf(response: Response): Promise<string> {
   try {
-    const body = (await response.json()) as {
+    const body = (await readJsonAnswer(response, 'the problem')) as {
       title?: string;
       detail?: string;
       errors?: Array<{ field: string; reason: string }>;

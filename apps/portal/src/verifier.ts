@@ -8,6 +8,7 @@ import {
 import { verifyReceipt, type Receipt, type ReceiptVerdict } from '@registry-bus/receipts';
 
 import { problemOf } from './dom.js';
+import { readJsonAnswer } from './read-json.js';
 
 export interface Trust {
   bundle: TrustBundle;
@@ -25,7 +26,10 @@ export function loadTrust(): Promise<Trust> {
   trust ??= (async () => {
     const response = await fetch('/v1/portal/trust', { headers: { accept: 'application/json' } });
     if (!response.ok) throw new Error(`the trust bundle could not be loaded: ${await problemOf(response)}`);
-    const body = (await response.json()) as { bundle: SignedTrustBundle; rootPublicKey: string };
+    const body = (await readJsonAnswer(response, 'the trust bundle')) as {
+      bundle: SignedTrustBundle;
+      rootPublicKey: string;
+    };
     return {
       bundle: verifyTrustBundle(body.bundle, fromBase64(body.rootPublicKey)),
       rootPublicKey: body.rootPublicKey,

@@ -176,6 +176,31 @@ describe('consumer pipeline against every kind of bad input', () => {
     expect(await outcomeAt(next)).toMatchObject({ kind: 'applied', seq: 2 });
   });
 
+  it('quarantines a record with a duplicate key or a __proto__ field, naming it (the next test applies seq 3: the chain did not move)', async () => {
+    const duplicate = await send('{"a":1,"a":2}');
+    expect(await outcomeAt(duplicate)).toMatchObject({
+      kind: 'quarantined',
+      failure: {
+        code: 'PROTOCOL.BAD_JSON',
+        reason: 'PROTOCOL.BAD_JSON: $.a: duplicate key in the record at character 7',
+      },
+    });
+    const entry = chain.seal(3);
+    const text = new TextDecoder().decode(encodeRecord(entry.envelope, entry.disclosure).value);
+    const injected = text.replace('"fields":{', '"fields":{"__proto__":{"owner":"person:666"},');
+    expect(injected).not.toBe(text);
+    const proto = await send(injected, entry.envelope.subject);
+    expect(await outcomeAt(proto)).toMatchObject({
+      kind: 'quarantined',
+      failure: {
+        code: 'PROTOCOL.BAD_JSON',
+        reason: expect.stringMatching(
+          /^PROTOCOL\.BAD_JSON: \$\.data\.fields\.__proto__: forbidden key "__proto__" in the record at character \d+$/,
+        ) as unknown,
+      },
+    });
+  });
+
   it('skips a replayed entry silently', async () => {
     expect(await outcomeAt(await sendEntry(chain.entries[1]!))).toEqual({ kind: 'duplicate', seq: 2 });
     expect(handled.filter((seq) => seq === '2')).toHaveLength(1);

@@ -12,7 +12,7 @@ import {
   type CommandRequest,
 } from '@registry-bus/kit';
 import type { Ledger } from '@registry-bus/ledger';
-import { envelopeFromStored, parseDisclosure } from '@registry-bus/protocol';
+import { envelopeFromStored, parseDisclosure, parseStrictJsonBytes } from '@registry-bus/protocol';
 import type { Response } from 'express';
 import type { z } from 'zod';
 
@@ -160,7 +160,7 @@ export class ParcelsController {
           actor: envelope.actor,
           hash: envelope.hash,
           data: entry.disclosure
-            ? parseDisclosure(JSON.parse(new TextDecoder().decode(entry.disclosure))).fields
+            ? parseDisclosure(parseStrictJsonBytes(entry.disclosure, 'a stored disclosure')).fields
             : null,
         };
       }),

@@ -2,7 +2,7 @@ import { rootAt } from '@registry-bus/merkle';
 import { PgNodeReader, verifySignedHead, type SignedHead } from '@registry-bus/ledger';
 import type { DepartmentRuntime, DepartmentService } from '@registry-bus/kit';
 import { recordAggregate } from '@registry-bus/kit';
-import { departmentOfChain, toHex, verifyEd25519Node } from '@registry-bus/protocol';
+import { departmentOfChain, toHex, verifyEd25519Node, parseStrictJson } from '@registry-bus/protocol';
 import { Histogram } from 'prom-client';
 
 import { anchorAggregate } from './anchor-aggregate.js';
@@ -211,5 +211,5 @@ async function defaultFetchHead(url: string): Promise<SignedHead> {
     throw new Error(`${url} answered 404 (${body.slice(0, 200)}): is NOTARY_DEPARTMENT_URLS right?`);
   }
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  return (await response.json()) as SignedHead;
+  return parseStrictJson(await response.text(), `the signed head from ${url}`) as SignedHead;
 }

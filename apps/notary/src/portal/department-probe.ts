@@ -1,4 +1,5 @@
 import { ProblemError } from '@registry-bus/kit';
+import { isProtocolError, parseStrictJson } from '@registry-bus/protocol';
 
 /** What a department answered: status, headers that matter to the caller, and the body as JSON or text. */
 export interface ProbeAnswer {
@@ -45,8 +46,18 @@ export async function askDepartment(
   let body: unknown = text;
   if (/json/.test(contentType)) {
     try {
-      body = JSON.parse(text);
-    } catch {
+      body = parseStrictJson(text, `the answer of the ${department} registry`);
+    } catch (error) {
+      // Passed on as it came, a body read two ways could show the page one thing and a verifier another.
+      if (isProtocolError(error)) {
+        throw new ProblemError(
+          502,
+          'PORTAL.DEPARTMENT_MALFORMED',
+          'Department answered malformed JSON',
+          error.message,
+          error.attribute ? [{ field: error.attribute, reason: error.reason }] : undefined,
+        );
+      }
       body = text;
     }
   }

@@ -4,6 +4,7 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { diplomaNumber } from '@registry-bus/contracts';
 import { ProblemError, Public } from '@registry-bus/kit';
+import { parseStrictJson } from '@registry-bus/protocol';
 import type { Response } from 'express';
 import { z } from 'zod';
 
@@ -57,7 +58,7 @@ export class PortalController {
   })
   trust() {
     this.trustFiles ??= {
-      bundle: JSON.parse(readFileSync(this.settings.trustBundleFile, 'utf8')) as unknown,
+      bundle: parseStrictJson(readFileSync(this.settings.trustBundleFile, 'utf8'), 'the trust bundle file'),
       rootPublicKey: readFileSync(this.settings.trustRootPublicKeyFile, 'utf8').trim(),
     };
     return this.trustFiles;

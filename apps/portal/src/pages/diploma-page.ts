@@ -2,6 +2,7 @@ import { h, problemOf, show, when } from '../dom.js';
 import { WHAT_A_RECEIPT_PROVES } from '../plain-words.js';
 import { verdictView } from '../verdict-view.js';
 import { checkReceipt } from '../verifier.js';
+import { readJsonAnswer } from '../read-json.js';
 
 interface DiplomaStatus {
   diplomaNumber: string;
@@ -67,7 +68,7 @@ async function lookUp(number: string, result: HTMLElement): Promise<void> {
     show(result, h('p', { class: 'error', role: 'alert' }, `No answer for ${number}: ${await problemOf(response)}`));
     return;
   }
-  const status = (await response.json()) as DiplomaStatus;
+  const status = (await readJsonAnswer(response, 'the diploma status')) as DiplomaStatus;
   const receiptArea = h('div', { class: 'receipt-area' });
   show(result, statusCard(status), receiptArea);
   // The latest entry is the one the status rests on: the revocation of a revoked diploma, otherwise its issue or last correction.
@@ -140,8 +141,8 @@ async function verifyEntry(seq: number, chain: string | undefined, area: HTMLEle
       );
       return;
     }
-    const receipt: unknown = await response.json();
     try {
+      const receipt = await readJsonAnswer(response, 'the receipt');
       show(area, verdictView(await checkReceipt(receipt)));
     } catch (error) {
       show(area, h('p', { class: 'error', role: 'alert' }, (error as Error).message));

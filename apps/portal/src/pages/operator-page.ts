@@ -1,5 +1,6 @@
 import { h, problemOf, show, when } from '../dom.js';
 import { nameOf } from '../plain-words.js';
+import { readJsonAnswer } from '../read-json.js';
 
 interface DepartmentOverview {
   department: string;
@@ -82,8 +83,8 @@ export function operatorPage(main: HTMLElement): () => void {
           return;
         }
       } else {
-        const data = (await overview.json()) as Overview;
-        const items = ((await latest.json()) as { entries: FeedItem[] }).entries;
+        const data = (await readJsonAnswer(overview, 'the overview')) as Overview;
+        const items = ((await readJsonAnswer(latest, 'the latest entries')) as { entries: FeedItem[] }).entries;
         show(registers, registersTable(data.departments, data.alarms));
         show(
           alarms,
@@ -264,7 +265,7 @@ async function showEntry(
     show(area, h('p', { class: 'error', role: 'alert' }, await problemOf(response)));
     return;
   }
-  const body: unknown = await response.json();
+  const body = await readJsonAnswer(response, 'the entry');
   const title = h('h3', { tabindex: -1 }, `Entry ${seq} of ${chain}`);
   show(area, title, h('pre', { class: 'entry' }, JSON.stringify(body, null, 2)));
   title.focus();

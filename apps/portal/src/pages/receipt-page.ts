@@ -2,6 +2,7 @@ import { h, show } from '../dom.js';
 import { WHAT_A_RECEIPT_PROVES } from '../plain-words.js';
 import { verdictView } from '../verdict-view.js';
 import { checkReceipt } from '../verifier.js';
+import { readJson } from '../read-json.js';
 
 /** Largest receipt the page reads: receipts are a few kilobytes; anything this big is not one. */
 const MAX_BYTES = 2 * 1024 * 1024;
@@ -79,11 +80,15 @@ async function readFile(file: File, result: HTMLElement): Promise<void> {
 async function check(text: string, result: HTMLElement): Promise<void> {
   let receipt: unknown;
   try {
-    receipt = JSON.parse(text);
+    receipt = readJson(text, 'the receipt');
   } catch (error) {
     show(
       result,
-      h('p', { class: 'error', role: 'alert' }, `This is not a receipt: it is not JSON (${(error as Error).message}).`),
+      h(
+        'p',
+        { class: 'error', role: 'alert' },
+        `This is not a receipt: it cannot be read (${(error as Error).message}).`,
+      ),
     );
     return;
   }

@@ -1,4 +1,4 @@
-import { departmentOfChain } from '@registry-bus/protocol';
+import { departmentOfChain, parseStrictJsonBytes } from '@registry-bus/protocol';
 import type { DataSource, EntityManager } from 'typeorm';
 
 import type { AccessDecision, AccessPolicy, VerifiedEntry } from '../consumer/consumer-types.js';
@@ -61,7 +61,9 @@ export class GrantPolicy implements AccessPolicy {
     for (const row of rows) {
       const owner = departmentOfChain(row.source_chain);
       if (!owner || (row.type !== grantIssuedType(owner) && row.type !== grantRevokedType(owner))) continue;
-      const { fields } = JSON.parse(row.disclosure.toString('utf8')) as { fields: Record<string, unknown> };
+      const { fields } = parseStrictJsonBytes(row.disclosure, 'a received grant') as {
+        fields: Record<string, unknown>;
+      };
       this.book.apply(owner, Number(row.seq), row.type, fields, row.source_chain);
     }
   }

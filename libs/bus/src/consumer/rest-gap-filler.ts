@@ -1,4 +1,4 @@
-import { encodeRecord, parseDisclosure, parseEnvelope } from '@registry-bus/protocol';
+import { encodeRecord, parseDisclosure, parseEnvelope, parseStrictJson } from '@registry-bus/protocol';
 
 import { chainDestination } from '../topics/topic-names.js';
 import type { GapFiller, IncomingRecord } from './consumer-types.js';
@@ -31,7 +31,9 @@ export function restGapFiller(options: RestGapFillerOptions): GapFiller {
       });
       if (!response.ok)
         throw new Error(`owner ${department} answered ${response.status} for entries after ${fromSeq - 1}`);
-      const body = (await response.json()) as { entries?: Array<{ envelope: unknown; data: unknown }> };
+      const body = parseStrictJson(await response.text(), `the entries of ${department}`) as {
+        entries?: Array<{ envelope: unknown; data: unknown }>;
+      };
       return (body.entries ?? []).map((item): IncomingRecord => {
         const { envelope } = parseEnvelope(item.envelope);
         const record = encodeRecord(

@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import {
-  type SignedMessage,
-  SignatureDomain,
-  signMessage,
-  verifyMessage,
-  type Signer,
-  type TrustBundle,
-} from '@registry-bus/protocol';
+import { SignatureDomain, signMessage, verifyMessage, type Signer, type TrustBundle } from '@registry-bus/protocol';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 
 import { repliesTopic, requestsTopic } from '../topics/topic-names.js';
 import { joinedGroup } from './joined-group.js';
-import { QueryCode, type QueryReply, type QueryRequest } from './query-messages.js';
+import { QueryCode, readSignedMessage, type QueryReply, type QueryRequest } from './query-messages.js';
 
 export interface QueryClientOptions {
   kafka: Kafka;
@@ -108,7 +101,7 @@ export class QueryClient {
 
   private receive(value: Buffer | null): void {
     try {
-      const signed = JSON.parse(value?.toString('utf8') ?? '') as SignedMessage<QueryReply>;
+      const signed = readSignedMessage<QueryReply>(value, 'a query reply');
       const pending = this.pending.get(signed.message?.id);
       if (!pending) return; // not ours, or too late
       const reply = verifyMessage(SignatureDomain.QUERY_REPLY, signed, this.options.trustBundle(), this.options.verify);

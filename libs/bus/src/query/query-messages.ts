@@ -1,3 +1,5 @@
+import { parseStrictJsonBytes, type SignedMessage } from '@registry-bus/protocol';
+
 /** A question one department asks another's register (signed by the asker). */
 export interface QueryRequest {
   v: 1;
@@ -40,4 +42,9 @@ export function withinFields(
 ): Record<string, unknown> {
   if (fields === '*') return answer;
   return Object.fromEntries(Object.entries(answer).filter(([key]) => fields.includes(key)));
+}
+
+/** A signed query or reply as it came off its topic, through the strict parser (verifyMessage checks the rest). */
+export function readSignedMessage<T>(value: Uint8Array | null, what: 'a query' | 'a query reply'): SignedMessage<T> {
+  return parseStrictJsonBytes(value ?? new Uint8Array(), what) as SignedMessage<T>;
 }

@@ -1,16 +1,9 @@
-import {
-  type SignedMessage,
-  SignatureDomain,
-  signMessage,
-  verifyMessage,
-  type Signer,
-  type TrustBundle,
-} from '@registry-bus/protocol';
+import { SignatureDomain, signMessage, verifyMessage, type Signer, type TrustBundle } from '@registry-bus/protocol';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 
 import { repliesTopic, requestsTopic } from '../topics/topic-names.js';
 import { joinedGroup } from './joined-group.js';
-import { QueryCode, withinFields, type QueryReply, type QueryRequest } from './query-messages.js';
+import { QueryCode, withinFields, readSignedMessage, type QueryReply, type QueryRequest } from './query-messages.js';
 
 /** One question a register answers. */
 export interface QueryHandler {
@@ -96,7 +89,7 @@ export class QueryServer {
   async handle(value: Buffer | null): Promise<QueryReply | undefined> {
     let request: QueryRequest;
     try {
-      const signed = JSON.parse(value?.toString('utf8') ?? '') as SignedMessage<QueryRequest>;
+      const signed = readSignedMessage<QueryRequest>(value, 'a query');
       request = verifyMessage(SignatureDomain.QUERY, signed, this.options.trustBundle(), this.options.verify);
       if (signed.department !== request.from) throw new Error('signed by another department than the asker');
     } catch (error) {

@@ -44,6 +44,7 @@ import {
   loadOrCreateFileSigner,
   verifyEd25519Node,
   verifyTrustBundle,
+  parseStrictJson,
   type EventTypeDefinition,
   type SignedTrustBundle,
   type Signer,
@@ -789,7 +790,10 @@ export class DepartmentRuntime {
   readonly log = (): Logger => this.logger;
 
   private loadTrustBundle(): TrustBundle {
-    const signed = JSON.parse(readFileSync(this.config.TRUST_BUNDLE_FILE, 'utf8')) as SignedTrustBundle;
+    const signed = parseStrictJson(
+      readFileSync(this.config.TRUST_BUNDLE_FILE, 'utf8'),
+      'the trust bundle file',
+    ) as SignedTrustBundle;
     const root = fromBase64(readFileSync(this.config.TRUST_ROOT_PUBLIC_KEY_FILE, 'utf8').trim());
     return verifyTrustBundle(signed, root);
   }

@@ -1,7 +1,7 @@
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
 import { Ledger, LedgerError, LedgerErrorCode, type StoredEntry } from '@registry-bus/ledger';
-import { envelopeFromStored, parseDisclosure } from '@registry-bus/protocol';
+import { envelopeFromStored, parseDisclosure, parseStrictJsonBytes } from '@registry-bus/protocol';
 import { z } from 'zod';
 
 import { Public, Readers } from '../auth/access.decorators.js';
@@ -30,7 +30,7 @@ function present(entry: StoredEntry) {
   return {
     seq: entry.seq,
     envelope,
-    data: entry.disclosure ? parseDisclosure(JSON.parse(new TextDecoder().decode(entry.disclosure))) : null,
+    data: entry.disclosure ? parseDisclosure(parseStrictJsonBytes(entry.disclosure, 'a stored disclosure')) : null,
   };
 }
 

@@ -4,6 +4,7 @@ import {
   signMessage,
   verifyEd25519Node,
   verifyMessage,
+  parseStrictJsonBytes,
   type SignedMessage,
   type Signer,
   type TrustBundle,
@@ -57,9 +58,14 @@ export function verifyMirrorRequest(
   if (!header) throw new MirrorRequestRefused(`the request needs a ${MIRROR_REQUEST_HEADER} header`);
   let signed: SignedMessage<MirrorRequest>;
   try {
-    signed = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as SignedMessage<MirrorRequest>;
-  } catch {
-    throw new MirrorRequestRefused(`${MIRROR_REQUEST_HEADER} is not base64url JSON`);
+    signed = parseStrictJsonBytes(
+      Buffer.from(header, 'base64url'),
+      MIRROR_REQUEST_HEADER,
+    ) as SignedMessage<MirrorRequest>;
+  } catch (error) {
+    throw new MirrorRequestRefused(
+      `${MIRROR_REQUEST_HEADER} is not base64url JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const { message } = signed ?? {};
   if (

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Controller, Get, Headers, Inject, Query, Req } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { departmentOfChain, envelopeFromStored, type TrustBundle } from '@registry-bus/protocol';
+import { departmentOfChain, envelopeFromStored, parseStrictJsonBytes, type TrustBundle } from '@registry-bus/protocol';
 import type { Request } from 'express';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -94,7 +94,7 @@ export class MirrorController {
       records: rows.map((row) => {
         const envelope = envelopeFromStored(row.envelope, row.hash, row.sig, row.keyid);
         return row.disclosure
-          ? { ...envelope, data: JSON.parse(row.disclosure.toString('utf8')) as unknown }
+          ? { ...envelope, data: parseStrictJsonBytes(row.disclosure, 'a stored disclosure') }
           : envelope;
       }),
       next: rows.length === limit ? Number(rows.at(-1)!.seq) : null,

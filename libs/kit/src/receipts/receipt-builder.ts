@@ -4,6 +4,7 @@ import {
   envelopeFromStored,
   parseDisclosure,
   redact,
+  parseStrictJsonBytes,
   type Disclosure,
   type EventTypeRegistry,
 } from '@registry-bus/protocol';
@@ -25,7 +26,7 @@ interface ReceivedRow {
   disclosure: Buffer;
 }
 
-const decode = (bytes: Uint8Array): Disclosure => parseDisclosure(JSON.parse(new TextDecoder().decode(bytes)));
+const decode = (bytes: Uint8Array): Disclosure => parseDisclosure(parseStrictJsonBytes(bytes, 'a stored disclosure'));
 const received = (row: ReceivedRow): ReceiptEntry => ({
   envelope: envelopeFromStored(row.envelope, row.hash, row.sig, row.keyid),
   disclosure: decode(row.disclosure),

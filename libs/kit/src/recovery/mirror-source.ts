@@ -1,4 +1,4 @@
-import { utf8, type Signer } from '@registry-bus/protocol';
+import { utf8, parseStrictJson, type Signer } from '@registry-bus/protocol';
 
 import { MIRROR_REQUEST_HEADER, signMirrorRequest } from '../mirror/mirror-request.js';
 import type { RecoverySource, SourceRecord } from './recovery-source.js';
@@ -15,11 +15,16 @@ export interface MirrorCoverage {
   error?: string;
 }
 
-interface MirrorPage {
+export interface MirrorPage {
   mirror: string;
   chain: string;
   records: Array<Record<string, unknown> & { seq: string; hash: string; subject: string; data?: unknown }>;
   next: number | null;
+}
+
+/** A page of a mirror's entries, through the strict parser: a duplicate key or a `__proto__` is a named refusal. */
+export function readMirrorPage(text: string, url: string): MirrorPage {
+  return parseStrictJson(text, `the mirror page of ${url}`) as MirrorPage;
 }
 
 export interface MirrorSourceOptions {
@@ -73,7 +78,7 @@ export function mirrorSource(options: MirrorSourceOptions): RecoverySource & { c
         signal: AbortSignal.timeout(timeoutMs),
       });
       const text = await response.text();
-      if (response.status === 200) return JSON.parse(text) as MirrorPage;
+      if (response.status === 200) return readMirrorPage(text, mirror.url);
       if ((response.status === 429 || response.status === 503) && attempt < RETRIES) {
         const seconds = Number(response.headers.get('retry-after'));
         await new Promise((resolve) =>
@@ -83,7 +88,7 @@ export function mirrorSource(options: MirrorSourceOptions): RecoverySource & { c
       }
       let detail = text.slice(0, 300);
       try {
-        detail = (JSON.parse(text) as { detail?: string }).detail ?? detail;
+        detail = (parseStrictJson(text, 'the problem') as { detail?: string }).detail ?? detail;
       } catch {
         // not problem+json: keep the text
       }

@@ -18,6 +18,7 @@ import {
   utf8,
   verifyEd25519Node,
   verifyEnvelope,
+  parseStrictJsonBytes,
   type TrustBundle,
 } from '@registry-bus/protocol';
 import type { DataSource } from 'typeorm';
@@ -362,7 +363,7 @@ async function replayProjections(context: RecoveryContext, before: number, size:
     if (!entry.disclosure) continue; // Its data was not on the topic: reported by name above.
     const key = `${aggregate.name}\u0000${entry.subject}`;
     const replay = replays.get(key) ?? { aggregate, subject: entry.subject, events: [], entries: [] };
-    const data = parseDisclosure(JSON.parse(new TextDecoder().decode(entry.disclosure))).fields;
+    const data = parseDisclosure(parseStrictJsonBytes(entry.disclosure, 'a recovered disclosure')).fields;
     replay.events.push({ type: entry.type, data });
     replay.entries.push({ ...entry, disclosure: entry.disclosure });
     replays.set(key, replay);

@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { parseStrictJsonBytes } from '@registry-bus/protocol';
 
 /** One record as recovery reads it back. */
 export interface TopicRecord {
@@ -146,7 +147,7 @@ export async function lastSeqOnTopic(
     { partition, start: offset, end: offset + 1, partitions },
     (records) => {
       for (const record of records) {
-        const value = record.value ? (JSON.parse(new TextDecoder().decode(record.value)) as { seq?: unknown }) : {};
+        const value = record.value ? (parseStrictJsonBytes(record.value, 'the record') as { seq?: unknown }) : {};
         if (typeof value.seq === 'string' && /^[1-9][0-9]*$/.test(value.seq)) seq = Math.max(seq, Number(value.seq));
       }
       return Promise.resolve();

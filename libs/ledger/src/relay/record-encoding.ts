@@ -1,4 +1,10 @@
-import { encodeRecord, envelopeFromStored, parseDisclosure } from '@registry-bus/protocol';
+import {
+  encodeRecord,
+  envelopeFromStored,
+  parseDisclosure,
+  parseStrictJson,
+  parseStrictJsonBytes,
+} from '@registry-bus/protocol';
 
 import type { OutgoingRecord } from './ledger-relay.js';
 import type { EntryIdempotency, StoredEntry } from './stored-entry.js';
@@ -15,7 +21,7 @@ export const IDEMPOTENCY_HEADER = 'registry-bus-idempotency';
 export function encodeStoredEntry(entry: StoredEntry): OutgoingRecord {
   const envelope = envelopeFromStored(entry.envelope, entry.hash, entry.sig, entry.keyid);
   const disclosure = entry.disclosure
-    ? parseDisclosure(JSON.parse(new TextDecoder().decode(entry.disclosure)))
+    ? parseDisclosure(parseStrictJsonBytes(entry.disclosure, 'a stored disclosure'))
     : undefined;
   const record = encodeRecord(envelope, disclosure);
   if (!entry.idempotency) return record;
@@ -34,7 +40,11 @@ export function encodeIdempotency(idempotency: EntryIdempotency): string {
 export function decodeIdempotency(header: string | undefined): EntryIdempotency | undefined {
   if (!header) return undefined;
   try {
-    const value = JSON.parse(header) as { key?: unknown; requestDigest?: unknown; firstSeq?: unknown };
+    const value = parseStrictJson(header, 'the idempotency header') as {
+      key?: unknown;
+      requestDigest?: unknown;
+      firstSeq?: unknown;
+    };
     if (
       typeof value.key !== 'string' ||
       typeof value.requestDigest !== 'string' ||

@@ -7,6 +7,7 @@ import {
   verifyEd25519Node,
   verifyEnvelope,
   equalBytes,
+  parseStrictJsonBytes,
   type TrustBundle,
 } from '@registry-bus/protocol';
 import type { DataSource } from 'typeorm';
@@ -46,7 +47,7 @@ export function protocolChainChecks(dataSource: DataSource, trustBundle: () => T
         throw new Error(`column time says ${entry.time.toISOString()} but the signed envelope says ${envelope.time}`);
       }
       if (entry.disclosure) {
-        const disclosure = parseDisclosure(JSON.parse(new TextDecoder().decode(entry.disclosure)));
+        const disclosure = parseDisclosure(parseStrictJsonBytes(entry.disclosure, 'a stored disclosure'));
         checkDisclosure(disclosure, envelope.datadigest);
       }
       return {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { toBase64 } from '../encoding/bytes.js';
+import { parseStrictJson } from '../json/strict-json.js';
 import { signTrustBundle, trustedKey, type SignedTrustBundle, type TrustBundle } from '../trust/trust-bundle.js';
 import { loadOrCreateFileSigner } from './file-signer.js';
 
@@ -24,7 +25,7 @@ export async function ensureDevTrust(localDir: string, departments: readonly str
   const bundleFile = join(localDir, 'trust-bundle.json');
   const rootPublicKeyFile = join(localDir, 'trust-root.pub');
   const previous = existsSync(bundleFile)
-    ? (JSON.parse(readFileSync(bundleFile, 'utf8')) as SignedTrustBundle)
+    ? (parseStrictJson(readFileSync(bundleFile, 'utf8'), bundleFile) as SignedTrustBundle)
     : undefined;
 
   const departmentsInBundle = departments.map((id) => {

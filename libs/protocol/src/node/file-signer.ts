@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { parseStrictJson } from '../json/strict-json.js';
 import type { Signer } from '../signing/signer.js';
 import { nodeSigner } from './node-ed25519.js';
 
@@ -22,7 +23,7 @@ export function loadOrCreateFileSigner(dir: string, department: string): Signer 
   const file = join(dir, 'signing-key.json');
   let stored: StoredKey;
   if (existsSync(file)) {
-    stored = JSON.parse(readFileSync(file, 'utf8')) as StoredKey;
+    stored = parseStrictJson(readFileSync(file, 'utf8'), file) as StoredKey;
     if (stored.department !== department) {
       throw new Error(`${file} holds a key of '${stored.department}', not '${department}'`);
     }

@@ -4,6 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { parseStrictJson } from '../json/strict-json.js';
+
 const localDir = process.argv[2] ?? join(process.cwd(), '.local');
 const file = join(localDir, 'trust-bundle.json');
 if (!existsSync(file)) {
@@ -11,4 +13,6 @@ if (!existsSync(file)) {
   process.exit(1);
 }
 const root = readFileSync(join(localDir, 'trust-root.pub'), 'utf8').trim();
-console.log(JSON.stringify({ rootPublicKey: root, ...JSON.parse(readFileSync(file, 'utf8')) }, null, 2));
+console.log(
+  JSON.stringify({ rootPublicKey: root, ...(parseStrictJson(readFileSync(file, 'utf8'), file) as object) }, null, 2),
+);
