@@ -2,9 +2,11 @@ import 'reflect-metadata';
 
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError } from '@registry-bus/config';
 import { PinoNestLogger, createLogger, type Logger } from '@registry-bus/logging';
 
+import { JSON_BODY_LIMIT, JSON_BODY_TYPE, strictJsonBody } from '../http/strict-json-body.js';
 import { schemaValidationPipe } from '../http/validation.js';
 import { requestMetrics } from '../metrics/request-metrics.js';
 import { setupOpenApi } from '../openapi/openapi.js';
@@ -39,10 +41,14 @@ export async function startDepartment(
     await runtime.stop().catch(() => undefined);
     throw error;
   }
-  const app = await NestFactory.create(DepartmentModule.forRoot(runtime, domain), {
+  const app = await NestFactory.create<NestExpressApplication>(DepartmentModule.forRoot(runtime, domain), {
     logger: new PinoNestLogger(logger),
+    // JSON bodies are gathered as bytes and read by the strict parser (strictJsonBody), not by JSON.parse.
+    bodyParser: false,
   });
   app.use(requestMetrics(runtime.metrics));
+  app.useBodyParser('raw', { type: JSON_BODY_TYPE, limit: JSON_BODY_LIMIT });
+  app.use(strictJsonBody);
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(schemaValidationPipe());
   setupOpenApi(app, definition.department, '1.0.0');
