@@ -27,6 +27,10 @@ describe('signed mirror requests', () => {
     };
     expect(refusal(undefined)).toMatch(/needs a registry-bus-signed-request header/);
     expect(refusal('%%%')).toMatch(/not base64url JSON/);
+    const doubled = Buffer.from('{"department":"land","department":"credit"}').toString('base64url');
+    expect(refusal(doubled)).toBe(
+      'registry-bus-signed-request is not base64url JSON: PROTOCOL.BAD_JSON: $.department: duplicate key in registry-bus-signed-request at character 21',
+    );
     expect(refusal(header, now, path.replace('after=0', 'after=500'))).toMatch(/signed for .*after=0.*not for/);
     expect(refusal(header, new Date(now.getTime() + 301_000))).toMatch(/more than 300 s/);
     expect(refusal(header, new Date(now.getTime() + 299_000))).toBe('accepted');
