@@ -166,6 +166,12 @@ describe('credit register: the pledges of a parcel', () => {
       ]);
   });
 
+  it("refuses a land lift of a pledge its bank never released (a land clerk's hand, a stolen land key)", () => {
+    given([requestedA, activeA])
+      .when({ kind: 'record-land-lift', pledgeId: 'pledge-A', cadastralNumber: 'CAD-1', cause: cause('9') })
+      .thenRefuses(CreditErrorCode.WRONG_PLEDGE_STATUS, 'pledgeId');
+  });
+
   it('refuses to release a pledge that is not active', () => {
     given([requestedA])
       .when({ kind: 'request-release', pledgeId: 'pledge-A', cadastralNumber: 'CAD-1', bankId: 'bank:A', basis: loan })

@@ -126,7 +126,9 @@ export function decidePledges(command: PledgeCommand, state: ParcelPledges): Ple
     case 'record-land-lift': {
       const pledge = pledgeOf(state, command.pledgeId, command.cadastralNumber);
       if (pledge.status === 'released') return [];
-      expectStatus(pledge, ['release-requested', 'active'], 'marked released');
+      // Only this registry's own release request ends a pledge: a land entry lifting a pledge its bank
+      // never released (a land clerk's hand, a stolen land key) is refused, and the pledge stays.
+      expectStatus(pledge, ['release-requested'], 'marked released by the land registry before its bank released it');
       return [
         {
           type: 'gov.credit.pledge.released.v1',

@@ -62,6 +62,8 @@ export const landReactions: ReactionDefinition[] = [
     types: ['gov.land.encumbrance.lifted.v1'],
     async react(event, { cause, actor, idempotencyKey, commands }) {
       const data = event.data as unknown as EncumbranceData;
+      // A lift this registry asked for cites its release request; any other lift is not a release of ours.
+      if (data.cause === undefined || departmentOfChain(data.cause.chain) !== 'credit') return;
       try {
         await commands.run(
           parcelPledgesAggregate,

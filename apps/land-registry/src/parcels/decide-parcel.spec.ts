@@ -21,9 +21,12 @@ const registeredParcel: ParcelEvent = {
     basis: { documentType: 'survey', reference: 'S-1' },
   },
 };
+const cause = { chain: 'credit', seq: '4', eventId: '0b9e7c1e-4a57-4d4e-9d1c-1d2b3c4d5e6f', hash: 'ab'.repeat(32) };
+const courtOrder = { chain: 'court', seq: '9', eventId: '5d0c2b7e-1f3a-4c59-8e2d-7a6b5c4d3e2f', hash: 'cd'.repeat(32) };
+/** Recorded on the credit registry's pledge request (`cause`): only its release lifts it. */
 const pledgedToA: ParcelEvent = {
   type: 'gov.land.encumbrance.added.v1',
-  data: { cadastralNumber: 'CAD-1', encumbranceId: 'pledge-A', kind: 'pledge', holder: 'bank:A', basis: loan },
+  data: { cadastralNumber: 'CAD-1', encumbranceId: 'pledge-A', kind: 'pledge', holder: 'bank:A', basis: loan, cause },
 };
 const seized: ParcelEvent = {
   type: 'gov.land.encumbrance.added.v1',
@@ -33,6 +36,7 @@ const seized: ParcelEvent = {
     kind: 'seizure',
     holder: 'court:tbilisi',
     basis: ruling,
+    cause: courtOrder,
   },
 };
 const halfToPerson2: ParcelEvent = {
@@ -46,7 +50,6 @@ const halfToPerson2: ParcelEvent = {
     consentedBy: [],
   },
 };
-const cause = { chain: 'credit', seq: '4', eventId: '0b9e7c1e-4a57-4d4e-9d1c-1d2b3c4d5e6f', hash: 'ab'.repeat(32) };
 const consent = (to: 'transfer' | 'second-pledge', counterparty: string): ParcelEvent => ({
   type: 'gov.land.encumbrance.consent-recorded.v1',
   data: { cadastralNumber: 'CAD-1', encumbranceId: 'pledge-A', to, counterparty, cause },
@@ -196,42 +199,69 @@ describe('land register: a parcel', () => {
   });
 
   describe('encumbrances', () => {
-    it('adds a pledge', () => {
+    const pledgeRequest = (encumbranceId: string, holder: string) => ({
+      kind: 'decide-pledge-request' as const,
+      cadastralNumber: 'CAD-1',
+      encumbranceId,
+      holder,
+      pledgor: 'person:1',
+      basis: loan,
+      cause,
+    });
+
+    it('adds an easement a land clerk records', () => {
       given([registeredParcel])
         .when({
           kind: 'add-encumbrance',
           cadastralNumber: 'CAD-1',
-          encumbranceId: 'pledge-A',
-          encumbranceKind: 'pledge',
-          holder: 'bank:A',
-          basis: loan,
+          encumbranceId: 'way-1',
+          encumbranceKind: 'easement',
+          holder: 'person:5',
+          basis: ruling,
         })
-        .then([pledgedToA]);
+        .then([
+          {
+            type: 'gov.land.encumbrance.added.v1',
+            data: {
+              cadastralNumber: 'CAD-1',
+              encumbranceId: 'way-1',
+              kind: 'easement',
+              holder: 'person:5',
+              basis: ruling,
+            },
+          },
+        ]);
+    });
+
+    it("refuses a land clerk's seizure or pledge: those are the court's and the credit registry's to record", () => {
+      for (const encumbranceKind of ['seizure', 'pledge'] as const) {
+        given([registeredParcel])
+          .when({
+            kind: 'add-encumbrance',
+            cadastralNumber: 'CAD-1',
+            encumbranceId: 'by-hand',
+            encumbranceKind,
+            holder: 'court:tbilisi',
+            basis: ruling,
+          })
+          .thenRefuses(LandErrorCode.ENCUMBRANCE_NEEDS_ORDER, 'kind');
+      }
     });
 
     it("refuses a second pledge to another bank without the first pledgee's consent (the double-pledge fraud)", () => {
       given([registeredParcel, pledgedToA])
-        .when({
-          kind: 'add-encumbrance',
-          cadastralNumber: 'CAD-1',
-          encumbranceId: 'pledge-B',
-          encumbranceKind: 'pledge',
-          holder: 'bank:B',
-          basis: loan,
-        })
-        .thenRefuses(LandErrorCode.PARCEL_PLEDGED, 'cadastralNumber');
+        .when(pledgeRequest('pledge-B', 'bank:B'))
+        .then([
+          expect.objectContaining({
+            type: 'gov.land.encumbrance.refused.v1',
+            data: expect.objectContaining({ encumbranceId: 'pledge-B', code: LandErrorCode.PARCEL_PLEDGED }) as unknown,
+          }) as never,
+        ]);
     });
 
     it("allows the second pledge with the first pledgee's consent", () => {
       given([registeredParcel, pledgedToA, consent('second-pledge', 'bank:B')])
-        .when({
-          kind: 'add-encumbrance',
-          cadastralNumber: 'CAD-1',
-          encumbranceId: 'pledge-B',
-          encumbranceKind: 'pledge',
-          holder: 'bank:B',
-          basis: loan,
-        })
+        .when(pledgeRequest('pledge-B', 'bank:B'))
         .then([
           {
             type: 'gov.land.encumbrance.added.v1',
@@ -241,6 +271,7 @@ describe('land register: a parcel', () => {
               kind: 'pledge',
               holder: 'bank:B',
               basis: loan,
+              cause,
             },
           },
         ]);
@@ -303,33 +334,93 @@ describe('land register: a parcel', () => {
       given([registeredParcel]).when(command).then([]);
     });
 
-    it('lifts an active encumbrance, after which the parcel can be sold', () => {
+    it("lifts a pledge on the credit registry's release, after which the parcel can be sold", () => {
       const lifted: ParcelEvent = {
         type: 'gov.land.encumbrance.lifted.v1',
-        data: { cadastralNumber: 'CAD-1', encumbranceId: 'pledge-A', basis: loan },
+        data: { cadastralNumber: 'CAD-1', encumbranceId: 'pledge-A', basis: loan, cause },
       };
       given([registeredParcel, pledgedToA])
-        .when({ kind: 'lift-encumbrance', cadastralNumber: 'CAD-1', encumbranceId: 'pledge-A', basis: loan })
+        .when({ kind: 'lift-encumbrance', cadastralNumber: 'CAD-1', encumbranceId: 'pledge-A', basis: loan, cause })
         .then([lifted]);
       given([registeredParcel, pledgedToA, lifted])
         .when(transfer())
         .then([expect.objectContaining({ type: 'gov.land.parcel.transferred.v1' }) as never]);
     });
 
-    it('refuses to lift what is not there, and to add the same encumbrance twice', () => {
+    it("lifts a seizure on the court's release order, and a clerk's easement by a clerk", () => {
+      given([registeredParcel, seized])
+        .when({
+          kind: 'lift-encumbrance',
+          cadastralNumber: 'CAD-1',
+          encumbranceId: 'seizure-1',
+          basis: ruling,
+          cause: courtOrder,
+        })
+        .then([
+          {
+            type: 'gov.land.encumbrance.lifted.v1',
+            data: { cadastralNumber: 'CAD-1', encumbranceId: 'seizure-1', basis: ruling, cause: courtOrder },
+          },
+        ]);
+      const easement: ParcelEvent = {
+        type: 'gov.land.encumbrance.added.v1',
+        data: { cadastralNumber: 'CAD-1', encumbranceId: 'way-1', kind: 'easement', holder: 'person:5', basis: ruling },
+      };
+      given([registeredParcel, easement])
+        .when({ kind: 'lift-encumbrance', cadastralNumber: 'CAD-1', encumbranceId: 'way-1', basis: ruling })
+        .then([
+          {
+            type: 'gov.land.encumbrance.lifted.v1',
+            data: { cadastralNumber: 'CAD-1', encumbranceId: 'way-1', basis: ruling },
+          },
+        ]);
+    });
+
+    it("refuses to lift another party's encumbrance: a bank's pledge or a court's seizure by a clerk, one by the other", () => {
+      const byClerk = (encumbranceId: string) => ({
+        kind: 'lift-encumbrance' as const,
+        cadastralNumber: 'CAD-1',
+        encumbranceId,
+        basis: ruling,
+      });
+      given([registeredParcel, pledgedToA])
+        .when(byClerk('pledge-A'))
+        .thenRefuses(LandErrorCode.NOT_THE_CREATOR, 'encumbranceId');
+      given([registeredParcel, seized])
+        .when(byClerk('seizure-1'))
+        .thenRefuses(LandErrorCode.NOT_THE_CREATOR, 'encumbranceId');
+      // The court's release order naming a bank's pledge, the credit registry's release naming a seizure.
+      given([registeredParcel, pledgedToA])
+        .when({ ...byClerk('pledge-A'), cause: courtOrder })
+        .thenRefuses(LandErrorCode.NOT_THE_CREATOR, 'encumbranceId');
+      given([registeredParcel, seized])
+        .when({ ...byClerk('seizure-1'), cause })
+        .thenRefuses(LandErrorCode.NOT_THE_CREATOR, 'encumbranceId');
+    });
+
+    it('names who may lift it in the refusal', () => {
+      expect(() =>
+        parcelDecider.decide(
+          { kind: 'lift-encumbrance', cadastralNumber: 'CAD-1', encumbranceId: 'pledge-A', basis: ruling },
+          [registeredParcel, pledgedToA].reduce(evolveParcel, initialParcelState),
+        ),
+      ).toThrow(
+        "pledge pledge-A on parcel CAD-1 was recorded on the credit registry's entry; only the credit registry may lift it, not a land clerk's command",
+      );
+    });
+
+    it('refuses to lift what is not there, and to record the same encumbrance twice', () => {
       given([registeredParcel])
         .when({ kind: 'lift-encumbrance', cadastralNumber: 'CAD-1', encumbranceId: 'nope', basis: loan })
         .thenRefuses(LandErrorCode.ENCUMBRANCE_NOT_FOUND, 'encumbranceId');
       given([registeredParcel, pledgedToA])
-        .when({
-          kind: 'add-encumbrance',
-          cadastralNumber: 'CAD-1',
-          encumbranceId: 'pledge-A',
-          encumbranceKind: 'pledge',
-          holder: 'bank:A',
-          basis: loan,
-        })
-        .thenRefuses(LandErrorCode.ENCUMBRANCE_EXISTS, 'encumbranceId');
+        .when(pledgeRequest('pledge-A', 'bank:A'))
+        .then([
+          expect.objectContaining({
+            type: 'gov.land.encumbrance.refused.v1',
+            data: expect.objectContaining({ code: LandErrorCode.ENCUMBRANCE_EXISTS }) as unknown,
+          }) as never,
+        ]);
     });
   });
 });

@@ -10,7 +10,7 @@ import {
 import { LandErrorCode } from './land-errors.js';
 import type { ParcelCommand } from './parcel-commands.js';
 import type { Ownership, ParcelEvent } from './parcel-events.js';
-import { evolveParcel, initialParcelState, type ParcelState } from './parcel-state.js';
+import { evolveParcel, initialParcelState, recordedByOf, type ParcelState } from './parcel-state.js';
 import { isWhole, shareOf, totalShares } from './shares.js';
 
 const AREA = /^(0|[1-9][0-9]{0,12})\.[0-9]{2}$/;
@@ -191,6 +191,17 @@ export function decideParcel(command: ParcelCommand, state: ParcelState): Parcel
     }
     case 'add-encumbrance': {
       const parcel = registered(state, command.cadastralNumber);
+      if (command.encumbranceKind !== 'easement') {
+        // A clerk claiming a court's or a bank's authority: those arrive as the other party's signed entries.
+        throw new DomainError(
+          LandErrorCode.ENCUMBRANCE_NEEDS_ORDER,
+          command.encumbranceKind === 'seizure'
+            ? `a seizure is recorded only on a court's seizure order (gov.court.seizure.ordered.v1), not by a land clerk`
+            : `a pledge is recorded only on the credit registry's pledge request (gov.credit.pledge.requested.v1), not by a land clerk`,
+          'kind',
+          'forbidden',
+        );
+      }
       addEncumbrance(parcel, command, command.encumbranceKind);
       const { cadastralNumber, encumbranceId, encumbranceKind: kind, holder, basis, cause } = command;
       return [
@@ -247,12 +258,24 @@ export function decideParcel(command: ParcelCommand, state: ParcelState): Parcel
     }
     case 'lift-encumbrance': {
       const parcel = registered(state, command.cadastralNumber);
-      if (!parcel.encumbrances.some((e) => e.encumbranceId === command.encumbranceId)) {
+      const encumbrance = parcel.encumbrances.find((e) => e.encumbranceId === command.encumbranceId);
+      if (!encumbrance) {
         throw new DomainError(
           LandErrorCode.ENCUMBRANCE_NOT_FOUND,
           `parcel ${command.cadastralNumber} has no active encumbrance ${command.encumbranceId}`,
           'encumbranceId',
           'not-found',
+        );
+      }
+      // Undoing is the creator's: a bank's pledge by the credit registry's release, a court's seizure by
+      // the court's release order, a clerk's easement by a clerk — never one party's act by another.
+      const lifter = recordedByOf(command.cause);
+      if (encumbrance.recordedBy !== lifter) {
+        throw new DomainError(
+          LandErrorCode.NOT_THE_CREATOR,
+          `${encumbrance.kind} ${encumbrance.encumbranceId} on parcel ${command.cadastralNumber} was recorded on ${describe(encumbrance.recordedBy)}; only ${encumbrance.recordedBy === 'land' ? 'a land clerk' : `the ${encumbrance.recordedBy} registry`} may lift it, not ${describe(lifter)}`,
+          'encumbranceId',
+          'forbidden',
         );
       }
       const { cadastralNumber, encumbranceId, basis, cause } = command;
@@ -266,6 +289,10 @@ export function decideParcel(command: ParcelCommand, state: ParcelState): Parcel
     default:
       return assertNever(command, 'parcel command');
   }
+}
+
+function describe(department: string): string {
+  return department === 'land' ? "a land clerk's command" : `the ${department} registry's entry`;
 }
 
 export const parcelDecider: Decider<ParcelCommand, ParcelEvent, ParcelState> = {

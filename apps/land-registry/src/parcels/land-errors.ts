@@ -11,5 +11,9 @@ export const LandErrorCode = {
   PARCEL_PLEDGED: 'LAND.PARCEL_PLEDGED',
   ENCUMBRANCE_EXISTS: 'LAND.ENCUMBRANCE_EXISTS',
   ENCUMBRANCE_NOT_FOUND: 'LAND.ENCUMBRANCE_NOT_FOUND',
+  /** A seizure only on a court's order, a pledge only on the credit registry's request — never by a clerk's hand. */
+  ENCUMBRANCE_NEEDS_ORDER: 'LAND.ENCUMBRANCE_NEEDS_ORDER',
+  /** An encumbrance is lifted only by the party whose entry created it. */
+  NOT_THE_CREATOR: 'LAND.NOT_THE_CREATOR',
 } as const;
 export type LandErrorCode = (typeof LandErrorCode)[keyof typeof LandErrorCode];

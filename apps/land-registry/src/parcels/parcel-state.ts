@@ -1,4 +1,5 @@
 import { assertNever } from '@registry-bus/domain';
+import { departmentOfChain } from '@registry-bus/protocol';
 
 import type { ConsentTo, EncumbranceKind, LegalBasis, Ownership, ParcelEvent } from './parcel-events.js';
 import { mergeOwnership } from './shares.js';
@@ -8,6 +9,11 @@ export interface Encumbrance {
   kind: EncumbranceKind;
   holder: string;
   basis: LegalBasis;
+  /**
+   * The department whose entry created it: `credit` for a pledge (its request), `court` for a
+   * seizure (its order), `land` for what a land clerk recorded. Only that party may lift it.
+   */
+  recordedBy: string;
   /** Consents the holder gave (recorded from the credit registry's signed consent entries). */
   consents: Array<{ to: ConsentTo; counterparty: string }>;
 }
@@ -46,8 +52,12 @@ export function evolveParcel(state: ParcelState, event: ParcelEvent): ParcelStat
       };
     case 'gov.land.encumbrance.added.v1': {
       if (state.status !== 'registered') return state;
-      const { encumbranceId, kind, holder, basis } = event.data;
-      return { ...state, encumbrances: [...state.encumbrances, { encumbranceId, kind, holder, basis, consents: [] }] };
+      const { encumbranceId, kind, holder, basis, cause } = event.data;
+      const recordedBy = recordedByOf(cause);
+      return {
+        ...state,
+        encumbrances: [...state.encumbrances, { encumbranceId, kind, holder, basis, recordedBy, consents: [] }],
+      };
     }
     case 'gov.land.encumbrance.refused.v1':
       return state;
@@ -67,4 +77,9 @@ export function evolveParcel(state: ParcelState, event: ParcelEvent): ParcelStat
     default:
       return assertNever(event, 'parcel event');
   }
+}
+
+/** Whose act an entry carries out: the department of the entry it answers, or the land register's own clerk. */
+export function recordedByOf(cause: { chain: string } | undefined): string {
+  return cause ? (departmentOfChain(cause.chain) ?? cause.chain) : 'land';
 }

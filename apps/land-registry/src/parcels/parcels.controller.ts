@@ -76,7 +76,10 @@ export class ParcelsController {
 
   @Post(':cadastralNumber/encumbrances')
   @CommandRoute()
-  @ApiOperation({ summary: 'Add a court seizure or an easement (pledges come from the credit registry)' })
+  @ApiOperation({
+    summary:
+      "Add an easement (a seizure is recorded only on a court's order, a pledge only on the credit registry's request: 403 LAND.ENCUMBRANCE_NEEDS_ORDER)",
+  })
   async addEncumbrance(
     @Param({ schema: parcelParams }) params: Params,
     @Body({ schema: addEncumbranceRequest }) body: z.infer<typeof addEncumbranceRequest>,
@@ -101,7 +104,10 @@ export class ParcelsController {
 
   @Post(':cadastralNumber/encumbrances/:encumbranceId/lift')
   @CommandRoute()
-  @ApiOperation({ summary: 'Lift an encumbrance' })
+  @ApiOperation({
+    summary:
+      "Lift an easement a land clerk recorded (a pledge is lifted by the credit registry's release, a seizure by the court's release order: 403 LAND.NOT_THE_CREATOR)",
+  })
   async lift(
     @Param({ schema: encumbranceParams }) params: z.infer<typeof encumbranceParams>,
     @Body({ schema: liftEncumbranceRequest }) body: z.infer<typeof liftEncumbranceRequest>,

@@ -91,7 +91,7 @@ export function toProblem(error: unknown): ProblemError {
     );
   }
   if (error instanceof DomainError) {
-    const status = error.kind === 'not-found' ? 404 : error.kind === 'invalid' ? 422 : 409;
+    const status = { 'not-found': 404, invalid: 422, forbidden: 403, conflict: 409 }[error.kind];
     return new ProblemError(
       status,
       error.code,
