@@ -10,3 +10,20 @@ export { verifyEd25519 } from './signing/ed25519.js';
 export { resolveKey, verifyTrustBundle, type SignedTrustBundle, type TrustBundle } from './trust/trust-bundle.js';
 export { verifyEnvelope, type SignatureVerifier } from './entry/verify-entry.js';
 export { verifyCosignature } from './witness/cosignature.js';
+export {
+  NoteSignatureType,
+  checkKeyName,
+  formatNote,
+  formatSignatureLine,
+  formatVerifierKey,
+  noteKeyId,
+  parseNote,
+  parseVerifierKey,
+  signaturesBy,
+  verifyNoteEd25519,
+  type NoteSignature,
+  type NoteVerifierKey,
+  type SignedNote,
+} from './checkpoint/signed-note.js';
+export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint/tlog-checkpoint.js';
+export { cosignatureMessage, splitCosignature, verifyCosignatures } from './checkpoint/tlog-cosignature.js';

@@ -89,3 +89,26 @@ export { asyncApiDocument } from './asyncapi/asyncapi-document.js';
 export { protocolRegistry } from './asyncapi/all-event-types.js';
 export { signMessage, verifyMessage, type SignedMessage } from './query/signed-message.js';
 export { cosign, verifyCosignature, type CosignedStatement } from './witness/cosignature.js';
+export {
+  NoteSignatureType,
+  checkKeyName,
+  formatNote,
+  formatSignatureLine,
+  formatVerifierKey,
+  noteKeyId,
+  parseNote,
+  parseVerifierKey,
+  signNoteEd25519,
+  signaturesBy,
+  verifyNoteEd25519,
+  type NoteSignature,
+  type NoteVerifierKey,
+  type SignedNote,
+} from './checkpoint/signed-note.js';
+export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint/tlog-checkpoint.js';
+export {
+  cosignCheckpoint,
+  cosignatureMessage,
+  splitCosignature,
+  verifyCosignatures,
+} from './checkpoint/tlog-cosignature.js';

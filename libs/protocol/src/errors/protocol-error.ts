@@ -1,6 +1,7 @@
 /** Stable codes of protocol failures, shared by HTTP problems, quarantine records and the verifier. */
 export const ProtocolErrorCode = {
   BAD_JSON: 'PROTOCOL.BAD_JSON',
+  BAD_NOTE: 'PROTOCOL.BAD_NOTE',
   BAD_ATTRIBUTE: 'PROTOCOL.BAD_ATTRIBUTE',
   UNKNOWN_ATTRIBUTE: 'PROTOCOL.UNKNOWN_ATTRIBUTE',
   NOT_CANONICAL: 'PROTOCOL.NOT_CANONICAL',
