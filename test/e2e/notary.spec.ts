@@ -1,19 +1,29 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { verifyEd25519Node, type TrustedKey } from '@registry-bus/protocol';
+import { fromBase64, rootFingerprint, verifyEd25519Node, type TrustedKey } from '@registry-bus/protocol';
 import { verifyLedgerExport, verifyReceipt, type LedgerExportLine, type Receipt } from '@registry-bus/receipts';
 
 import { DepartmentStack, surveyedParcel } from './department-stack.js';
 
 const parcel = (cadastralNumber: string) => surveyedParcel(cadastralNumber, 'S-N');
 
-/** The offline verifier as a user runs it: `npx registry-bus <command> <file> --trust <bundle>`. */
+/** The offline verifier as a user runs it: `npx registry-bus <command> <file> --trust <bundle> --root <key>`. */
 function cli(stack: DepartmentStack, command: string, file: string, ...extra: string[]) {
   const result = spawnSync(
     process.execPath,
-    ['bin/registry-bus.mjs', command, file, '--trust', join(stack.local, 'trust-bundle.json'), ...extra],
+    [
+      'bin/registry-bus.mjs',
+      command,
+      file,
+      '--trust',
+      join(stack.local, 'trust-bundle.json'),
+      // The stack's root is not this installation's: the user names the root they hold.
+      '--root',
+      join(stack.local, 'trust-root.pub'),
+      ...extra,
+    ],
     { encoding: 'utf8', timeout: 60_000 },
   );
   return { status: result.status, out: `${result.stdout}${result.stderr}` };
@@ -145,6 +155,9 @@ describe('notary, witnesses and receipts', () => {
     expect(valid.out).toMatch(/witnessed: (credit, land|land, credit)/);
     expect(valid.out).toMatch(/withheld: {2}owners/);
     expect(valid.out).toMatch(/does not prove\s+that it is still current/);
+    // The root it trusted, by fingerprint: the stack's, given with --root.
+    const root = rootFingerprint(fromBase64(readFileSync(join(stack.local, 'trust-root.pub'), 'utf8').trim()));
+    expect(valid.out).toContain(`  root:      ${root}\n`);
     expect(valid.status).toBe(0);
 
     const bad = join(stack.local, 'receipt-bad.json');

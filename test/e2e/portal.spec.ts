@@ -35,7 +35,16 @@ const parcel = (cadastralNumber: string) => ({
 function cliVerdict(stack: DepartmentStack, file: string): { ok: boolean; failed: string | undefined } {
   const result = spawnSync(
     process.execPath,
-    ['bin/registry-bus.mjs', 'verify', file, '--trust', join(stack.local, 'trust-bundle.json'), '--json'],
+    [
+      'bin/registry-bus.mjs',
+      'verify',
+      file,
+      '--trust',
+      join(stack.local, 'trust-bundle.json'),
+      '--root',
+      join(stack.local, 'trust-root.pub'),
+      '--json',
+    ],
     { encoding: 'utf8', timeout: 60_000 },
   );
   if (result.status !== 0 && result.status !== 1) throw new Error(`the CLI could not run: ${result.stderr}`);
