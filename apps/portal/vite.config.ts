@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { defineConfig } from 'vite';
+import { defineConfig, loadEnv } from 'vite';
 
 const lib = (path: string) => fileURLToPath(new URL(`../../libs/${path}`, import.meta.url));
 
@@ -13,8 +13,7 @@ const lib = (path: string) => fileURLToPath(new URL(`../../libs/${path}`, import
  * .local/trust-root.pub when there is one (npm start makes it before it
  * builds the portal); without either, a page that says it cannot check.
  */
-function builtInTrustRoot(): string {
-  const named = process.env.PORTAL_TRUST_ROOT_FILE;
+function builtInTrustRoot(named: string | undefined): string {
   const file = named ? resolve(named) : fileURLToPath(new URL('../../.local/trust-root.pub', import.meta.url));
   if (!existsSync(file)) {
     if (named)
@@ -34,11 +33,16 @@ function builtInTrustRoot(): string {
  * libs/protocol code the CLI runs. `@registry-bus/protocol` maps to its
  * browser entry (no node:* imports). Everything is bundled: no CDN.
  */
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/portal/',
   publicDir: false,
-  define: { __PORTAL_TRUST_ROOT__: JSON.stringify(builtInTrustRoot()) },
+  define: {
+    // loadEnv: the build's environment (and .env files), only the PORTAL_ variables.
+    __PORTAL_TRUST_ROOT__: JSON.stringify(
+      builtInTrustRoot(loadEnv(mode, process.cwd(), 'PORTAL_').PORTAL_TRUST_ROOT_FILE),
+    ),
+  },
   resolve: {
     alias: {
       '@registry-bus/protocol': lib('protocol/src/browser.ts'),
@@ -55,4 +59,4 @@ export default defineConfig({
     modulePreload: { polyfill: false },
   },
   logLevel: 'warn',
-});
+}));
