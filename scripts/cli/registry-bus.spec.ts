@@ -72,7 +72,10 @@ describe('registry-bus verify: the root it trusts', () => {
 
   it('trusts the pinned root when the bundle is signed by it', async () => {
     const own = join(dir, 'own-bundle.json');
-    writeFileSync(own, JSON.stringify(await signTrustBundle(testTrustBundle({ land: [testSigner('land')] }, 3), pinned)));
+    writeFileSync(
+      own,
+      JSON.stringify(await signTrustBundle(testTrustBundle({ land: [testSigner('land')] }, 3), pinned)),
+    );
     const sut = run(['--trust', own, '--json'], pinnedFile);
     expect(sut.status).toBe(1);
     expect(JSON.parse(sut.stdout)).toMatchObject({ root: rootFingerprint(pinned.publicKey), trustBundleVersion: 3 });
