@@ -12,6 +12,7 @@ import {
   type SignedTrustBundle,
 } from '@registry-bus/protocol';
 import { integrationEnvironment } from '@registry-bus/testing';
+import pg from 'pg';
 
 import { departmentTestConfig } from './department-fixture.js';
 
@@ -141,5 +142,19 @@ describe('department runtime: ledger → relay → Kafka → consumer', () => {
     );
     // The bundle it applied still starts it, and remembering it again changes nothing.
     expect(await startWith(v2.file)).toHaveLength(1);
+    // The table holds the line by itself too: no lower version goes in, no row is changed or removed.
+    const client = new pg.Client({ connectionString: rollback.DATABASE_URL });
+    await client.connect();
+    try {
+      await expect(
+        client.query(`INSERT INTO trust_bundle_applied (version, digest, file) VALUES (1, $1, 'old.json')`, [
+          v1.digest,
+        ]),
+      ).rejects.toThrow('trust bundle version 1 is not higher than version 2 already applied');
+      await expect(client.query('UPDATE trust_bundle_applied SET version = 1')).rejects.toThrow(/append-only/);
+      await expect(client.query('DELETE FROM trust_bundle_applied')).rejects.toThrow(/append-only/);
+    } finally {
+      await client.end();
+    }
   });
 });
