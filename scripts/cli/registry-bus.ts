@@ -14,7 +14,7 @@ import {
   type ReceiptVerdict,
 } from '@registry-bus/receipts';
 
-import { loadTrust } from './trust-file.js';
+import { INSTALLATION_ROOT_FILE, loadTrust, type LoadedTrust } from './trust-file.js';
 
 const USAGE = `usage:
   registry-bus verify <receipt.json> [--trust <bundle.json>] [--root <trust-root.pub>] [--json]
@@ -49,7 +49,13 @@ if (!command || !file || positionals.length > 2 || !['verify', 'verify-ledger'].
 
 const trust = (() => {
   try {
-    return loadTrust(values.trust, values.root, process.cwd());
+    return loadTrust({
+      trustPath: values.trust,
+      rootPath: values.root,
+      // The root a user pins for this installation; a bundle never brings its own.
+      pinnedRootFile: process.env.REGISTRY_BUS_TRUST_ROOT_FILE || INSTALLATION_ROOT_FILE,
+      cwd: process.cwd(),
+    });
   } catch (error) {
     return unreadable(`cannot use the trust bundle: ${(error as Error).message}`);
   }
@@ -72,8 +78,8 @@ if (command === 'verify') {
   const verdict = verifyReceipt(receipt, trust.bundle, verifyEd25519Node);
   process.stdout.write(
     values.json
-      ? `${JSON.stringify({ trust: trust.description, ...verdict }, null, 2)}\n`
-      : describeReceipt(verdict, trust.description),
+      ? `${JSON.stringify({ ...trustFields(trust), ...verdict }, null, 2)}\n`
+      : describeReceipt(verdict, trust),
   );
   process.exit(verdict.ok ? 0 : 1);
 } else {
@@ -87,7 +93,7 @@ if (command === 'verify') {
     }
   }
   const verdict = verifyLedgerExport(lines, trust.bundle, verifyEd25519Node);
-  if (values.json) process.stdout.write(`${JSON.stringify({ trust: trust.description, ...verdict }, null, 2)}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify({ ...trustFields(trust), ...verdict }, null, 2)}\n`);
   else if (verdict.ok) {
     const last = verdict.witnessed.at(-1);
     process.stdout.write(
@@ -97,18 +103,24 @@ if (command === 'verify') {
         `  witnessed: ${verdict.witnessed.length} anchors${last ? `, the latest (${last.treeSize} entries) by ${last.witnessedBy.join(', ')}` : ''}`,
         `  not yet anchored: the last ${verdict.unanchoredTail} entries`,
         `  trust:     ${trust.description}`,
+        `  root:      ${trust.rootFingerprint}`,
         '',
       ].join('\n'),
     );
   } else {
     process.stdout.write(
-      `INVALID  the ${verdict.chain} ledger, at ${verdict.failure!.at}: ${verdict.failure!.says} — FAILED (${verdict.failure!.id}): ${verdict.failure!.reason}\n  trust: ${trust.description}\n`,
+      `INVALID  the ${verdict.chain} ledger, at ${verdict.failure!.at}: ${verdict.failure!.says} — FAILED (${verdict.failure!.id}): ${verdict.failure!.reason}\n  trust: ${trust.description}\n  root:  ${trust.rootFingerprint}\n`,
     );
   }
   process.exit(verdict.ok ? 0 : 1);
 }
 
-function describeReceipt(verdict: ReceiptVerdict, trustDescription: string): string {
+/** What the --json output says of the trust it used: the root's fingerprint and the bundle's version. */
+function trustFields(trust: LoadedTrust) {
+  return { trust: trust.description, root: trust.rootFingerprint, trustBundleVersion: trust.bundle.version };
+}
+
+function describeReceipt(verdict: ReceiptVerdict, trust: LoadedTrust): string {
   const { summary } = verdict;
   const what = `${summary.type} — ${summary.department} ledger, entry ${summary.seq}, subject ${summary.subject}`;
   if (!verdict.ok) {
@@ -118,7 +130,8 @@ function describeReceipt(verdict: ReceiptVerdict, trustDescription: string): str
       `  failed check '${failure.id}': ${failure.says}`,
       `  reason: ${failure.reason}`,
       `  passed before it: ${verdict.checks.filter((check) => check.ok).length} checks`,
-      `  trust: ${trustDescription}`,
+      `  trust: ${trust.description}`,
+      `  root:  ${trust.rootFingerprint}`,
       '',
     ].join('\n');
   }
@@ -133,7 +146,8 @@ function describeReceipt(verdict: ReceiptVerdict, trustDescription: string): str
     `  anchored:  by the notary at ${summary.anchoredAt} (tree of ${summary.anchoredTreeSize} entries)`,
     `  witnessed: ${summary.witnessedBy.length > 0 ? summary.witnessedBy.join(', ') : 'by no department yet'}`,
     `  checks:    ${verdict.checks.length} passed (${verdict.checks.map((check) => check.id).join(', ')})`,
-    `  trust:     ${trustDescription}`,
+    `  trust:     ${trust.description}`,
+    `  root:      ${trust.rootFingerprint}`,
     `  This proves the record was in the ${summary.department} ledger as of the anchor; it does not prove`,
     `  that it is still current — a later entry may have corrected, transferred or revoked it.`,
     '',

@@ -6,11 +6,11 @@
 // (DATABASE_URL as the admin connection, else the local server), every app
 // that exists — then a demo that shows it working. Ctrl-C stops it in order;
 // the next start finds the same Kafka data and databases (.local/stack.json).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { brokerAcls, createKafka } from '@registry-bus/bus';
-import { DEPARTMENTS, ensureDevTrust } from '@registry-bus/protocol';
+import { DEPARTMENTS, ensureDevTrust, fromBase64, rootFingerprint } from '@registry-bus/protocol';
 import { KafkaLauncher, LOCAL_POSTGRES_ADMIN_URL, withDatabase } from '@registry-bus/testing';
 import pg from 'pg';
 import { build as buildPortal } from 'vite';
@@ -145,9 +145,13 @@ async function main(): Promise<void> {
       `trust             bundle v${trust.signed.bundle.version} with ${trust.signed.bundle.departments.length} departments (${trust.bundleFile})`,
     );
 
-    // The notary serves the portal from dist/portal: built from the current sources at every start.
+    // The notary serves the portal from dist/portal: built from the current sources at every start, after the
+    // dev trust, because the page trusts the root built into it (.local/trust-root.pub, or PORTAL_TRUST_ROOT_FILE).
     await buildPortal({ configFile: join(ROOT, 'apps', 'portal', 'vite.config.ts'), logLevel: 'warn' });
-    print(`portal            built into ${join(ROOT, 'dist', 'portal')}`);
+    const portalRoot = process.env.PORTAL_TRUST_ROOT_FILE || trust.rootPublicKeyFile;
+    print(
+      `portal            built into ${join(ROOT, 'dist', 'portal')}, trusting the root ${rootFingerprint(fromBase64(readFileSync(portalRoot, 'utf8').trim()))}`,
+    );
 
     const names = discoverApps();
     const owners: Array<{ department: string; ownerUrl: string }> = [];

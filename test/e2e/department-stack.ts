@@ -91,6 +91,8 @@ export class DepartmentStack {
     brokerAdmin?: { username: string; password: string };
     /** The built portal to serve (the portal test builds one). */
     portalDir?: string;
+    /** Where the notary asks some department for its head instead of the app itself (a proxy in between). */
+    departmentUrls?: Record<string, string>;
   } = {
     intervalMs: 300,
     everyEntries: 5,
@@ -102,7 +104,10 @@ export class DepartmentStack {
     for (const department of departments) {
       const notaryConfig = {
         // The notary checks heads over REST: it starts after the departments, knowing their URLs.
-        NOTARY_DEPARTMENT_URLS: Object.fromEntries([...this.running].map(([name, app]) => [name, app.url])),
+        NOTARY_DEPARTMENT_URLS: {
+          ...Object.fromEntries([...this.running].map(([name, app]) => [name, app.url])),
+          ...this.notary.departmentUrls,
+        },
         NOTARY_PORTAL_DIR: this.notary.portalDir ?? join(this.local, 'no-portal'),
         NOTARY_ANCHOR_INTERVAL_MS: this.notary.intervalMs,
         NOTARY_ANCHOR_EVERY_ENTRIES: this.notary.everyEntries,

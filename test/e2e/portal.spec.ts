@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { DEPARTMENTS, ensureDevTrust, fromBase64, rootFingerprint, testSigner, toBase64 } from '@registry-bus/protocol';
 import type { Receipt } from '@registry-bus/receipts';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -35,12 +36,40 @@ const parcel = (cadastralNumber: string) => ({
 function cliVerdict(stack: DepartmentStack, file: string): { ok: boolean; failed: string | undefined } {
   const result = spawnSync(
     process.execPath,
-    ['bin/registry-bus.mjs', 'verify', file, '--trust', join(stack.local, 'trust-bundle.json'), '--json'],
+    [
+      'bin/registry-bus.mjs',
+      'verify',
+      file,
+      '--trust',
+      join(stack.local, 'trust-bundle.json'),
+      '--root',
+      join(stack.local, 'trust-root.pub'),
+      '--json',
+    ],
     { encoding: 'utf8', timeout: 60_000 },
   );
   if (result.status !== 0 && result.status !== 1) throw new Error(`the CLI could not run: ${result.stderr}`);
   const verdict = JSON.parse(result.stdout) as { ok: boolean; failure?: { id: string } };
   return { ok: verdict.ok, failed: verdict.failure?.id };
+}
+
+/** `vite build` of the portal as `npm run build:portal` runs it, with the governance root `rootFile` built in. */
+function buildPortal(outDir: string, rootFile: string, base = '/portal/'): void {
+  const built = spawnSync(
+    process.execPath,
+    [
+      'node_modules/vite/bin/vite.js',
+      'build',
+      '--config',
+      'apps/portal/vite.config.ts',
+      '--outDir',
+      outDir,
+      '--base',
+      base,
+    ],
+    { encoding: 'utf8', timeout: 120_000, env: { ...process.env, PORTAL_TRUST_ROOT_FILE: rootFile } },
+  );
+  if (built.status !== 0) throw new Error(`vite build failed: ${built.stdout}${built.stderr}`);
 }
 
 /**
@@ -57,6 +86,9 @@ describe('portal in a browser', () => {
   let base: string;
   const foreignRequests: string[] = [];
   let landClerk: string;
+  /** The fingerprints of the stack's governance root, and of another root a second build trusts. */
+  let stackRoot: string;
+  const otherRoot = testSigner('governance', 'another-government');
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -64,14 +96,16 @@ describe('portal in a browser', () => {
         `the portal tests need Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run installs it), or set CHROMIUM_PATH`,
       );
     }
-    // The portal as users get it: built by Vite from the current sources, served by the notary.
+    // The portal as users get it: built by Vite from the current sources with the stack's root built in,
+    // served by the notary — and, under /portal/other/, one built with another government's root.
+    await ensureDevTrust(stack.local, DEPARTMENTS);
+    const rootFile = join(stack.local, 'trust-root.pub');
+    stackRoot = rootFingerprint(fromBase64(readFileSync(rootFile, 'utf8').trim()));
+    const otherRootFile = join(stack.local, 'other-trust-root.pub');
+    writeFileSync(otherRootFile, `${toBase64(otherRoot.publicKey)}\n`);
     const portalDir = join(stack.local, 'portal');
-    const built = spawnSync(
-      process.execPath,
-      ['node_modules/vite/bin/vite.js', 'build', '--config', 'apps/portal/vite.config.ts', '--outDir', portalDir],
-      { encoding: 'utf8', timeout: 120_000 },
-    );
-    if (built.status !== 0) throw new Error(`vite build failed: ${built.stdout}${built.stderr}`);
+    buildPortal(portalDir, rootFile);
+    buildPortal(join(portalDir, 'other'), otherRootFile, '/portal/other/');
     stack.notary.portalDir = portalDir;
     await stack.start(['diploma', 'land']);
     await stack.start(['notary']);
@@ -248,6 +282,43 @@ describe('portal in a browser', () => {
     const shown = await page.locator('#receipt-result .verdict').innerText();
     expect(shown).toMatch(/A check failed: the disclosed fields of the record are the ones it committed to/);
     expect(shown).toMatch(/Failed\s+The record is exactly what the diploma registry signed/);
+  });
+
+  it('shows the governance root built into it, the bundle version, and a root named in the link only beside it', async () => {
+    await page.goto(`${base}/portal/?root=sha256:0123456789abcdef#/receipt`);
+    const line = page.locator('#trust-root');
+    await expect(line.getAttribute('data-fingerprint')).resolves.toBe(stackRoot);
+    await page
+      .locator('#trust-bundle-version')
+      .filter({ hasText: /version/ })
+      .waitFor();
+    const text = await line.innerText();
+    expect(text).toContain(`Receipts are checked under the governance root ${stackRoot}, built into this page.`);
+    expect(text).toContain(`Trust bundle version ${stack.trustBundle().version}.`);
+    expect(text).toContain(
+      'The link you followed names the root sha256:0123456789abcdef: not the one this page trusts; it is shown only',
+    );
+    // …and the receipt is still checked under the built-in root.
+    const file = join(stack.local, 'receipt-linked-root.json');
+    writeFileSync(file, JSON.stringify(await witnessedReceipt('TSU-P-0001')));
+    await page.getByLabel('Receipt file').setInputFiles(file);
+    await expect(page.locator('#receipt-result .verdict').getAttribute('data-verdict')).resolves.toBe('valid');
+  });
+
+  it('built with another root, refuses to check a receipt under this site’s root, naming both fingerprints', async () => {
+    const file = join(stack.local, 'receipt-other-root.json');
+    writeFileSync(file, JSON.stringify(await witnessedReceipt('TSU-P-0001')));
+    await page.goto(`${base}/portal/other/#/receipt`);
+    const other = rootFingerprint(otherRoot.publicKey);
+    await expect(page.locator('#trust-root').getAttribute('data-fingerprint')).resolves.toBe(other);
+    await page.getByLabel('Receipt file').setInputFiles(file);
+    const refusal = page.locator('#receipt-result [role=alert]');
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toBe(
+      `Refused: this site's trust bundle is signed under another governance root (${stackRoot}) than the one this page trusts (${other}). No receipt is checked against it.`,
+    );
+    expect(await page.locator('#receipt-result .verdict').count()).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'receipt-other-root.png'), fullPage: true });
   });
 
   it('shows every running register to an operator, and the alarm after a tamper drill', async () => {

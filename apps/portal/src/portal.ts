@@ -3,6 +3,7 @@ import './styles.css';
 import { diplomaPage } from './pages/diploma-page.js';
 import { operatorPage } from './pages/operator-page.js';
 import { receiptPage } from './pages/receipt-page.js';
+import { showTrustRoot } from './trust-line.js';
 
 const main = document.getElementById('main')!;
 let leave: (() => void) | void = undefined;
@@ -30,3 +31,4 @@ window.addEventListener('hashchange', () => {
   main.focus();
 });
 route();
+showTrustRoot(document.getElementById('trust-root')!);

@@ -78,6 +78,7 @@ describe('consumer pipeline against every kind of bad input', () => {
   const outcomes: Array<{ offset: string; outcome: PipelineOutcome }> = [];
   const handled: string[] = [];
   let retryableFailures = 0;
+  const notices: Array<{ code: string; seq: number | undefined; alarm: boolean }> = [];
   const chain = new ForgedChain();
   const topic = ledgerTopic('land', namespace);
 
@@ -117,6 +118,7 @@ describe('consumer pipeline against every kind of bad input', () => {
       policy: { decide: () => ({ kind: 'allow' }) },
       topicNamespace: namespace,
       gapHoldMs: 3000,
+      onQuarantine: (notice) => notices.push({ code: notice.failure.code, seq: notice.seq, alarm: notice.alarm }),
       gapFiller: {
         fetch: async (_chain, fromSeq, toSeq) =>
           chain.entries
@@ -328,7 +330,7 @@ describe('consumer pipeline against every kind of bad input', () => {
     expect(await writer.query(`SELECT parcel_id FROM parcel_copy WHERE parcel_id = 'P-10'`)).toHaveLength(0);
   });
 
-  it('holds a gap the owner cannot fill, with an alarm, and does not advance', async () => {
+  it('holds a gap the owner cannot fill, without an alarm (nothing signed says it was removed), and does not advance', async () => {
     chain.seal(11); // never published, never given by the owner
     const twelve = chain.seal(12);
     expect(await outcomeAt(await sendEntry(twelve))).toEqual({
@@ -336,6 +338,11 @@ describe('consumer pipeline against every kind of bad input', () => {
       chain: 'land',
       missingFrom: 11,
       missingTo: 11,
+    });
+    expect(notices.filter((notice) => notice.code === 'CONSUMER.GAP_UNFILLED').at(-1)).toEqual({
+      code: 'CONSUMER.GAP_UNFILLED',
+      seq: 12,
+      alarm: false,
     });
     expect((await writer.query(`SELECT seq FROM consumer_position WHERE source_chain = 'land'`))[0].seq).toBe('10');
   });

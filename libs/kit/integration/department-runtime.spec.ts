@@ -4,8 +4,15 @@ import { join } from 'node:path';
 
 import { DepartmentRuntime } from '@registry-bus/kit';
 import { createLogger } from '@registry-bus/logging';
-import { ensureDevTrust } from '@registry-bus/protocol';
+import {
+  ensureDevTrust,
+  loadOrCreateFileSigner,
+  signTrustBundle,
+  trustBundleDigest,
+  type SignedTrustBundle,
+} from '@registry-bus/protocol';
 import { integrationEnvironment } from '@registry-bus/testing';
+import pg from 'pg';
 
 import { departmentTestConfig } from './department-fixture.js';
 
@@ -88,5 +95,66 @@ describe('department runtime: ledger → relay → Kafka → consumer', () => {
     expect(() => new DepartmentRuntime({ department: 'land', follows: [] }, bad, logger)).toThrow(
       /governance signature/,
     );
+  });
+
+  it('refuses to start with an older trust bundle than it applied, re-signed or not, naming both versions', async () => {
+    // A department of its own (database and namespace), so the running land is not disturbed.
+    const rollback = await departmentTestConfig(env, local, 'landv', `${env.uniqueName('rtv')}.`, {
+      KEYS_DIR: join(local, 'keys', 'land'),
+    });
+    const root = loadOrCreateFileSigner(join(local, 'keys', 'governance'), 'governance');
+    const current = (JSON.parse(readFileSync(join(local, 'trust-bundle.json'), 'utf8')) as SignedTrustBundle).bundle;
+    const write = async (name: string, version: number, issuedAt: string) => {
+      const file = join(local, name);
+      const bundle = { ...current, version, issuedAt };
+      writeFileSync(file, JSON.stringify(await signTrustBundle(bundle, root)));
+      return { file, digest: trustBundleDigest(bundle) };
+    };
+    const v2 = await write('bundle-v2.json', 2, '2026-11-20T00:00:00.000Z');
+    // The governance root re-signs a v1 (say, the one from before a key was revoked): a good signature, an old version.
+    const v1 = await write('bundle-v1-resigned.json', 1, '2026-11-25T00:00:00.000Z');
+    const otherV2 = await write('bundle-v2-other.json', 2, '2026-11-26T00:00:00.000Z');
+    const startWith = async (file: string) => {
+      const sut = new DepartmentRuntime(
+        { department: 'land', follows: [] },
+        { ...rollback, TRUST_BUNDLE_FILE: file },
+        logger,
+      );
+      try {
+        await sut.start();
+        return sut.dataSource.query(
+          'SELECT version, digest, file, applied_at FROM trust_bundle_applied ORDER BY version',
+        );
+      } finally {
+        await sut.stop();
+      }
+    };
+
+    const applied = (await startWith(v2.file)) as Array<{ version: string; digest: string; applied_at: Date }>;
+    expect(applied.map(({ version, digest }) => ({ version, digest }))).toEqual([{ version: '2', digest: v2.digest }]);
+    const at = applied[0]!.applied_at.toISOString();
+
+    await expect(startWith(v1.file)).rejects.toThrow(
+      `trust bundle version 1 in ${v1.file} is older than version 2 this department applied at ${at}: refusing a rollback (a bundle from before a revocation would bring revoked keys back)`,
+    );
+    await expect(startWith(otherV2.file)).rejects.toThrow(
+      `trust bundle version 2 in ${otherV2.file} (sha256 ${otherV2.digest}) is not the version 2 this department applied at ${at} (sha256 ${v2.digest}): refusing a second bundle under one version number (a new bundle takes a higher version)`,
+    );
+    // The bundle it applied still starts it, and remembering it again changes nothing.
+    expect(await startWith(v2.file)).toHaveLength(1);
+    // The table holds the line by itself too: no lower version goes in, no row is changed or removed.
+    const client = new pg.Client({ connectionString: rollback.DATABASE_URL });
+    await client.connect();
+    try {
+      await expect(
+        client.query(`INSERT INTO trust_bundle_applied (version, digest, file) VALUES (1, $1, 'old.json')`, [
+          v1.digest,
+        ]),
+      ).rejects.toThrow('trust bundle version 1 is not higher than version 2 already applied');
+      await expect(client.query('UPDATE trust_bundle_applied SET version = 1')).rejects.toThrow(/append-only/);
+      await expect(client.query('DELETE FROM trust_bundle_applied')).rejects.toThrow(/append-only/);
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -54,6 +54,7 @@ export {
   type TrustedDepartment,
   type TrustedKey,
 } from './trust/trust-bundle.js';
+export { rootFingerprint, trustBundleDigest } from './trust/trust-identity.js';
 export {
   envelopeFromStored,
   envelopeHash,

@@ -3,9 +3,10 @@ import { PgNodeReader, verifySignedHead, type SignedHead } from '@registry-bus/l
 import type { DepartmentRuntime, DepartmentService } from '@registry-bus/kit';
 import { recordAggregate } from '@registry-bus/kit';
 import { departmentOfChain, toHex, verifyEd25519Node, parseStrictJson } from '@registry-bus/protocol';
-import { Histogram } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 
 import { anchorAggregate } from './anchor-aggregate.js';
+import { shorterLedgerVerdict, type UncheckedReason } from './head-evidence.js';
 import type { NotaryConfig } from './notary-config.js';
 
 const alarmAggregate = recordAggregate('alarm');
@@ -28,7 +29,10 @@ export function anchorDue(
  * Every interval (or as soon as a chain moved by `everyEntries`), for each
  * followed chain that moved: fetch the department's signed head at the size
  * the notary has, check it against the notary's own tree, and sign an anchor
- * — or record an alarm when they disagree. Resumes from its own ledger after
+ * — or record an alarm when they disagree. Only signed evidence makes an
+ * alarm: an unsigned answer (a 404, a 5xx, a timeout, no answer, a bad
+ * signature) is a check that could not be made, counted and retried the
+ * next round, since anyone between could send it. Resumes from its own ledger after
  * a restart (the last anchored size per chain), so it neither re-anchors nor
  * skips.
  */
@@ -43,6 +47,7 @@ export class NotaryAnchorer implements DepartmentService {
   private readonly alarmed = new Set<string>();
 
   private readonly lag: Histogram<'chain'>;
+  private readonly unchecked: Counter<'chain' | 'reason'>;
 
   constructor(
     private readonly runtime: DepartmentRuntime,
@@ -55,6 +60,12 @@ export class NotaryAnchorer implements DepartmentService {
       help: 'From the oldest entry an anchor adds (its envelope time) to the anchor',
       labelNames: ['chain'],
       buckets: [0.5, 1, 2, 5, 10, 30, 60, 300, 900],
+      registers: [runtime.metrics.registry],
+    });
+    this.unchecked = new Counter({
+      name: 'registry_bus_notary_head_unchecked_total',
+      help: 'Head checks the notary could not make (an unsigned answer: 404, 5xx, timeout, unreachable, bad signature), by chain and reason: retried the next round, never an alarm',
+      labelNames: ['chain', 'reason'],
       registers: [runtime.metrics.registry],
     });
   }
@@ -129,25 +140,23 @@ export class NotaryAnchorer implements DepartmentService {
   /**
    * Fetches the department's signed head at `size` and holds it to the
    * notary's own tree of what the department published. Returns the head
-   * when they agree; otherwise records the alarm and returns undefined.
+   * when they agree; otherwise records the alarm (signed evidence) or counts
+   * the check as not made (anything unsigned), and returns undefined.
    */
   private async checkHead(chain: string, size: number): Promise<SignedHead | undefined> {
     const { dataSource } = this.runtime;
     const department = departmentOfChain(chain) ?? chain;
     const url = this.config.NOTARY_DEPARTMENT_URLS[department];
     if (!url) throw new Error(`no URL for ${department} in NOTARY_DEPARTMENT_URLS: cannot check its head`);
-    let head: SignedHead;
-    try {
-      // A shard's head is asked for by its chain; a register of one chain is asked as before.
-      const shard = chain === department ? '' : `&chain=${encodeURIComponent(chain)}`;
-      head = await this.fetchHead(`${url}/v1/ledger/head?treeSize=${size}${shard}`);
-    } catch (error) {
-      if (!(error instanceof HeadNotFound)) throw error;
-      // The department published `size` entries and now has fewer: its tail was removed.
-      await this.shorterLedger(chain, size, error.message);
+    // A shard's head is asked for by its chain; a register of one chain is asked as before.
+    const shard = chain === department ? '' : `chain=${encodeURIComponent(chain)}`;
+    const head = await this.signedHeadAt(department, `${url}/v1/ledger/head?treeSize=${size}${shard && `&${shard}`}`);
+    if (head instanceof HeadUnavailable) {
+      if (head.reason === 'not-found-unsigned')
+        await this.checkShorter(chain, size, head, `${url}/v1/ledger/head${shard && `?${shard}`}`);
+      else this.couldNotCheck(chain, size, head.reason, head.message);
       return undefined;
     }
-    verifySignedHead(head, department, this.runtime.trust, verifyEd25519Node);
     const ownRoot = toHex(await rootAt(new PgNodeReader(dataSource, chain), size));
     const received: Array<{ hash: Buffer }> = await dataSource.query(
       'SELECT hash FROM received_entry WHERE source_chain = $1 AND seq = $2',
@@ -161,6 +170,69 @@ export class NotaryAnchorer implements DepartmentService {
     return head;
   }
 
+  /** A head the department signed (checked under the trust bundle), or why there is none to go by. */
+  private async signedHeadAt(department: string, url: string): Promise<SignedHead | HeadUnavailable> {
+    let head: SignedHead;
+    try {
+      head = await this.fetchHead(url);
+    } catch (error) {
+      if (error instanceof HeadUnavailable) return error;
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      return new HeadUnavailable(
+        timedOut ? 'timeout' : 'unreachable',
+        `${url}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    try {
+      verifySignedHead(head, department, this.runtime.trust, verifyEd25519Node);
+    } catch (error) {
+      return new HeadUnavailable('bad-signature', `${url}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return head;
+  }
+
+  /**
+   * The department said, unsigned, that it has no head at `size`: only its
+   * current signed head can make that an alarm (it signed a shorter ledger
+   * than it published); anything else is a check not made.
+   */
+  private async checkShorter(
+    chain: string,
+    size: number,
+    notFound: HeadUnavailable,
+    currentUrl: string,
+  ): Promise<void> {
+    const department = departmentOfChain(chain) ?? chain;
+    const current = await this.signedHeadAt(department, currentUrl);
+    if (current instanceof HeadUnavailable) {
+      this.couldNotCheck(chain, size, current.reason, `${notFound.message}; its current head: ${current.message}`);
+      return;
+    }
+    const rows: Array<{ time: Date }> = await this.runtime.dataSource.query(
+      'SELECT time FROM received_entry WHERE source_chain = $1 AND seq = $2',
+      [chain, size],
+    );
+    if (!rows[0]) {
+      this.couldNotCheck(chain, size, 'not-found-unsigned', `${notFound.message}; the notary has no entry ${size}`);
+      return;
+    }
+    const verdict = shorterLedgerVerdict(chain, size, { time: rows[0].time.toISOString() }, current);
+    if (verdict.kind === 'unchecked') {
+      this.couldNotCheck(chain, size, verdict.reason, `${notFound.message}; ${verdict.why}`);
+      return;
+    }
+    this.runtime.log().error({ chain, size, head: current }, 'HEAD MISMATCH: a ledger lost entries it had published');
+    await this.raise(chain, size, `${chain}:${size}:shorter`, verdict.detail);
+  }
+
+  /** No signed evidence either way: counted, said, and tried again the next round — never an alarm. */
+  private couldNotCheck(chain: string, size: number, reason: UncheckedReason, why: string): void {
+    this.unchecked.inc({ chain, reason });
+    this.runtime.log().warn({ chain, size, reason, why }, 'head not checked (no signed answer): retrying next round');
+    this.lastAttempt.delete(chain);
+    this.lastPatrol.delete(chain);
+  }
+
   private async alarm(chain: string, size: number, head: SignedHead, ownRoot: string): Promise<void> {
     this.runtime
       .log()
@@ -170,16 +242,6 @@ export class NotaryAnchorer implements DepartmentService {
       size,
       `${chain}:${size}:${head.root}`,
       `${chain} signed root ${head.root} (hash ${head.hash}) at ${size} entries; the notary's copy of what it published has root ${ownRoot}`,
-    );
-  }
-
-  private async shorterLedger(chain: string, size: number, answer: string): Promise<void> {
-    this.runtime.log().error({ chain, size, answer }, 'HEAD MISMATCH: a ledger lost entries it had published');
-    await this.raise(
-      chain,
-      size,
-      `${chain}:${size}:shorter`,
-      `${chain} published ${size} entries, which the notary holds, but has no head at that size any more (${answer}): its tail was removed`,
     );
   }
 
@@ -199,17 +261,35 @@ export class NotaryAnchorer implements DepartmentService {
   }
 }
 
-/** The department answered that it has no head at that size (a 404 of its own, not an unreachable app). */
-class HeadNotFound extends Error {}
+/**
+ * No signed head to go by: the answer was unsigned (a 404, another status,
+ * not JSON) or there was none. `not-found-unsigned` is the ledger's own "no
+ * such size" (LEDGER.NOT_FOUND), which the current signed head may confirm.
+ */
+class HeadUnavailable extends Error {
+  constructor(
+    readonly reason: UncheckedReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 async function defaultFetchHead(url: string): Promise<SignedHead> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
   if (response.status === 404) {
     const body = await response.text();
-    // Only the ledger's own "no such size" counts; a 404 of a wrong URL is a configuration error, not an alarm.
-    if (/"code":"LEDGER\.NOT_FOUND"/.test(body)) throw new HeadNotFound(`${url} answered 404: ${body}`);
-    throw new Error(`${url} answered 404 (${body.slice(0, 200)}): is NOTARY_DEPARTMENT_URLS right?`);
+    if (/"code":"LEDGER\.NOT_FOUND"/.test(body))
+      throw new HeadUnavailable('not-found-unsigned', `${url} answered 404: ${body.slice(0, 500)}`);
+    throw new HeadUnavailable(
+      'http-error',
+      `${url} answered 404 (${body.slice(0, 200)}): is NOTARY_DEPARTMENT_URLS right?`,
+    );
   }
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  return parseStrictJson(await response.text(), `the signed head from ${url}`) as SignedHead;
+  if (!response.ok) throw new HeadUnavailable('http-error', `${url} answered ${response.status}`);
+  try {
+    return parseStrictJson(await response.text(), `the signed head from ${url}`) as SignedHead;
+  } catch (error) {
+    throw new HeadUnavailable('bad-answer', `${url} answered what is not strict JSON: ${(error as Error).message}`);
+  }
 }

@@ -54,7 +54,7 @@ export class PortalController {
   @Public()
   @ApiOperation({
     summary:
-      'The signed trust bundle and the governance root key the browser verifies receipts with (compare the root key with the one your government publishes)',
+      'The signed trust bundle the browser verifies receipts with, and the root key the apps use (for display: the page verifies the bundle under the root built into it, never this one)',
   })
   trust() {
     this.trustFiles ??= {

@@ -10,8 +10,13 @@ export const ConsumerCode = {
 } as const;
 export type ConsumerCode = (typeof ConsumerCode)[keyof typeof ConsumerCode];
 
-/** Codes that mean someone rewrote or forged history: loud, never skipped silently. */
-export const ALARM_CODES = new Set<string>([ConsumerCode.EQUIVOCATION, ConsumerCode.GAP_UNFILLED]);
+/**
+ * Codes that mean someone rewrote or forged history: loud, never skipped
+ * silently. Only what signed entries prove: a gap the owner did not fill is
+ * an owner away or a path that drops answers (no signature says anything
+ * was removed), so it holds the chain and is retried, not an alarm.
+ */
+export const ALARM_CODES = new Set<string>([ConsumerCode.EQUIVOCATION]);
 
 export function codedFailure(error: unknown, fallbackCode: string): { code: string; reason: string } {
   if (

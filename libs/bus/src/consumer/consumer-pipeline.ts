@@ -366,7 +366,8 @@ export class ConsumerPipeline {
           eventId: entry.id,
           eventType: entry.type,
           failure,
-          alarm: true,
+          // No signed evidence of anything removed: a check not made yet, retried when the partition is read again.
+          alarm: false,
         });
         return { kind: 'held', chain: entry.chain, missingFrom: position.seq + 1, missingTo: entry.seq - 1 };
       }

@@ -42,6 +42,7 @@ import {
   controlEventTypes,
   fromBase64,
   loadOrCreateFileSigner,
+  trustBundleDigest,
   verifyEd25519Node,
   verifyTrustBundle,
   parseStrictJson,
@@ -58,6 +59,7 @@ import { TokenStore } from '../auth/token-store.js';
 import { CommandRunner } from '../commands/command-runner.js';
 import { PublishedWatch } from '../commands/published-ack.js';
 import { kitMigrations } from '../migrations/index.js';
+import { trustBundleVersionVerdict } from './trust-bundle-version.js';
 import { authorizeQuery } from '../queries/query-grants.js';
 import { grantAggregate } from '../access/grant-aggregate.js';
 import type { Aggregate, DomainEvent } from '../commands/aggregate.js';
@@ -266,7 +268,7 @@ export class DepartmentRuntime {
   }
 
   /**
-   * Someone rewrote or forged history (equivocation, an unfillable gap): an
+   * Someone rewrote or forged history (an equivocation: two signed entries at one seq): an
    * alarm entry of this department's own ledger, once per chain, seq and
    * code, beside the loud log and the metric.
    */
@@ -323,6 +325,7 @@ export class DepartmentRuntime {
     }
     await this.dataSource.initialize();
     await this.checkShards();
+    await this.applyTrustBundleVersion();
     for (const chain of this.ledger.chains)
       this.metrics.startFrom(chain, (await this.ledger.reader.head(chain))?.seq ?? 0);
     await this.policy.load(this.dataSource);
@@ -639,6 +642,38 @@ export class DepartmentRuntime {
         `shard(s) (its topic ${topic} has ${partitions} partitions): the shard count is fixed for the life of a ledger ` +
         `(a subject must stay in its chain); start with LEDGER_SHARDS=${partitions}`,
     );
+  }
+
+  /**
+   * Versions of the trust bundle only go up for a department: the bundle it
+   * starts with is refused when older than (or, at the same version, other
+   * than) the one it applied last, and remembered when newer.
+   */
+  private async applyTrustBundleVersion(): Promise<void> {
+    const offered = {
+      version: this.trustBundle.version,
+      digest: trustBundleDigest(this.trustBundle),
+      file: this.config.TRUST_BUNDLE_FILE,
+    };
+    const rows: Array<{ version: string; digest: string; applied_at: Date }> = await this.dataSource.query(
+      'SELECT version, digest, applied_at FROM trust_bundle_applied ORDER BY version DESC LIMIT 1',
+    );
+    const applied = rows[0]
+      ? { version: Number(rows[0].version), digest: rows[0].digest, appliedAt: rows[0].applied_at }
+      : undefined;
+    const verdict = trustBundleVersionVerdict(offered, applied);
+    if (verdict.kind === 'refuse') throw new Error(verdict.reason);
+    if (verdict.kind === 'apply') {
+      await this.dataSource.query('INSERT INTO trust_bundle_applied (version, digest, file) VALUES ($1, $2, $3)', [
+        offered.version,
+        offered.digest,
+        offered.file,
+      ]);
+      this.logger.info(
+        { version: offered.version, previous: applied?.version ?? null },
+        'trust bundle version applied',
+      );
+    }
   }
 
   /** On a broker with users and ACLs (the department has credentials), reading another ledger needs a grant. */

@@ -1,5 +1,6 @@
 import { KitSchema1764000002000 } from './1764000002000-kit-schema.js';
 import { QueryAudit1764000002001 } from './1764000002001-query-audit.js';
+import { TrustBundleApplied1764000002002 } from './1764000002002-trust-bundle-applied.js';
 
 /** The kit's migrations; they run after the ledger's and the consumer's. */
-export const kitMigrations = [KitSchema1764000002000, QueryAudit1764000002001];
+export const kitMigrations = [KitSchema1764000002000, QueryAudit1764000002001, TrustBundleApplied1764000002002];
