@@ -37,6 +37,24 @@ describe('an encumbrance is lifted only by the party whose entry created it', ()
   const pledgeStatus = async (pledgeId: string) =>
     (await stack.call('credit', 'GET', `/v1/pledges/${pledgeId}`, { token: bank })).body.status as string;
   const landHead = async () => (await stack.call('land', 'GET', '/v1/ledger/head')).body.seq as number;
+  /** A pledge of UNDO-1 requested by bank alpha's clerk, once the land register has made it active. */
+  const activePledge = async (pledgeId: string) => {
+    const requested = await stack.call('credit', 'POST', '/v1/pledges', {
+      token: bank,
+      body: {
+        pledgeId,
+        cadastralNumber: 'UNDO-1',
+        bankId: 'bank:alpha',
+        loanId: 'L-U1',
+        pledgor: 'person:1',
+        basis: loanAgreement,
+      },
+    });
+    expect(requested.status).toBe(201);
+    await stack.eventually(`pledge ${pledgeId} active`, async () =>
+      (await pledgeStatus(pledgeId)) === 'active' ? true : undefined,
+    );
+  };
   const clerkLift = (cadastralNumber: string, encumbranceId: string) =>
     stack.call('land', 'POST', `/v1/parcels/${cadastralNumber}/encumbrances/${encumbranceId}/lift`, {
       token: landClerk,
@@ -86,21 +104,7 @@ describe('an encumbrance is lifted only by the party whose entry created it', ()
   afterAll(() => stack.stop());
 
   it("refuses a land clerk's lift of a bank's pledge; the bank's release lifts it", async () => {
-    const requested = await stack.call('credit', 'POST', '/v1/pledges', {
-      token: bank,
-      body: {
-        pledgeId: 'P-U1',
-        cadastralNumber: 'UNDO-1',
-        bankId: 'bank:alpha',
-        loanId: 'L-U1',
-        pledgor: 'person:1',
-        basis: loanAgreement,
-      },
-    });
-    expect(requested.status).toBe(201);
-    await stack.eventually('the pledge active', async () =>
-      (await pledgeStatus('P-U1')) === 'active' ? true : undefined,
-    );
+    await activePledge('P-U1');
     expect(await parcel('UNDO-1')).toEqual([expect.objectContaining({ encumbranceId: 'P-U1', recordedBy: 'credit' })]);
 
     const before = await landHead();
@@ -161,21 +165,7 @@ describe('an encumbrance is lifted only by the party whose entry created it', ()
   });
 
   it('keeps a pledge active in the credit registry when the land register signs a lift its bank never asked for', async () => {
-    const requested = await stack.call('credit', 'POST', '/v1/pledges', {
-      token: bank,
-      body: {
-        pledgeId: 'P-U2',
-        cadastralNumber: 'UNDO-1',
-        bankId: 'bank:alpha',
-        loanId: 'L-U1',
-        pledgor: 'person:1',
-        basis: loanAgreement,
-      },
-    });
-    expect(requested.status).toBe(201);
-    await stack.eventually('the pledge active', async () =>
-      (await pledgeStatus('P-U2')) === 'active' ? true : undefined,
-    );
+    await activePledge('P-U2');
     const creditRequest = (
       (await stack
         .get('credit')

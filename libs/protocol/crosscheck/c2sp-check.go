@@ -220,16 +220,22 @@ func proof(p []string) ([]tlog.Hash, error) {
 	return out, nil
 }
 
+// The tree head and the proof of a request, decoded.
+func treeAndProof(req request) (tlog.Hash, []tlog.Hash, error) {
+	root, err := hash(req.Root)
+	if err != nil {
+		return root, nil, err
+	}
+	p, err := proof(req.Proof)
+	return root, p, err
+}
+
 func checkInclusion(req request) error {
 	leaf, err := hash(req.LeafHash)
 	if err != nil {
 		return err
 	}
-	root, err := hash(req.Root)
-	if err != nil {
-		return err
-	}
-	p, err := proof(req.Proof)
+	root, p, err := treeAndProof(req)
 	if err != nil {
 		return err
 	}
@@ -241,11 +247,7 @@ func checkConsistency(req request) error {
 	if err != nil {
 		return err
 	}
-	root, err := hash(req.Root)
-	if err != nil {
-		return err
-	}
-	p, err := proof(req.Proof)
+	root, p, err := treeAndProof(req)
 	if err != nil {
 		return err
 	}
