@@ -54,6 +54,15 @@ export {
   type TrustedKey,
 } from './trust/trust-bundle.js';
 export {
+  checkWitnessing,
+  defaultQuorum,
+  quorumOf,
+  witnessesOf,
+  type ChainWitnesses,
+  type QuorumReport,
+  type WitnessPolicy,
+} from './trust/witness-quorum.js';
+export {
   envelopeFromStored,
   envelopeHash,
   sealEntry,
