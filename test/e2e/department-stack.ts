@@ -19,6 +19,7 @@ import {
   verifyTrustBundle,
   type SignedTrustBundle,
   type TrustBundle,
+  type WitnessPolicy,
 } from '@registry-bus/protocol';
 import { integrationEnvironment } from '@registry-bus/testing';
 import pg from 'pg';
@@ -96,9 +97,17 @@ export class DepartmentStack {
     everyEntries: 5,
   };
 
+  /**
+   * The witnessing rules of the stack's trust bundle: land's chain witnessed
+   * by credit alone (the one department here that follows it) with a quorum
+   * of 1, so that tests about other things get a valid land receipt; every
+   * other chain has the default rule. A test of the default rule sets [].
+   */
+  witnessing: WitnessPolicy[] = [{ chain: 'land', witnesses: ['credit'], quorum: 1 }];
+
   async start(departments: string[], overrides: Record<string, string> = {}): Promise<this> {
     // Every department's key in the bundle from the start: apps load the bundle once.
-    await ensureDevTrust(this.local, ALL_DEPARTMENTS);
+    await ensureDevTrust(this.local, ALL_DEPARTMENTS, this.witnessing);
     for (const department of departments) {
       const notaryConfig = {
         // The notary checks heads over REST: it starts after the departments, knowing their URLs.
