@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -34,15 +34,27 @@ describe('a witness quorum that cannot be gamed', () => {
   let diplomaSeq: number;
   let landSeq: number;
 
+  /** The CLI in a child process, without blocking this one (the apps under test run in it). */
   const cli = (name: string, receipt: Receipt) => {
     const file = join(stack.local, `quorum-${name}.json`);
     writeFileSync(file, JSON.stringify(receipt));
-    const result = spawnSync(
-      process.execPath,
-      ['bin/registry-bus.mjs', 'verify', file, '--trust', join(stack.local, 'trust-bundle.json')],
-      { encoding: 'utf8', timeout: 60_000 },
+    const child = spawn(process.execPath, [
+      'bin/registry-bus.mjs',
+      'verify',
+      file,
+      '--trust',
+      join(stack.local, 'trust-bundle.json'),
+    ]);
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const timer = setTimeout(() => child.kill(), 60_000);
+    return new Promise<{ status: number | null; out: string }>((resolve) =>
+      child.on('close', (status) => {
+        clearTimeout(timer);
+        resolve({ status, out });
+      }),
     );
-    return { status: result.status, out: `${result.stdout}${result.stderr}` };
   };
   const verdictOf = (receipt: Receipt) => verifyReceipt(receipt, stack.trustBundle(), verifyEd25519Node);
   /** The receipt of `seq`, once the builder has one whose verdict `done` accepts. */
@@ -108,7 +120,7 @@ describe('a witness quorum that cannot be gamed', () => {
     expect([...sut.quorum!.counted].sort()).toEqual(['credit', 'diploma', 'land']);
     expect(sut.quorum!.ignored).toEqual([{ witness: 'court', why: "court's own does not count" }]);
     expect(sut.quorum!.text).toBe("quorum: 3 of 3 independent cosignatures (court's own does not count)");
-    const run = cli('court', receipt);
+    const run = await cli('court', receipt);
     expect(run.status).toBe(0);
     expect(run.out).toMatch(/^VALID {2}gov\.court\.case\.opened\.v1/m);
 
@@ -119,7 +131,7 @@ describe('a witness quorum that cannot be gamed', () => {
     fields.root = 'ab'.repeat(32);
     expect(verdictOf(forged)).toMatchObject({ ok: false, verdict: 'invalid' });
     expect(verdictOf(forged).failure!.id).toBe(`cosignature-${witness}-data`);
-    const invalid = cli('forged', forged);
+    const invalid = await cli('forged', forged);
     expect(invalid.status).toBe(1);
     expect(invalid.out).toMatch(/^INVALID {2}gov\.court\.case\.opened\.v1/m);
   }, 90_000);
@@ -155,7 +167,7 @@ describe('a witness quorum that cannot be gamed', () => {
     expect(sut.failure).toBeUndefined();
     expect(sut.summary.witnessedBy).toEqual(['diploma']);
     expect(sut.quorum!.shortfall).toBe("quorum: 0 of 3 independent cosignatures (diploma's own does not count)");
-    const run = cli('diploma', receipt);
+    const run = await cli('diploma', receipt);
     expect(run.status).toBe(3);
     expect(run.out).toMatch(/^VALID — below quorum \(witnessed by diploma\) {2}gov\.diploma\.institution\./m);
     expect(run.out).toContain(
@@ -173,7 +185,7 @@ describe('a witness quorum that cannot be gamed', () => {
     const stripped = { ...receipt, cosignatures: [] };
     expect(verdictOf(stripped)).toMatchObject({ ok: false, verdict: 'below-quorum' });
     expect(verdictOf(stripped).quorum!.shortfall).toBe('quorum: 0 of 3 independent cosignatures');
-    const strippedRun = cli('stripped', stripped);
+    const strippedRun = await cli('stripped', stripped);
     expect(strippedRun.status).toBe(3);
     expect(strippedRun.out).toMatch(/^VALID — below quorum \(witnessed by no department\) {2}gov\.land\.parcel/m);
 
@@ -183,7 +195,7 @@ describe('a witness quorum that cannot be gamed', () => {
     expect(verdictOf(ownOnly).quorum!.shortfall).toBe(
       "quorum: 0 of 3 independent cosignatures (land's own does not count)",
     );
-    const ownRun = cli('own-only', ownOnly);
+    const ownRun = await cli('own-only', ownOnly);
     expect(ownRun.status).toBe(3);
     expect(ownRun.out).toMatch(/^VALID — below quorum \(witnessed by land\) {2}gov\.land\.parcel/m);
   }, 60_000);
