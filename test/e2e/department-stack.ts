@@ -202,16 +202,24 @@ export class DepartmentStack {
     path: string,
     options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<Answer> {
-    const response = await fetch(`${this.get(department).url}${path}`, {
-      method,
-      headers: {
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
-      },
-      ...(options.body !== undefined
-        ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }
-        : {}),
+    const request = () =>
+      fetch(`${this.get(department).url}${path}`, {
+        method,
+        headers: {
+          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...options.headers,
+        },
+        ...(options.body !== undefined
+          ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }
+          : {}),
+      });
+    // The apps share this process with tests that run the CLI with spawnSync, which blocks the event loop:
+    // a keep-alive socket the server timed out meanwhile is reset on first use. A GET is safe to send again.
+    const response = await request().catch((error: unknown) => {
+      const reset = (error as { cause?: { code?: string } }).cause?.code === 'ECONNRESET';
+      if (reset && method === 'GET') return request();
+      throw error;
     });
     const text = await response.text();
     let body: Record<string, unknown> = {};
