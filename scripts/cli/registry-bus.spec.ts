@@ -5,8 +5,7 @@ import { join } from 'node:path';
 
 import { signTrustBundle, testSigner, toBase64 } from '@registry-bus/protocol';
 import type { Receipt } from '@registry-bus/receipts';
-
-import { testReceipt } from '../../libs/receipts/src/fixtures/test-receipt.js';
+import { testReceipt } from '@registry-bus/testing';
 
 /**
  * The offline verifier as a user runs it (`npx registry-bus verify`), on

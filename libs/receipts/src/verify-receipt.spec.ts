@@ -1,6 +1,6 @@
 import { cosign, sealEntrySync, verifyEd25519Node, type CosignedStatement } from '@registry-bus/protocol';
+import { testReceipt } from '@registry-bus/testing';
 
-import { testReceipt } from './fixtures/test-receipt.js';
 import { verifyReceipt } from './verify-receipt.js';
 
 describe('verifyReceipt: the witness quorum', () => {

@@ -41,7 +41,7 @@ export async function ensureDevTrust(
   });
   const policies =
     witnessing && witnessing.length > 0 ? { witnessing: witnessing.map((policy) => ({ ...policy })) } : {};
-  checkWitnessing({ version: 0, issuedAt: '', departments: departmentsInBundle, ...policies });
+  checkWitnessing({ departments: departmentsInBundle, ...policies });
   const unchanged =
     previous !== undefined &&
     JSON.stringify(previous.bundle.departments) === JSON.stringify(departmentsInBundle) &&

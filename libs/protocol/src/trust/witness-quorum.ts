@@ -1,6 +1,5 @@
 import { departmentOfChain } from '../envelope/envelope.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
-import type { TrustBundle } from './trust-bundle.js';
 
 /**
  * Who may witness a chain, and how many of them make a quorum. `chain` is a
@@ -37,6 +36,12 @@ export interface QuorumReport {
 
 const NOTARY = 'notary';
 
+/** What of a trust bundle the rules read (a TrustBundle is one; kept structural so the two modules need not import each other). */
+interface BundleView {
+  departments: ReadonlyArray<{ id: string }>;
+  witnessing?: WitnessPolicy[];
+}
+
 /** A strict majority: any two quorums of the same witnesses share one. */
 export const defaultQuorum = (witnesses: number) => Math.floor(witnesses / 2) + 1;
 
@@ -46,7 +51,7 @@ export const defaultQuorum = (witnesses: number) => Math.floor(witnesses / 2) + 
  * (for the notary's own chain: every department but the notary), with
  * q = ⌊n/2⌋ + 1.
  */
-export function witnessesOf(bundle: TrustBundle, chain: string): ChainWitnesses {
+export function witnessesOf(bundle: BundleView, chain: string): ChainWitnesses {
   const owner = departmentOfChain(chain) ?? chain;
   const entry =
     bundle.witnessing?.find((policy) => policy.chain === chain) ??
@@ -62,7 +67,7 @@ export function witnessesOf(bundle: TrustBundle, chain: string): ChainWitnesses 
  * quorum q with 1 ≤ q ≤ n and 2q > n. Throws ProtocolError(BAD_TRUST_BUNDLE)
  * naming the chain and the numbers.
  */
-export function checkWitnessing(bundle: TrustBundle): void {
+export function checkWitnessing(bundle: BundleView): void {
   const refuse = (message: string) => {
     throw new ProtocolError(ProtocolErrorCode.BAD_TRUST_BUNDLE, message, 'witnessing');
   };
@@ -104,7 +109,7 @@ export function checkWitnessing(bundle: TrustBundle): void {
  * once, however many keys or entries it cosigned with; the owner's own and
  * the notary's never count.
  */
-export function quorumOf(bundle: TrustBundle, chain: string, cosigners: readonly string[]): QuorumReport {
+export function quorumOf(bundle: BundleView, chain: string, cosigners: readonly string[]): QuorumReport {
   const { owner, eligible, required } = witnessesOf(bundle, chain);
   const counted: string[] = [];
   const ignored: QuorumReport['ignored'] = [];
