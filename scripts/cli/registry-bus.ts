@@ -1,7 +1,9 @@
 // `npx registry-bus <verify|verify-ledger> …`: checks receipts and whole
 // exported ledgers offline, with the same pure code a web page runs
 // (libs/receipts over libs/merkle and libs/protocol). Exit codes: 0 valid,
-// 1 a check failed, 2 the input could not be read (usage, file, trust).
+// 1 a check failed, 2 the input could not be read (usage, file, trust),
+// 3 every check passed but the anchor lacks its quorum of independent
+// witnesses (not yet confirmed: `VALID — below quorum`).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -18,7 +20,11 @@ import { INSTALLATION_ROOT_FILE, loadTrust, type LoadedTrust } from './trust-fil
 
 const USAGE = `usage:
   registry-bus verify <receipt.json> [--trust <bundle.json>] [--root <trust-root.pub>] [--json]
-  registry-bus verify-ledger <ledger.jsonl> [--trust <bundle.json>] [--root <trust-root.pub>] [--json]`;
+  registry-bus verify-ledger <ledger.jsonl> [--trust <bundle.json>] [--root <trust-root.pub>] [--json]
+exit codes: 0 valid, 1 a check failed, 2 unreadable input, 3 valid but below the witness quorum`;
+
+/** The exit code of a verdict: below quorum is neither valid nor invalid. */
+const EXIT_CODE = { valid: 0, invalid: 1, 'below-quorum': 3 } as const;
 
 function unreadable(message: string): never {
   process.stderr.write(`registry-bus: ${message}\n`);
@@ -81,7 +87,7 @@ if (command === 'verify') {
       ? `${JSON.stringify({ ...trustFields(trust), ...verdict }, null, 2)}\n`
       : describeReceipt(verdict, trust),
   );
-  process.exit(verdict.ok ? 0 : 1);
+  process.exit(EXIT_CODE[verdict.verdict]);
 } else {
   const lines: LedgerExportLine[] = [];
   for (const [i, line] of text.split('\n').entries()) {
@@ -94,13 +100,15 @@ if (command === 'verify') {
   }
   const verdict = verifyLedgerExport(lines, trust.bundle, verifyEd25519Node);
   if (values.json) process.stdout.write(`${JSON.stringify({ ...trustFields(trust), ...verdict }, null, 2)}\n`);
-  else if (verdict.ok) {
+  else if (verdict.verdict !== 'invalid') {
     const last = verdict.witnessed.at(-1);
+    const { quorum } = verdict;
     process.stdout.write(
       [
-        `VALID  the ${verdict.chain} ledger: ${verdict.entries} entries, every hash, link, signature and disclosed field checked`,
+        `${verdict.ok ? 'VALID' : `VALID — below quorum (witnessed by ${last ? last.witnessedBy.join(', ') : 'no department'})`}  the ${verdict.chain} ledger: ${verdict.entries} entries, every hash, link, signature and disclosed field checked`,
         `  anchors:   ${verdict.anchors}, each root recomputed from the entries and matched`,
         `  witnessed: ${verdict.witnessed.length} anchors${last ? `, the latest (${last.treeSize} entries) by ${last.witnessedBy.join(', ')}` : ''}`,
+        `  ${quorum ? `${quorum.text}, at the anchor of ${quorum.treeSize} entries` : 'quorum: no anchor to count cosignatures of'}${verdict.ok ? '' : ' — not yet confirmed'}`,
         `  not yet anchored: the last ${verdict.unanchoredTail} entries`,
         `  trust:     ${trust.description}`,
         `  root:      ${trust.rootFingerprint}`,
@@ -112,7 +120,7 @@ if (command === 'verify') {
       `INVALID  the ${verdict.chain} ledger, at ${verdict.failure!.at}: ${verdict.failure!.says} — FAILED (${verdict.failure!.id}): ${verdict.failure!.reason}\n  trust: ${trust.description}\n  root:  ${trust.rootFingerprint}\n`,
     );
   }
-  process.exit(verdict.ok ? 0 : 1);
+  process.exit(EXIT_CODE[verdict.verdict]);
 }
 
 /** What the --json output says of the trust it used: the root's fingerprint and the bundle's version. */
@@ -123,7 +131,7 @@ function trustFields(trust: LoadedTrust) {
 function describeReceipt(verdict: ReceiptVerdict, trust: LoadedTrust): string {
   const { summary } = verdict;
   const what = `${summary.type} — ${summary.department} ledger, entry ${summary.seq}, subject ${summary.subject}`;
-  if (!verdict.ok) {
+  if (verdict.verdict === 'invalid') {
     const failure = verdict.failure!;
     return [
       `INVALID  ${what}`,
@@ -138,13 +146,15 @@ function describeReceipt(verdict: ReceiptVerdict, trust: LoadedTrust): string {
   const disclosed = Object.entries(summary.disclosed)
     .map(([field, value]) => `${field}=${JSON.stringify(value)}`)
     .join(', ');
+  const witnesses = summary.witnessedBy.length > 0 ? summary.witnessedBy.join(', ') : 'no department';
   return [
-    `VALID  ${what}`,
+    verdict.ok ? `VALID  ${what}` : `VALID — below quorum (witnessed by ${witnesses})  ${what}`,
     `  recorded:  ${summary.recordedAt} by ${summary.actor}`,
     `  disclosed: ${disclosed || '(nothing)'}`,
     `  withheld:  ${summary.withheld.length > 0 ? `${summary.withheld.join(', ')} (only their commitments)` : '(nothing)'}`,
     `  anchored:  by the notary at ${summary.anchoredAt} (tree of ${summary.anchoredTreeSize} entries)`,
     `  witnessed: ${summary.witnessedBy.length > 0 ? summary.witnessedBy.join(', ') : 'by no department yet'}`,
+    `  ${verdict.quorum!.text}${verdict.ok ? '' : ' — not yet confirmed: the record checks out, but too few independent departments have cosigned its anchor'}`,
     `  checks:    ${verdict.checks.length} passed (${verdict.checks.map((check) => check.id).join(', ')})`,
     `  trust:     ${trust.description}`,
     `  root:      ${trust.rootFingerprint}`,

@@ -533,10 +533,12 @@ async function readAcls(context: DemoContext): Promise<string[]> {
 
 /** What verify held the ledger to, beyond itself. */
 function heldTo(anchor: unknown): string {
-  const held = anchor as { treeSize: number; witnessedBy: string[] } | null | undefined;
+  const held = anchor as
+    { treeSize: number; witnessedBy: string[]; quorum?: { met: boolean; text: string } } | null | undefined;
   if (!held) return '';
   const witnesses = held.witnessedBy.length > 0 ? `, witnessed by ${held.witnessedBy.join(', ')}` : '';
-  return `; matches the notary's anchor of ${held.treeSize} entries${witnesses}`;
+  const quorum = held.quorum ? ` (${held.quorum.text}${held.quorum.met ? '' : ': below quorum'})` : '';
+  return `; matches the notary's anchor of ${held.treeSize} entries${witnesses}${quorum}`;
 }
 
 /** Waits for the parcel's entry to be anchored and witnessed, saves its receipt and checks it with the CLI. */
@@ -547,25 +549,31 @@ async function showReceipt(
   waitFor: (what: string, probe: () => Promise<boolean>) => Promise<void>,
   step: (line: string) => void,
 ): Promise<void> {
-  let receipt: { cosignatures: unknown[] } | undefined;
+  let receipt: { cosignatures: Array<{ envelope: { chain: string } }> } | undefined;
+  // Land's own cosignature and credit's (the one register that follows land): all there is to wait for.
   await waitFor('the notary to anchor the parcel and the departments to witness it', async () => {
     const answer = await fetch(`${landUrl}/v1/ledger/entries/${seq}/receipt`);
     if (answer.status !== 200) return false;
-    receipt = (await readJson(answer)) as { cosignatures: unknown[] };
-    return receipt.cosignatures.length >= 2;
+    receipt = (await readJson(answer)) as typeof receipt;
+    return receipt!.cosignatures.length >= 2;
   });
   mkdirSync(RECEIPTS_DIR, { recursive: true });
   const file = join(RECEIPTS_DIR, `land-${seq}.json`);
   writeFileSync(file, `${JSON.stringify(receipt, null, 2)}\n`);
   const shown = relative(process.cwd(), file);
+  const cosigners = [...new Set(receipt!.cosignatures.map((c) => c.envelope.chain.split('/')[0]!))];
   step(
-    `the notary anchored land's ledger and ${receipt!.cosignatures.length} departments cosigned; the parcel's receipt (public fields only) is ${shown}:`,
+    `the notary anchored land's ledger and ${cosigners.length} departments cosigned (${cosigners.join(', ')}); the parcel's receipt (public fields only) is ${shown}:`,
   );
   const cli = spawnSync(process.execPath, [join(ROOT, 'bin', 'registry-bus.mjs'), 'verify', file], {
     encoding: 'utf8',
     timeout: 60_000,
   });
   for (const line of `${cli.stdout}${cli.stderr}`.trimEnd().split('\n')) context.print(`      ${line}`);
+  if (cli.status === 3)
+    step(
+      "every check passed, but land's anchor is below its quorum (exit code 3): land's own cosignature never counts and credit is the only register that follows land — the default quorum is 3 of credit, diploma, court and bond (docs/OPERATIONS.md, setting the quorum)",
+    );
   step(`check it yourself, offline: npx registry-bus verify ${shown}`);
 }
 

@@ -19,6 +19,7 @@ import {
   verifyTrustBundle,
   type SignedTrustBundle,
   type TrustBundle,
+  type WitnessPolicy,
 } from '@registry-bus/protocol';
 import { integrationEnvironment } from '@registry-bus/testing';
 import pg from 'pg';
@@ -98,9 +99,17 @@ export class DepartmentStack {
     everyEntries: 5,
   };
 
+  /**
+   * The witnessing rules of the stack's trust bundle: land's chain witnessed
+   * by credit alone (the one department here that follows it) with a quorum
+   * of 1, so that tests about other things get a valid land receipt; every
+   * other chain has the default rule. A test of the default rule sets [].
+   */
+  witnessing: WitnessPolicy[] = [{ chain: 'land', witnesses: ['credit'], quorum: 1 }];
+
   async start(departments: string[], overrides: Record<string, string> = {}): Promise<this> {
     // Every department's key in the bundle from the start: apps load the bundle once.
-    await ensureDevTrust(this.local, ALL_DEPARTMENTS);
+    await ensureDevTrust(this.local, ALL_DEPARTMENTS, this.witnessing);
     for (const department of departments) {
       const notaryConfig = {
         // The notary checks heads over REST: it starts after the departments, knowing their URLs.
@@ -198,16 +207,24 @@ export class DepartmentStack {
     path: string,
     options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<Answer> {
-    const response = await fetch(`${this.get(department).url}${path}`, {
-      method,
-      headers: {
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
-      },
-      ...(options.body !== undefined
-        ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }
-        : {}),
+    const request = () =>
+      fetch(`${this.get(department).url}${path}`, {
+        method,
+        headers: {
+          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...options.headers,
+        },
+        ...(options.body !== undefined
+          ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }
+          : {}),
+      });
+    // The apps share this process with tests that run the CLI with spawnSync, which blocks the event loop:
+    // a keep-alive socket the server timed out meanwhile is reset on first use. A GET is safe to send again.
+    const response = await request().catch((error: unknown) => {
+      const reset = (error as { cause?: { code?: string } }).cause?.code === 'ECONNRESET';
+      if (reset && method === 'GET') return request();
+      throw error;
     });
     const text = await response.text();
     let body: Record<string, unknown> = {};

@@ -33,7 +33,7 @@ const parcel = (cadastralNumber: string) => ({
 });
 
 /** The verifier as a user runs it on the command line: its verdict and first failed check. */
-function cliVerdict(stack: DepartmentStack, file: string): { ok: boolean; failed: string | undefined } {
+function cliVerdict(stack: DepartmentStack, file: string): { verdict: string; failed: string | undefined } {
   const result = spawnSync(
     process.execPath,
     [
@@ -48,9 +48,9 @@ function cliVerdict(stack: DepartmentStack, file: string): { ok: boolean; failed
     ],
     { encoding: 'utf8', timeout: 60_000 },
   );
-  if (result.status !== 0 && result.status !== 1) throw new Error(`the CLI could not run: ${result.stderr}`);
-  const verdict = JSON.parse(result.stdout) as { ok: boolean; failure?: { id: string } };
-  return { ok: verdict.ok, failed: verdict.failure?.id };
+  if (![0, 1, 3].includes(result.status ?? -1)) throw new Error(`the CLI could not run: ${result.stderr}`);
+  const verdict = JSON.parse(result.stdout) as { verdict: string; failure?: { id: string } };
+  return { verdict: verdict.verdict, failed: verdict.failure?.id };
 }
 
 /** `vite build` of the portal as `npm run build:portal` runs it, with the governance root `rootFile` built in. */
@@ -179,15 +179,22 @@ describe('portal in a browser', () => {
     await page.locator('#diploma-result .verdict').waitFor({ timeout: 60_000 });
   };
 
-  it('shows a valid diploma with every check passed in plain words, verified in the browser', async () => {
+  // Nobody follows the diploma registry, so only its own cosignature is there: every check passes, but no
+  // quorum of independent witnesses has confirmed it (the default rule) — the page says "not yet confirmed".
+  it('shows a valid diploma with every check passed in plain words, not yet confirmed by a quorum, verified in the browser', async () => {
     await witnessedReceipt('TSU-P-0001');
     await checkDiploma('TSU-P-0001');
     await expect(page.locator('#diploma-result .status').getAttribute('data-status')).resolves.toBe('valid');
     const verdict = page.locator('#diploma-result .verdict');
-    await expect(verdict.getAttribute('data-verdict')).resolves.toBe('valid');
+    await expect(verdict.getAttribute('data-verdict')).resolves.toBe('below-quorum');
+    expect(await verdict.locator('h2').innerText()).toMatch(/^Not yet confirmed/);
+    await expect(verdict.locator('[data-shortfall]').getAttribute('data-shortfall')).resolves.toBe(
+      "quorum: 0 of 3 independent cosignatures (diploma's own does not count)",
+    );
     const lines = await verdict.locator('.headlines li').allInnerTexts();
     expect(lines).toHaveLength(4);
-    expect(lines.every((line) => line.startsWith('Passed'))).toBe(true);
+    expect(lines.slice(0, 3).every((line) => line.startsWith('Passed'))).toBe(true);
+    expect(lines[3]).toMatch(/^Not yet confirmed/);
     expect(lines[0]).toMatch(/exactly what the diploma registry signed/);
     expect(lines[2]).toMatch(/anchored by the notary on .* UTC/);
     expect(lines[3]).toMatch(/witnessed that anchor: .*the diploma registry/);
@@ -217,7 +224,7 @@ describe('portal in a browser', () => {
     expect(text).toMatch(/REVOKED/);
     expect(text).toMatch(/Revoked since .* UTC\. Reason: plagiarism established by the academic council/);
     // The receipt checked is the revocation's: the register recorded it, exactly so.
-    await expect(page.locator('#diploma-result .verdict').getAttribute('data-verdict')).resolves.toBe('valid');
+    await expect(page.locator('#diploma-result .verdict').getAttribute('data-verdict')).resolves.toBe('below-quorum');
     expect(await page.locator('#diploma-result .verdict').innerText()).toMatch(/gov\.diploma\.diploma\.revoked\.v1/);
     await page.screenshot({ path: join(SCREENSHOTS, 'diploma-revoked.png'), fullPage: true });
   });
@@ -261,19 +268,19 @@ describe('portal in a browser', () => {
       const verdict = page.locator('#receipt-result .verdict');
       await verdict.waitFor();
       const browser = {
-        ok: (await verdict.getAttribute('data-verdict')) === 'valid',
+        verdict: await verdict.getAttribute('data-verdict'),
         failed: (await verdict.getAttribute('data-failed-check')) ?? undefined,
       };
       verdicts[name] = { cli: cliVerdict(stack, file), browser };
       if (name === 'altered') await page.screenshot({ path: join(SCREENSHOTS, 'receipt-altered.png'), fullPage: true });
     }
     for (const { cli, browser } of Object.values(verdicts)) expect(browser).toEqual(cli);
-    expect(verdicts.good!.browser).toEqual({ ok: true, failed: undefined });
-    expect(verdicts.altered!.browser).toEqual({ ok: false, failed: 'entry-data' });
-    expect(verdicts['wrong-proof']!.browser).toEqual({ ok: false, failed: 'inclusion' });
-    expect(verdicts['forged-anchor']!.browser).toEqual({ ok: false, failed: 'anchor-data' });
-    expect(verdicts['forged-cosignature']!.browser).toEqual({ ok: false, failed: 'cosignature-0-signature' });
-    expect(verdicts['unknown-format']!.browser).toEqual({ ok: false, failed: 'format' });
+    expect(verdicts.good!.browser).toEqual({ verdict: 'below-quorum', failed: undefined });
+    expect(verdicts.altered!.browser).toEqual({ verdict: 'invalid', failed: 'entry-data' });
+    expect(verdicts['wrong-proof']!.browser).toEqual({ verdict: 'invalid', failed: 'inclusion' });
+    expect(verdicts['forged-anchor']!.browser).toEqual({ verdict: 'invalid', failed: 'anchor-data' });
+    expect(verdicts['forged-cosignature']!.browser).toEqual({ verdict: 'invalid', failed: 'cosignature-0-signature' });
+    expect(verdicts['unknown-format']!.browser).toEqual({ verdict: 'invalid', failed: 'format' });
 
     // The altered field is named in plain words on the page.
     await page.goto(`${base}/portal/#/receipt`);

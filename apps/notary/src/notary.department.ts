@@ -1,6 +1,6 @@
 import { domainEventTypes } from '@registry-bus/contracts';
 import type { DynamicModule } from '@nestjs/common';
-import { BrokerSteward, type DepartmentDefinition } from '@registry-bus/kit';
+import { BrokerSteward, cosignaturesQuery, type DepartmentDefinition } from '@registry-bus/kit';
 
 import { anchorAggregate } from './anchoring/anchor-aggregate.js';
 import { NotaryAnchorer } from './anchoring/notary-anchorer.js';
@@ -21,6 +21,8 @@ export function notaryDepartment(config: NotaryConfig): DepartmentDefinition {
     follows: ['land', 'diploma', 'court', 'credit', 'bond'],
     eventTypes: domainEventTypes,
     migrations: [NotaryAnchors1764000020000, PortalIndexes1764000020001],
+    // It sees every witness's cosignatures: a department asks for those of its anchors when building a receipt.
+    queries: (runtime) => [cosignaturesQuery(runtime.dataSource)],
     services: (runtime) => [
       new NotaryAnchorer(runtime, config),
       // On a broker with ACLs the notary, which sees every grant entry, keeps the ACLs in step with them.

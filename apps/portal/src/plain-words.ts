@@ -1,6 +1,7 @@
 import type { ReceiptCheck, ReceiptVerdict } from '@registry-bus/receipts';
 
-export type Outcome = 'passed' | 'failed' | 'not-checked';
+/** `short`: checked and sound, but too few independent witnesses yet (the receipt is below quorum). */
+export type Outcome = 'passed' | 'failed' | 'not-checked' | 'short';
 
 export interface Headline {
   outcome: Outcome;
@@ -33,6 +34,11 @@ export function headlines(verdict: ReceiptVerdict): Headline[] {
   const who = nameOf(summary.department);
   const cosignatureChecks = verdict.checks.filter((check) => check.id.startsWith('cosignature-'));
   const witnesses = summary.witnessedBy;
+  const { quorum } = verdict;
+  const named =
+    witnesses.length > 0
+      ? `${witnesses.length} ${witnesses.length === 1 ? 'department' : 'departments'} witnessed that anchor: ${witnesses.map(nameOf).join(', ')}.`
+      : 'No department’s witness signature is in this receipt yet.';
   return [
     {
       outcome: group(verdict.checks, ['format', 'entry-signature', 'entry-data']),
@@ -51,13 +57,16 @@ export function headlines(verdict: ReceiptVerdict): Headline[] {
     {
       outcome: cosignatureChecks.some((check) => !check.ok)
         ? 'failed'
-        : witnesses.length > 0 && !verdict.failure
+        : verdict.verdict === 'valid'
           ? 'passed'
-          : 'not-checked',
-      text:
-        witnesses.length > 0
-          ? `${witnesses.length} ${witnesses.length === 1 ? 'department' : 'departments'} witnessed that anchor: ${witnesses.map(nameOf).join(', ')}.`
-          : 'No department’s witness signature is in this receipt yet.',
+          : verdict.verdict === 'below-quorum'
+            ? 'short'
+            : 'not-checked',
+      text: !quorum
+        ? named
+        : quorum.met
+          ? `${named} That is the ${quorum.required} independent witnesses its register needs.`
+          : `${named} Not yet confirmed: it needs ${quorum.required} independent witnesses, and has ${quorum.counted.length} (${quorum.text}).`,
     },
   ];
 }

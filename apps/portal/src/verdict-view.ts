@@ -3,31 +3,50 @@ import type { ReceiptVerdict } from '@registry-bus/receipts';
 import { h, when } from './dom.js';
 import { headlines, nameOf, type Outcome } from './plain-words.js';
 
-const OUTCOME_WORDS: Record<Outcome, string> = { passed: 'Passed', failed: 'Failed', 'not-checked': 'Not checked' };
+const OUTCOME_WORDS: Record<Outcome, string> = {
+  passed: 'Passed',
+  failed: 'Failed',
+  'not-checked': 'Not checked',
+  short: 'Not yet confirmed',
+};
+
+const VERDICT_CLASS = { valid: 'ok', 'below-quorum': 'pending', invalid: 'bad' } as const;
 
 const value = (field: unknown) => (typeof field === 'string' ? field : JSON.stringify(field));
 
 /**
  * A verdict as the page shows it: one sentence on top, the four plain-word
  * headlines, what the record discloses and withholds, and every check.
- * `data-verdict` and `data-failed-check` carry the verdict for machines (the
- * browser test compares them with the CLI's).
+ * Three verdicts: valid, not yet confirmed (every check passed, but too few
+ * independent departments witnessed the anchor) and invalid. `data-verdict`
+ * (`valid`, `below-quorum`, `invalid`) and `data-failed-check` carry it for
+ * machines (the browser test compares them with the CLI's).
  */
 export function verdictView(verdict: ReceiptVerdict): HTMLElement {
-  const { summary, failure } = verdict;
-  const title = verdict.ok
-    ? 'All checks passed'
-    : `A check failed: ${failure?.says ?? 'the receipt could not be read'}`;
+  const { summary, failure, quorum } = verdict;
+  const title =
+    verdict.verdict === 'valid'
+      ? 'All checks passed'
+      : verdict.verdict === 'below-quorum'
+        ? 'Not yet confirmed: every check passed, but too few independent departments have witnessed it'
+        : `A check failed: ${failure?.says ?? 'the receipt could not be read'}`;
   return h(
     'section',
     {
-      class: `verdict ${verdict.ok ? 'ok' : 'bad'}`,
-      'data-verdict': verdict.ok ? 'valid' : 'invalid',
+      class: `verdict ${VERDICT_CLASS[verdict.verdict]}`,
+      'data-verdict': verdict.verdict,
       'data-failed-check': failure?.id,
       'aria-labelledby': 'verdict-title',
     },
     h('h2', { id: 'verdict-title', tabindex: -1 }, title),
     failure?.reason ? h('p', { class: 'reason' }, `Why: ${failure.reason}.`) : null,
+    verdict.verdict === 'below-quorum' && quorum
+      ? h(
+          'p',
+          { class: 'reason', 'data-shortfall': quorum.shortfall },
+          `Why not yet: ${quorum.shortfall}. The record is what its register signed; it is confirmed once ${quorum.required} of the departments that witness this register have cosigned an anchor covering it.`,
+        )
+      : null,
     h(
       'ul',
       { class: 'headlines' },
@@ -48,7 +67,15 @@ export function verdictView(verdict: ReceiptVerdict): HTMLElement {
       h('dt', {}, 'Recorded'),
       h('dd', {}, when(summary.recordedAt), ` by ${summary.actor}`),
     ),
-    h('h3', {}, verdict.ok ? 'Disclosed fields' : 'Disclosed fields (as the file says — not to be relied on)'),
+    h(
+      'h3',
+      {},
+      verdict.verdict === 'valid'
+        ? 'Disclosed fields'
+        : verdict.verdict === 'below-quorum'
+          ? 'Disclosed fields (not yet confirmed)'
+          : 'Disclosed fields (as the file says — not to be relied on)',
+    ),
     Object.keys(summary.disclosed).length === 0
       ? h('p', {}, 'None.')
       : h(

@@ -49,7 +49,13 @@ export { grantAggregate } from './access/grant-aggregate.js';
 export { authorizeQuery } from './queries/query-grants.js';
 export { recordAggregate } from './commands/record-aggregate.js';
 export { witnessAggregate } from './witness/witness-reaction.js';
-export { ReceiptBuilder, type AnchorSummary, type ReceiptResult } from './receipts/receipt-builder.js';
+export {
+  ReceiptBuilder,
+  type AnchorSummary,
+  type ReceiptBuilderOptions,
+  type ReceiptResult,
+} from './receipts/receipt-builder.js';
+export { askNotaryForCosignatures, cosignaturesQuery, COSIGNATURES_QUERY } from './receipts/cosignatures-query.js';
 export { BrokerSteward, type BrokerStewardOptions } from './broker/broker-steward.js';
 export { recoverLedger, RecoveryRefused, type RecoveryReport } from './recovery/recover-ledger.js';
 export { topicSource, type RecoverySource, type SourceRecord } from './recovery/recovery-source.js';

@@ -56,6 +56,15 @@ export {
 } from './trust/trust-bundle.js';
 export { rootFingerprint, trustBundleDigest } from './trust/trust-identity.js';
 export {
+  checkWitnessing,
+  defaultQuorum,
+  quorumOf,
+  witnessesOf,
+  type ChainWitnesses,
+  type QuorumReport,
+  type WitnessPolicy,
+} from './trust/witness-quorum.js';
+export {
   envelopeFromStored,
   envelopeHash,
   sealEntry,

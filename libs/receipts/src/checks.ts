@@ -125,3 +125,21 @@ export function keyValidAt(
       : 'the record claims a time after its anchor';
   });
 }
+
+/**
+ * The witness whose cosignature `cosignature` of `anchor` holds (the same
+ * checks as a receipt's), or undefined: lets a builder take cosignatures from
+ * a source it does not trust (the notary) and keep only those that verify.
+ */
+export function cosignatureHolds(
+  cosignature: ReceiptEntry,
+  anchor: ReceiptEntry,
+  bundle: TrustBundle,
+  verify: SignatureVerifier,
+): string | undefined {
+  try {
+    return checkCosignature([], 'cosignature', cosignature, anchor, bundle, verify);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,5 +1,5 @@
 export { RECEIPT_FORMAT, type Receipt, type ReceiptEntry } from './receipt.js';
-export type { ReceiptCheck } from './checks.js';
-export { verifyReceipt, type ReceiptVerdict } from './verify-receipt.js';
+export { cosignatureHolds, type ReceiptCheck } from './checks.js';
+export { verifyReceipt, type ReceiptVerdict, type Verdict } from './verify-receipt.js';
 export { LEDGER_EXPORT_FORMAT, type LedgerExportLine } from './ledger-export.js';
 export { verifyLedgerExport, type LedgerExportVerdict } from './verify-ledger-export.js';

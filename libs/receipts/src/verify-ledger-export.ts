@@ -3,21 +3,33 @@ import {
   GENESIS_PREVHASH_HEX,
   departmentOfSource,
   fromHex,
+  quorumOf,
   toHex,
+  type QuorumReport,
   type SignatureVerifier,
   type TrustBundle,
 } from '@registry-bus/protocol';
 
 import { checkCosignature, keyValidAt, message, run, signedAndCommitted, type ReceiptCheck } from './checks.js';
 import { LEDGER_EXPORT_FORMAT, type LedgerExportLine } from './ledger-export.js';
+import type { Verdict } from './verify-receipt.js';
 
 export interface LedgerExportVerdict {
+  /** verdict === 'valid'. */
   ok: boolean;
+  /** `below-quorum` when every check passed but the latest anchor witnesses are asked to cosign lacks its quorum. */
+  verdict: Verdict;
   chain: string;
   entries: number;
   anchors: number;
-  /** Anchors with at least one valid cosignature, and by whom. */
-  witnessed: Array<{ treeSize: number; witnessedBy: string[] }>;
+  /** Anchors with at least one valid cosignature, by whom, and whether they make the chain's quorum. */
+  witnessed: Array<{ treeSize: number; witnessedBy: string[]; quorum: QuorumReport }>;
+  /**
+   * The quorum of the latest anchor that adds more than cosignatures (witnesses
+   * do not cosign an anchor of nothing but cosignatures): what the verdict
+   * rests on. Absent when there is no such anchor.
+   */
+  quorum?: QuorumReport & { treeSize: number };
   /** Entries after the last anchor: consistent, but not yet held to an anchor. */
   unanchoredTail: number;
   /** The first failed check, with the entry or anchor it concerns. */
@@ -47,6 +59,7 @@ export function verifyLedgerExport(
   const chain = header?.kind === 'header' ? header.chain : '?';
   const verdict: LedgerExportVerdict = {
     ok: false,
+    verdict: 'invalid',
     chain,
     entries: entries.length,
     anchors: anchors.length,
@@ -89,7 +102,8 @@ export function verifyLedgerExport(
         if (witness === undefined) return fail(at);
         if (!witnessedBy.includes(witness)) witnessedBy.push(witness);
       }
-      if (witnessedBy.length > 0) verdict.witnessed.push({ treeSize, witnessedBy });
+      if (witnessedBy.length > 0)
+        verdict.witnessed.push({ treeSize, witnessedBy, quorum: quorumOf(bundle, chain, witnessedBy) });
       if (i > 0 && anchors[i - 1]!.treeSize === treeSize) {
         const same = anchors[i - 1]!.anchor.disclosure.fields as { root: string };
         if (
@@ -151,5 +165,46 @@ export function verifyLedgerExport(
     checks.push({ id: 'readable', says: 'the export is well formed', ok: false, reason: message(error) });
     return fail('export');
   }
-  return { ...verdict, ok: true, unanchoredTail: entries.length - (anchors.at(-1)?.treeSize ?? 0) };
+  const deciding = decidingAnchor(anchors, entries);
+  const quorum = deciding
+    ? {
+        treeSize: deciding.treeSize,
+        ...quorumOf(
+          bundle,
+          chain,
+          verdict.witnessed.find((anchor) => anchor.treeSize === deciding.treeSize)?.witnessedBy ?? [],
+        ),
+      }
+    : undefined;
+  const met = quorum?.met ?? false;
+  return {
+    ...verdict,
+    ok: met,
+    verdict: met ? 'valid' : 'below-quorum',
+    ...(quorum ? { quorum } : {}),
+    unanchoredTail: entries.length - (anchors.at(-1)?.treeSize ?? 0),
+  };
+}
+
+const COSIGNATURE_TYPE = /^gov\.[a-z][a-z0-9-]*\.witness\.cosigned\.v1$/;
+
+/**
+ * The latest anchor that covers an entry other than a cosignature beyond the
+ * anchor before it: the witnesses check but do not cosign an anchor of
+ * nothing but cosignatures, so the latest anchor is not always one they were
+ * asked to sign. (Two anchors of one size: the one with the most witnesses.)
+ */
+function decidingAnchor(
+  anchors: ReadonlyArray<{ treeSize: number; cosignatures: unknown[] }>,
+  entries: ReadonlyArray<{ envelope: { type: string } }>,
+) {
+  for (let i = anchors.length - 1; i >= 0; i--) {
+    const { treeSize } = anchors[i]!;
+    const before = anchors.slice(0, i).findLast((anchor) => anchor.treeSize < treeSize)?.treeSize ?? 0;
+    if (entries.slice(before, treeSize).some((entry) => !COSIGNATURE_TYPE.test(entry.envelope.type)))
+      return anchors
+        .filter((anchor) => anchor.treeSize === treeSize)
+        .sort((a, b) => b.cosignatures.length - a.cosignatures.length)[0]!;
+  }
+  return undefined;
 }

@@ -1,13 +1,31 @@
 import { leafHash, verifyInclusion } from '@registry-bus/merkle';
-import { departmentOfSource, fromHex, type SignatureVerifier, type TrustBundle } from '@registry-bus/protocol';
+import {
+  departmentOfSource,
+  fromHex,
+  quorumOf,
+  type QuorumReport,
+  type SignatureVerifier,
+  type TrustBundle,
+} from '@registry-bus/protocol';
 
 import { checkCosignature, keyValidAt, message, run, signedAndCommitted, type ReceiptCheck } from './checks.js';
 import { RECEIPT_FORMAT, type Receipt } from './receipt.js';
 
 export type { ReceiptCheck } from './checks.js';
 
+/**
+ * `valid`: every check passed and the anchor carries the quorum of its
+ * chain's witnesses; `below-quorum`: every check passed, but too few
+ * independent witnesses cosigned (not yet confirmed); `invalid`: a check failed.
+ */
+export type Verdict = 'valid' | 'below-quorum' | 'invalid';
+
 export interface ReceiptVerdict {
+  /** verdict === 'valid'. */
   ok: boolean;
+  verdict: Verdict;
+  /** Whose valid cosignatures count toward the anchor's chain, and whether they are enough (when every check passed). */
+  quorum?: QuorumReport;
   checks: ReceiptCheck[];
   /** The first failed check, if any. */
   failure?: ReceiptCheck;
@@ -32,7 +50,10 @@ export interface ReceiptVerdict {
  * signature, its disclosed fields against their commitments, the inclusion
  * path to the anchored root, the notary's anchor, each witness's
  * cosignature, and that every key was valid at the anchor's time (a stolen
- * key cannot backdate). Pure: the same code runs in the CLI and a browser.
+ * key cannot backdate); then whether the valid cosignatures come from a
+ * quorum of the chain's eligible witnesses (the bundle's witnessing rules).
+ * A forged cosignature makes the receipt invalid, a missing one only leaves
+ * it below quorum. Pure: the same code runs in the CLI and a browser.
  */
 export function verifyReceipt(receipt: Receipt, bundle: TrustBundle, verify: SignatureVerifier): ReceiptVerdict {
   const checks: ReceiptCheck[] = [];
@@ -103,8 +124,13 @@ export function verifyReceipt(receipt: Receipt, bundle: TrustBundle, verify: Sig
   }
 
   const failure = checks.find((check) => !check.ok);
+  const intact = failure === undefined && checks.length > 0;
+  const quorum = intact ? quorumOf(bundle, anchorData.chain!, witnessedBy) : undefined;
+  const verdict: Verdict = !intact ? 'invalid' : quorum!.met ? 'valid' : 'below-quorum';
   return {
-    ok: failure === undefined && checks.length > 0,
+    ok: verdict === 'valid',
+    verdict,
+    ...(quorum ? { quorum } : {}),
     checks,
     ...(failure ? { failure } : {}),
     summary: {

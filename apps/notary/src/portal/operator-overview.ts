@@ -1,4 +1,5 @@
 import type { DepartmentRuntime } from '@registry-bus/kit';
+import { departmentOfChain, quorumOf, type TrustBundle } from '@registry-bus/protocol';
 import type { DataSource } from 'typeorm';
 
 import { askDepartment } from './department-probe.js';
@@ -14,7 +15,13 @@ export interface DepartmentOverview {
   error?: string;
   head: { treeSize: number; root: string; time: string } | null;
   lastAnchor: { notarySeq: number; treeSize: number; root: string; anchoredAt: string; witnessedBy: string[] } | null;
-  lastWitnessedAnchor: { notarySeq: number; treeSize: number; witnessedBy: string[] } | null;
+  lastWitnessedAnchor: {
+    notarySeq: number;
+    treeSize: number;
+    witnessedBy: string[];
+    /** Whether its cosignatures make the chain's quorum (the trust bundle's witnessing rules). */
+    quorum: { required: number; counted: string[]; met: boolean; text: string };
+  } | null;
   publish: { unpublished: number | null; lagSeconds: number | null };
   consumerLagRecords: number | null;
   quarantined: number | null;
@@ -238,6 +245,7 @@ export class OperatorOverview {
       witnesses.set(Number(row.anchor_seq), list.sort());
     }
     return new RecentAnchors(
+      this.runtime.currentTrustBundle(),
       anchorRows.map((row) => ({
         notarySeq: Number(row.seq),
         chain: row.fields.chain ?? '',
@@ -260,8 +268,21 @@ interface AnchorRow {
 }
 
 class RecentAnchors {
-  /** Newest first. */
-  constructor(private readonly rows: AnchorRow[]) {}
+  /** Witnesses are named by the chain they cosigned in (a sharded witness's shard): they count by department. */
+  private quorumOf(chain: string, witnessedBy: readonly string[]) {
+    const { required, counted, met, text } = quorumOf(
+      this.bundle,
+      chain,
+      witnessedBy.map((witness) => departmentOfChain(witness) ?? witness),
+    );
+    return { required, counted, met, text };
+  }
+
+  constructor(
+    private readonly bundle: TrustBundle,
+    /** Newest first. */
+    private readonly rows: AnchorRow[],
+  ) {}
 
   of(chain: string): Pick<DepartmentOverview, 'lastAnchor' | 'lastWitnessedAnchor'> {
     const mine = this.rows.filter((row) => row.chain === chain);
@@ -278,7 +299,12 @@ class RecentAnchors {
           }
         : null,
       lastWitnessedAnchor: witnessed
-        ? { notarySeq: witnessed.notarySeq, treeSize: witnessed.treeSize, witnessedBy: witnessed.witnessedBy }
+        ? {
+            notarySeq: witnessed.notarySeq,
+            treeSize: witnessed.treeSize,
+            witnessedBy: witnessed.witnessedBy,
+            quorum: this.quorumOf(chain, witnessed.witnessedBy),
+          }
         : null,
     };
   }

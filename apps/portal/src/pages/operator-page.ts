@@ -10,7 +10,12 @@ interface DepartmentOverview {
   error?: string;
   head: { treeSize: number; root: string; time: string } | null;
   lastAnchor: { notarySeq: number; treeSize: number; anchoredAt: string; witnessedBy: string[] } | null;
-  lastWitnessedAnchor: { notarySeq: number; treeSize: number; witnessedBy: string[] } | null;
+  lastWitnessedAnchor: {
+    notarySeq: number;
+    treeSize: number;
+    witnessedBy: string[];
+    quorum?: { required: number; counted: string[]; met: boolean; text: string };
+  } | null;
   publish: { unpublished: number | null; lagSeconds: number | null };
   consumerLagRecords: number | null;
   quarantined: number | null;
@@ -175,7 +180,21 @@ function registersTable(departments: DepartmentOverview[], alarms: Alarm[]): HTM
         'td',
         {},
         d.lastWitnessedAnchor
-          ? `${d.lastWitnessedAnchor.witnessedBy.join(', ')} (at ${d.lastWitnessedAnchor.treeSize})`
+          ? [
+              `${d.lastWitnessedAnchor.witnessedBy.join(', ')} (at ${d.lastWitnessedAnchor.treeSize})`,
+              d.lastWitnessedAnchor.quorum
+                ? h(
+                    'div',
+                    {
+                      class: d.lastWitnessedAnchor.quorum.met ? 'quorum-met' : 'quorum-short',
+                      'data-quorum-met': String(d.lastWitnessedAnchor.quorum.met),
+                    },
+                    d.lastWitnessedAnchor.quorum.met
+                      ? d.lastWitnessedAnchor.quorum.text
+                      : `below quorum — ${d.lastWitnessedAnchor.quorum.text}`,
+                  )
+                : null,
+            ]
           : '—',
       ),
       h(

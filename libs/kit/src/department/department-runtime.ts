@@ -247,7 +247,11 @@ export class DepartmentRuntime {
       ...queryOptions,
       kafka: this.kafka,
       handlers: definition.queries?.(this) ?? [],
-      authorize: (requester, eventType) => authorizeQuery(this.dataSource, definition.department, requester, eventType),
+      // A question about control entries (anchors, cosignatures) is open to every department: they reach every consumer.
+      authorize: (requester, eventType) =>
+        this.registry.isControl(eventType)
+          ? Promise.resolve({ kind: 'allow', fields: '*' })
+          : authorizeQuery(this.dataSource, definition.department, requester, eventType),
       audit: async (record) => {
         await this.dataSource.query(
           `INSERT INTO query_audit (request_id, requester, query, params, outcome, fields, code, reason)

@@ -14,6 +14,7 @@ import { METRICS, MetricsController } from '../metrics/metrics.controller.js';
 import { QUERY_CLIENT, QueriesController } from '../queries/queries.controller.js';
 import { MIRROR_CONTEXT, MirrorController, type MirrorContext } from '../mirror/mirror.controller.js';
 import { RECOVERY_CONTEXT, RecoveryController, type RecoveryContextView } from '../recovery/recovery.controller.js';
+import { askNotaryForCosignatures } from '../receipts/cosignatures-query.js';
 import { ReceiptBuilder } from '../receipts/receipt-builder.js';
 import { RECEIPTS, ReceiptsController } from '../receipts/receipts.controller.js';
 import { kafkaSasl } from './department-config.js';
@@ -52,7 +53,19 @@ export class DepartmentModule {
         { provide: TOKEN_STORE, useValue: runtime.tokens },
         { provide: METRICS, useValue: runtime.metrics },
         { provide: QUERY_CLIENT, useValue: runtime.queries },
-        { provide: RECEIPTS, useValue: new ReceiptBuilder(runtime.ledger, runtime.dataSource, runtime.registry) },
+        {
+          provide: RECEIPTS,
+          useValue: new ReceiptBuilder(runtime.ledger, runtime.dataSource, runtime.registry, {
+            trustBundle: () => runtime.currentTrustBundle(),
+            // The notary sees every witness's cosignatures; this department only those of ledgers it follows.
+            ...(runtime.definition.department !== 'notary' && runtime.definition.follows.includes('notary')
+              ? {
+                  cosignaturesElsewhere: (anchorSeqs: string[]) =>
+                    askNotaryForCosignatures(runtime.queries, anchorSeqs),
+                }
+              : {}),
+          }),
+        },
         {
           provide: ACCESS_CONTEXT,
           useValue: {

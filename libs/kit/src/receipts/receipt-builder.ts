@@ -3,14 +3,19 @@ import {
   departmentOfChain,
   envelopeFromStored,
   parseDisclosure,
+  quorumOf,
   redact,
   parseStrictJsonBytes,
+  verifyEd25519Node,
   type Disclosure,
   type EventTypeRegistry,
+  type QuorumReport,
+  type TrustBundle,
 } from '@registry-bus/protocol';
 import {
   LEDGER_EXPORT_FORMAT,
   RECEIPT_FORMAT,
+  cosignatureHolds,
   type LedgerExportLine,
   type Receipt,
   type ReceiptEntry,
@@ -38,7 +43,23 @@ export interface AnchorSummary {
   treeSize: number;
   root: string;
   witnessedBy: string[];
+  /** Whether its cosignatures make the chain's quorum (when the builder knows the trust bundle). */
+  quorum?: Pick<QuorumReport, 'required' | 'counted' | 'met' | 'shortfall' | 'text'>;
 }
+
+export interface ReceiptBuilderOptions {
+  /** The trust bundle in force: its witnessing rules say which anchors have their quorum. */
+  trustBundle?: () => TrustBundle;
+  /**
+   * Cosignatures of these anchors (by notary seq) held elsewhere — the
+   * notary's (see cosignatures-query): a department reads only the ledgers
+   * it follows, so most witnesses of its own chain are out of its sight.
+   * Each one is checked before it is used.
+   */
+  cosignaturesElsewhere?: (anchorSeqs: string[]) => Promise<Record<string, ReceiptEntry[]>>;
+}
+
+const COSIGNATURES_PER_QUESTION = 20;
 
 export type ReceiptResult =
   { kind: 'ready'; receipt: Receipt } | { kind: 'not-anchored'; treeSize: number } | { kind: 'not-found' };
@@ -47,14 +68,17 @@ export type ReceiptResult =
  * Builds the receipt of one entry of this department's ledger: only the
  * fields its event type marks public are disclosed (with their salts), the
  * others stay commitments; the inclusion path goes to the latest anchor of
- * this chain that covers the entry; the cosignatures are the witnesses'
- * entries this department has received (and its own).
+ * this chain that covers the entry and has its witness quorum (else the
+ * latest witnessed one: the verifier then says it is below quorum); the
+ * cosignatures are the witnesses' entries this department has received, its
+ * own, and those the notary holds.
  */
 export class ReceiptBuilder {
   constructor(
     private readonly ledger: Ledger,
     private readonly dataSource: DataSource,
     private readonly registry: EventTypeRegistry,
+    private readonly options: ReceiptBuilderOptions = {},
   ) {}
 
   /** The department: a receipt or export names one of its chains (the only one, unless sharded). */
@@ -71,14 +95,7 @@ export class ReceiptBuilder {
     if (anchors.length === 0) {
       return { kind: 'not-anchored', treeSize: (await this.ledger.reader.head(chain))?.seq ?? 0 };
     }
-    // The latest witnessed anchor: an anchor of nothing but cosignatures is not cosigned itself,
-    // so the latest anchor is not always the best one to prove with.
-    let chosen = { row: anchors[0]!, cosignatures: await this.cosignatures(anchors[0]!.seq) };
-    for (const row of anchors.slice(1)) {
-      if (chosen.cosignatures.length > 0) break;
-      const cosignatures = await this.cosignatures(row.seq);
-      if (cosignatures.length > 0) chosen = { row, cosignatures };
-    }
+    const chosen = await this.bestAnchor(chain, anchors);
     const anchor = received(chosen.row);
     const treeSize = Number((anchor.disclosure.fields as { treeSize: string }).treeSize);
     const proof = await this.ledger.inclusionProof(seq, treeSize, chain);
@@ -95,26 +112,53 @@ export class ReceiptBuilder {
   }
 
   /**
-   * The latest anchor of this chain that at least one witness cosigned (or,
-   * when none is witnessed yet, the latest anchor): what `verify` holds the
-   * ledger to, beyond its own consistency.
+   * The latest anchor of this chain that has its witness quorum, else the
+   * latest one at least one witness cosigned, else the latest anchor: what
+   * `verify` holds the ledger to, beyond its own consistency.
    */
   async latestWitnessedAnchor(chainOfLedger?: string): Promise<AnchorSummary | undefined> {
-    const rows = await this.anchorsCovering(this.ledger.chainOrOnly(chainOfLedger), 1);
-    let fallback: AnchorSummary | undefined;
-    for (const row of rows) {
-      const cosignatures = await this.cosignatures(row.seq);
-      const fields = decode(row.disclosure).fields as { treeSize: string; root: string };
-      const summary: AnchorSummary = {
-        notarySeq: Number(row.seq),
-        treeSize: Number(fields.treeSize),
-        root: fields.root,
-        witnessedBy: cosignatures.map((c) => departmentOfChain(c.envelope.chain) ?? c.envelope.chain),
-      };
-      if (cosignatures.length > 0) return summary;
-      fallback ??= summary;
-    }
-    return fallback;
+    const chain = this.ledger.chainOrOnly(chainOfLedger);
+    const rows = await this.anchorsCovering(chain, 1);
+    if (rows.length === 0) return undefined;
+    const { row, cosignatures } = await this.bestAnchor(chain, rows);
+    const fields = decode(row.disclosure).fields as { treeSize: string; root: string };
+    const witnessedBy = witnessesOf(cosignatures);
+    const bundle = this.options.trustBundle?.();
+    const quorum = bundle ? quorumOf(bundle, chain, witnessedBy) : undefined;
+    return {
+      notarySeq: Number(row.seq),
+      treeSize: Number(fields.treeSize),
+      root: fields.root,
+      witnessedBy,
+      ...(quorum
+        ? {
+            quorum: {
+              required: quorum.required,
+              counted: quorum.counted,
+              met: quorum.met,
+              text: quorum.text,
+              ...(quorum.shortfall ? { shortfall: quorum.shortfall } : {}),
+            },
+          }
+        : {}),
+    };
+  }
+
+  /**
+   * Of `rows` (latest first), the latest anchor whose cosignatures make the
+   * quorum, else the latest witnessed one (an anchor of nothing but
+   * cosignatures is not cosigned itself, so the latest anchor is not always
+   * the best one to prove with), else the latest.
+   */
+  private async bestAnchor(chain: string, rows: ReceivedRow[]) {
+    const cosignatures = await this.cosignaturesOf(rows);
+    const bundle = this.options.trustBundle?.();
+    const candidates = rows.map((row) => ({ row, cosignatures: cosignatures.get(row.seq) ?? [] }));
+    return (
+      (bundle && candidates.find((candidate) => quorumOf(bundle, chain, witnessesOf(candidate.cosignatures)).met)) ||
+      candidates.find((candidate) => candidate.cosignatures.length > 0) ||
+      candidates[0]!
+    );
   }
 
   /**
@@ -140,8 +184,12 @@ export class ReceiptBuilder {
           ORDER BY e.seq LIMIT 500`,
         [chain, after, size],
       );
-      for (const row of page)
-        yield { kind: 'anchor', anchor: received(row), cosignatures: await this.cosignatures(row.seq) };
+      for (let i = 0; i < page.length; i += COSIGNATURES_PER_QUESTION) {
+        const rows = page.slice(i, i + COSIGNATURES_PER_QUESTION);
+        const cosignatures = await this.cosignaturesOf(rows);
+        for (const row of rows)
+          yield { kind: 'anchor', anchor: received(row), cosignatures: cosignatures.get(row.seq) ?? [] };
+      }
       if (page.length < 500) return;
       after = Number(page.at(-1)!.seq);
     }
@@ -165,6 +213,35 @@ export class ReceiptBuilder {
     const publicFields = this.registry.get(envelope.type)?.publicFields ?? [];
     // A receipt never discloses a field its type does not mark public; an unknown type discloses nothing.
     return { envelope, disclosure: redact(full, publicFields) };
+  }
+
+  /**
+   * The cosignatures of each anchor (by notary seq): this department's own
+   * and those it received, then — for anchors short of their quorum — those
+   * the notary holds that verify and are not here already.
+   */
+  private async cosignaturesOf(rows: ReceivedRow[]): Promise<Map<string, ReceiptEntry[]>> {
+    const found = new Map<string, ReceiptEntry[]>();
+    for (const row of rows) found.set(row.seq, await this.cosignatures(row.seq));
+    const bundle = this.options.trustBundle?.();
+    const elsewhere = this.options.cosignaturesElsewhere;
+    if (!bundle || !elsewhere) return found;
+    const chain = (row: ReceivedRow) => (decode(row.disclosure).fields as { chain: string }).chain;
+    const short = rows.filter((row) => !quorumOf(bundle, chain(row), witnessesOf(found.get(row.seq)!)).met);
+    if (short.length === 0) return found;
+    const more = await elsewhere(short.map((row) => row.seq)).catch(() => ({}) as Record<string, ReceiptEntry[]>);
+    for (const row of short) {
+      const anchor = received(row);
+      const here = found.get(row.seq)!;
+      const known = new Set(here.map((c) => `${c.envelope.chain}\u0000${c.envelope.seq}`));
+      for (const cosignature of Array.isArray(more[row.seq]) ? more[row.seq]! : []) {
+        const key = `${cosignature?.envelope?.chain}\u0000${cosignature?.envelope?.seq}`;
+        if (known.has(key) || cosignatureHolds(cosignature, anchor, bundle, verifyEd25519Node) === undefined) continue;
+        known.add(key);
+        here.push(cosignature);
+      }
+    }
+    return found;
   }
 
   private async cosignatures(anchorSeq: string): Promise<ReceiptEntry[]> {
@@ -196,3 +273,7 @@ export class ReceiptBuilder {
     return [...ownEntries, ...others.map(received)];
   }
 }
+
+const witnessesOf = (cosignatures: readonly ReceiptEntry[]) => [
+  ...new Set(cosignatures.map((c) => departmentOfChain(c.envelope.chain) ?? c.envelope.chain)),
+];

@@ -10,17 +10,22 @@ import {
   canonicalize,
   checkDisclosure,
   decodeRecord,
+  departmentOfChain,
   departmentOfSource,
+  envelopeFromStored,
   fromHex,
   parseDisclosure,
+  quorumOf,
   toHex,
   typeMatches,
   utf8,
   verifyEd25519Node,
   verifyEnvelope,
   parseStrictJsonBytes,
+  type QuorumReport,
   type TrustBundle,
 } from '@registry-bus/protocol';
+import { cosignatureHolds, type ReceiptEntry } from '@registry-bus/receipts';
 import type { DataSource } from 'typeorm';
 
 import { loadState, saveState, type Aggregate, type DomainEvent } from '../commands/aggregate.js';
@@ -54,7 +59,14 @@ export interface RecoveryReport {
   dataMissing: Array<{ seq: number; type: string; chain?: string }>;
   anchors: {
     checked: number;
-    latest: { notarySeq: number; treeSize: number; anchoredAt: string; witnessedBy: string[] } | null;
+    latest: {
+      notarySeq: number;
+      treeSize: number;
+      anchoredAt: string;
+      witnessedBy: string[];
+      /** Whether the cosignatures of it this database holds make the chain's quorum (its own never counts). */
+      quorum?: Pick<QuorumReport, 'required' | 'counted' | 'met' | 'text'>;
+    } | null;
   };
   /** Aggregates whose state and read models were rebuilt, with the number of entries replayed into each. */
   projections: Record<string, number>;
@@ -265,11 +277,17 @@ export async function recoverLedger(context: RecoveryContext): Promise<RecoveryR
   return report;
 }
 
-/** Holds the rebuilt tree to every anchor of this chain on the notary's topic; notes which were self-witnessed. */
+/**
+ * Holds the rebuilt tree to every anchor of this chain on the notary's
+ * topic, checks the cosignatures of the latest one that this database holds
+ * (a cosignature that does not verify refuses the recovery) and reports
+ * their quorum (too few is said, not refused: the anchors themselves held).
+ */
 async function checkAnchors(context: RecoveryContext, size: number, report: RecoveryReport): Promise<void> {
   const { department, dataSource } = context;
   const chain = context.chain ?? department;
-  const anchors: Array<{ notarySeq: number; treeSize: number; root: string; anchoredAt: string }> = [];
+  const anchors: Array<{ notarySeq: number; treeSize: number; root: string; anchoredAt: string; entry: ReceiptEntry }> =
+    [];
   await context.anchors.read(async (records) => {
     for (const record of records) {
       let decoded;
@@ -294,6 +312,7 @@ async function checkAnchors(context: RecoveryContext, size: number, report: Reco
         treeSize: Number(fields.treeSize),
         root: fields.root ?? '',
         anchoredAt: envelope.time,
+        entry: { envelope, disclosure },
       });
     }
   });
@@ -312,18 +331,42 @@ async function checkAnchors(context: RecoveryContext, size: number, report: Reco
   }
   const latest = anchors.at(-1);
   if (latest) {
-    const witnesses: Array<{ seq: string }> = await dataSource.query(
-      `SELECT e.seq FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
-        WHERE (e.chain = $1 OR e.chain LIKE $1 || '/%') AND e.type = $2
-          AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = $3 LIMIT 1`,
-      [department, `gov.${department}.witness.cosigned.v1`, String(latest.notarySeq)],
-    );
+    const rows: Array<{ envelope: Buffer; hash: Buffer; sig: Buffer; keyid: string; disclosure: Buffer }> =
+      await dataSource.query(
+        `SELECT e.envelope, e.hash, e.sig, e.keyid, d.disclosure
+           FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
+          WHERE (e.chain = $1 OR e.chain LIKE $1 || '/%') AND e.type = $2
+            AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = $3
+         UNION ALL
+         SELECT e.envelope, e.hash, e.sig, e.keyid, d.disclosure
+           FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
+          WHERE e.type LIKE 'gov.%.witness.cosigned.v1'
+            AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorChain' = 'notary'
+            AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = $3`,
+        [department, `gov.${department}.witness.cosigned.v1`, String(latest.notarySeq)],
+      );
+    const witnessedBy: string[] = [];
+    for (const row of rows) {
+      const cosignature: ReceiptEntry = {
+        envelope: envelopeFromStored(row.envelope, row.hash, row.sig, row.keyid),
+        disclosure: parseDisclosure(parseStrictJsonBytes(row.disclosure, 'a stored cosignature')),
+      };
+      const witness = cosignatureHolds(cosignature, latest.entry, context.trust, verifyEd25519Node);
+      if (witness === undefined)
+        throw new RecoveryRefused(
+          `the cosignature of anchor ${latest.notarySeq} by ${departmentOfChain(cosignature.envelope.chain)} (${cosignature.envelope.chain} seq ${cosignature.envelope.seq}) does not verify: it is not a witness's statement of the anchored root`,
+        );
+      if (!witnessedBy.includes(witness)) witnessedBy.push(witness);
+    }
+    const quorum = quorumOf(context.trust, chain, witnessedBy);
     report.anchors.latest = {
       notarySeq: latest.notarySeq,
       treeSize: latest.treeSize,
       anchoredAt: latest.anchoredAt,
-      witnessedBy: witnesses.length > 0 ? [department] : [],
+      witnessedBy,
+      quorum: { required: quorum.required, counted: quorum.counted, met: quorum.met, text: quorum.text },
     };
+    context.log(`the latest anchor's ${quorum.text}`);
   }
   context.log(
     anchors.length === 0

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { toBase64 } from '../encoding/bytes.js';
 import { parseStrictJson } from '../json/strict-json.js';
 import { signTrustBundle, trustedKey, type SignedTrustBundle, type TrustBundle } from '../trust/trust-bundle.js';
+import { checkWitnessing, type WitnessPolicy } from '../trust/witness-quorum.js';
 import { loadOrCreateFileSigner } from './file-signer.js';
 
 export interface DevTrust {
@@ -16,9 +17,16 @@ export interface DevTrust {
  * Development trust for the local stack: one key per department (generated
  * on first use into `<keysDir>/<dept>/`), a governance root key in
  * `<keysDir>/governance/`, and the signed bundle at `<localDir>/trust-bundle.json`.
- * A new department key makes a new bundle version; existing keys are kept.
+ * A new department key, or other witnessing rules, make a new bundle version;
+ * existing keys are kept. `witnessing` names chains' witnesses and quorums
+ * (without it every chain has the default rule); a quorum that is not a
+ * majority of its witnesses is refused before anything is signed.
  */
-export async function ensureDevTrust(localDir: string, departments: readonly string[]): Promise<DevTrust> {
+export async function ensureDevTrust(
+  localDir: string,
+  departments: readonly string[],
+  witnessing?: readonly WitnessPolicy[],
+): Promise<DevTrust> {
   const keysDir = join(localDir, 'keys');
   mkdirSync(keysDir, { recursive: true });
   const root = loadOrCreateFileSigner(join(keysDir, 'governance'), 'governance');
@@ -32,9 +40,13 @@ export async function ensureDevTrust(localDir: string, departments: readonly str
     const signer = loadOrCreateFileSigner(join(keysDir, id), id);
     return { id, keys: [trustedKey(signer, signer.createdAt)] };
   });
+  const policies =
+    witnessing && witnessing.length > 0 ? { witnessing: witnessing.map((policy) => ({ ...policy })) } : {};
+  checkWitnessing({ departments: departmentsInBundle, ...policies });
   const unchanged =
     previous !== undefined &&
     JSON.stringify(previous.bundle.departments) === JSON.stringify(departmentsInBundle) &&
+    JSON.stringify(previous.bundle.witnessing) === JSON.stringify(policies.witnessing) &&
     previous.rootKeyId === root.keyId;
   const signed = unchanged
     ? previous
@@ -43,6 +55,7 @@ export async function ensureDevTrust(localDir: string, departments: readonly str
           version: (previous?.bundle.version ?? 0) + 1,
           issuedAt: new Date().toISOString(),
           departments: departmentsInBundle,
+          ...policies,
         } satisfies TrustBundle,
         root,
       );

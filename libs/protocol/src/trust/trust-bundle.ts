@@ -6,6 +6,7 @@ import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
 import { SignatureDomain, signingMessage } from '../signing/domains.js';
 import { verifyEd25519 } from '../signing/ed25519.js';
 import type { Signer } from '../signing/signer.js';
+import { checkWitnessing, type WitnessPolicy } from './witness-quorum.js';
 
 export interface TrustedKey {
   keyId: string;
@@ -28,6 +29,8 @@ export interface TrustBundle {
   version: number;
   issuedAt: string;
   departments: TrustedDepartment[];
+  /** Per chain, the witnesses eligible for it and the quorum (docs/RECEIPTS.md); a chain not named has the default. */
+  witnessing?: WitnessPolicy[];
 }
 
 export interface SignedTrustBundle {
@@ -47,7 +50,7 @@ export async function signTrustBundle(bundle: TrustBundle, root: Signer): Promis
   return { bundle, rootKeyId: root.keyId, sig: toBase64(sig) };
 }
 
-/** Checks the governance signature; returns the bundle or throws ProtocolError(BAD_TRUST_BUNDLE). */
+/** Checks the governance signature and the witnessing rules; returns the bundle or throws ProtocolError(BAD_TRUST_BUNDLE). */
 export function verifyTrustBundle(signed: SignedTrustBundle, rootPublicKey: Uint8Array): TrustBundle {
   let sig: Uint8Array;
   try {
@@ -72,6 +75,7 @@ export function verifyTrustBundle(signed: SignedTrustBundle, rootPublicKey: Uint
       'sig',
     );
   }
+  checkWitnessing(signed.bundle);
   return signed.bundle;
 }
 

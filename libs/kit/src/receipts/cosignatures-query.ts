@@ -1,0 +1,86 @@
+import type { QueryClient, QueryHandler } from '@registry-bus/bus';
+import { envelopeFromStored, parseDisclosure, parseStrictJsonBytes } from '@registry-bus/protocol';
+import type { ReceiptEntry } from '@registry-bus/receipts';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+
+export const COSIGNATURES_QUERY = 'cosignatures';
+/** Up to this many anchors in one question: the answer stays well inside a Kafka record. */
+export const COSIGNATURES_PER_QUERY = 20;
+
+const params = z.strictObject({
+  anchorSeqs: z
+    .array(z.string().regex(/^[1-9][0-9]{0,18}$/))
+    .min(1)
+    .max(COSIGNATURES_PER_QUERY),
+});
+
+/**
+ * The notary's answer to "who cosigned these anchors?": every witness's
+ * cosignature entry of them it received. A department reads only the
+ * ledgers it follows, so it does not see most of the cosignatures of its own
+ * anchors; the notary follows every ledger and sees them all. Cosignatures
+ * are control entries (they reach every consumer anyway), so anyone may ask;
+ * each is signed by its witness, so the notary can withhold one but not forge
+ * one (the asker checks each before it uses it).
+ */
+export function cosignaturesQuery(dataSource: DataSource): QueryHandler {
+  return {
+    name: COSIGNATURES_QUERY,
+    eventType: 'gov.notary.anchor.signed.v1',
+    parseParams(given) {
+      const parsed = params.safeParse(given);
+      if (!parsed.success)
+        throw new Error(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+      return parsed.data;
+    },
+    async answer(given) {
+      const rows: Array<{
+        anchor_seq: string;
+        envelope: Buffer;
+        hash: Buffer;
+        sig: Buffer;
+        keyid: string;
+        disclosure: Buffer;
+      }> = await dataSource.query(
+        `SELECT convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' AS anchor_seq,
+                e.envelope, e.hash, e.sig, e.keyid, d.disclosure
+           FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
+          WHERE e.type LIKE 'gov.%.witness.cosigned.v1'
+            AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorChain' = 'notary'
+            AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = ANY($1)
+          ORDER BY e.source_chain, e.seq`,
+        [(given as z.infer<typeof params>).anchorSeqs],
+      );
+      const cosignatures: Record<string, ReceiptEntry[]> = {};
+      for (const row of rows) {
+        (cosignatures[row.anchor_seq] ??= []).push({
+          envelope: envelopeFromStored(row.envelope, row.hash, row.sig, row.keyid),
+          disclosure: parseDisclosure(parseStrictJsonBytes(row.disclosure, 'a stored cosignature')),
+        });
+      }
+      return { cosignatures };
+    },
+  };
+}
+
+/** Asks the notary for the cosignatures of these anchors, a question of at most COSIGNATURES_PER_QUERY at a time. */
+export async function askNotaryForCosignatures(
+  queries: Pick<QueryClient, 'ask'>,
+  anchorSeqs: readonly string[],
+  timeoutMs = 3000,
+): Promise<Record<string, ReceiptEntry[]>> {
+  const found: Record<string, ReceiptEntry[]> = {};
+  for (let i = 0; i < anchorSeqs.length; i += COSIGNATURES_PER_QUERY) {
+    const reply = await queries.ask(
+      'notary',
+      COSIGNATURES_QUERY,
+      { anchorSeqs: anchorSeqs.slice(i, i + COSIGNATURES_PER_QUERY) },
+      timeoutMs,
+    );
+    if (!reply.result.ok) continue;
+    const answered = reply.result.answer.cosignatures;
+    if (answered && typeof answered === 'object') Object.assign(found, answered);
+  }
+  return found;
+}
