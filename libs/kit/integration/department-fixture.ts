@@ -23,8 +23,8 @@ export async function departmentTestConfig(
     DATABASE_MIGRATIONS_URL: owner,
     KAFKA_BROKERS: env.kafkaBrokers.join(','),
     KAFKA_TOPIC_NAMESPACE: namespace,
-    // The shared test broker is a single one (a spec on a cluster overrides this with 'false').
-    KAFKA_DEV_SINGLE_BROKER: 'true',
+    // The run's test broker is a single one unless REGISTRY_BUS_TEST_KAFKA_BROKERS_COUNT made it a cluster.
+    KAFKA_DEV_SINGLE_BROKER: String(env.kafkaBrokers.length < 3),
     KEYS_DIR: join(local, 'keys', department),
     TRUST_BUNDLE_FILE: join(local, 'trust-bundle.json'),
     TRUST_ROOT_PUBLIC_KEY_FILE: join(local, 'trust-root.pub'),
