@@ -290,4 +290,8 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// A refusal before anything started (arguments, a .local made otherwise) is a message, not a stack trace.
+await main().catch((error: unknown) => {
+  print(`start refused: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

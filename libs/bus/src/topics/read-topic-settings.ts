@@ -50,12 +50,25 @@ export async function readTopicSettings(
   };
 }
 
-/** Reads the settings of `topics` and judges them (ledgerTopicsVerdict). */
+/**
+ * Reads the settings of `topics` and judges them (ledgerTopicsVerdict). On
+ * a cluster a topic just created is briefly unknown to the broker that
+ * answers (its metadata has not reached it yet): that retriable error is
+ * retried a bounded number of times, as ensureTopics does.
+ */
 export async function checkLedgerTopics(
   admin: Admin,
   topics: readonly string[],
   context: Omit<DurabilityContext, 'brokerIds'>,
+  attempts = 10,
 ): Promise<DurabilityVerdict> {
-  const settings = await readTopicSettings(admin, topics);
-  return ledgerTopicsVerdict(settings.topics, { ...context, brokerIds: settings.brokerIds });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const settings = await readTopicSettings(admin, topics);
+      return ledgerTopicsVerdict(settings.topics, { ...context, brokerIds: settings.brokerIds });
+    } catch (error) {
+      if (attempt >= attempts || !(error as { retriable?: boolean }).retriable) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+    }
+  }
 }
