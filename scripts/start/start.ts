@@ -1,17 +1,24 @@
-// `npm start [-- --no-demo]` (and `npm run recover -- <department>
+// `npm start [-- --no-demo] [--brokers <n>]` (and `npm run recover -- <department>
 // [--from-mirror]`, which starts the stack with that department rebuilding
 // its ledger from its topic — or, with --from-mirror, from the mirrors the
 // other apps keep, starting it last — first, and no demo): the whole local stack — Kafka (through the
-// launcher unless KAFKA_BROKERS is set), a database per app in Postgres
+// launcher unless KAFKA_BROKERS is set: one broker, or with --brokers a cluster
+// of n brokers, docs/SCALING.md), a database per app in Postgres
 // (DATABASE_URL as the admin connection, else the local server), every app
 // that exists — then a demo that shows it working. Ctrl-C stops it in order;
 // the next start finds the same Kafka data and databases (.local/stack.json).
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { brokerAcls, createKafka } from '@registry-bus/bus';
-import { DEPARTMENTS, ensureDevTrust, fromBase64, rootFingerprint } from '@registry-bus/protocol';
-import { KafkaLauncher, LOCAL_POSTGRES_ADMIN_URL, withDatabase } from '@registry-bus/testing';
+import { DEPARTMENTS, ensureDevTrust, fromBase64, parseStrictJson, rootFingerprint } from '@registry-bus/protocol';
+import {
+  CLUSTER_FILE,
+  KafkaCluster,
+  KafkaLauncher,
+  LOCAL_POSTGRES_ADMIN_URL,
+  withDatabase,
+} from '@registry-bus/testing';
 import pg from 'pg';
 import { build as buildPortal } from 'vite';
 
@@ -83,6 +90,23 @@ async function createBaseAcls(brokers: string, sasl: NonNullable<ReturnType<Kafk
   }
 }
 
+/** `--brokers <n>`: the local Kafka as a cluster of n brokers (1, the default, is the single broker). */
+function brokerCountArgument(): number {
+  const at = process.argv.indexOf('--brokers');
+  if (at < 0) return 1;
+  const raw = process.argv[at + 1] ?? '';
+  if (!/^[1-9]$/.test(raw)) throw new Error(`--brokers takes a number of brokers from 1 to 9, not '${raw}'`);
+  return Number(raw);
+}
+
+/** How many brokers the Kafka data in .local/ was made with, if any. */
+function localBrokerCount(): number | undefined {
+  const clusterFile = join(KAFKA_DIR, CLUSTER_FILE);
+  if (existsSync(clusterFile))
+    return (parseStrictJson(readFileSync(clusterFile, 'utf8'), clusterFile) as { brokers: number }).brokers;
+  return existsSync(join(KAFKA_DIR, 'instance.json')) ? 1 : undefined;
+}
+
 async function main(): Promise<void> {
   const recoverAt = process.argv.indexOf('--recover');
   const recover = recoverAt >= 0 ? process.argv[recoverAt + 1] : undefined;
@@ -91,6 +115,14 @@ async function main(): Promise<void> {
   const fromMirror = process.argv.includes('--from-mirror');
   if (fromMirror && !recover) throw new Error('--from-mirror goes with npm run recover -- <department>');
   const demo = !process.argv.includes('--no-demo') && !recover;
+  const brokerCount = brokerCountArgument();
+  const madeWith = process.env.KAFKA_BROKERS?.trim() ? undefined : localBrokerCount();
+  if (madeWith !== undefined && madeWith !== brokerCount)
+    throw new Error(
+      `the Kafka data in ${KAFKA_DIR} was made with ${madeWith} broker${madeWith === 1 ? '' : 's'}, not ${brokerCount}: ` +
+        `start it as it was (npm start${madeWith === 1 ? '' : ` -- --brokers ${madeWith}`}) or wipe the local stack ` +
+        'with npm run reset (its data and databases) and start again',
+    );
   const other = runningStackPid();
   if (other) throw new Error(`the local stack is already running (pid ${other}); stop it with Ctrl-C first`);
 
@@ -102,7 +134,7 @@ async function main(): Promise<void> {
   const adminUrl = process.env.DATABASE_URL?.trim() || LOCAL_POSTGRES_ADMIN_URL;
 
   const apps: AppProcess[] = [];
-  let kafka: KafkaLauncher | undefined;
+  let kafka: KafkaLauncher | KafkaCluster | undefined;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -121,15 +153,19 @@ async function main(): Promise<void> {
     let brokers = process.env.KAFKA_BROKERS?.trim();
     // The local broker has a user per department and ACLs from the grants (README, "Access rights").
     let secured = false;
+    // Fewer than three brokers is a development Kafka: the apps accept its ledger topics only when told so.
+    let devSingleBroker = process.env.KAFKA_DEV_SINGLE_BROKER;
     if (!brokers) {
-      kafka = new KafkaLauncher({
+      const options = {
         dir: KAFKA_DIR,
-        log: (message) => print(`kafka             ${message}`),
+        log: (message: string) => print(`kafka             ${message}`),
         security: {
           admin: { username: 'admin', password: kafkaPasswords.admin! },
           users: DEPARTMENTS.map((username) => ({ username, password: kafkaPasswords[username]! })),
         },
-      });
+      };
+      kafka = brokerCount === 1 ? new KafkaLauncher(options) : new KafkaCluster({ ...options, brokers: brokerCount });
+      devSingleBroker = brokerCount < 3 ? 'true' : 'false';
       brokers = await kafka.start();
       secured = true;
       await createBaseAcls(brokers, kafka.saslOf('admin')!);
@@ -187,6 +223,7 @@ async function main(): Promise<void> {
           TRUST_BUNDLE_FILE: trust.bundleFile,
           TRUST_ROOT_PUBLIC_KEY_FILE: trust.rootPublicKeyFile,
           KAFKA_BROKERS: brokers,
+          ...(devSingleBroker !== undefined ? { KAFKA_DEV_SINGLE_BROKER: devSingleBroker } : {}),
           KEYS_DIR: `${KEYS_DIR}/${departmentOf(name)}`,
           LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
           // npm run recover -- <department>: its ledger is rebuilt from its topic (or the mirrors) before it opens.
@@ -221,7 +258,9 @@ async function main(): Promise<void> {
     const tokens = await issueDevTokens(owners);
 
     print('\nRegistry Bus is running:');
-    print(`  kafka      ${brokers}${kafka ? ` (data in ${KAFKA_DIR})` : ''}`);
+    print(
+      `  kafka      ${brokers}${kafka ? ` (${brokerCount === 1 ? 'one broker' : `${brokerCount} brokers`}, data in ${KAFKA_DIR})` : ''}`,
+    );
     print(`  postgres   ${adminUrl.replace(/:[^:@/]+@/, ':***@')} (databases ${databasePrefix(stackId)}<department>)`);
     for (const { app, body } of health) print(`  ${app.name.padEnd(17)} ${app.url}  health: ${JSON.stringify(body)}`);
     print(`  tokens     ${DEV_TOKENS_FILE} (admin, clerk, auditor per department; API docs at <app>/docs)`);
@@ -256,4 +295,8 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// A refusal before anything started (arguments, a .local made otherwise) is a message, not a stack trace.
+await main().catch((error: unknown) => {
+  print(`start refused: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

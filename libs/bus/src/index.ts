@@ -7,6 +7,17 @@ export {
   requestsTopic,
 } from './topics/topic-names.js';
 export { ensureTopics, readableTopics, type TopicSpec } from './topics/ensure-topics.js';
+export {
+  DURABLE_MIN_INSYNC_REPLICAS,
+  DURABLE_REPLICATION_FACTOR,
+  durableMinInsync,
+  ledgerTopicsVerdict,
+  type DurabilityContext,
+  type DurabilityProblem,
+  type DurabilityVerdict,
+  type TopicSettings,
+} from './topics/topic-durability.js';
+export { checkLedgerTopics, readTopicSettings } from './topics/read-topic-settings.js';
 export { createKafka, type KafkaClientOptions } from './kafka/kafka-client.js';
 export { brokerAcls, syncBrokerAcls, type BrokerAclInput, type BrokerGrant } from './kafka/broker-acls.js';
 export { KafkaPublisher, type PublishedRecord } from './kafka/kafka-publisher.js';

@@ -8,7 +8,7 @@ type Environment = ReturnType<typeof integrationEnvironment>;
 /**
  * A department's configuration for tests, through the same validation as
  * production: its own fresh database, the shared test broker under a
- * namespace, keys and trust bundle in `local` (see ensureDevTrust), any port.
+ * namespace (accepted as a development broker), keys and trust bundle in `local` (see ensureDevTrust), any port.
  */
 export async function departmentTestConfig(
   env: Environment,
@@ -23,6 +23,8 @@ export async function departmentTestConfig(
     DATABASE_MIGRATIONS_URL: owner,
     KAFKA_BROKERS: env.kafkaBrokers.join(','),
     KAFKA_TOPIC_NAMESPACE: namespace,
+    // The run's test broker is a single one unless REGISTRY_BUS_TEST_KAFKA_BROKERS_COUNT made it a cluster.
+    KAFKA_DEV_SINGLE_BROKER: String(env.kafkaBrokers.length < 3),
     KEYS_DIR: join(local, 'keys', department),
     TRUST_BUNDLE_FILE: join(local, 'trust-bundle.json'),
     TRUST_ROOT_PUBLIC_KEY_FILE: join(local, 'trust-root.pub'),

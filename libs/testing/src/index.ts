@@ -7,13 +7,24 @@ export {
   kafkaJarCacheDir,
   checkJava,
   LauncherPrerequisiteError,
+  CLUSTER_FILE,
+  KafkaCluster,
+  clusterReplicationProperties,
+  type ClusterNode,
+  type KafkaClusterOptions,
 } from './kafka-launcher/index.js';
 export {
   chooseInfrastructure,
   LOCAL_POSTGRES_ADMIN_URL,
   type InfrastructureChoice,
 } from './environment/choose-infrastructure.js';
-export { startTestInfrastructure, type TestInfrastructure } from './infrastructure/test-infrastructure.js';
+export {
+  BROKERS_COUNT_KEY,
+  startTestInfrastructure,
+  testBrokerCount,
+  type TestInfrastructure,
+} from './infrastructure/test-infrastructure.js';
+export { startTestKafkaCluster } from './infrastructure/test-cluster.js';
 export {
   ENV_KEYS,
   integrationEnvironment,

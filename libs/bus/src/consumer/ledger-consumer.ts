@@ -66,7 +66,9 @@ export class LedgerConsumer {
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       // A rebalance may hand us partitions another instance advanced: re-read positions from the database.
       this.options.pipeline.resetCache();
-      void this.seekToStoredOffsets();
+      // A consumer that crashed (its coordinator moved: a broker went down) and restarts may have no group yet
+      // when this runs; seek then throws, and the restart's own GROUP_JOIN seeks again.
+      void this.seekToStoredOffsets().catch(() => undefined);
     });
     await this.consumer.run({
       autoCommit: false,

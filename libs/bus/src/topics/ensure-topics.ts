@@ -6,6 +6,11 @@ export interface TopicSpec {
   replicationFactor: number;
   /** Ledger topics keep their records forever: they are the department's off-site copy. */
   retainForever?: boolean;
+  /**
+   * Replicas that must hold a record before acks=all acknowledges it
+   * (durableMinInsync); ledger topics also never elect an out-of-sync leader.
+   */
+  minInsyncReplicas?: number;
 }
 
 /**
@@ -39,13 +44,21 @@ async function ensureTopicsOnce(admin: Admin, specs: TopicSpec[]): Promise<void>
         topic: spec.topic,
         numPartitions: spec.partitions,
         replicationFactor: spec.replicationFactor,
-        configEntries: spec.retainForever
-          ? [
-              { name: 'retention.ms', value: '-1' },
-              { name: 'retention.bytes', value: '-1' },
-              { name: 'cleanup.policy', value: 'delete' },
-            ]
-          : [],
+        configEntries: [
+          ...(spec.retainForever
+            ? [
+                { name: 'retention.ms', value: '-1' },
+                { name: 'retention.bytes', value: '-1' },
+                { name: 'cleanup.policy', value: 'delete' },
+              ]
+            : []),
+          ...(spec.minInsyncReplicas !== undefined
+            ? [
+                { name: 'min.insync.replicas', value: String(spec.minInsyncReplicas) },
+                { name: 'unclean.leader.election.enable', value: 'false' },
+              ]
+            : []),
+        ],
       })),
     });
   }

@@ -15,7 +15,18 @@ export const departmentConfigSchema = z
       .string()
       .regex(/^([a-z0-9][a-z0-9_-]*\.)?$/, 'must be empty or end with a dot, e.g. "staging."')
       .default(''),
-    KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
+    /**
+     * Replicas of each topic the app creates; unset: three (docs/OPERATIONS.md,
+     * "Topic settings"), or as many as there are brokers up to three with
+     * KAFKA_DEV_SINGLE_BROKER.
+     */
+    KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).optional(),
+    /**
+     * Development only: accept fewer than three brokers and ledger topics with
+     * fewer than three replicas. Without it the app refuses to start on a
+     * ledger topic whose settings could lose an acknowledged record.
+     */
+    KAFKA_DEV_SINGLE_BROKER: variables.boolean(false),
     /** The department's broker user (SASL/SCRAM-SHA-512); both or neither. An open broker needs neither. */
     KAFKA_SASL_USERNAME: z.string().trim().min(1).optional(),
     KAFKA_SASL_PASSWORD: z.string().min(1).optional(),

@@ -13,7 +13,10 @@ import {
   type QuarantineNotice,
   LedgerConsumer,
   chainDestination,
+  checkLedgerTopics,
   consumerMigrations,
+  durableMinInsync,
+  DURABLE_REPLICATION_FACTOR,
   createKafka,
   ensureTopics,
   ledgerTopic,
@@ -338,15 +341,24 @@ export class DepartmentRuntime {
     const namespace = this.config.KAFKA_TOPIC_NAMESPACE;
     const admin = this.kafka.admin();
     await admin.connect();
-    const spec = (topic: string, retainForever = true, partitions = 1) => ({
-      topic,
-      partitions,
-      replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
-      retainForever,
-    });
-    this.followedTopics = follows.map((owner) => spec(ledgerTopic(owner, namespace)));
     let readable: string[];
     try {
+      const replicationFactor = await this.replicationFactor(admin);
+      const spec = (topic: string, retainForever = true, partitions = 1): TopicSpec => ({
+        topic,
+        partitions,
+        replicationFactor,
+        retainForever,
+        ...(retainForever ? { minInsyncReplicas: durableMinInsync(replicationFactor) } : {}),
+      });
+      this.followedTopics = follows.map((owner) => spec(ledgerTopic(owner, namespace)));
+      const ledgerTopics = [ledgerTopic(department, namespace), quarantineTopic(department, namespace)];
+      // Before anything is created (too few brokers, or a topic made by hand), then once all exist.
+      const existing = new Set(await admin.listTopics());
+      await this.checkLedgerTopics(
+        admin,
+        ledgerTopics.filter((topic) => existing.has(topic)),
+      );
       await this.checkShardsAgainstTopic(admin);
       await ensureTopics(admin, [
         // A partition per shard (a followed ledger's owner grows its topic when it starts sharded).
@@ -356,6 +368,7 @@ export class DepartmentRuntime {
         spec(requestsTopic(department, namespace), false),
         spec(repliesTopic(department, namespace), false),
       ]);
+      await this.checkLedgerTopics(admin, ledgerTopics);
       // On an open broker followed ledgers are created here too when their owner has not started yet (a
       // consumer can only subscribe to topics that exist). With ACLs only owners create their topics, and
       // this department reads those it may (a grant) once they exist; watchFollowed picks up the rest.
@@ -678,6 +691,30 @@ export class DepartmentRuntime {
         'trust bundle version applied',
       );
     }
+  }
+
+  /**
+   * Read back, not assumed: a topic made by hand, by another app first or by
+   * an older version keeps its own settings. Refuses to start on any that
+   * could lose an acknowledged record (ledgerTopicsVerdict names the fix).
+   */
+  private async checkLedgerTopics(admin: Admin, topics: string[]): Promise<void> {
+    const verdict = await checkLedgerTopics(admin, topics, {
+      devSingleBroker: this.config.KAFKA_DEV_SINGLE_BROKER,
+      bootstrap: this.config.KAFKA_BROKERS.join(','),
+    });
+    if (!verdict.ok) throw new Error(verdict.message);
+  }
+
+  /**
+   * KAFKA_REPLICATION_FACTOR, else three; in development (KAFKA_DEV_SINGLE_BROKER)
+   * as many as there are brokers, up to three.
+   */
+  private async replicationFactor(admin: Admin): Promise<number> {
+    if (this.config.KAFKA_REPLICATION_FACTOR !== undefined) return this.config.KAFKA_REPLICATION_FACTOR;
+    if (!this.config.KAFKA_DEV_SINGLE_BROKER) return DURABLE_REPLICATION_FACTOR;
+    const { brokers } = await admin.describeCluster();
+    return Math.max(1, Math.min(DURABLE_REPLICATION_FACTOR, brokers.length));
   }
 
   /** On a broker with users and ACLs (the department has credentials), reading another ledger needs a grant. */

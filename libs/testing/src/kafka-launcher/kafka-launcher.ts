@@ -332,7 +332,7 @@ export class KafkaLauncher {
   }
 }
 
-function log4jConfig(logFile: string): string {
+export function log4jConfig(logFile: string): string {
   // Warnings and errors only, to a file: the broker's INFO chatter helps nobody running tests.
   return [
     'status = error',
@@ -347,7 +347,7 @@ function log4jConfig(logFile: string): string {
   ].join('\n');
 }
 
-function commandLineOf(pid: number): string {
+export function commandLineOf(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
   } catch {
@@ -355,7 +355,7 @@ function commandLineOf(pid: number): string {
   }
 }
 
-async function terminate(pid: number, graceMs: number): Promise<void> {
+export async function terminate(pid: number, graceMs: number): Promise<void> {
   if (!isProcessAlive(pid)) return;
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
