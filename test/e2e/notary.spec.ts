@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -9,14 +9,25 @@ import { DepartmentStack, surveyedParcel } from './department-stack.js';
 
 const parcel = (cadastralNumber: string) => surveyedParcel(cadastralNumber, 'S-N');
 
-/** The offline verifier as a user runs it: `npx registry-bus <command> <file> --trust <bundle>`. */
+/**
+ * The offline verifier as a user runs it: `npx registry-bus <command> <file> --trust <bundle>`.
+ * Asynchronously: the apps under test share this process, and a synchronous
+ * child would stop their event loop — an idle keep-alive connection then
+ * outlives its timeout unseen, and the next request on it is reset.
+ */
 function cli(stack: DepartmentStack, command: string, file: string, ...extra: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ['bin/registry-bus.mjs', command, file, '--trust', join(stack.local, 'trust-bundle.json'), ...extra],
-    { encoding: 'utf8', timeout: 60_000 },
-  );
-  return { status: result.status, out: `${result.stdout}${result.stderr}` };
+  return new Promise<{ status: number | null; out: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['bin/registry-bus.mjs', command, file, '--trust', join(stack.local, 'trust-bundle.json'), ...extra],
+      { encoding: 'utf8', timeout: 60_000 },
+      (error, stdout, stderr) =>
+        resolve({
+          status: error ? (typeof error.code === 'number' ? error.code : null) : 0,
+          out: `${stdout}${stderr}`,
+        }),
+    );
+  });
 }
 
 interface AnchorRow {
@@ -140,7 +151,7 @@ describe('notary, witnesses and receipts', () => {
     const receipt = await receiptOf(1, 2);
     const good = join(stack.local, 'receipt.json');
     writeFileSync(good, JSON.stringify(receipt));
-    const valid = cli(stack, 'verify', good);
+    const valid = await cli(stack, 'verify', good);
     expect(valid.out).toMatch(/^VALID {2}gov\.land\.parcel\.registered\.v1/);
     expect(valid.out).toMatch(/witnessed: (credit, land|land, credit)/);
     expect(valid.out).toMatch(/withheld: {2}owners/);
@@ -151,11 +162,11 @@ describe('notary, witnesses and receipts', () => {
     const tampered = structuredClone(receipt);
     tampered.entry.disclosure.fields.location = 'Tbilisi';
     writeFileSync(bad, JSON.stringify(tampered));
-    const invalid = cli(stack, 'verify', bad, '--json');
+    const invalid = await cli(stack, 'verify', bad, '--json');
     expect(invalid.status).toBe(1);
     expect(JSON.parse(invalid.out)).toMatchObject({ ok: false, failure: { id: 'entry-data' } });
 
-    const missing = cli(stack, 'verify', join(stack.local, 'no-such-receipt.json'));
+    const missing = await cli(stack, 'verify', join(stack.local, 'no-such-receipt.json'));
     expect(missing.status).toBe(2);
     expect(missing.out).toMatch(/cannot read/);
   });
@@ -184,7 +195,7 @@ describe('notary, witnesses and receipts', () => {
 
     const file = join(stack.local, 'land-ledger.jsonl');
     writeFileSync(file, text);
-    const valid = cli(stack, 'verify-ledger', file);
+    const valid = await cli(stack, 'verify-ledger', file);
     expect(valid.out).toMatch(/^VALID {2}the land ledger/);
     expect(valid.status).toBe(0);
 
@@ -192,14 +203,14 @@ describe('notary, witnesses and receipts', () => {
     const dropped = text.split('\n');
     dropped.splice(3, 1);
     writeFileSync(file, dropped.join('\n'));
-    const invalid = cli(stack, 'verify-ledger', file, '--json');
+    const invalid = await cli(stack, 'verify-ledger', file, '--json');
     expect(invalid.status).toBe(1);
     expect(JSON.parse(invalid.out)).toMatchObject({ ok: false, failure: { id: 'format' } });
     // …and with the header adjusted to match, the chain itself gives it away.
     const header = JSON.parse(dropped[0]!) as { entries: number };
     dropped[0] = JSON.stringify({ ...header, entries: header.entries - 1 });
     writeFileSync(file, dropped.join('\n'));
-    const relinked = cli(stack, 'verify-ledger', file, '--json');
+    const relinked = await cli(stack, 'verify-ledger', file, '--json');
     expect(relinked.status).toBe(1);
     expect(JSON.parse(relinked.out)).toMatchObject({ ok: false, failure: { id: 'entry-position', at: 'entry 3' } });
   });
