@@ -9,10 +9,10 @@ const APPS = ['land', 'credit', 'diploma', 'court', 'bond', 'notary'];
 
 /*
  * The time the fuzzer gets follows its size. The six apps have about 170
- * operations; on this 2-core machine the fuzzer measured ~200 requests a
- * second alone, so it plans on half that (a shared machine) and half again as
- * headroom, never less than two minutes and never more than FUZZ_BOUND_MINUTES
- * (40 by default). Past that it stops and fails saying how far it got and at
+ * operations; on this 2-core machine the fuzzer has measured 200–500
+ * requests a second (docs/RELIABILITY.md), so it plans on 100 (a machine shared
+ * with other work) and half again as headroom, never less than two minutes and
+ * never more than FUZZ_BOUND_MINUTES (40 by default). Past that it stops and fails saying how far it got and at
  * what rate, rather than running into Jest's timeout without a word.
  */
 const OPERATIONS = 170;
