@@ -51,7 +51,9 @@ const response = await fetch(`${url}${path}`, { headers: { authorization: `Beare
   fail(`${url} did not answer (${error.message}): is the stack running (npm start)?`),
 );
 if (!response.ok || !response.body) fail(`${url}${path} answered ${response.status}: ${await response.text()}`);
-await pipeline(Readable.fromWeb(response.body), createWriteStream(out));
+await pipeline(Readable.fromWeb(response.body), createWriteStream(out)).catch((error: Error) =>
+  fail(`${url}${path} broke off mid-export (${error.message}): ${out} is incomplete — export again`),
+);
 const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean);
 const entries = lines.filter((line) => line.startsWith('{"kind":"entry"')).length;
 const anchors = lines.filter((line) => line.startsWith('{"kind":"anchor"')).length;

@@ -9,6 +9,10 @@ import { DepartmentStack, surveyedParcel } from './department-stack.js';
 
 const parcel = (cadastralNumber: string) => surveyedParcel(cadastralNumber, 'S-N');
 
+/** One run of the CLI (a fresh Node process) on a loaded 2-core machine; a test of three runs gets three of these and a minute. */
+const CLI_TIMEOUT_MS = 60_000;
+const CLI_TEST_TIMEOUT_MS = 3 * CLI_TIMEOUT_MS + 60_000;
+
 /**
  * The offline verifier as a user runs it: `npx registry-bus <command> <file> --trust <bundle> --root <key>`.
  * Asynchronously: the apps run in this process, and a blocked event loop would let their idle
@@ -34,7 +38,7 @@ function cli(
         join(stack.local, 'trust-root.pub'),
         ...extra,
       ],
-      { encoding: 'utf8', timeout: 60_000 },
+      { encoding: 'utf8', timeout: CLI_TIMEOUT_MS },
       (error, stdout, stderr) =>
         resolve({
           status: error ? (typeof error.code === 'number' ? error.code : null) : 0,
@@ -161,76 +165,84 @@ describe('notary, witnesses and receipts', () => {
     });
   });
 
-  it('the CLI verifies a receipt offline, and names the first failed check of a tampered one', async () => {
-    const receipt = await receiptOf(1, 2);
-    const good = join(stack.local, 'receipt.json');
-    writeFileSync(good, JSON.stringify(receipt));
-    const valid = await cli(stack, 'verify', good);
-    expect(valid.out).toMatch(/^VALID {2}gov\.land\.parcel\.registered\.v1/);
-    expect(valid.out).toMatch(/witnessed: (credit, land|land, credit)/);
-    expect(valid.out).toMatch(/withheld: {2}owners/);
-    expect(valid.out).toMatch(/does not prove\s+that it is still current/);
-    // The root it trusted, by fingerprint: the stack's, given with --root.
-    const root = rootFingerprint(fromBase64(readFileSync(join(stack.local, 'trust-root.pub'), 'utf8').trim()));
-    expect(valid.out).toContain(`  root:      ${root}\n`);
-    expect(valid.status).toBe(0);
+  it(
+    'the CLI verifies a receipt offline, and names the first failed check of a tampered one',
+    async () => {
+      const receipt = await receiptOf(1, 2);
+      const good = join(stack.local, 'receipt.json');
+      writeFileSync(good, JSON.stringify(receipt));
+      const valid = await cli(stack, 'verify', good);
+      expect(valid.out).toMatch(/^VALID {2}gov\.land\.parcel\.registered\.v1/);
+      expect(valid.out).toMatch(/witnessed: (credit, land|land, credit)/);
+      expect(valid.out).toMatch(/withheld: {2}owners/);
+      expect(valid.out).toMatch(/does not prove\s+that it is still current/);
+      // The root it trusted, by fingerprint: the stack's, given with --root.
+      const root = rootFingerprint(fromBase64(readFileSync(join(stack.local, 'trust-root.pub'), 'utf8').trim()));
+      expect(valid.out).toContain(`  root:      ${root}\n`);
+      expect(valid.status).toBe(0);
 
-    const bad = join(stack.local, 'receipt-bad.json');
-    const tampered = structuredClone(receipt);
-    tampered.entry.disclosure.fields.location = 'Tbilisi';
-    writeFileSync(bad, JSON.stringify(tampered));
-    const invalid = await cli(stack, 'verify', bad, '--json');
-    expect(invalid.status).toBe(1);
-    expect(JSON.parse(invalid.out)).toMatchObject({ ok: false, failure: { id: 'entry-data' } });
+      const bad = join(stack.local, 'receipt-bad.json');
+      const tampered = structuredClone(receipt);
+      tampered.entry.disclosure.fields.location = 'Tbilisi';
+      writeFileSync(bad, JSON.stringify(tampered));
+      const invalid = await cli(stack, 'verify', bad, '--json');
+      expect(invalid.status).toBe(1);
+      expect(JSON.parse(invalid.out)).toMatchObject({ ok: false, failure: { id: 'entry-data' } });
 
-    const missing = await cli(stack, 'verify', join(stack.local, 'no-such-receipt.json'));
-    expect(missing.status).toBe(2);
-    expect(missing.out).toMatch(/cannot read/);
-  });
+      const missing = await cli(stack, 'verify', join(stack.local, 'no-such-receipt.json'));
+      expect(missing.status).toBe(2);
+      expect(missing.out).toMatch(/cannot read/);
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
-  it('exports the whole ledger with its anchors, which verifies offline; an edited line does not', async () => {
-    const head = (await stack.call('land', 'GET', '/v1/ledger/head')).body as { treeSize: number };
-    await stack.eventually('the whole land chain anchored', async () =>
-      (await anchorsOf('land')).some((row) => Number(row.tree_size) >= head.treeSize) ? true : undefined,
-    );
-    const auditor = await stack.token('land', 'auditor', 'auditor:export');
-    const answer = await fetch(`${stack.get('land').url}/v1/ledger/export`, {
-      headers: { authorization: `Bearer ${auditor}` },
-    });
-    expect(answer.headers.get('content-type')).toMatch(/application\/x-ndjson/);
-    const text = await answer.text();
-    expect(text).not.toContain('secret-owner');
-    const lines = text
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as LedgerExportLine);
-    const verdict = verifyLedgerExport(lines, stack.trustBundle(), verifyEd25519Node);
-    expect(verdict.failure).toBeUndefined();
-    expect(verdict).toMatchObject({ ok: true, chain: 'land' });
-    expect(verdict.entries).toBeGreaterThanOrEqual(head.treeSize);
-    expect(verdict.witnessed.length).toBeGreaterThan(0);
+  it(
+    'exports the whole ledger with its anchors, which verifies offline; an edited line does not',
+    async () => {
+      const head = (await stack.call('land', 'GET', '/v1/ledger/head')).body as { treeSize: number };
+      await stack.eventually('the whole land chain anchored', async () =>
+        (await anchorsOf('land')).some((row) => Number(row.tree_size) >= head.treeSize) ? true : undefined,
+      );
+      const auditor = await stack.token('land', 'auditor', 'auditor:export');
+      const answer = await fetch(`${stack.get('land').url}/v1/ledger/export`, {
+        headers: { authorization: `Bearer ${auditor}` },
+      });
+      expect(answer.headers.get('content-type')).toMatch(/application\/x-ndjson/);
+      const text = await answer.text();
+      expect(text).not.toContain('secret-owner');
+      const lines = text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as LedgerExportLine);
+      const verdict = verifyLedgerExport(lines, stack.trustBundle(), verifyEd25519Node);
+      expect(verdict.failure).toBeUndefined();
+      expect(verdict).toMatchObject({ ok: true, chain: 'land' });
+      expect(verdict.entries).toBeGreaterThanOrEqual(head.treeSize);
+      expect(verdict.witnessed.length).toBeGreaterThan(0);
 
-    const file = join(stack.local, 'land-ledger.jsonl');
-    writeFileSync(file, text);
-    const valid = await cli(stack, 'verify-ledger', file);
-    expect(valid.out).toMatch(/^VALID {2}the land ledger/);
-    expect(valid.status).toBe(0);
+      const file = join(stack.local, 'land-ledger.jsonl');
+      writeFileSync(file, text);
+      const valid = await cli(stack, 'verify-ledger', file);
+      expect(valid.out).toMatch(/^VALID {2}the land ledger/);
+      expect(valid.status).toBe(0);
 
-    // An auditor's copy edited afterwards: an entry dropped from the middle.
-    const dropped = text.split('\n');
-    dropped.splice(3, 1);
-    writeFileSync(file, dropped.join('\n'));
-    const invalid = await cli(stack, 'verify-ledger', file, '--json');
-    expect(invalid.status).toBe(1);
-    expect(JSON.parse(invalid.out)).toMatchObject({ ok: false, failure: { id: 'format' } });
-    // …and with the header adjusted to match, the chain itself gives it away.
-    const header = JSON.parse(dropped[0]!) as { entries: number };
-    dropped[0] = JSON.stringify({ ...header, entries: header.entries - 1 });
-    writeFileSync(file, dropped.join('\n'));
-    const relinked = await cli(stack, 'verify-ledger', file, '--json');
-    expect(relinked.status).toBe(1);
-    expect(JSON.parse(relinked.out)).toMatchObject({ ok: false, failure: { id: 'entry-position', at: 'entry 3' } });
-  });
+      // An auditor's copy edited afterwards: an entry dropped from the middle.
+      const dropped = text.split('\n');
+      dropped.splice(3, 1);
+      writeFileSync(file, dropped.join('\n'));
+      const invalid = await cli(stack, 'verify-ledger', file, '--json');
+      expect(invalid.status).toBe(1);
+      expect(JSON.parse(invalid.out)).toMatchObject({ ok: false, failure: { id: 'format' } });
+      // …and with the header adjusted to match, the chain itself gives it away.
+      const header = JSON.parse(dropped[0]!) as { entries: number };
+      dropped[0] = JSON.stringify({ ...header, entries: header.entries - 1 });
+      writeFileSync(file, dropped.join('\n'));
+      const relinked = await cli(stack, 'verify-ledger', file, '--json');
+      expect(relinked.status).toBe(1);
+      expect(JSON.parse(relinked.out)).toMatchObject({ ok: false, failure: { id: 'entry-position', at: 'entry 3' } });
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
   it('resumes after a notary restart without re-anchoring or skipping', async () => {
     await stack.stopOne('notary');

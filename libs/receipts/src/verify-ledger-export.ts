@@ -51,6 +51,8 @@ export function verifyLedgerExport(
 ): LedgerExportVerdict {
   const checks: ReceiptCheck[] = [];
   const header = lines[0];
+  // A download cut off at a line boundary still parses: the closing line is what says it is whole.
+  const end = lines.at(-1);
   const entries = lines.flatMap((line) => (line.kind === 'entry' ? [line.entry] : []));
   const anchors = lines
     .flatMap((line) => (line.kind === 'anchor' ? [line] : []))
@@ -74,10 +76,15 @@ export function verifyLedgerExport(
   try {
     if (
       !run(checks, 'format', 'this is a ledger export this verifier reads', () =>
-        header?.kind === 'header' && header.format === LEDGER_EXPORT_FORMAT
-          ? header.entries === entries.length ||
-            `the header announces ${header.entries} entries, the file has ${entries.length}`
-          : `the first line is not a ${LEDGER_EXPORT_FORMAT} header`,
+        header?.kind !== 'header' || header.format !== LEDGER_EXPORT_FORMAT
+          ? `the first line is not a ${LEDGER_EXPORT_FORMAT} header`
+          : header.entries !== entries.length
+            ? `the header announces ${header.entries} entries, the file has ${entries.length}`
+            : end?.kind !== 'end'
+              ? 'the last line is not the closing line: the export was cut off'
+              : end.anchors !== anchors.length
+                ? `the closing line counts ${end.anchors} anchors, the file has ${anchors.length}`
+                : true,
       )
     )
       return fail('header');

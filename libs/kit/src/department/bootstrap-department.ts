@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 
+import type { Server } from 'node:http';
+
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -21,6 +23,19 @@ export interface RunningDepartment {
   /** `http://127.0.0.1:<port>` */
   url: string;
   close(): Promise<void>;
+}
+
+/**
+ * Node closes an idle keep-alive connection after 5 s; a client (undici, a
+ * proxy) that reuses it in the same instant has its request reset
+ * (ECONNRESET) — undici keeps only a second of margin, which a busy machine
+ * eats. So idle connections live longer than any common client keeps them
+ * (load balancers use 60 s), and the header timeout stays above it as Node
+ * requires.
+ */
+function keepConnectionsLongerThanClients(server: Server): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }
 
 /**
@@ -53,6 +68,7 @@ export async function startDepartment(
   app.useGlobalPipes(schemaValidationPipe());
   setupOpenApi(app, definition.department, '1.0.0');
   await app.listen(config.PORT, config.HOST);
+  keepConnectionsLongerThanClients(app.getHttpServer() as Server);
   const address = app.getHttpServer().address() as { port: number };
   let closed = false;
   return {

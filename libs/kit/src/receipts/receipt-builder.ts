@@ -164,7 +164,8 @@ export class ReceiptBuilder {
   /**
    * The whole ledger for an auditor to take home (`npm run export`): header,
    * every entry as its public view, then every anchor of this chain with its
-   * cosignatures. Checked offline by `registry-bus verify-ledger`.
+   * cosignatures, and a closing line (the verifier refuses an export without
+   * it: one cut off). Checked offline by `registry-bus verify-ledger`.
    */
   async *exportLines(chainOfLedger?: string): AsyncGenerator<LedgerExportLine> {
     const chain = this.ledger.chainOrOnly(chainOfLedger);
@@ -174,6 +175,7 @@ export class ReceiptBuilder {
       yield { kind: 'entry', entry: this.publicView(stored) };
     }
     let after = 0;
+    let anchors = 0;
     for (;;) {
       const page: ReceivedRow[] = await this.dataSource.query(
         `SELECT e.seq, e.envelope, e.hash, e.sig, e.keyid, d.disclosure
@@ -190,9 +192,11 @@ export class ReceiptBuilder {
         for (const row of rows)
           yield { kind: 'anchor', anchor: received(row), cosignatures: cosignatures.get(row.seq) ?? [] };
       }
-      if (page.length < 500) return;
+      anchors += page.length;
+      if (page.length < 500) break;
       after = Number(page.at(-1)!.seq);
     }
+    yield { kind: 'end', anchors };
   }
 
   private anchorsCovering(chain: string, seq: number): Promise<ReceivedRow[]> {

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -18,6 +18,8 @@ const params = z.strictObject({ seq: z.coerce.number().int().min(1).max(Number.M
 @ApiTags('ledger')
 @Controller('v1/ledger')
 export class ReceiptsController {
+  private readonly logger = new Logger('ReceiptsController');
+
   constructor(@Inject(RECEIPTS) private readonly receipts: ReceiptBuilder) {}
 
   @Get('entries/:seq/receipt')
@@ -66,9 +68,32 @@ export class ReceiptsController {
     const name = (chain ?? this.receipts.department).replace('/', '-');
     response.setHeader('content-disposition', `attachment; filename="${name}-ledger.jsonl"`);
     if (!first.done) response.write(`${JSON.stringify(first.value)}\n`);
-    for await (const line of lines) {
-      if (!response.write(`${JSON.stringify(line)}\n`)) await once(response, 'drain');
+    try {
+      for await (const line of lines) {
+        // A client gone mid-export: stop reading the ledger for it (leaving the loop closes the pages).
+        if (response.destroyed) return;
+        if (!response.write(`${JSON.stringify(line)}\n`)) await drainedOrClosed(response);
+      }
+      response.end();
+    } catch (error) {
+      // The status and part of the file are out, so no problem+json can follow: the connection is cut
+      // instead of ending the body, and the client sees an incomplete response, never a whole-looking file.
+      this.logger.error(`export of ${chain ?? this.receipts.department} failed mid-stream: ${String(error)}`);
+      response.destroy(error instanceof Error ? error : new Error(String(error)));
     }
-    response.end();
+  }
+}
+
+/** Backpressure: the next line waits until the client took the last ones, or until it went away. */
+async function drainedOrClosed(response: Response): Promise<void> {
+  if (response.destroyed) return;
+  const abort = new AbortController();
+  try {
+    await Promise.race([
+      once(response, 'drain', { signal: abort.signal }),
+      once(response, 'close', { signal: abort.signal }),
+    ]);
+  } finally {
+    abort.abort();
   }
 }
