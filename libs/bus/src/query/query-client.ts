@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { SignatureDomain, signMessage, verifyMessage, type Signer, type TrustBundle } from '@registry-bus/protocol';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 
 import { repliesTopic, requestsTopic } from '../topics/topic-names.js';
 import { joinedGroup } from './joined-group.js';
@@ -49,7 +49,12 @@ export class QueryClient {
 
   async start(): Promise<void> {
     const { kafka, department, namespace } = this.options;
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    // The partitioner kafkajs 2 uses anyway, named, so it does not warn at every start.
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await this.producer.connect();
     this.consumer = kafka.consumer({ groupId: `${namespace}registry-bus.${department}.replies` });
     await this.consumer.connect();
