@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { KafkaPublisher, createKafka, ensureTopics, ledgerTopic } from '@registry-bus/bus';
 import { Ledger, LedgerRelay, encodeStoredEntry } from '@registry-bus/ledger';
@@ -159,6 +160,8 @@ describe('relay to Kafka', () => {
     expect(backlog.slice(0, 150)).toEqual(Array.from({ length: 150 }, (_, i) => 801 + i));
     expect(backlog.slice(150, 200)).toEqual(Array.from({ length: 50 }, (_, i) => 901 + i));
     expect(backlog.slice(200)).toEqual(Array.from({ length: 250 }, (_, i) => 951 + i));
+    // The relay reports a batch once its cursor is committed, which can be just after a reader saw the records.
+    for (let waited = 0; reported.length < 8 && waited < 10_000; waited += 50) await sleep(50);
     expect(reported).toEqual(Array.from({ length: 8 }, (_, i) => 850 + 50 * i));
   });
 
