@@ -9,7 +9,14 @@ import { Kafka, logLevel } from 'kafkajs';
 import { freePort, isPortOpen } from '../ports/free-port.js';
 import { isProcessAlive } from '../ports/process-alive.js';
 import { JAVA_HINT, LauncherPrerequisiteError, checkJava, ensureKafkaJars, run } from './kafka-jars.js';
-import { commandLineOf, log4jConfig, terminate, type BrokerSecurity } from './kafka-launcher.js';
+import {
+  commandLineOf,
+  log4jConfig,
+  saslOfUser,
+  terminate,
+  type BrokerSecurity,
+  type SaslOption,
+} from './kafka-launcher.js';
 import { KAFKA_VERSION } from './kafka-version.js';
 
 export interface KafkaClusterOptions {
@@ -99,12 +106,8 @@ export class KafkaCluster {
   }
 
   /** The kafkajs `sasl` option of a user of this cluster (undefined when it runs without security). */
-  saslOf(username: string): { mechanism: 'scram-sha-512'; username: string; password: string } | undefined {
-    const security = this.options.security;
-    if (!security) return undefined;
-    const user = [security.admin, ...security.users].find((candidate) => candidate.username === username);
-    if (!user) throw new Error(`no user '${username}' in this Kafka cluster`);
-    return { mechanism: 'scram-sha-512', username: user.username, password: user.password };
+  saslOf(username: string): SaslOption | undefined {
+    return saslOfUser(this.options.security, username, 'cluster');
   }
 
   /** `127.0.0.1:<port>,…` of every broker; stable across restarts. */

@@ -73,12 +73,8 @@ export class KafkaLauncher {
   }
 
   /** The kafkajs `sasl` option of a user of this instance (undefined when it runs without security). */
-  saslOf(username: string): { mechanism: 'scram-sha-512'; username: string; password: string } | undefined {
-    const security = this.options.security;
-    if (!security) return undefined;
-    const user = [security.admin, ...security.users].find((candidate) => candidate.username === username);
-    if (!user) throw new Error(`no user '${username}' in this Kafka instance`);
-    return { mechanism: 'scram-sha-512', username: user.username, password: user.password };
+  saslOf(username: string): SaslOption | undefined {
+    return saslOfUser(this.options.security, username, 'instance');
   }
 
   /** `127.0.0.1:<port>` of the broker listener; stable across restarts of this instance. */
@@ -330,6 +326,20 @@ export class KafkaLauncher {
       .map((file) => readFileSync(file, 'utf8').split('\n').slice(-30).join('\n'))
       .join('\n');
   }
+}
+
+export type SaslOption = { mechanism: 'scram-sha-512'; username: string; password: string };
+
+/** The kafkajs `sasl` option of one of a secured broker's (or cluster's) users; undefined without security. */
+export function saslOfUser(
+  security: BrokerSecurity | undefined,
+  username: string,
+  what: string,
+): SaslOption | undefined {
+  if (!security) return undefined;
+  const user = [security.admin, ...security.users].find((candidate) => candidate.username === username);
+  if (!user) throw new Error(`no user '${username}' in this Kafka ${what}`);
+  return { mechanism: 'scram-sha-512', username: user.username, password: user.password };
 }
 
 export function log4jConfig(logFile: string): string {
