@@ -3,7 +3,8 @@
  * - libs/merkle, the pure parts of libs/protocol and libs/receipts import no
  *   framework and no Node-only module (they run unchanged in a browser);
  * - no lib imports an app; no app imports another app;
- * - nothing imports a lib's private files past its index.ts.
+ * - nothing imports a lib's private files past its index.ts;
+ * - the parts of the department runtime do not import each other, and only the kit reaches them.
  */
 module.exports = {
   forbidden: [
@@ -76,6 +77,21 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/([^/]+)/' },
       to: { path: '^libs/[^/]+/src/.+', pathNot: ['^libs/$1/', '^libs/[^/]+/src/index\\.ts$'] },
+    },
+    {
+      name: 'runtime-parts-are-independent',
+      comment:
+        'each part of the department runtime takes what it needs in its constructor: only the composition root (libs/kit/src/runtime/department-runtime.ts) puts parts together',
+      severity: 'error',
+      from: { path: '^libs/kit/src/runtime/parts/([^/]+)/' },
+      to: { path: '^libs/kit/src/runtime/parts/', pathNot: '^libs/kit/src/runtime/parts/$1/' },
+    },
+    {
+      name: 'runtime-internals-stay-in-the-kit',
+      comment: 'apps and scripts use the runtime through @registry-bus/kit, never its parts, guards or lifecycle',
+      severity: 'error',
+      from: { path: '^(apps|scripts|test)/' },
+      to: { path: '^libs/kit/src/runtime/' },
     },
     {
       name: 'no-circular',

@@ -17,6 +17,9 @@ import { PortalModule } from './portal/portal.module.js';
 export function notaryDepartment(config: NotaryConfig): DepartmentDefinition {
   return {
     department: 'notary',
+    // Every witness and receipt reads the anchors from its one chain; it writes them and sees every cosignature.
+    unsharded: true,
+    writesAnchors: true,
     aggregates: [anchorAggregate],
     follows: ['land', 'diploma', 'court', 'credit', 'bond'],
     eventTypes: domainEventTypes,

@@ -16,11 +16,13 @@ export {
   loadDepartmentConfig,
   type DepartmentConfig,
 } from './department/department-config.js';
+export { DepartmentRuntime } from './runtime/department-runtime.js';
 export {
-  DepartmentRuntime,
+  type DepartmentContext,
   type DepartmentDefinition,
   type DepartmentService,
-} from './department/department-runtime.js';
+} from './runtime/department-definition.js';
+export { AlarmWriter, alarmEntry, type Alarm, type AlarmKind } from './runtime/parts/alarms/index.js';
 export { DepartmentModule, DEPARTMENT_RUNTIME } from './department/department.module.js';
 export { bootstrapDepartment, startDepartment, type RunningDepartment } from './department/bootstrap-department.js';
 export { kitMigrations } from './migrations/index.js';

@@ -40,6 +40,7 @@ export {
 export type { EntryIdempotency, StoredEntry } from './relay/stored-entry.js';
 export { restoreEntries } from './restore/restore-entries.js';
 export { LedgerReader } from './read/ledger-reader.js';
+export { ledgerHasEntries, writtenChains } from './read/written-chains.js';
 export { verifyChain, type ChainChecks, type CheckedEntry, type VerifyReport } from './verify/verify-chain.js';
 export { protocolChainChecks } from './verify/protocol-checks.js';
 export { protocolSealer } from './sealing/protocol-sealer.js';

@@ -1,6 +1,6 @@
 import { cadastralNumber } from '@registry-bus/contracts';
 import type { QueryHandler } from '@registry-bus/bus';
-import type { DepartmentRuntime } from '@registry-bus/kit';
+import type { DepartmentContext } from '@registry-bus/kit';
 import { z } from 'zod';
 
 import { parcelAggregate } from './parcel-aggregate.js';
@@ -13,7 +13,7 @@ const parcelQueryParams = z.strictObject({ cadastralNumber });
  * governed by the grants on `gov.land.parcel.registered.v1` — a grant of
  * `cadastralNumber, encumbrances` answers without the owners.
  */
-export const landQueries = (runtime: DepartmentRuntime): QueryHandler[] => [
+export const landQueries = (runtime: Pick<DepartmentContext, 'commands'>): QueryHandler[] => [
   {
     name: 'parcel',
     eventType: 'gov.land.parcel.registered.v1',

@@ -1,15 +1,13 @@
 import { rootAt } from '@registry-bus/merkle';
 import { PgNodeReader, verifySignedHead, type SignedHead } from '@registry-bus/ledger';
-import type { DepartmentRuntime, DepartmentService } from '@registry-bus/kit';
-import { recordAggregate } from '@registry-bus/kit';
+import type { DepartmentContext, DepartmentService } from '@registry-bus/kit';
+import { AlarmWriter } from '@registry-bus/kit';
 import { departmentOfChain, toHex, verifyEd25519Node, parseStrictJson } from '@registry-bus/protocol';
 import { Counter, Histogram } from 'prom-client';
 
 import { anchorAggregate } from './anchor-aggregate.js';
 import { shorterLedgerVerdict, type UncheckedReason } from './head-evidence.js';
 import type { NotaryConfig } from './notary-config.js';
-
-const alarmAggregate = recordAggregate('alarm');
 
 /**
  * Whether a chain is due for an anchor: it moved, and either it moved by
@@ -50,7 +48,10 @@ export class NotaryAnchorer implements DepartmentService {
   private readonly unchecked: Counter<'chain' | 'reason'>;
 
   constructor(
-    private readonly runtime: DepartmentRuntime,
+    private readonly runtime: Pick<
+      DepartmentContext,
+      'definition' | 'dataSource' | 'commands' | 'metrics' | 'trust' | 'log'
+    >,
     private readonly config: NotaryConfig,
     private readonly fetchHead: (url: string) => Promise<SignedHead> = defaultFetchHead,
   ) {
@@ -249,13 +250,8 @@ export class NotaryAnchorer implements DepartmentService {
   private async raise(chain: string, size: number, key: string, detail: string): Promise<void> {
     if (this.alarmed.has(key)) return;
     this.alarmed.add(key);
-    await this.runtime.commands.run(
-      alarmAggregate,
-      `alarm:${chain}`,
-      {
-        type: 'gov.notary.alarm.raised.v1',
-        data: { kind: 'head-mismatch', chain, seq: String(size), detail },
-      },
+    await new AlarmWriter('notary', this.runtime.commands).raise(
+      { kind: 'head-mismatch', chain, seq: String(size), detail },
       { actor: 'system:notary', idempotencyKey: `alarm:head:${key}` },
     );
   }

@@ -1,7 +1,7 @@
 import { brokerAcls, createKafka, syncBrokerAcls } from '@registry-bus/bus';
 import type { Admin } from 'kafkajs';
 
-import type { DepartmentRuntime, DepartmentService } from '../department/department-runtime.js';
+import type { DepartmentContext, DepartmentService } from '../runtime/department-definition.js';
 
 export interface BrokerStewardOptions {
   /** The broker's admin user (SASL/SCRAM-SHA-512): the only one that may change ACLs. */
@@ -29,7 +29,7 @@ export class BrokerSteward implements DepartmentService {
   private admin: Admin | undefined;
 
   constructor(
-    private readonly runtime: DepartmentRuntime,
+    private readonly runtime: Pick<DepartmentContext, 'definition' | 'config' | 'policy' | 'log'>,
     private readonly options: BrokerStewardOptions,
   ) {}
 

@@ -15,7 +15,8 @@ import { setupOpenApi } from '../openapi/openapi.js';
 import { ProblemFilter } from '../problems/problem-filter.js';
 import { loadDepartmentConfig, type DepartmentConfig } from './department-config.js';
 import { DepartmentModule } from './department.module.js';
-import { DepartmentRuntime, type DepartmentDefinition } from './department-runtime.js';
+import type { DepartmentDefinition } from '../runtime/department-definition.js';
+import { DepartmentRuntime } from '../runtime/department-runtime.js';
 
 export interface RunningDepartment {
   app: INestApplication;

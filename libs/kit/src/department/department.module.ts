@@ -18,7 +18,8 @@ import { askNotaryForCosignatures } from '../receipts/cosignatures-query.js';
 import { ReceiptBuilder } from '../receipts/receipt-builder.js';
 import { RECEIPTS, ReceiptsController } from '../receipts/receipts.controller.js';
 import { kafkaSasl } from './department-config.js';
-import type { DepartmentRuntime } from './department-runtime.js';
+import { followsAnchors } from '../runtime/department-definition.js';
+import type { DepartmentRuntime } from '../runtime/department-runtime.js';
 
 export const DEPARTMENT_RUNTIME = Symbol('DEPARTMENT_RUNTIME');
 
@@ -58,7 +59,7 @@ export class DepartmentModule {
           useValue: new ReceiptBuilder(runtime.ledger, runtime.dataSource, runtime.registry, {
             trustBundle: () => runtime.currentTrustBundle(),
             // The notary sees every witness's cosignatures; this department only those of ledgers it follows.
-            ...(runtime.definition.department !== 'notary' && runtime.definition.follows.includes('notary')
+            ...(!runtime.definition.writesAnchors && followsAnchors(runtime.definition)
               ? {
                   cosignaturesElsewhere: (anchorSeqs: string[]) =>
                     askNotaryForCosignatures(runtime.queries, anchorSeqs),

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 
 import { recordAggregate } from '../commands/record-aggregate.js';
 import type { ReactionDefinition } from '../reactions/reaction.js';
+import { alarmEntry } from '../runtime/parts/alarms/index.js';
 
 export const witnessAggregate = recordAggregate('witness');
 
@@ -83,18 +84,15 @@ export function witnessReaction(context: WitnessContext): ReactionDefinition {
               type: `gov.${context.department}.witness.cosigned.v1`,
               data: { ...statement, signature: cosign(statement, context.signer) },
             }
-          : {
-              type: `gov.${context.department}.alarm.raised.v1`,
-              data: {
-                kind: 'witness-mismatch',
-                chain: anchor.chain,
-                seq: anchor.treeSize,
-                detail:
-                  root === undefined
-                    ? `the notary anchored ${anchor.chain} at ${size} entries (notary seq ${cause.seq}), but the ledger has only ${have}`
-                    : `the notary anchored ${anchor.chain} at ${size} with root ${anchor.root} (notary seq ${cause.seq}); this department's tree has ${root}`,
-              },
-            };
+          : alarmEntry(context.department, {
+              kind: 'witness-mismatch',
+              chain: anchor.chain,
+              seq: anchor.treeSize,
+              detail:
+                root === undefined
+                  ? `the notary anchored ${anchor.chain} at ${size} entries (notary seq ${cause.seq}), but the ledger has only ${have}`
+                  : `the notary anchored ${anchor.chain} at ${size} with root ${anchor.root} (notary seq ${cause.seq}); this department's tree has ${root}`,
+            });
       await commands.run(witnessAggregate, `anchor:${cause.seq}`, entry, { actor, idempotencyKey });
     },
   };

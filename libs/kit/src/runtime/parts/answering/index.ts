@@ -1,0 +1,1 @@
+export { Answering, type AnsweringOptions } from './answering.js';

@@ -1,0 +1,1 @@
+export { DepartmentDatabase, departmentDataSource, grantWriterRole, type Migrations } from './department-database.js';

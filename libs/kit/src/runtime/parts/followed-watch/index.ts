@@ -1,0 +1,1 @@
+export { FollowedWatch, type FollowedReader } from './followed-watch.js';

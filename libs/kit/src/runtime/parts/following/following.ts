@@ -1,0 +1,154 @@
+import {
+  ConsumerPipeline,
+  LedgerConsumer,
+  createKafka,
+  protocolVerifier,
+  type EventHandler,
+  type GrantPolicy,
+  type QuarantineNotice,
+} from '@registry-bus/bus';
+import { appendToChainTree } from '@registry-bus/ledger';
+import type { Logger } from '@registry-bus/logging';
+import type { EventTypeRegistry, TrustBundle } from '@registry-bus/protocol';
+import type { Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+
+import type { kafkaSasl } from '../../../department/department-config.js';
+import type { DepartmentMetrics } from '../../../metrics/department-metrics.js';
+
+export interface FollowingOptions {
+  department: string;
+  namespace: string;
+  /** For the group-coordinator probe: a client of its own. */
+  brokers: string[];
+  sasl: ReturnType<typeof kafkaSasl>;
+  trustBundle: () => TrustBundle;
+  registry: EventTypeRegistry;
+  policy: GrantPolicy;
+}
+
+/**
+ * The following part: the consumer pipeline over the followed ledgers
+ * (verify, grant, apply, witness), and the consumer reading the topics it may.
+ */
+export class Following {
+  private consumer: LedgerConsumer | undefined;
+  private pipeline: ConsumerPipeline | undefined;
+  /** The followed ledger topics the consumer reads now. */
+  consuming: string[] = [];
+  /** Partitions of each followed topic when the consumer started: a topic that grows is read again, whole. */
+  private partitions = new Map<string, number>();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly dataSource: DataSource,
+    private readonly metrics: Pick<DepartmentMetrics, 'consumed' | 'accessAudit'>,
+    private readonly options: FollowingOptions,
+    /** The followed ledger topics readable at start. */
+    private readonly readable: () => string[],
+    private readonly onQuarantine: (notice: QuarantineNotice) => void,
+    /** The department's handlers and reactions, asked for when the consumer starts. */
+    private readonly handlers: () => EventHandler[],
+    private readonly logger: Logger,
+  ) {}
+
+  private get groupId(): string {
+    return `${this.options.namespace}registry-bus.${this.options.department}`;
+  }
+
+  async start(): Promise<void> {
+    await this.waitForGroupCoordinator(this.groupId);
+    this.pipeline = new ConsumerPipeline({
+      dataSource: this.dataSource,
+      verifier: protocolVerifier({ trustBundle: this.options.trustBundle, registry: this.options.registry }),
+      handlers: this.handlers(),
+      policy: this.options.policy,
+      // Every department witnesses every chain it follows: a hash-only Merkle tree, checked against anchors.
+      onApplied: (entries, manager) =>
+        appendToChainTree(
+          manager,
+          entries[0]!.chain,
+          entries[0]!.seq - 1,
+          entries.map((entry) => entry.hash),
+        ),
+      onAccessAudit: (record) =>
+        this.metrics.accessAudit.inc({ decision: record.decision, owner: record.chain.split('/')[0]! }),
+      topicNamespace: this.options.namespace,
+      onQuarantine: this.onQuarantine,
+    });
+    await this.startConsumer(this.readable());
+  }
+
+  /** Partitions of `topic` when the consumer started reading it. */
+  partitionsOf(topic: string): number | undefined {
+    return this.partitions.get(topic);
+  }
+
+  /** Reads `topics` (the followed ledgers it may read), replacing the consumer of a previous set. */
+  async startConsumer(topics: string[]): Promise<void> {
+    await this.consumer?.stop().catch(() => undefined);
+    this.consumer = undefined;
+    this.consuming = [...topics].sort();
+    if (topics.length === 0) return;
+    // Counted before the group is joined: a partition added after this is found by the followed-ledgers watch.
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics });
+      this.partitions = new Map(described.map((topic) => [topic.name, topic.partitions.length]));
+    } finally {
+      await admin.disconnect();
+    }
+    const namespace = this.options.namespace;
+    this.consumer = new LedgerConsumer({
+      kafka: this.kafka,
+      groupId: this.groupId,
+      topics,
+      pipeline: this.pipeline!,
+      onOutcome: (record, outcome) =>
+        this.metrics.consumed.inc({ topic: record.topic.slice(namespace.length), outcome: outcome.kind }),
+      onError: (error, record, retryInMs) =>
+        this.logger.warn(
+          { topic: record.topic, offset: record.offset, retryInMs, err: error },
+          'consumer retrying a record',
+        ),
+    });
+    await this.consumer.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop().catch(() => undefined);
+  }
+
+  /**
+   * On a fresh broker the group coordinator needs a moment to load its
+   * offsets topic; joining before that makes kafkajs log a consumer "crash".
+   * Asking for the group until the coordinator answers (at most 30 s) keeps
+   * the logs of a normal start free of errors.
+   */
+  private async waitForGroupCoordinator(groupId: string): Promise<void> {
+    // A client of its own without the app's logger: the expected refusals while loading are not news.
+    const admin = createKafka({
+      clientId: `registry-bus-${this.options.department}-probe`,
+      brokers: this.options.brokers,
+      sasl: this.options.sasl,
+    }).admin();
+    await admin.connect();
+    try {
+      for (let attempt = 0; attempt < 60; attempt++) {
+        try {
+          await admin.describeGroups([groupId]);
+          return;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+      this.logger.warn(
+        { groupId },
+        'the group coordinator did not answer within 30 s; the consumer will keep retrying',
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

@@ -1,0 +1,1 @@
+export { Following, type FollowingOptions } from './following.js';

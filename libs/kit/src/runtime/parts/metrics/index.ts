@@ -1,0 +1,2 @@
+export { MetricsAdmin } from './metrics-admin.js';
+export { metricsFromHeads } from './metrics-heads.js';

@@ -1,0 +1,1 @@
+export { Publishing, type PublishingSettings } from './publishing.js';

@@ -1,0 +1,1 @@
+export { Recovery, type RecoveryLedger, type RecoverySettings } from './recovery.js';

@@ -1,0 +1,2 @@
+export { DepartmentTopics, type TopicSettings } from './department-topics.js';
+export { departmentKafka } from './department-kafka.js';

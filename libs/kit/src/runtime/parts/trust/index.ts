@@ -1,0 +1,1 @@
+export { DepartmentTrust, loadTrustBundle, type TrustFiles } from './department-trust.js';
