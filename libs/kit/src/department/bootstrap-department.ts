@@ -17,6 +17,7 @@ import { loadDepartmentConfig, type DepartmentConfig } from './department-config
 import { DepartmentModule } from './department.module.js';
 import type { DepartmentDefinition } from '../runtime/department-definition.js';
 import { DepartmentRuntime } from '../runtime/department-runtime.js';
+import { startUpFailure } from '../runtime/lifecycle.js';
 
 export interface RunningDepartment {
   app: INestApplication;
@@ -108,7 +109,7 @@ export async function bootstrapDepartment(
   try {
     running = await startDepartment(definition, domain, config, logger);
   } catch (error) {
-    logger.fatal({ err: error }, `start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+    logger.fatal({ err: error }, startUpFailure(error));
     process.exit(1);
   }
   logger.info({ port: config.PORT }, `${definition.department} listening`);

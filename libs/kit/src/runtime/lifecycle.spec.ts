@@ -1,4 +1,4 @@
-import { Lifecycle } from './lifecycle.js';
+import { Lifecycle, startUpFailure } from './lifecycle.js';
 
 describe('the lifecycle of a department', () => {
   it('starts parts in order and stops them in reverse', async () => {
@@ -21,7 +21,7 @@ describe('the lifecycle of a department', () => {
     ]);
   });
 
-  it('names the part that failed, keeping its message, and stops what it began, in reverse', async () => {
+  it('names the part that failed, passing its error on unchanged, and stops what it began, in reverse', async () => {
     const seen: string[] = [];
     const sut = new Lifecycle([
       { name: 'database', start: async () => undefined, stop: async () => void seen.push('stop database') },
@@ -34,7 +34,12 @@ describe('the lifecycle of a department', () => {
       },
       { name: 'following', start: async () => void seen.push('start following') },
     ]);
-    await expect(sut.start()).rejects.toThrow(
+    const error = await sut.start().then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect((error as Error).message).toBe('LEDGER_SHARDS=1, but the ledger of land was written with 2 shard(s)');
+    expect(startUpFailure(error)).toBe(
       'start-up failed in start-up guards: LEDGER_SHARDS=1, but the ledger of land was written with 2 shard(s)',
     );
     await sut.stop();

@@ -5,10 +5,23 @@ export interface LifecyclePart {
   stop?(): Promise<void>;
 }
 
+const failedParts = new WeakMap<Error, string>();
+
+/** The part whose start threw `error`, if a lifecycle started it. */
+export function partThatFailed(error: unknown): string | undefined {
+  return error instanceof Error ? failedParts.get(error) : undefined;
+}
+
+/** `start-up failed in <part>: <its message>`: the line an operator reads when a department does not start. */
+export function startUpFailure(error: unknown): string {
+  const part = partThatFailed(error);
+  return `start-up failed${part ? ` in ${part}` : ''}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
 /**
  * Starts parts in order and stops them in reverse: a part may rely on every
- * part before it. A part that fails to start is named in the error (its own
- * message, which names the way out, follows unchanged).
+ * part before it. A part that fails to start is named (startUpFailure) while
+ * its error goes on unchanged: tests and operators read refusals word for word.
  */
 export class Lifecycle {
   private started: LifecyclePart[] = [];
@@ -22,9 +35,9 @@ export class Lifecycle {
       try {
         await part.start?.();
       } catch (error) {
-        throw new Error(`start-up failed in ${part.name}: ${error instanceof Error ? error.message : String(error)}`, {
-          cause: error,
-        });
+        // The error itself goes on unchanged (its class and its message, which names the way out).
+        if (error instanceof Error) failedParts.set(error, part.name);
+        throw error;
       }
     }
   }
