@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import {
   ConsumerCode,
   ConsumerPipeline,
-  GrantPolicy,
   KafkaPublisher,
   QueryClient,
   QueryServer,
@@ -26,6 +25,7 @@ import {
   type EventHandler,
   type TopicSpec,
 } from '@registry-bus/bus';
+import { GrantPolicy } from '@registry-bus/access';
 import {
   Ledger,
   LedgerRelay,
