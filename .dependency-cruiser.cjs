@@ -2,6 +2,7 @@
  * Layer rules (STYLE.md, issue 2), checked by `npm run lint:layers`:
  * - libs/merkle, the pure parts of libs/protocol and libs/receipts import no
  *   framework and no Node-only module (they run unchanged in a browser);
+ * - libs/access imports neither libs/bus nor libs/kit (both consume it);
  * - no lib imports an app; no app imports another app;
  * - nothing imports a lib's private files past its index.ts;
  * - the parts of the department runtime do not import each other, and only the kit reaches them.
@@ -41,6 +42,14 @@ module.exports = {
       to: {
         pathNot: ['^libs/receipts/src', '^libs/protocol/src/index\\.ts$', '^libs/merkle/src'],
       },
+    },
+    {
+      name: 'access-below-the-kit',
+      comment:
+        'libs/access is the rule the pipeline (libs/bus) and the kit both apply: it imports neither, nor the ledger',
+      severity: 'error',
+      from: { path: '^libs/access/src', pathNot: '\\.spec\\.ts$' },
+      to: { path: ['^libs/(kit|bus|ledger|contracts|testing)/', '^apps/'] },
     },
     {
       name: 'portal-is-browser-code',

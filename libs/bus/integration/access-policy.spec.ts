@@ -1,6 +1,6 @@
+import { GrantPolicy } from '@registry-bus/access';
 import {
   ConsumerPipeline,
-  GrantPolicy,
   ledgerTopic,
   protocolVerifier,
   type ConsumedEvent,

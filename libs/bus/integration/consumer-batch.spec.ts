@@ -1,4 +1,5 @@
-import { ConsumerPipeline, protocolVerifier, type AccessPolicy, type IncomingRecord } from '@registry-bus/bus';
+import type { AccessPolicy } from '@registry-bus/access';
+import { ConsumerPipeline, protocolVerifier, type IncomingRecord, type VerifiedEntry } from '@registry-bus/bus';
 import {
   EventTypeRegistry,
   defineEventType,
@@ -94,7 +95,7 @@ describe('consumer pipeline: a batch is applied exactly as its records one by on
 
   const pipelineOn = (dataSource: DataSource, handled: string[], failOnce?: { armed: boolean }) => {
     let granted = false;
-    const policy: AccessPolicy = {
+    const policy: AccessPolicy<VerifiedEntry> = {
       decide: () => (granted ? { kind: 'allow' } : { kind: 'deny', reason: 'no grant yet' }),
       observe: (entry) => {
         if (entry.subject === 'GRANT') granted = true;

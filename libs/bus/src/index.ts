@@ -31,10 +31,7 @@ export {
 export { LedgerConsumer, type LedgerConsumerOptions } from './consumer/ledger-consumer.js';
 export { ConsumerCode, ALARM_CODES } from './consumer/consumer-codes.js';
 export {
-  allowEverything,
   type AccessAuditRecord,
-  type AccessDecision,
-  type AccessPolicy,
   type CodedFailure,
   type ConsumedEvent,
   type Disclosure,
@@ -46,20 +43,10 @@ export {
 } from './consumer/consumer-types.js';
 export { protocolVerifier } from './consumer/protocol-verifier.js';
 export { restGapFiller, type RestGapFillerOptions } from './consumer/rest-gap-filler.js';
-export {
-  GrantBook,
-  grantIssuedType,
-  grantRevokedType,
-  type Grant,
-  type GrantDecision,
-  type GrantIssuedData,
-} from './access/grant-book.js';
-export { GrantPolicy } from './access/grant-policy.js';
-export { QueryCode, withinFields, type QueryReply, type QueryRequest } from './query/query-messages.js';
+export { QueryCode, type QueryReply, type QueryRequest } from './query/query-messages.js';
 export {
   QueryServer,
   type QueryAuditRecord,
-  type QueryAuthorization,
   type QueryHandler,
   type QueryServerOptions,
 } from './query/query-server.js';

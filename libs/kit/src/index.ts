@@ -46,7 +46,6 @@ export { causeOf, reaction, type Cause, type ReactionContext, type ReactionDefin
 export { DepartmentMetrics } from './metrics/department-metrics.js';
 export { CommandContext, CommandRoute, commandAnswer, type CommandRequest } from './http/command-request.js';
 export { invalidRequest, schemaValidationPipe } from './http/validation.js';
-export { AccessErrorCode, grantDecider, type GrantCommand, type GrantState } from './access/grant-decider.js';
 export { grantAggregate } from './access/grant-aggregate.js';
 export { authorizeQuery } from './queries/query-grants.js';
 export { recordAggregate } from './commands/record-aggregate.js';

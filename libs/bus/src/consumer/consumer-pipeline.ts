@@ -1,10 +1,11 @@
+import { redactionReason, removedByGrants, type AccessPolicy } from '@registry-bus/access';
+import { typeMatches } from '@registry-bus/protocol';
 import type { DataSource, EntityManager } from 'typeorm';
 
 import { chainOf, withoutNamespace } from '../topics/topic-names.js';
 import { ALARM_CODES, ConsumerCode, codedFailure } from './consumer-codes.js';
 import type {
   AccessAuditRecord,
-  AccessPolicy,
   CodedFailure,
   ConsumedEvent,
   Disclosure,
@@ -35,7 +36,7 @@ export interface ConsumerPipelineOptions {
   dataSource: DataSource;
   verifier: EntryVerifier;
   handlers: EventHandler[];
-  policy: AccessPolicy;
+  policy: AccessPolicy<VerifiedEntry>;
   gapFiller?: GapFiller;
   /** How long a gap is held while the missing entries are fetched from the owner. */
   gapHoldMs?: number;
@@ -74,10 +75,6 @@ interface CheckedEntry {
 const toBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const equalBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((byte, i) => byte === b[i]);
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-
-function matches(pattern: string, type: string): boolean {
-  return pattern.endsWith('*') ? type.startsWith(pattern.slice(0, -1)) : pattern === type;
-}
 
 /**
  * The consumer pipeline, one record at a time, in the order DESIGN.md fixes:
@@ -219,7 +216,9 @@ export class ConsumerPipeline {
       if (entry.chain !== this.expectedChain(record, entry)) break;
       const position = ahead.get(entry.chain) ?? (await this.position(entry.chain));
       if (entry.seq !== position.seq + 1 || !equalBytes(entry.prevhash, position.hash)) break;
-      const withHandlers = this.options.handlers.some((h) => h.types.some((pattern) => matches(pattern, entry.type)));
+      const withHandlers = this.options.handlers.some((h) =>
+        h.types.some((pattern) => typeMatches(pattern, entry.type)),
+      );
       if (withHandlers || this.changesPolicy(entry)) {
         // Alone: a handler through the path that retries and parks it; a grant so that a failed transaction
         // never leaves the entries before it to be decided again under it.
@@ -250,7 +249,7 @@ export class ConsumerPipeline {
         // Decided in order: the policy has seen the entries before this one (a grant counts for what follows).
         const checked = this.check(entry);
         const eventType = checked.event?.type;
-        if (eventType && this.options.handlers.some((h) => h.types.some((pattern) => matches(pattern, eventType))))
+        if (eventType && this.options.handlers.some((h) => h.types.some((pattern) => typeMatches(pattern, eventType))))
           break;
         await this.options.policy.observe?.(entry, checked.event?.data, manager);
         out.push({ entry, record, checked });
@@ -464,8 +463,7 @@ export class ConsumerPipeline {
         const partial = Object.keys(keptDisclosure.withheld).length > 0;
         const validated = this.options.verifier.validateData(entry.type, keptDisclosure.fields, partial);
         if (decision.kind === 'redact') {
-          const ownerWithheld = entry.disclosure.withheld;
-          const removedFields = Object.keys(keptDisclosure.withheld).filter((field) => !(field in ownerWithheld));
+          const removedFields = removedByGrants(entry.disclosure.withheld, keptDisclosure.withheld);
           if (removedFields.length > 0) {
             audit = {
               chain: entry.chain,
@@ -473,8 +471,8 @@ export class ConsumerPipeline {
               eventType: entry.type,
               decision: 'redacted',
               grantIds: decision.grantIds ?? [],
-              removedFields: removedFields.sort(),
-              reason: `the grants allow only: ${decision.fields.join(', ') || 'no fields'}`,
+              removedFields,
+              reason: redactionReason(decision.fields),
             };
           }
         }
@@ -499,7 +497,7 @@ export class ConsumerPipeline {
     let { parked, event } = checked;
     const { keptDisclosure, audit } = checked;
     const handlers = event
-      ? this.options.handlers.filter((h) => h.types.some((pattern) => matches(pattern, event!.type)))
+      ? this.options.handlers.filter((h) => h.types.some((pattern) => typeMatches(pattern, event!.type)))
       : [];
     for (let attempt = 1; ; attempt++) {
       try {

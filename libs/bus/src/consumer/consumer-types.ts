@@ -57,34 +57,6 @@ export interface EntryVerifier {
   ): { type: string; data: Record<string, unknown> };
 }
 
-/** What the owner's grants let this consumer keep of an entry. */
-export type AccessDecision =
-  | { kind: 'allow'; grantIds?: readonly string[] }
-  | { kind: 'redact'; fields: readonly string[]; grantIds?: readonly string[] }
-  | { kind: 'deny'; reason: string };
-
-export interface AccessPolicy {
-  decide(entry: VerifiedEntry): AccessDecision;
-  /**
-   * Sees every verified entry in chain order (grants are ledger entries),
-   * inside the apply transaction, with its validated data when this consumer
-   * kept any (control entries always).
-   */
-  observe?(
-    entry: VerifiedEntry,
-    data: Record<string, unknown> | undefined,
-    manager: EntityManager,
-  ): Promise<void> | void;
-  /**
-   * Whether observing this entry may change later decisions (a grant issued
-   * or revoked). Such an entry is applied in a transaction of its own: if a
-   * transaction fails, what `observe` did in memory is not undone, and no
-   * other entry may then be decided again under it. A policy that observes
-   * without saying is taken to change with every entry.
-   */
-  changesWith?(entry: VerifiedEntry): boolean;
-}
-
 /** What the pipeline audits: an entry whose data this consumer did not get whole. */
 export interface AccessAuditRecord {
   chain: string;
@@ -95,9 +67,6 @@ export interface AccessAuditRecord {
   removedFields: readonly string[];
   reason: string;
 }
-
-/** For tests and tools that want everything (departments use the grant policy: default deny). */
-export const allowEverything: AccessPolicy = { decide: () => ({ kind: 'allow' }) };
 
 /** An event as a handler sees it: verified, permitted, validated. */
 export interface ConsumedEvent {

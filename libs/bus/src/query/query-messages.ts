@@ -35,15 +35,6 @@ export const QueryCode = {
   TIMEOUT: 'QUERY.TIMEOUT',
 } as const;
 
-/** Keeps only the granted top-level fields of an answer. */
-export function withinFields(
-  answer: Record<string, unknown>,
-  fields: '*' | readonly string[],
-): Record<string, unknown> {
-  if (fields === '*') return answer;
-  return Object.fromEntries(Object.entries(answer).filter(([key]) => fields.includes(key)));
-}
-
 /** A signed query or reply as it came off its topic, through the strict parser (verifyMessage checks the rest). */
 export function readSignedMessage<T>(value: Uint8Array | null, what: 'a query' | 'a query reply'): SignedMessage<T> {
   return parseStrictJsonBytes(value ?? new Uint8Array(), what) as SignedMessage<T>;

@@ -1,9 +1,10 @@
+import { withinFields, type QueryAuthorization } from '@registry-bus/access';
 import { SignatureDomain, signMessage, verifyMessage, type Signer, type TrustBundle } from '@registry-bus/protocol';
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 
 import { repliesTopic, requestsTopic } from '../topics/topic-names.js';
 import { joinedGroup } from './joined-group.js';
-import { QueryCode, withinFields, readSignedMessage, type QueryReply, type QueryRequest } from './query-messages.js';
+import { QueryCode, readSignedMessage, type QueryReply, type QueryRequest } from './query-messages.js';
 
 /** One question a register answers. */
 export interface QueryHandler {
@@ -15,8 +16,6 @@ export interface QueryHandler {
   /** The answer, or undefined when there is nothing (a 404 for the asker). */
   answer(params: Record<string, unknown>): Promise<Record<string, unknown> | undefined>;
 }
-
-export type QueryAuthorization = { kind: 'allow'; fields: '*' | string[] } | { kind: 'deny'; reason: string };
 
 export interface QueryAuditRecord {
   requestId: string;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { GrantState } from '@registry-bus/access';
 import type { DataSource } from 'typeorm';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -11,7 +12,6 @@ import { COMMANDS } from '../commands/commands.token.js';
 import type { CommandRunner } from '../commands/command-runner.js';
 import { CommandContext, CommandRoute, commandAnswer, type CommandRequest } from '../http/command-request.js';
 import { grantAggregate } from './grant-aggregate.js';
-import type { GrantState } from './grant-decider.js';
 
 export const ACCESS_CONTEXT = Symbol('ACCESS_CONTEXT');
 

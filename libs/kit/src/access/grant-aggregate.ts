@@ -1,5 +1,6 @@
+import { grantDecider, type GrantCommand, type GrantEvent, type GrantState } from '@registry-bus/access';
+
 import type { Aggregate } from '../commands/aggregate.js';
-import { grantDecider, type GrantCommand, type GrantEvent, type GrantState } from './grant-decider.js';
 
 /** One grant, keyed by its id: issued once, revoked at most once. */
 export const grantAggregate: Aggregate<GrantCommand, GrantEvent, GrantState> = {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Controller, Get, Headers, Inject, Query, Req } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { mayReadMirror } from '@registry-bus/access';
 import { departmentOfChain, envelopeFromStored, parseStrictJsonBytes, type TrustBundle } from '@registry-bus/protocol';
 import type { Request } from 'express';
 import type { DataSource } from 'typeorm';
@@ -69,7 +70,7 @@ export class MirrorController {
       ]);
     }
     const owner = departmentOfChain(chain);
-    if (requester !== owner && owner !== 'notary') {
+    if (!mayReadMirror(requester, owner)) {
       await this.audit(requester, chain, after, limit, 'refused', 0);
       throw new ProblemError(
         403,

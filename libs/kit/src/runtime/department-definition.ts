@@ -1,4 +1,5 @@
-import type { EventHandler, GrantPolicy, QueryClient, QueryHandler } from '@registry-bus/bus';
+import type { GrantPolicy } from '@registry-bus/access';
+import type { EventHandler, QueryClient, QueryHandler } from '@registry-bus/bus';
 import type { Ledger } from '@registry-bus/ledger';
 import type { Logger } from '@registry-bus/logging';
 import {

@@ -1,4 +1,5 @@
-import { GrantPolicy, ledgerTopic, type QueryClient } from '@registry-bus/bus';
+import { GrantPolicy } from '@registry-bus/access';
+import { ledgerTopic, type QueryClient } from '@registry-bus/bus';
 import { Ledger, shardChains } from '@registry-bus/ledger';
 import type { Logger } from '@registry-bus/logging';
 import { EventTypeRegistry, loadOrCreateFileSigner, type Signer, type TrustBundle } from '@registry-bus/protocol';

@@ -4,9 +4,9 @@ import {
   createKafka,
   protocolVerifier,
   type EventHandler,
-  type GrantPolicy,
   type QuarantineNotice,
 } from '@registry-bus/bus';
+import type { GrantPolicy } from '@registry-bus/access';
 import { appendToChainTree } from '@registry-bus/ledger';
 import type { Logger } from '@registry-bus/logging';
 import type { EventTypeRegistry, TrustBundle } from '@registry-bus/protocol';

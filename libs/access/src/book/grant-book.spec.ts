@@ -1,4 +1,5 @@
-import { GrantBook, grantIssuedType, grantRevokedType } from './grant-book.js';
+import { GrantBook } from './grant-book.js';
+import { grantIssuedType, grantRevokedType } from '../grants/grant.js';
 
 const issued = (grantId: string) => ({
   grantId,

@@ -1,8 +1,9 @@
 import { departmentOfChain, parseStrictJsonBytes } from '@registry-bus/protocol';
 import type { DataSource, EntityManager } from 'typeorm';
 
-import type { AccessDecision, AccessPolicy, VerifiedEntry } from '../consumer/consumer-types.js';
-import { GrantBook, grantIssuedType, grantRevokedType, type Grant } from './grant-book.js';
+import { GrantBook } from '../book/grant-book.js';
+import { isGrantEntry, type Grant } from '../grants/grant.js';
+import type { AccessDecision, AccessPolicy, GovernedEntry } from './access-policy.js';
 
 /**
  * The access policy of one consuming department, built from the grant
@@ -19,7 +20,7 @@ export class GrantPolicy implements AccessPolicy {
     private readonly isControl: (type: string) => boolean,
   ) {}
 
-  decide(entry: VerifiedEntry): AccessDecision {
+  decide(entry: GovernedEntry): AccessDecision {
     if (this.isControl(entry.type)) return { kind: 'allow' };
     const owner = departmentOfChain(entry.chain);
     if (!owner) return { kind: 'deny', reason: `'${entry.chain}' is not a chain id` };
@@ -32,14 +33,14 @@ export class GrantPolicy implements AccessPolicy {
         : { kind: 'redact', fields: decision.fields, grantIds: decision.grantIds };
   }
 
-  observe(entry: VerifiedEntry, data: Record<string, unknown> | undefined, _manager?: EntityManager): void {
+  observe(entry: GovernedEntry, data: Record<string, unknown> | undefined, _manager?: EntityManager): void {
     const owner = departmentOfChain(entry.chain);
     if (owner && data) this.book.apply(owner, entry.seq, entry.type, data, entry.chain);
   }
 
-  changesWith(entry: VerifiedEntry): boolean {
+  changesWith(entry: GovernedEntry): boolean {
     const owner = departmentOfChain(entry.chain);
-    return owner !== undefined && (entry.type === grantIssuedType(owner) || entry.type === grantRevokedType(owner));
+    return owner !== undefined && isGrantEntry(owner, entry.type);
   }
 
   received(): Grant[] {
@@ -52,6 +53,7 @@ export class GrantPolicy implements AccessPolicy {
    * so a restarted consumer decides exactly as before.
    */
   async load(dataSource: Pick<DataSource, 'query'>): Promise<void> {
+    // received_entry is libs/bus's table, read here because libs/bus depends on this lib, not the other way round.
     const rows: Array<{ source_chain: string; seq: string; type: string; disclosure: Buffer }> = await dataSource.query(
       `SELECT e.source_chain, e.seq, e.type, d.disclosure
          FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
@@ -60,7 +62,7 @@ export class GrantPolicy implements AccessPolicy {
     );
     for (const row of rows) {
       const owner = departmentOfChain(row.source_chain);
-      if (!owner || (row.type !== grantIssuedType(owner) && row.type !== grantRevokedType(owner))) continue;
+      if (!owner || !isGrantEntry(owner, row.type)) continue;
       const { fields } = parseStrictJsonBytes(row.disclosure, 'a received grant') as {
         fields: Record<string, unknown>;
       };

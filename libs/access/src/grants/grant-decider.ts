@@ -1,5 +1,5 @@
 import { DomainError, assertNever, type Decider } from '@registry-bus/domain';
-import type { GrantIssuedData } from '@registry-bus/bus';
+import type { GrantIssuedData } from './grant.js';
 
 export const AccessErrorCode = {
   GRANT_EXISTS: 'ACCESS.GRANT_EXISTS',

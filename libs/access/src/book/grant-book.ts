@@ -1,39 +1,11 @@
-import { typeMatches } from '@registry-bus/protocol';
-
-/** A grant as its owner issued it (`gov.<owner>.access.grant-issued.v1`), and where it stands now. */
-export interface Grant {
-  owner: string;
-  grantId: string;
-  grantee: string;
-  /** Event-type patterns of the owner: exact names or `gov.land.parcel.*`. */
-  eventTypes: string[];
-  /** `*` for every field, or the allow-list. */
-  fields: '*' | string[];
-  purpose: string;
-  validFrom: string;
-  validUntil?: string;
-  /** Position of the grant entry in the owner's chain. */
-  issuedSeq: number;
-  revoked?: { seq: number; reason: string };
-}
-
-export interface GrantIssuedData {
-  grantId: string;
-  grantee: string;
-  eventTypes: string[];
-  fields: '*' | string[];
-  purpose: string;
-  validFrom: string;
-  validUntil?: string;
-}
+import { grantsCovering } from '../grants/grant-rule.js';
+import { grantIssuedType, grantRevokedType, type Grant, type GrantIssuedData } from '../grants/grant.js';
+import { grantedFields } from '../redaction/redaction.js';
 
 export type GrantDecision =
   | { kind: 'allow'; grantIds: string[] }
   | { kind: 'redact'; fields: string[]; grantIds: string[] }
   | { kind: 'deny'; reason: string };
-
-export const grantIssuedType = (owner: string) => `gov.${owner}.access.grant-issued.v1`;
-export const grantRevokedType = (owner: string) => `gov.${owner}.access.grant-revoked.v1`;
 
 /**
  * Every grant every owner issued, in the order of its owner's chain. Pure and
@@ -86,22 +58,17 @@ export class GrantBook {
 
   /** What `grantee` may have of an entry of `owner` (its chain `scope`) of this type and time. Default: deny. */
   decide(owner: string, grantee: string, type: string, time: Date, scope = owner): GrantDecision {
-    const at = time.getTime();
-    const active = [...(this.byChain.get(scope)?.values() ?? [])].filter(
-      (grant) =>
-        grant.grantee === grantee &&
-        !grant.revoked &&
-        Date.parse(grant.validFrom) <= at &&
-        (grant.validUntil === undefined || at < Date.parse(grant.validUntil)) &&
-        grant.eventTypes.some((pattern) => typeMatches(pattern, type)),
+    const active = grantsCovering(
+      [...(this.byChain.get(scope)?.values() ?? [])].filter((grant) => grant.grantee === grantee && !grant.revoked),
+      type,
+      time,
     );
     if (active.length === 0) {
       return { kind: 'deny', reason: `no grant from ${owner} to ${grantee} covers ${type} at ${time.toISOString()}` };
     }
     const grantIds = active.map((grant) => grant.grantId).sort();
-    if (active.some((grant) => grant.fields === '*')) return { kind: 'allow', grantIds };
-    const fields = [...new Set(active.flatMap((grant) => grant.fields as string[]))].sort();
-    return { kind: 'redact', fields, grantIds };
+    const fields = grantedFields(active);
+    return fields === '*' ? { kind: 'allow', grantIds } : { kind: 'redact', fields, grantIds };
   }
 
   /** Grants to `grantee` from every owner (revoked ones included, marked; a sharded owner's once, as its first shard has it). */
