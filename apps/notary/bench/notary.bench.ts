@@ -18,7 +18,7 @@ import {
   EventTypeRegistry,
   controlEventTypes,
   anchorSignedV1,
-  cosign,
+  cosignSync,
   encodeRecord,
   fromBase64,
   nodeSigner,
@@ -27,7 +27,7 @@ import {
   testTrustBundle,
   verifyEd25519Node,
   type SealedEnvelope,
-  type Signer,
+  type InProcessSigner,
 } from '@registry-bus/protocol';
 import { verifyReceipt, type Receipt } from '@registry-bus/receipts';
 import {
@@ -67,7 +67,12 @@ const parcel = (i: number) => ({
 });
 
 /** A sealed chain of `count` entries of `chain`, signed by `signer`. */
-function sealChain(chain: string, signer: Signer, count: number, make: (seq: number) => ReturnType<typeof parcel>) {
+function sealChain(
+  chain: string,
+  signer: InProcessSigner,
+  count: number,
+  make: (seq: number) => ReturnType<typeof parcel>,
+) {
   const entries: SealedEnvelope[] = [];
   for (let seq = 1; seq <= count; seq++) {
     entries.push(
@@ -271,7 +276,7 @@ export default async function notaryBench(
         prevhash: new Uint8Array(32),
         type: 'gov.credit.witness.cosigned.v1',
         subject: 'anchor:1',
-        data: { ...statement, signature: cosign(statement, credit) },
+        data: { ...statement, signature: cosignSync(statement, credit) },
         actor: `reaction:${anchor.envelope.id}`,
       },
       credit,

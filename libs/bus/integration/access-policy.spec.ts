@@ -16,7 +16,7 @@ import {
   sealEntrySync,
   testSigner,
   testTrustBundle,
-  type Signer,
+  type InProcessSigner,
 } from '@registry-bus/protocol';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
@@ -58,7 +58,7 @@ class OwnerChain {
   private prevhash: Uint8Array = new Uint8Array(32);
   constructor(
     readonly owner: string,
-    private readonly signer: Signer = signers[owner]!,
+    private readonly signer: InProcessSigner = signers[owner]!,
     private readonly chain = owner,
   ) {}
 

@@ -17,7 +17,7 @@ import {
   testSigner,
   testTrustBundle,
   type SealedEnvelope,
-  type Signer,
+  type InProcessSigner,
 } from '@registry-bus/protocol';
 import { integrationEnvironment } from '@registry-bus/testing';
 import type { Kafka, Producer } from 'kafkajs';
@@ -47,7 +47,7 @@ class ForgedChain {
   readonly entries: SealedEnvelope[] = [];
   seal(
     seq: number,
-    options: { signer?: Signer; type?: string; data?: Record<string, unknown>; time?: Date } = {},
+    options: { signer?: InProcessSigner; type?: string; data?: Record<string, unknown>; time?: Date } = {},
   ): SealedEnvelope {
     const previous = this.entries[seq - 2];
     return sealEntrySync(

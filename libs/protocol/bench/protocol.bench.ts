@@ -18,7 +18,7 @@ import {
   verifyEnvelope,
   checkDisclosure,
   type SealedEnvelope,
-  type Signer,
+  type InProcessSigner,
 } from '@registry-bus/protocol';
 import { compare, measure, type BenchRow } from '@registry-bus/testing';
 
@@ -42,7 +42,7 @@ function input(i: number, prevhash: Uint8Array) {
   };
 }
 
-function sealMany(signer: Signer, n: number): SealedEnvelope[] {
+function sealMany(signer: InProcessSigner, n: number): SealedEnvelope[] {
   const out: SealedEnvelope[] = [];
   let prevhash = new Uint8Array(32);
   for (let i = 0; i < n; i++) {

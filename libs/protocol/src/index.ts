@@ -43,7 +43,7 @@ export {
 } from './commitments/commitments.js';
 export { SignatureDomain, signingMessage } from './signing/domains.js';
 export { verifyEd25519, signEd25519, publicKeyOf, generateSecretKey } from './signing/ed25519.js';
-export { memorySigner, type Signer } from './signing/signer.js';
+export { memorySigner, type InProcessSigner, type Signature, type Signer } from './signing/signer.js';
 export {
   resolveKey,
   signTrustBundle,
@@ -98,7 +98,7 @@ export { ensureDevTrust, type DevTrust } from './node/dev-trust.js';
 export { asyncApiDocument } from './asyncapi/asyncapi-document.js';
 export { protocolRegistry } from './asyncapi/all-event-types.js';
 export { signMessage, verifyMessage, type SignedMessage } from './query/signed-message.js';
-export { cosign, verifyCosignature, type CosignedStatement } from './witness/cosignature.js';
+export { cosign, cosignSync, verifyCosignature, type CosignedStatement } from './witness/cosignature.js';
 export {
   NoteSignatureType,
   checkKeyName,

@@ -1,4 +1,4 @@
-import { cosign, sealEntrySync, verifyEd25519Node, type CosignedStatement } from '@registry-bus/protocol';
+import { cosignSync, sealEntrySync, verifyEd25519Node, type CosignedStatement } from '@registry-bus/protocol';
 import { testReceipt } from '@registry-bus/testing';
 
 import { verifyReceipt } from './verify-receipt.js';
@@ -64,7 +64,7 @@ describe('verifyReceipt: the witness quorum', () => {
         prevhash: new Uint8Array(32),
         type: 'gov.credit.witness.cosigned.v1',
         subject: 'anchor:1',
-        data: { ...statement, signature: cosign(statement, signers.court!) },
+        data: { ...statement, signature: cosignSync(statement, signers.court!) },
         actor: 'system:credit',
         time: new Date('2026-06-01T10:00:02.000Z'),
       },

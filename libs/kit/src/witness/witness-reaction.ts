@@ -82,7 +82,7 @@ export function witnessReaction(context: WitnessContext): ReactionDefinition {
         root === anchor.root
           ? {
               type: `gov.${context.department}.witness.cosigned.v1`,
-              data: { ...statement, signature: cosign(statement, context.signer) },
+              data: { ...statement, signature: await cosign(statement, context.signer) },
             }
           : alarmEntry(context.department, {
               kind: 'witness-mismatch',

@@ -15,7 +15,7 @@ import { parseAttributes } from '../envelope/decode-envelope.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
 import { parseStrictJsonBytes } from '../json/strict-json.js';
 import { SignatureDomain, signingMessage } from '../signing/domains.js';
-import type { Signer } from '../signing/signer.js';
+import type { InProcessSigner, Signer } from '../signing/signer.js';
 
 export interface EntryInput {
   chain: string;
@@ -94,24 +94,23 @@ function finish(
 
 /**
  * Builds a complete entry: commits to the data with fresh salts, fills the
- * envelope, hashes its canonical form and signs `registry-bus/entry/v1\n ‖ hash`.
- * Synchronous when the signer offers signSync (the ledger seals batches in memory).
+ * envelope, hashes its canonical form and signs `registry-bus/entry/v1\n ‖ hash`
+ * through the signing port.
  */
-export function sealEntrySync(input: EntryInput, signer: Signer): SealedEnvelope {
-  if (!signer.signSync) throw new Error(`signer '${signer.keyId}' cannot sign synchronously; use sealEntry`);
-  const committed = commitData(input.data);
-  const envelope = attributes(input, committed.datadigest);
-  const { canonical, hash } = envelopeHash(envelope);
-  const sig = signer.signSync(signingMessage(SignatureDomain.ENTRY, hash));
-  return finish(envelope, signer.keyId, canonical, hash, sig, committed.disclosure);
-}
-
 export async function sealEntry(input: EntryInput, signer: Signer): Promise<SealedEnvelope> {
-  if (signer.signSync) return sealEntrySync(input, signer);
   const committed = commitData(input.data);
   const envelope = attributes(input, committed.datadigest);
   const { canonical, hash } = envelopeHash(envelope);
   const sig = await signer.sign(signingMessage(SignatureDomain.ENTRY, hash));
+  return finish(envelope, signer.keyId, canonical, hash, sig, committed.disclosure);
+}
+
+/** The same entry sealed without awaiting, with a key held in this process (test fixtures, benches). */
+export function sealEntrySync(input: EntryInput, signer: InProcessSigner): SealedEnvelope {
+  const committed = commitData(input.data);
+  const envelope = attributes(input, committed.datadigest);
+  const { canonical, hash } = envelopeHash(envelope);
+  const sig = signer.signSync(signingMessage(SignatureDomain.ENTRY, hash));
   return finish(envelope, signer.keyId, canonical, hash, sig, committed.disclosure);
 }
 

@@ -39,8 +39,7 @@ export function loadOrCreateFileSigner(dir: string, department: string): Signer 
     writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
   }
-  return {
-    ...nodeSigner(stored.keyId, new Uint8Array(Buffer.from(stored.secretKey, 'base64'))),
-    createdAt: stored.createdAt,
-  };
+  // Only the port leaves this function: callers cannot come to rely on signing synchronously.
+  const key = nodeSigner(stored.keyId, new Uint8Array(Buffer.from(stored.secretKey, 'base64')));
+  return { keyId: key.keyId, publicKey: key.publicKey, sign: key.sign, createdAt: stored.createdAt };
 }

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 
 
 import { ed25519 } from '@noble/curves/ed25519.js';
 
-import type { Signer } from '../signing/signer.js';
+import type { InProcessSigner } from '../signing/signer.js';
 
 /**
  * Ed25519 through node:crypto (OpenSSL): several times faster than the pure
@@ -105,7 +105,7 @@ export function rawPublicKey(key: KeyObject): Uint8Array {
 }
 
 /** A signer over a 32-byte secret key using node:crypto. */
-export function nodeSigner(keyId: string, secretKey: Uint8Array): Signer {
+export function nodeSigner(keyId: string, secretKey: Uint8Array): InProcessSigner {
   const privateKey = privateKeyObject(secretKey);
   const publicKey = rawPublicKey(createPublicKey(privateKey));
   const signSync = (message: Uint8Array) => new Uint8Array(sign(null, message, privateKey));

@@ -24,9 +24,7 @@ export async function signMessage<T>(
   signer: Signer,
 ): Promise<SignedMessage<T>> {
   const digest = sha256(canonicalBytes(message));
-  const sig = signer.signSync
-    ? signer.signSync(signingMessage(domain, digest))
-    : await signer.sign(signingMessage(domain, digest));
+  const sig = await signer.sign(signingMessage(domain, digest));
   return { message, department, keyid: signer.keyId, sig: toBase64(sig) };
 }
 

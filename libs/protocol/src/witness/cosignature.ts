@@ -2,7 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { canonicalBytes } from '../canonical/canonicalize.js';
 import { fromBase64, toBase64 } from '../encoding/bytes.js';
 import { SignatureDomain, signingMessage } from '../signing/domains.js';
-import type { Signer } from '../signing/signer.js';
+import type { InProcessSigner, Signer } from '../signing/signer.js';
 import { resolveKey, type TrustBundle } from '../trust/trust-bundle.js';
 
 /** What a witness signs: this anchor (by its entry) says this chain had this root at this size. */
@@ -27,9 +27,13 @@ const digest = (statement: CosignedStatement) =>
     }),
   );
 
-/** Ed25519 over `registry-bus/cosignature/v1\n` ‖ SHA-256(JCS(statement)). */
-export function cosign(statement: CosignedStatement, signer: Signer): string {
-  if (!signer.signSync) throw new Error('cosigning needs a synchronous signer');
+/** Ed25519 over `registry-bus/cosignature/v1\n` ‖ SHA-256(JCS(statement)), through the signing port. */
+export async function cosign(statement: CosignedStatement, signer: Signer): Promise<string> {
+  return toBase64(await signer.sign(signingMessage(SignatureDomain.COSIGNATURE, digest(statement))));
+}
+
+/** The same cosignature made without awaiting, with a key held in this process (test fixtures, benches). */
+export function cosignSync(statement: CosignedStatement, signer: InProcessSigner): string {
   return toBase64(signer.signSync(signingMessage(SignatureDomain.COSIGNATURE, digest(statement))));
 }
 
