@@ -58,23 +58,18 @@ export const FOREIGN_TABLE_ALLOWLIST = {
     'received_entry',
     'received_entry_data',
   ],
-  'libs/kit/src/receipts/cosignatures-query.ts': ['received_entry', 'received_entry_data'],
-  'libs/kit/src/mirror/mirror.controller.ts': ['received_entry', 'received_entry_data'],
-  'libs/kit/src/witness/witness-reaction.ts': ['ledger_entry', 'received_entry', 'consumer_position'],
   'libs/kit/src/recovery/recover-ledger.ts': [
     'ledger_entry',
     'ledger_entry_data',
     'received_entry',
     'received_entry_data',
   ],
-  'libs/kit/src/recovery/check-source.ts': ['ledger_entry'],
   'apps/notary/src/portal/operator-overview.ts': [
     'ledger_entry',
     'ledger_entry_data',
     'received_entry',
     'received_entry_data',
   ],
-  'apps/notary/src/anchoring/notary-anchorer.ts': ['received_entry', 'consumer_position'],
   'apps/notary/src/anchoring/anchor-aggregate.ts': ['aggregate_state'],
   'apps/credit-registry/src/banks/banks.controller.ts': ['ledger_entry', 'ledger_entry_data'],
 };
