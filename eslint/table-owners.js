@@ -71,5 +71,4 @@ export const FOREIGN_TABLE_ALLOWLIST = {
     'received_entry_data',
   ],
   'apps/notary/src/anchoring/anchor-aggregate.ts': ['aggregate_state'],
-  'apps/credit-registry/src/banks/banks.controller.ts': ['ledger_entry', 'ledger_entry_data'],
 };
