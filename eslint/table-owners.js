@@ -70,5 +70,4 @@ export const FOREIGN_TABLE_ALLOWLIST = {
     'received_entry',
     'received_entry_data',
   ],
-  'apps/notary/src/anchoring/anchor-aggregate.ts': ['aggregate_state'],
 };
