@@ -2,6 +2,9 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+import local from './eslint/index.js';
+import { FOREIGN_TABLE_ALLOWLIST, TABLE_OWNERS } from './eslint/table-owners.js';
+
 const NO_FOCUSED_TESTS = [
   {
     selector: "CallExpression[callee.object.name='describe'][callee.property.name='only']",
@@ -108,5 +111,18 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // A table belongs to one lib (STYLE.md): SQL naming it is written there only (eslint/README.md).
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/integration/**', '**/bench/**', 'libs/testing/**'],
+    plugins: { local },
+    rules: {
+      'local/no-foreign-table-sql': ['error', { owners: TABLE_OWNERS, allowlist: FOREIGN_TABLE_ALLOWLIST }],
+    },
+  },
+  {
+    files: ['eslint/**/*.spec.js'],
+    languageOptions: { globals: globals.jest },
   },
 );

@@ -1,5 +1,6 @@
 import { GrantPolicy } from '@registry-bus/access';
 import {
+  receivedGrantEntries,
   ConsumerPipeline,
   ledgerTopic,
   protocolVerifier,
@@ -185,7 +186,7 @@ describe('access policy: what a consumer gets is exactly what the owner granted'
     expect([...(await stored('d1')).keys()]).toEqual([3, 4, 5, 6]);
     // A restarted consumer rebuilds the same policy from what it kept.
     const rebuilt = new GrantPolicy('credit', (type) => registry.isControl(type));
-    await rebuilt.load(writer);
+    rebuilt.load(await receivedGrantEntries(writer));
     expect(rebuilt.received()).toEqual(policy.received());
     expect(rebuilt.received().find((g) => g.grantId === 'g-1')).toMatchObject({ owner: 'd1', revoked: { seq: 6 } });
   });

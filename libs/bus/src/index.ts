@@ -51,3 +51,26 @@ export {
   type QueryServerOptions,
 } from './query/query-server.js';
 export { QueryClient, QueryError, type QueryClientOptions } from './query/query-client.js';
+export {
+  receivedEntries,
+  receivedEntry,
+  receivedHashAndTime,
+  receivedGrantEntries,
+  type ReceivedGrantEntry,
+  hasReceivedEntryNotOfType,
+  latestReceived,
+  latestReceivedOfType,
+  type ReceivedEntry,
+} from './received/received-entries.js';
+export {
+  latestAnchoredTreeSize,
+  receivedAnchors,
+  receivedAnchorsCovering,
+  receivedCosignatures,
+} from './received/received-anchors.js';
+export {
+  appliedSeq,
+  consumerPositions,
+  quarantineCounts,
+  type ConsumerPosition,
+} from './received/consumer-positions.js';

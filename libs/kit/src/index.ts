@@ -39,7 +39,7 @@ export { AuthGuard, TOKEN_STORE } from './auth/auth.guard.js';
 export { ROLES, bearerToken, departmentOfToken, hashToken, type Operator, type Role } from './auth/operator-token.js';
 export { TokenStore, type IssuedToken, type TokenCheck, type TokenRecord } from './auth/token-store.js';
 export { OPERATOR_ID } from './auth/tokens.controller.js';
-export { loadState, saveState, type Aggregate, type DomainEvent } from './commands/aggregate.js';
+export { loadState, saveState, setStateInteger, type Aggregate, type DomainEvent } from './commands/aggregate.js';
 export { CommandRunner, requestDigest, type CommandOptions, type CommandOutcome } from './commands/command-runner.js';
 export { COMMANDS } from './commands/commands.token.js';
 export { causeOf, reaction, type Cause, type ReactionContext, type ReactionDefinition } from './reactions/reaction.js';

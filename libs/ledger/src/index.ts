@@ -41,6 +41,21 @@ export type { EntryIdempotency, StoredEntry } from './relay/stored-entry.js';
 export { restoreEntries } from './restore/restore-entries.js';
 export { LedgerReader } from './read/ledger-reader.js';
 export { ledgerHasEntries, writtenChains } from './read/written-chains.js';
+export {
+  countEntriesByField,
+  entriesWithFields,
+  entryHashes,
+  entryWithFields,
+  hasEntryNotOfType,
+  headSeq,
+  latestEntries,
+  latestEntriesOfType,
+  maxIntegerField,
+  unpublishedEntries,
+  type EntryDataFilter,
+  type EntryWithFields,
+  type SqlQueryable,
+} from './read/entry-queries.js';
 export { verifyChain, type ChainChecks, type CheckedEntry, type VerifyReport } from './verify/verify-chain.js';
 export { protocolChainChecks } from './verify/protocol-checks.js';
 export { protocolSealer } from './sealing/protocol-sealer.js';

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@registry-bus/domain';
+import { entriesWithFields } from '@registry-bus/ledger';
 import {
   COMMANDS,
   CommandContext,
@@ -91,18 +92,16 @@ export class BanksController {
     @CurrentOperator() operator: Operator,
   ) {
     assertActsFor(operator, params.bankId, 'bankId');
-    const rows: Array<{ seq: string; fields: { isin: string; investor: string; quantity: number; cause: unknown } }> =
-      await this.runtime.dataSource.query(
-        `SELECT e.seq, convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' AS fields
-           FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
-          WHERE e.chain = 'credit' AND e.type = 'gov.credit.bond-holding.noted.v1'
-            AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'bankId' = $1
-          ORDER BY e.seq`,
-        [params.bankId],
-      );
+    // Every chain of the ledger: a holding's subject is `bank:isin`, so a sharded ledger (LEDGER_SHARDS > 1)
+    // spreads one bank's holdings over its shards; seq is per chain, so each holding names its chain too.
+    const entries = await entriesWithFields(this.runtime.dataSource, {
+      chains: this.runtime.ledger.chains,
+      type: 'gov.credit.bond-holding.noted.v1',
+      fields: { bankId: params.bankId },
+    });
     return {
       bankId: params.bankId,
-      holdings: rows.map((row) => ({ seq: Number(row.seq), ...row.fields })),
+      holdings: entries.map((entry) => ({ seq: entry.seq, chain: entry.chain, ...entry.fields })),
     };
   }
 }

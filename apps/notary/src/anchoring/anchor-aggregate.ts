@@ -1,5 +1,5 @@
 import { DomainError, type Decider } from '@registry-bus/domain';
-import type { Aggregate } from '@registry-bus/kit';
+import { setStateInteger, type Aggregate } from '@registry-bus/kit';
 
 export interface AnchorCommand {
   chain: string;
@@ -64,10 +64,7 @@ export const anchorAggregate: Aggregate<AnchorCommand, AnchorEvent, AnchorState>
   decider: anchorDecider,
   async project(manager, chain, state, events, entries) {
     const entry = entries.at(-1)!;
-    await manager.query(
-      `UPDATE aggregate_state SET state = jsonb_set(state, '{anchorSeq}', to_jsonb($3::bigint)) WHERE aggregate = $1 AND subject = $2`,
-      ['anchor', chain, entry.seq],
-    );
+    await setStateInteger(manager, 'anchor', chain, 'anchorSeq', entry.seq);
     await manager.query(
       `INSERT INTO notary_anchor (chain, anchor_seq, tree_size, root, anchored_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (chain) DO UPDATE SET anchor_seq = EXCLUDED.anchor_seq, tree_size = EXCLUDED.tree_size,

@@ -1,3 +1,4 @@
+import { consumerPositions, receivedHashAndTime } from '@registry-bus/bus';
 import { rootAt } from '@registry-bus/merkle';
 import { PgNodeReader, verifySignedHead, type SignedHead } from '@registry-bus/ledger';
 import type { DepartmentContext, DepartmentService } from '@registry-bus/kit';
@@ -100,13 +101,11 @@ export class NotaryAnchorer implements DepartmentService {
    * follows (a shard each when sharded), with how many it holds of each.
    */
   private async followedChains(): Promise<Array<{ chain: string; size: number }>> {
-    const rows: Array<{ source_chain: string; seq: string }> = await this.runtime.dataSource.query(
-      'SELECT source_chain, seq FROM consumer_position ORDER BY source_chain',
-    );
+    const positions = await consumerPositions(this.runtime.dataSource);
     const follows = this.runtime.definition.follows;
-    return rows
-      .filter((row) => follows.includes(departmentOfChain(row.source_chain) ?? ''))
-      .map((row) => ({ chain: row.source_chain, size: Number(row.seq) }));
+    return positions
+      .filter((position) => follows.includes(departmentOfChain(position.chain) ?? ''))
+      .map((position) => ({ chain: position.chain, size: position.seq }));
   }
 
   private async consider(chain: string, size: number, now: number): Promise<void> {
@@ -131,11 +130,8 @@ export class NotaryAnchorer implements DepartmentService {
       { chain, treeSize: size, root: head.root, headSeq: head.seq, headHash: head.hash },
       { actor: 'system:notary', idempotencyKey: `anchor:${chain}:${size}` },
     );
-    const oldest: Array<{ time: Date }> = await dataSource.query(
-      'SELECT time FROM received_entry WHERE source_chain = $1 AND seq = $2',
-      [chain, anchored + 1],
-    );
-    if (oldest[0]) this.lag.observe({ chain }, Math.max(0, (Date.now() - oldest[0].time.getTime()) / 1000));
+    const oldest = await receivedHashAndTime(dataSource, chain, anchored + 1);
+    if (oldest) this.lag.observe({ chain }, Math.max(0, (Date.now() - oldest.time.getTime()) / 1000));
   }
 
   /**
@@ -159,11 +155,8 @@ export class NotaryAnchorer implements DepartmentService {
       return undefined;
     }
     const ownRoot = toHex(await rootAt(new PgNodeReader(dataSource, chain), size));
-    const received: Array<{ hash: Buffer }> = await dataSource.query(
-      'SELECT hash FROM received_entry WHERE source_chain = $1 AND seq = $2',
-      [chain, size],
-    );
-    const ownHash = received[0] ? received[0].hash.toString('hex') : undefined;
+    const received = await receivedHashAndTime(dataSource, chain, size);
+    const ownHash = received ? received.hash.toString('hex') : undefined;
     if (head.chain !== chain || head.treeSize !== size || head.root !== ownRoot || head.hash !== ownHash) {
       await this.alarm(chain, size, head, ownRoot);
       return undefined;
@@ -209,15 +202,12 @@ export class NotaryAnchorer implements DepartmentService {
       this.couldNotCheck(chain, size, current.reason, `${notFound.message}; its current head: ${current.message}`);
       return;
     }
-    const rows: Array<{ time: Date }> = await this.runtime.dataSource.query(
-      'SELECT time FROM received_entry WHERE source_chain = $1 AND seq = $2',
-      [chain, size],
-    );
-    if (!rows[0]) {
+    const received = await receivedHashAndTime(this.runtime.dataSource, chain, size);
+    if (!received) {
       this.couldNotCheck(chain, size, 'not-found-unsigned', `${notFound.message}; the notary has no entry ${size}`);
       return;
     }
-    const verdict = shorterLedgerVerdict(chain, size, { time: rows[0].time.toISOString() }, current);
+    const verdict = shorterLedgerVerdict(chain, size, { time: received.time.toISOString() }, current);
     if (verdict.kind === 'unchecked') {
       this.couldNotCheck(chain, size, verdict.reason, `${notFound.message}; ${verdict.why}`);
       return;

@@ -48,25 +48,18 @@ export class GrantPolicy implements AccessPolicy {
   }
 
   /**
-   * Rebuilds the book from what this consumer kept (grant entries are
-   * control entries: always kept, in the same transaction as the position),
-   * so a restarted consumer decides exactly as before.
+   * Rebuilds the book from the grant entries this consumer kept (libs/bus
+   * reads them: `receivedGrantEntries`), so a restarted consumer decides
+   * exactly as before.
    */
-  async load(dataSource: Pick<DataSource, 'query'>): Promise<void> {
-    // received_entry is libs/bus's table, read here because libs/bus depends on this lib, not the other way round.
-    const rows: Array<{ source_chain: string; seq: string; type: string; disclosure: Buffer }> = await dataSource.query(
-      `SELECT e.source_chain, e.seq, e.type, d.disclosure
-         FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
-        WHERE e.type LIKE 'gov.%.access.grant-%'
-        ORDER BY e.source_chain, e.seq`,
-    );
-    for (const row of rows) {
-      const owner = departmentOfChain(row.source_chain);
-      if (!owner || !isGrantEntry(owner, row.type)) continue;
-      const { fields } = parseStrictJsonBytes(row.disclosure, 'a received grant') as {
+  load(entries: ReadonlyArray<{ chain: string; seq: number; type: string; disclosure: Uint8Array }>): void {
+    for (const entry of entries) {
+      const owner = departmentOfChain(entry.chain);
+      if (!owner || !isGrantEntry(owner, entry.type)) continue;
+      const { fields } = parseStrictJsonBytes(entry.disclosure, 'a received grant') as {
         fields: Record<string, unknown>;
       };
-      this.book.apply(owner, Number(row.seq), row.type, fields, row.source_chain);
+      this.book.apply(owner, entry.seq, entry.type, fields, entry.chain);
     }
   }
 }

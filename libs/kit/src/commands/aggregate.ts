@@ -54,3 +54,18 @@ export async function saveState<S>(
     [aggregate, subject, JSON.stringify(state), lastSeq],
   );
 }
+
+/** Sets one integer field of a stored state in place (a projection's back-link to its own entry), as jsonb. */
+export async function setStateInteger(
+  manager: EntityManager,
+  aggregate: string,
+  subject: string,
+  field: string,
+  value: number,
+): Promise<void> {
+  await manager.query(
+    `UPDATE aggregate_state SET state = jsonb_set(state, ARRAY[$3::text], to_jsonb($4::bigint))
+      WHERE aggregate = $1 AND subject = $2`,
+    [aggregate, subject, field, value],
+  );
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { Controller, Get, Headers, Inject, Query, Req } from '@nestjs/common';
+import { receivedEntries } from '@registry-bus/bus';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { mayReadMirror } from '@registry-bus/access';
 import { departmentOfChain, envelopeFromStored, parseStrictJsonBytes, type TrustBundle } from '@registry-bus/protocol';
@@ -25,15 +26,6 @@ const pageQuery = z.strictObject({
   after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
-
-interface MirrorRow {
-  seq: string;
-  hash: Buffer;
-  envelope: Buffer;
-  sig: Buffer;
-  keyid: string;
-  disclosure: Buffer | null;
-}
 
 /**
  * `GET /v1/mirror/entries`: the verified copy this department keeps of
@@ -80,12 +72,7 @@ export class MirrorController {
         [{ field: 'chain', reason: `must be a chain of ${requester}` }],
       );
     }
-    const rows: MirrorRow[] = await this.context.dataSource.query(
-      `SELECT e.seq, e.hash, e.envelope, e.sig, e.keyid, d.disclosure
-         FROM received_entry e LEFT JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
-        WHERE e.source_chain = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
-      [chain, after, limit],
-    );
+    const rows = await receivedEntries(this.context.dataSource, chain, after, limit);
     await this.audit(requester, chain, after, limit, 'answered', rows.length);
     return {
       mirror: this.context.department,

@@ -1,4 +1,4 @@
-import type { QueryClient, QueryHandler } from '@registry-bus/bus';
+import { receivedCosignatures, type QueryClient, type QueryHandler } from '@registry-bus/bus';
 import { envelopeFromStored, parseDisclosure, parseStrictJsonBytes } from '@registry-bus/protocol';
 import type { ReceiptEntry } from '@registry-bus/receipts';
 import type { DataSource } from 'typeorm';
@@ -35,28 +35,12 @@ export function cosignaturesQuery(dataSource: DataSource): QueryHandler {
       return parsed.data;
     },
     async answer(given) {
-      const rows: Array<{
-        anchor_seq: string;
-        envelope: Buffer;
-        hash: Buffer;
-        sig: Buffer;
-        keyid: string;
-        disclosure: Buffer;
-      }> = await dataSource.query(
-        `SELECT convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' AS anchor_seq,
-                e.envelope, e.hash, e.sig, e.keyid, d.disclosure
-           FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
-          WHERE e.type LIKE 'gov.%.witness.cosigned.v1'
-            AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorChain' = 'notary'
-            AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = ANY($1)
-          ORDER BY e.source_chain, e.seq`,
-        [(given as z.infer<typeof params>).anchorSeqs],
-      );
+      const rows = await receivedCosignatures(dataSource, (given as z.infer<typeof params>).anchorSeqs);
       const cosignatures: Record<string, ReceiptEntry[]> = {};
       for (const row of rows) {
-        (cosignatures[row.anchor_seq] ??= []).push({
+        (cosignatures[row.anchorSeq] ??= []).push({
           envelope: envelopeFromStored(row.envelope, row.hash, row.sig, row.keyid),
-          disclosure: parseDisclosure(parseStrictJsonBytes(row.disclosure, 'a stored cosignature')),
+          disclosure: parseDisclosure(parseStrictJsonBytes(row.disclosure!, 'a stored cosignature')),
         });
       }
       return { cosignatures };

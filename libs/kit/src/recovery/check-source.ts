@@ -1,3 +1,4 @@
+import { entryHashes, headSeq } from '@registry-bus/ledger';
 import {
   checkDisclosure,
   decodeRecord,
@@ -72,11 +73,7 @@ export async function checkRecoverySource(
   trust: TrustBundle,
 ): Promise<SourceCheck> {
   const started = Date.now();
-  const [{ head }]: Array<{ head: string | null }> = await dataSource.query(
-    'SELECT max(seq) AS head FROM ledger_entry WHERE chain = $1',
-    [chain],
-  );
-  const size = Number(head ?? 0);
+  const size = await headSeq(dataSource, chain);
   const seen = new Uint8Array(size + 1);
   const result: SourceCheck = {
     chain,
@@ -104,11 +101,8 @@ export async function checkRecoverySource(
       }
     });
     const seqs = decoded.flatMap((d) => (d ? [Number(d.envelope.seq)] : []));
-    const stored: Array<{ seq: string; hash: Buffer }> = await dataSource.query(
-      'SELECT seq, hash FROM ledger_entry WHERE chain = $1 AND seq = ANY($2::bigint[])',
-      [chain, seqs],
-    );
-    const hashes = new Map(stored.map((row) => [Number(row.seq), toHex(row.hash)]));
+    const stored = await entryHashes(dataSource, chain, seqs);
+    const hashes = new Map([...stored].map(([seq, hash]) => [seq, toHex(hash)]));
     for (const item of decoded) {
       if (!item) continue;
       const { record, envelope, disclosure } = item;

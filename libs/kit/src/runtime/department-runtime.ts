@@ -1,5 +1,5 @@
 import { GrantPolicy } from '@registry-bus/access';
-import { ledgerTopic, type QueryClient } from '@registry-bus/bus';
+import { ledgerTopic, receivedGrantEntries, type QueryClient } from '@registry-bus/bus';
 import { Ledger, shardChains } from '@registry-bus/ledger';
 import type { Logger } from '@registry-bus/logging';
 import { EventTypeRegistry, loadOrCreateFileSigner, type Signer, type TrustBundle } from '@registry-bus/protocol';
@@ -143,7 +143,7 @@ export class DepartmentRuntime implements DepartmentContext {
       { name: 'start-up guards', start: () => checkWrittenChains(dataSource, ledger) },
       { name: 'trust', start: () => trust.applyVersion() },
       { name: 'metrics', start: () => metricsFromHeads(metrics, ledger), stop: () => metricsAdmin.stop() },
-      { name: 'access policy', start: () => policy.load(dataSource) },
+      { name: 'access policy', start: async () => policy.load(await receivedGrantEntries(dataSource)) },
       { name: 'services (prepare)', start: () => services.prepare(), stop: () => services.stop() },
       { name: 'topics', start: () => topics.start() },
       { name: 'recovery', start: () => recovery.start() },

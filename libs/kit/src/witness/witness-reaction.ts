@@ -1,5 +1,6 @@
 import { rootAt } from '@registry-bus/merkle';
-import { PgNodeReader, type Ledger } from '@registry-bus/ledger';
+import { appliedSeq, hasReceivedEntryNotOfType } from '@registry-bus/bus';
+import { PgNodeReader, hasEntryNotOfType, type Ledger } from '@registry-bus/ledger';
 import { cosign, departmentOfChain, toHex, type CosignedStatement, type Signer } from '@registry-bus/protocol';
 import type { DataSource } from 'typeorm';
 
@@ -53,13 +54,7 @@ export function witnessReaction(context: WitnessContext): ReactionDefinition {
       const size = Number(anchor.treeSize);
       const have = own
         ? ((await context.ledger.reader.head(anchor.chain))?.seq ?? 0)
-        : Number(
-            (
-              (await context.dataSource.query('SELECT seq FROM consumer_position WHERE source_chain = $1', [
-                anchor.chain,
-              ])) as Array<{ seq: string }>
-            )[0]?.seq ?? 0,
-          );
+        : await appliedSeq(context.dataSource, anchor.chain);
       let root: string | undefined;
       if (have >= size) root = toHex(await rootAt(new PgNodeReader(context.dataSource, anchor.chain), size));
       else if (!own)
@@ -100,10 +95,11 @@ export function witnessReaction(context: WitnessContext): ReactionDefinition {
 
 /** Whether the anchor covers any entry (since the chain's previous anchor) that is not itself a cosignature. */
 async function addsMoreThanCosignatures(context: WitnessContext, own: boolean, anchor: AnchorData): Promise<boolean> {
-  const [table, column] = own ? ['ledger_entry', 'chain'] : ['received_entry', 'source_chain'];
-  const rows: unknown[] = await context.dataSource.query(
-    `SELECT 1 FROM ${table} WHERE ${column} = $1 AND seq > $2 AND seq <= $3 AND type NOT LIKE $4 LIMIT 1`,
-    [anchor.chain, anchor.previousTreeSize ?? '0', anchor.treeSize, COSIGNATURE_TYPE],
+  const range = { after: anchor.previousTreeSize ?? '0', upTo: anchor.treeSize };
+  return (own ? hasEntryNotOfType : hasReceivedEntryNotOfType)(
+    context.dataSource,
+    anchor.chain,
+    range,
+    COSIGNATURE_TYPE,
   );
-  return rows.length > 0;
 }
