@@ -1,5 +1,5 @@
 import { departmentOfChain, parseStrictJsonBytes } from '@registry-bus/protocol';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 
 import { GrantBook } from '../book/grant-book.js';
 import { isGrantEntry, type Grant } from '../grants/grant.js';
