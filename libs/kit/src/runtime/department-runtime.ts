@@ -47,6 +47,8 @@ export class DepartmentRuntime implements DepartmentContext {
   private readonly trustPart: DepartmentTrust;
   private readonly recovery: Recovery;
   private readonly lifecycle: Lifecycle;
+  /** Reached by the faults drill (test/e2e/faults.spec.ts), which stops it to stand for Kafka being away. */
+  private readonly relay: Publishing['relay'];
 
   constructor(
     readonly definition: DepartmentDefinition,
@@ -80,6 +82,7 @@ export class DepartmentRuntime implements DepartmentContext {
 
     // Command → ledger → relay → topic.
     const publishing = new Publishing(kafka, dataSource, chains, config, logger);
+    this.relay = publishing.relay;
     const ledger = (this.ledger = new Ledger({
       dataSource,
       chain: department,

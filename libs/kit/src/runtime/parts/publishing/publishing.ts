@@ -20,7 +20,8 @@ export interface PublishingSettings {
  */
 export class Publishing {
   private readonly publisher: KafkaPublisher;
-  private readonly relay: LedgerRelay;
+  /** The relay itself (the faults drill stops it: Kafka away, as far as acknowledging goes). */
+  readonly relay: LedgerRelay;
   /** LEDGER_ACK=published: what the relay has published, per chain. */
   private readonly watches: Map<string, PublishedWatch> | undefined;
 
