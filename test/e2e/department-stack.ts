@@ -306,6 +306,20 @@ export class DepartmentStack {
     }
   }
 
+  /** Reads a stopped department's database (as its owner): what it left behind, before a fire takes it. */
+  async queryStopped<T>(department: string, sql: string, params: unknown[] = []): Promise<T[]> {
+    if (this.running.has(department)) throw new Error(`stop ${department} before reading its database directly`);
+    const owner = this.configs.get(department)?.DATABASE_MIGRATIONS_URL;
+    if (!owner) throw new Error(`no database known for ${department}`);
+    const client = new pg.Client({ connectionString: owner });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
   /** Stops one department (its database and keys stay), e.g. to restart it. */
   async stopOne(department: string): Promise<void> {
     await this.running.get(department)?.close();
