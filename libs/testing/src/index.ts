@@ -43,3 +43,4 @@ export { compare, formatReport, machineInfo, measure, type BenchReport, type Ben
 export { FaultProxy, type FaultMode } from './fault-proxy/fault-proxy.js';
 export { fuzzRequests, type FuzzRequest, type OpenApiDocument } from './fuzz/openapi-requests.js';
 export { TEST_DEPARTMENTS, testReceipt } from './receipts/test-receipt.js';
+export { ensureDevCa, type DevCa, type DevCertificate } from './dev-ca/index.js';

@@ -1,0 +1,1 @@
+export { ensureDevCa, type DevCa, type DevCertificate } from './dev-ca.js';
