@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import { parseStrictJson } from '@registry-bus/protocol';
+import { departmentOfChain, parseStrictJson } from '@registry-bus/protocol';
 import kafkajs, { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 
 import type { DevTokens } from './dev-tokens.js';
@@ -561,7 +561,7 @@ async function showReceipt(
   const file = join(RECEIPTS_DIR, `land-${seq}.json`);
   writeFileSync(file, `${JSON.stringify(receipt, null, 2)}\n`);
   const shown = relative(process.cwd(), file);
-  const cosigners = [...new Set(receipt!.cosignatures.map((c) => c.envelope.chain.split('/')[0]!))];
+  const cosigners = [...new Set(receipt!.cosignatures.map((c) => departmentOfChain(c.envelope.chain)!))];
   step(
     `the notary anchored land's ledger and ${cosigners.length} departments cosigned (${cosigners.join(', ')}); the parcel's receipt (public fields only) is ${shown}:`,
   );

@@ -1,5 +1,6 @@
 import { LEGAL_DOCUMENT_TYPES } from '@registry-bus/domain';
 import { z } from 'zod';
+import { CHAIN_PATTERN } from '@registry-bus/protocol';
 
 /** Zod shapes every register's requests and events share. */
 export const legalBasisSchema = z
@@ -11,7 +12,7 @@ export const legalBasisSchema = z
 
 export const causeSchema = z
   .strictObject({
-    chain: z.string().regex(/^[a-z][a-z0-9-]{0,30}(?:\/(0|[1-9][0-9]{0,3}))?$/, 'must be a chain id'),
+    chain: z.string().regex(CHAIN_PATTERN, 'must be a chain id'),
     seq: z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be a sequence number'),
     eventId: z.uuid(),
     hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),

@@ -4,7 +4,8 @@
 export { fromBase64, fromHex, toHex } from './encoding/bytes.js';
 export { ProtocolError, isProtocolError } from './errors/protocol-error.js';
 export { parseStrictJson, parseStrictJsonBytes } from './json/strict-json.js';
-export { GENESIS_PREVHASH_HEX, departmentOfSource, type SignedEnvelope } from './envelope/envelope.js';
+export { GENESIS_PREVHASH_HEX, type SignedEnvelope } from './envelope/envelope.js';
+export { departmentOfChain, departmentOfSource, shardOfChain } from './identifiers/identifiers.js';
 export { checkDisclosure, type Disclosure } from './commitments/commitments.js';
 export { verifyEd25519 } from './signing/ed25519.js';
 export { resolveKey, verifyTrustBundle, type SignedTrustBundle, type TrustBundle } from './trust/trust-bundle.js';

@@ -20,14 +20,26 @@ export {
   GENESIS_PREVHASH_HEX,
   HASHED_ATTRIBUTES,
   TYPE_PATTERN,
-  CHAIN_PATTERN,
-  departmentOfChain,
-  departmentOfSource,
   hashedPart,
-  sourceOf,
   type EnvelopeAttributes,
   type SignedEnvelope,
 } from './envelope/envelope.js';
+export {
+  CHAIN_PATTERN,
+  DEPARTMENT_PATTERN,
+  SHARD_CHAIN_PATTERN,
+  SOURCE_PATTERN,
+  departmentOfChain,
+  departmentOfSource,
+  formatChain,
+  isDepartmentId,
+  parseChain,
+  partitionOfChain,
+  requireChain,
+  shardOfChain,
+  sourceOf,
+  type ChainId,
+} from './identifiers/identifiers.js';
 export { decodeEnvelope, parseEnvelope } from './envelope/decode-envelope.js';
 export {
   checkDisclosure,

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 
 import { loadConfig } from '@registry-bus/config';
 import { z } from 'zod';
+import { DEPARTMENT_PATTERN, isDepartmentId } from '@registry-bus/protocol';
 
 /** The notary's own settings, beside every department's (README, "Configuration"). */
 export const notaryConfigSchema = z
@@ -15,7 +16,7 @@ export const notaryConfigSchema = z
         const urls: Record<string, string> = {};
         for (const pair of value.split(',').filter(Boolean)) {
           const [department, url] = pair.split('=').map((part) => part.trim());
-          if (!department || !/^[a-z][a-z0-9-]{0,30}$/.test(department) || !url || !URL.canParse(url)) {
+          if (!department || !isDepartmentId(department) || !url || !URL.canParse(url)) {
             context.addIssue({ code: 'custom', message: `'${pair}' is not <department>=<http url>` });
             return z.NEVER;
           }
@@ -48,7 +49,7 @@ export const notaryConfigSchema = z
           .map((part) => part.trim())
           .filter(Boolean),
       )
-      .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be department ids')).min(1)),
+      .pipe(z.array(z.string().regex(DEPARTMENT_PATTERN, 'must be department ids')).min(1)),
   })
   .superRefine((config, context) => {
     if ((config.NOTARY_BROKER_ADMIN_USERNAME === undefined) !== (config.NOTARY_BROKER_ADMIN_PASSWORD === undefined)) {

@@ -4,12 +4,13 @@ import { ProblemError, Roles } from '@registry-bus/kit';
 import { z } from 'zod';
 
 import type { OperatorOverview } from './operator-overview.js';
+import { DEPARTMENT_PATTERN } from '@registry-bus/protocol';
 
 export const OPERATOR_OVERVIEW = Symbol('OPERATOR_OVERVIEW');
 
 const feedQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(40) });
 const entryParams = z.strictObject({
-  chain: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a chain id'),
+  chain: z.string().regex(DEPARTMENT_PATTERN, 'must be a chain id'),
   seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
 });
 

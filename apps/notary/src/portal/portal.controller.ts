@@ -4,7 +4,7 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { diplomaNumber } from '@registry-bus/contracts';
 import { ProblemError, Public } from '@registry-bus/kit';
-import { parseStrictJson } from '@registry-bus/protocol';
+import { DEPARTMENT_PATTERN, parseStrictJson, SHARD_CHAIN_PATTERN } from '@registry-bus/protocol';
 import type { Response } from 'express';
 import { z } from 'zod';
 
@@ -24,15 +24,12 @@ export interface PortalSettings {
 
 const diplomaParams = z.strictObject({ diplomaNumber });
 const receiptParams = z.strictObject({
-  department: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a department id'),
+  department: z.string().regex(DEPARTMENT_PATTERN, 'must be a department id'),
   seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
 });
 /** The shard of a sharded register (`diploma/1`); absent for a register of one chain. */
 const receiptQuery = z.strictObject({
-  chain: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,30}\/(0|[1-9][0-9]{0,3})$/, 'must be a shard of a chain, e.g. diploma/1')
-    .optional(),
+  chain: z.string().regex(SHARD_CHAIN_PATTERN, 'must be a shard of a chain, e.g. diploma/1').optional(),
 });
 
 /**

@@ -1,6 +1,7 @@
 import { h, problemOf, show, when } from '../dom.js';
 import { nameOf } from '../plain-words.js';
 import { readJsonAnswer } from '../read-json.js';
+import { shardOfChain } from '@registry-bus/protocol';
 
 interface DepartmentOverview {
   department: string;
@@ -144,7 +145,7 @@ function registersTable(departments: DepartmentOverview[], alarms: Alarm[]): HTM
     const raised = (d.alarms ?? 0) > 0;
     // A register an alarm is about needs as much attention as the one that raised it.
     const about = [...new Set(alarms.filter((alarm) => alarm.chain === d.chain).map((alarm) => alarm.kind))];
-    const shard = d.chain.split('/')[1];
+    const shard = shardOfChain(d.chain);
     return h(
       'tr',
       {

@@ -1,5 +1,5 @@
 import { redactionReason, removedByGrants, type AccessPolicy } from '@registry-bus/access';
-import { typeMatches } from '@registry-bus/protocol';
+import { shardOfChain, typeMatches } from '@registry-bus/protocol';
 import type { DataSource, EntityManager } from 'typeorm';
 
 import { chainOf, withoutNamespace } from '../topics/topic-names.js';
@@ -195,7 +195,12 @@ export class ConsumerPipeline {
 
   private expectedChain(record: IncomingRecord, entry: VerifiedEntry): string {
     try {
-      return chainOf(record.topic, record.partition, entry.chain.includes('/'), this.options.topicNamespace ?? '');
+      return chainOf(
+        record.topic,
+        record.partition,
+        shardOfChain(entry.chain) !== undefined,
+        this.options.topicNamespace ?? '',
+      );
     } catch {
       return '';
     }

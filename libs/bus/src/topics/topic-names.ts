@@ -5,6 +5,7 @@
  * The protocol itself only ever sees the name without the namespace.
  */
 export const ledgerTopic = (department: string, namespace = '') => `${namespace}gov.${department}.ledger`;
+import { formatChain, requireChain } from '@registry-bus/protocol';
 export const quarantineTopic = (department: string, namespace = '') => `${namespace}gov.${department}.quarantine`;
 export const requestsTopic = (department: string, namespace = '') => `${namespace}gov.${department}.requests`;
 export const repliesTopic = (department: string, namespace = '') => `${namespace}gov.${department}.replies`;
@@ -20,19 +21,13 @@ export function chainDestination(
   chain: string,
   namespace = '',
 ): { department: string; topic: string; partition: number } {
-  const match = /^([a-z][a-z0-9-]*)(?:\/(\d+))?$/.exec(chain);
-  if (!match) throw new Error(`'${chain}' is not a chain id (<dept> or <dept>/<shard>)`);
-  const department = match[1]!;
-  return {
-    department,
-    topic: ledgerTopic(department, namespace),
-    partition: match[2] === undefined ? 0 : Number(match[2]),
-  };
+  const { department, shard } = requireChain(chain);
+  return { department, topic: ledgerTopic(department, namespace), partition: shard ?? 0 };
 }
 
 /** The chain a (ledger topic, partition) carries: partition 0 of an unsharded ledger is the chain `<dept>`. */
 export function chainOf(topic: string, partition: number, sharded = false, namespace = ''): string {
   const match = /^gov\.([a-z][a-z0-9-]*)\.ledger$/.exec(withoutNamespace(topic, namespace));
   if (!match) throw new Error(`'${topic}' is not a ledger topic`);
-  return sharded ? `${match[1]}/${partition}` : match[1]!;
+  return formatChain(sharded ? { department: match[1]!, shard: partition } : { department: match[1]! });
 }

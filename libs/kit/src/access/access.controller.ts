@@ -12,6 +12,7 @@ import { COMMANDS } from '../commands/commands.token.js';
 import type { CommandRunner } from '../commands/command-runner.js';
 import { CommandContext, CommandRoute, commandAnswer, type CommandRequest } from '../http/command-request.js';
 import { grantAggregate } from './grant-aggregate.js';
+import { DEPARTMENT_PATTERN } from '@registry-bus/protocol';
 
 export const ACCESS_CONTEXT = Symbol('ACCESS_CONTEXT');
 
@@ -25,7 +26,7 @@ export interface AccessContext {
 
 const instant = z.iso.datetime({ offset: true });
 const issueGrantRequest = z.strictObject({
-  grantee: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a department id such as "credit"'),
+  grantee: z.string().regex(DEPARTMENT_PATTERN, 'must be a department id such as "credit"'),
   eventTypes: z
     .array(
       z

@@ -4,7 +4,13 @@ import { Controller, Get, Headers, Inject, Query, Req } from '@nestjs/common';
 import { receivedEntries } from '@registry-bus/bus';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { mayReadMirror } from '@registry-bus/access';
-import { departmentOfChain, envelopeFromStored, parseStrictJsonBytes, type TrustBundle } from '@registry-bus/protocol';
+import {
+  CHAIN_PATTERN,
+  departmentOfChain,
+  envelopeFromStored,
+  parseStrictJsonBytes,
+  type TrustBundle,
+} from '@registry-bus/protocol';
 import type { Request } from 'express';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -22,7 +28,7 @@ export interface MirrorContext {
 }
 
 const pageQuery = z.strictObject({
-  chain: z.string().regex(/^[a-z][a-z0-9-]{0,30}(\/[0-9]{1,4})?$/, 'must be a chain id such as "land"'),
+  chain: z.string().regex(CHAIN_PATTERN, 'must be a chain id such as "land"'),
   after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });

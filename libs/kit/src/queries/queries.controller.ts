@@ -5,11 +5,12 @@ import { z } from 'zod';
 
 import { Readers } from '../auth/access.decorators.js';
 import { ProblemError } from '../problems/problem-details.js';
+import { DEPARTMENT_PATTERN } from '@registry-bus/protocol';
 
 export const QUERY_CLIENT = Symbol('QUERY_CLIENT');
 
 const queryParams = z.strictObject({
-  department: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a department id such as "land"'),
+  department: z.string().regex(DEPARTMENT_PATTERN, 'must be a department id such as "land"'),
   query: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be a query name such as "parcel"'),
 });
 const queryBody = z.strictObject({

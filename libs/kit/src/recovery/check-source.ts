@@ -2,11 +2,12 @@ import { entryHashes, headSeq } from '@registry-bus/ledger';
 import {
   checkDisclosure,
   decodeRecord,
+  departmentOfChain,
   departmentOfSource,
   toHex,
+  type TrustBundle,
   verifyEd25519Node,
   verifyEnvelope,
-  type TrustBundle,
 } from '@registry-bus/protocol';
 import type { DataSource } from 'typeorm';
 
@@ -107,7 +108,7 @@ export async function checkRecoverySource(
       if (!item) continue;
       const { record, envelope, disclosure } = item;
       const seq = Number(envelope.seq);
-      if (envelope.chain !== chain || departmentOfSource(envelope.source) !== chain.split('/')[0]) {
+      if (envelope.chain !== chain || departmentOfSource(envelope.source) !== departmentOfChain(chain)) {
         mismatch(seq, record.where, `an entry of ${envelope.source} (chain ${envelope.chain}), not of ${chain}`);
         continue;
       }

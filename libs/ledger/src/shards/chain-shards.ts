@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 
+import { formatChain } from '@registry-bus/protocol';
+
 /** At most this many shards per ledger: chain ids allow shard numbers up to 4 digits, and a topic this many partitions. */
 export const MAX_SHARDS = 256;
 
@@ -11,7 +13,7 @@ export const MAX_SHARDS = 256;
 export function shardChains(department: string, shards: number): string[] {
   if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS)
     throw new RangeError(`shards must be an integer from 1 to ${MAX_SHARDS}, not ${shards}`);
-  return shards === 1 ? [department] : Array.from({ length: shards }, (_, shard) => `${department}/${shard}`);
+  return shards === 1 ? [department] : Array.from({ length: shards }, (_, shard) => formatChain({ department, shard }));
 }
 
 /**
@@ -28,5 +30,5 @@ export function shardOf(subject: string, shards: number): number {
 
 /** The chain of `department`'s ledger (split into `shards`) that holds `subject`'s entries. */
 export function chainForSubject(department: string, shards: number, subject: string): string {
-  return shards === 1 ? department : `${department}/${shardOf(subject, shards)}`;
+  return shards === 1 ? department : formatChain({ department, shard: shardOf(subject, shards) });
 }

@@ -6,11 +6,10 @@ import { toBase64, toHex, utf8 } from '../encoding/bytes.js';
 import {
   GENESIS_PREVHASH_HEX,
   hashedPart,
-  sourceOf,
-  departmentOfChain,
   type EnvelopeAttributes,
   type SignedEnvelope,
 } from '../envelope/envelope.js';
+import { departmentOfChain, sourceOf } from '../identifiers/identifiers.js';
 import { parseAttributes } from '../envelope/decode-envelope.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
 import { parseStrictJsonBytes } from '../json/strict-json.js';

@@ -1,6 +1,7 @@
 import { envelopeHash } from './seal-entry.js';
 import { equalBytes, fromBase64, fromHex } from '../encoding/bytes.js';
-import { departmentOfSource, type SignedEnvelope } from '../envelope/envelope.js';
+import type { SignedEnvelope } from '../envelope/envelope.js';
+import { departmentOfSource } from '../identifiers/identifiers.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
 import { SignatureDomain, signingMessage } from '../signing/domains.js';
 import { verifyEd25519 } from '../signing/ed25519.js';

@@ -3,7 +3,6 @@ import { parseStrictJson, parseStrictJsonBytes } from '../json/strict-json.js';
 import {
   ACTOR_PATTERN,
   BASE64_SIG_PATTERN,
-  CHAIN_PATTERN,
   GENESIS_PREVHASH_HEX,
   HASHED_ATTRIBUTES,
   HEX32_PATTERN,
@@ -13,12 +12,12 @@ import {
   RFC3339_PATTERN,
   SEQ_PATTERN,
   SIGNATURE_ATTRIBUTES,
-  SOURCE_PATTERN,
   TYPE_PATTERN,
   UUID_PATTERN,
   type EnvelopeAttributes,
   type SignedEnvelope,
 } from './envelope.js';
+import { CHAIN_PATTERN, SOURCE_PATTERN } from '../identifiers/identifiers.js';
 
 const ALLOWED = new Set<string>([...HASHED_ATTRIBUTES, ...SIGNATURE_ATTRIBUTES, 'data']);
 

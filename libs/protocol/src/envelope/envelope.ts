@@ -1,3 +1,5 @@
+import { DEPARTMENT_PATTERN_SOURCE } from '../identifiers/identifiers.js';
+
 /**
  * The envelope: CloudEvents 1.0 attributes plus our lower-case extensions
  * (DESIGN.md, "The envelope"). `hash` covers every attribute except `data`,
@@ -52,14 +54,10 @@ export const GENESIS_PREVHASH_HEX = '0'.repeat(64);
 export const DEPARTMENTS = ['land', 'diploma', 'court', 'credit', 'bond', 'notary'] as const;
 export type KnownDepartment = (typeof DEPARTMENTS)[number];
 
-const DEPT = '[a-z][a-z0-9-]{0,30}';
-export const DEPARTMENT_PATTERN = new RegExp(`^${DEPT}$`);
-export const SOURCE_PATTERN = new RegExp(`^urn:gov:(${DEPT})$`);
+const DEPT = DEPARTMENT_PATTERN_SOURCE;
 export const TYPE_PATTERN = new RegExp(
   `^gov\\.(${DEPT})\\.([a-z][a-z0-9-]{0,62})\\.([a-z][a-z0-9-]{0,62})\\.v([1-9][0-9]{0,3})$`,
 );
-/** Shard numbers are the Kafka partition; a department is either unsharded (`land` → 0) or sharded (`land/1`, …). */
-export const CHAIN_PATTERN = new RegExp(`^(${DEPT})(?:/(0|[1-9][0-9]{0,3}))?$`);
 export const SEQ_PATTERN = /^[1-9][0-9]{0,15}$/;
 export const HEX32_PATTERN = /^[0-9a-f]{64}$/;
 /** RFC 9562 UUID, lower case (versions 1–8, variant 10xx). */
@@ -75,10 +73,6 @@ export const ACTOR_PATTERN = IDENTIFIER_TEXT_PATTERN;
 export const REACTION_ACTOR_PATTERN =
   /^reaction:[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 export const KEYID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
-
-export const sourceOf = (department: string) => `urn:gov:${department}`;
-export const departmentOfSource = (source: string) => SOURCE_PATTERN.exec(source)?.[1];
-export const departmentOfChain = (chain: string) => CHAIN_PATTERN.exec(chain)?.[1];
 
 /** The attributes that are hashed, in no particular order (JCS orders them). */
 export function hashedPart(envelope: EnvelopeAttributes): EnvelopeAttributes {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 
 import { defineEventType, type EventTypeDefinition } from './event-type-registry.js';
+import { CHAIN_PATTERN, DEPARTMENT_PATTERN } from '../identifiers/identifiers.js';
 
 const hex32 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
 const instant = z.iso.datetime({ offset: true });
-const department = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a department id');
-const chain = z.string().regex(/^[a-z][a-z0-9-]{0,30}(?:\/(0|[1-9][0-9]{0,3}))?$/, 'must be a chain id');
+const department = z.string().regex(DEPARTMENT_PATTERN, 'must be a department id');
+const chain = z.string().regex(CHAIN_PATTERN, 'must be a chain id');
 
 /**
  * Control entries: every consumer receives them whatever the grants. Their

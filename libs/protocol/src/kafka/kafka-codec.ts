@@ -1,7 +1,8 @@
 import { parseDisclosure, type Disclosure } from '../commitments/commitments.js';
 import { utf8 } from '../encoding/bytes.js';
 import { decodeEnvelope } from '../envelope/decode-envelope.js';
-import { departmentOfChain, departmentOfSource, type SignedEnvelope } from '../envelope/envelope.js';
+import type { SignedEnvelope } from '../envelope/envelope.js';
+import { departmentOfSource, requireChain } from '../identifiers/identifiers.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
 
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
@@ -17,10 +18,8 @@ export const ledgerTopicOf = (department: string) => `gov.${department}.ledger`;
 
 /** Topic and partition of a chain: `land` → gov.land.ledger/0, `land/3` → gov.land.ledger/3. */
 export function destinationOf(chain: string): { topic: string; partition: number } {
-  const department = departmentOfChain(chain);
-  if (!department) throw new ProtocolError(ProtocolErrorCode.BAD_ATTRIBUTE, `'${chain}' is not a chain id`, 'chain');
-  const shard = chain.split('/')[1];
-  return { topic: ledgerTopicOf(department), partition: shard === undefined ? 0 : Number(shard) };
+  const { department, shard } = requireChain(chain);
+  return { topic: ledgerTopicOf(department), partition: shard ?? 0 };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { departmentOfChain } from '../envelope/envelope.js';
+import { departmentOfChain } from '../identifiers/identifiers.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
 
 /**

@@ -1,4 +1,5 @@
 import { proceed, type StartUpVerdict } from './start-up-verdict.js';
+import { shardOfChain } from '@registry-bus/protocol';
 
 /**
  * The shard count is fixed for the life of a ledger: with another one, a
@@ -21,8 +22,8 @@ export function shardsMatchWrittenChains(input: {
       `LEDGER_SHARDS=${shards} names the chains ${chains.join(', ')}, but the ledger of ` +
       `${department} holds entries in ${written.join(', ')}: it was written with ` +
       `${
-        written.some((chain) => chain.includes('/'))
-          ? `LEDGER_SHARDS=${Math.max(...written.map((chain) => Number(chain.split('/')[1] ?? 0))) + 1} or more`
+        written.some((chain) => shardOfChain(chain) !== undefined)
+          ? `LEDGER_SHARDS=${Math.max(...written.map((chain) => shardOfChain(chain) ?? 0)) + 1} or more`
           : 'LEDGER_SHARDS=1'
       }. ` +
       `The shard count is fixed for the life of a ledger (a subject must stay in its chain); start with that count`,

@@ -15,6 +15,7 @@ import type { DataSource } from 'typeorm';
 
 import type { kafkaSasl } from '../../../department/department-config.js';
 import type { DepartmentMetrics } from '../../../metrics/department-metrics.js';
+import { departmentOfChain } from '@registry-bus/protocol';
 
 export interface FollowingOptions {
   department: string;
@@ -72,7 +73,10 @@ export class Following {
           entries.map((entry) => entry.hash),
         ),
       onAccessAudit: (record) =>
-        this.metrics.accessAudit.inc({ decision: record.decision, owner: record.chain.split('/')[0]! }),
+        this.metrics.accessAudit.inc({
+          decision: record.decision,
+          owner: departmentOfChain(record.chain) ?? record.chain,
+        }),
       topicNamespace: this.options.namespace,
       onQuarantine: this.onQuarantine,
     });
