@@ -1,78 +1,36 @@
-import { redactionReason, removedByGrants, type AccessPolicy } from '@registry-bus/access';
 import { shardOfChain, typeMatches } from '@registry-bus/protocol';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 
 import { chainOf, withoutNamespace } from '../topics/topic-names.js';
 import { ALARM_CODES, ConsumerCode, codedFailure } from './consumer-codes.js';
+import {
+  claimInbox,
+  finishRun,
+  readPosition,
+  readStoredOffsets,
+  receivedHash,
+  writeQuarantine,
+  writeReceived,
+  type AppliedItem,
+  type Position,
+} from './consumer-store.js';
 import type {
-  AccessAuditRecord,
   CodedFailure,
-  ConsumedEvent,
-  Disclosure,
-  EntryVerifier,
+  ConsumerPipelineOptions,
   EventHandler,
-  GapFiller,
   IncomingRecord,
+  PipelineOutcome,
+  QuarantineNotice,
   VerifiedEntry,
 } from './consumer-types.js';
+import { checkEntry, type CheckedEntry } from './entry-check.js';
 
-export type PipelineOutcome =
-  | { kind: 'applied'; seq: number; handled: boolean; parked?: CodedFailure }
-  | { kind: 'duplicate'; seq: number }
-  | { kind: 'quarantined'; failure: CodedFailure; alarm: boolean }
-  | { kind: 'held'; chain: string; missingFrom: number; missingTo: number };
-
-export interface QuarantineNotice {
-  record: IncomingRecord;
-  chain?: string;
-  seq?: number;
-  eventId?: string;
-  eventType?: string;
-  failure: CodedFailure;
-  alarm: boolean;
-}
-
-export interface ConsumerPipelineOptions {
-  dataSource: DataSource;
-  verifier: EntryVerifier;
-  handlers: EventHandler[];
-  policy: AccessPolicy<VerifiedEntry>;
-  gapFiller?: GapFiller;
-  /** How long a gap is held while the missing entries are fetched from the owner. */
-  gapHoldMs?: number;
-  /** Attempts of a failing handler before its event is parked in quarantine (the chain still advances). */
-  handlerAttempts?: number;
-  /** After the quarantine row is committed: publish to `gov.<dept>.quarantine`, count, log, alarm. */
-  onQuarantine?: (notice: QuarantineNotice) => void;
-  /**
-   * Runs for every applied entry inside its transaction, whatever the grants
-   * — several consecutive entries of one chain at once when a run is applied
-   * together: a witness appends their hashes to its tree of that chain here.
-   */
-  onApplied?: (entries: VerifiedEntry[], manager: EntityManager) => Promise<void>;
-  /** After an access audit row is committed (a denial or a redaction): count it. */
-  onAccessAudit?: (record: AccessAuditRecord) => void;
-  sleep?: (ms: number) => Promise<void>;
-  /** Prefix of every topic name (see topic-names.ts); the protocol sees names without it. */
-  topicNamespace?: string;
-}
-
-interface Position {
-  seq: number;
-  hash: Uint8Array;
-}
+export type { ConsumerPipelineOptions, PipelineOutcome, QuarantineNotice } from './consumer-types.js';
 
 const GENESIS: Position = { seq: 0, hash: new Uint8Array(32) };
 /** Most records applied in one transaction. */
 const RUN_LIMIT = 500;
 
-interface CheckedEntry {
-  parked: CodedFailure | undefined;
-  event: ConsumedEvent | undefined;
-  keptDisclosure: Disclosure | undefined;
-  audit: AccessAuditRecord | undefined;
-}
-const toBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const equalBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((byte, i) => byte === b[i]);
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
@@ -107,31 +65,14 @@ export class ConsumerPipeline {
   async position(chain: string): Promise<Position> {
     const cached = this.positions.get(chain);
     if (cached) return cached;
-    const rows: Array<{ seq: string; hash: Buffer }> = await this.options.dataSource.query(
-      'SELECT seq, hash FROM consumer_position WHERE source_chain = $1',
-      [chain],
-    );
-    const position = rows[0] ? { seq: Number(rows[0].seq), hash: new Uint8Array(rows[0].hash) } : GENESIS;
+    const position = (await readPosition(this.options.dataSource, chain)) ?? GENESIS;
     this.positions.set(chain, position);
     return position;
   }
 
   /** Kafka offsets to resume from: the offset after the last applied record of each (topic, partition). */
   async storedOffsets(): Promise<Array<{ topic: string; partition: number; offset: string }>> {
-    // Quarantined records count as read too, so a restart does not quarantine them twice.
-    const rows: Array<{ topic: string; kafka_partition: number; kafka_offset: string }> =
-      await this.options.dataSource.query(
-        `SELECT topic, kafka_partition, max(kafka_offset) AS kafka_offset FROM (
-         SELECT topic, kafka_partition, kafka_offset FROM consumer_position
-         UNION ALL
-         SELECT topic, kafka_partition, kafka_offset FROM consumer_quarantine WHERE code <> '${ConsumerCode.GAP_UNFILLED}'
-       ) AS read GROUP BY topic, kafka_partition`,
-      );
-    return rows.map((row) => ({
-      topic: row.topic,
-      partition: row.kafka_partition,
-      offset: String(BigInt(row.kafka_offset) + 1n),
-    }));
+    return readStoredOffsets(this.options.dataSource);
   }
 
   /** Forgets cached positions, e.g. after a rebalance or a restore. */
@@ -252,7 +193,7 @@ export class ConsumerPipeline {
       const out: Array<{ entry: VerifiedEntry; record: IncomingRecord; checked: CheckedEntry }> = [];
       for (const { record, entry } of run) {
         // Decided in order: the policy has seen the entries before this one (a grant counts for what follows).
-        const checked = this.check(entry);
+        const checked = checkEntry(entry, this.options.policy, this.options.verifier);
         const eventType = checked.event?.type;
         if (eventType && this.options.handlers.some((h) => h.types.some((pattern) => typeMatches(pattern, eventType))))
           break;
@@ -270,151 +211,44 @@ export class ConsumerPipeline {
     });
   }
 
-  /**
-   * The rows of a run without handlers, written as `commit` writes them for
-   * one entry — envelopes, kept data, audits, parked data, the witness tree,
-   * the position — but a statement per table instead of one per entry.
-   */
+  /** A run without handlers: the same two steps as a single record, a statement per table for the run. */
   private async commitRun(
     manager: EntityManager,
     items: Array<{ entry: VerifiedEntry; record: IncomingRecord; checked: CheckedEntry }>,
   ): Promise<void> {
-    const entries = items.map((item) => item.entry);
-    await manager.query(
-      `INSERT INTO received_entry (source_chain, seq, id, type, subject, time, hash, envelope, sig, keyid)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[],
-                            $7::bytea[], $8::bytea[], $9::bytea[], $10::text[])`,
-      [
-        entries.map((e) => e.chain),
-        entries.map((e) => e.seq),
-        entries.map((e) => e.id),
-        entries.map((e) => e.type),
-        entries.map((e) => e.subject),
-        entries.map((e) => e.time),
-        entries.map((e) => toBuffer(e.hash)),
-        entries.map((e) => toBuffer(e.envelope)),
-        entries.map((e) => toBuffer(e.sig)),
-        entries.map((e) => e.keyid),
-      ],
-    );
-    const kept = items.filter((item) => item.checked.keptDisclosure);
-    if (kept.length > 0) {
-      await manager.query(
-        `INSERT INTO received_entry_data (source_chain, seq, disclosure)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::bytea[])`,
-        [
-          kept.map((item) => item.entry.chain),
-          kept.map((item) => item.entry.seq),
-          kept.map((item) => Buffer.from(JSON.stringify(item.checked.keptDisclosure))),
-        ],
-      );
-    }
-    await insertAudits(
-      manager,
-      items.flatMap((item) => (item.checked.audit ? [item.checked.audit] : [])),
-    );
-    for (const { entry, record, checked } of items) {
-      // Rare (data that failed its checks): one statement each, as `commit` does.
-      if (checked.parked)
-        await insertQuarantine(manager, {
-          record,
-          chain: entry.chain,
-          seq: entry.seq,
-          eventId: entry.id,
-          eventType: entry.type,
-          failure: checked.parked,
-          alarm: false,
-        });
-    }
-    for (const chain of new Set(entries.map((e) => e.chain))) {
-      const ofChain = items.filter((item) => item.entry.chain === chain);
-      await this.options.onApplied?.(
-        ofChain.map((item) => item.entry),
-        manager,
-      );
-      const last = ofChain.at(-1)!;
-      await upsertPosition(manager, last.entry, last.record);
-    }
+    const applied: AppliedItem[] = items.map(({ entry, record, checked }) => ({ entry, record, ...checked }));
+    await writeReceived(manager, applied);
+    await finishRun(manager, applied, this.options.onApplied);
   }
 
   private async processVerified(record: IncomingRecord, entry: VerifiedEntry): Promise<PipelineOutcome> {
-    const expectedChain = this.expectedChain(record, entry);
-    if (entry.chain !== expectedChain) {
-      return this.quarantine({
-        record,
-        chain: entry.chain,
-        seq: entry.seq,
-        eventId: entry.id,
-        eventType: entry.type,
-        failure: {
-          code: ConsumerCode.WRONG_SOURCE,
-          reason: `an entry of chain '${entry.chain}' arrived on ${record.topic} partition ${record.partition}`,
-        },
-        alarm: false,
-      });
+    if (entry.chain !== this.expectedChain(record, entry)) {
+      const reason = `an entry of chain '${entry.chain}' arrived on ${record.topic} partition ${record.partition}`;
+      return this.quarantine(noticeOf(record, entry, { code: ConsumerCode.WRONG_SOURCE, reason }, false));
     }
-
     const position = await this.position(entry.chain);
     if (entry.seq <= position.seq) return this.alreadySeen(record, entry);
     if (entry.seq > position.seq + 1) {
-      const filled = await this.fillGap(entry.chain, position.seq + 1, entry.seq - 1);
-      if (!filled) {
-        const failure = {
-          code: ConsumerCode.GAP_UNFILLED,
-          reason: `entries ${position.seq + 1}..${entry.seq - 1} of chain '${entry.chain}' are missing and could not be fetched from the owner`,
-        };
-        this.options.onQuarantine?.({
-          record,
-          chain: entry.chain,
-          seq: entry.seq,
-          eventId: entry.id,
-          eventType: entry.type,
-          failure,
-          // No signed evidence of anything removed: a check not made yet, retried when the partition is read again.
-          alarm: false,
-        });
-        return { kind: 'held', chain: entry.chain, missingFrom: position.seq + 1, missingTo: entry.seq - 1 };
-      }
-      return this.processVerified(record, entry);
+      if (await this.fillGap(entry.chain, position.seq + 1, entry.seq - 1)) return this.processVerified(record, entry);
+      const reason = `entries ${position.seq + 1}..${entry.seq - 1} of chain '${entry.chain}' are missing and could not be fetched from the owner`;
+      // No signed evidence of anything removed: a check not made yet, retried when the partition is read again.
+      this.options.onQuarantine?.(noticeOf(record, entry, { code: ConsumerCode.GAP_UNFILLED, reason }, false));
+      return { kind: 'held', chain: entry.chain, missingFrom: position.seq + 1, missingTo: entry.seq - 1 };
     }
     if (!equalBytes(entry.prevhash, position.hash)) {
-      return this.quarantine({
-        record,
-        chain: entry.chain,
-        seq: entry.seq,
-        eventId: entry.id,
-        eventType: entry.type,
-        failure: {
-          code: ConsumerCode.EQUIVOCATION,
-          reason: `seq ${entry.seq} of '${entry.chain}' links to prevhash ${hex(entry.prevhash)}, but seq ${position.seq} has hash ${hex(position.hash)}: the chain was rewritten`,
-        },
-        alarm: true,
-      });
+      const reason = `seq ${entry.seq} of '${entry.chain}' links to prevhash ${hex(entry.prevhash)}, but seq ${position.seq} has hash ${hex(position.hash)}: the chain was rewritten`;
+      return this.quarantine(noticeOf(record, entry, { code: ConsumerCode.EQUIVOCATION, reason }, true));
     }
     return this.apply(record, entry);
   }
 
   private async alreadySeen(record: IncomingRecord, entry: VerifiedEntry): Promise<PipelineOutcome> {
-    const rows: Array<{ hash: Buffer }> = await this.options.dataSource.query(
-      'SELECT hash FROM received_entry WHERE source_chain = $1 AND seq = $2',
-      [entry.chain, entry.seq],
-    );
-    const known = rows[0] ? new Uint8Array(rows[0].hash) : undefined;
+    const known = await receivedHash(this.options.dataSource, entry.chain, entry.seq);
     if (known && equalBytes(known, entry.hash)) return { kind: 'duplicate', seq: entry.seq };
-    return this.quarantine({
-      record,
-      chain: entry.chain,
-      seq: entry.seq,
-      eventId: entry.id,
-      eventType: entry.type,
-      failure: {
-        code: ConsumerCode.EQUIVOCATION,
-        reason: known
-          ? `seq ${entry.seq} of '${entry.chain}' was received with hash ${hex(known)} and now again with hash ${hex(entry.hash)}: the owner signed two histories`
-          : `seq ${entry.seq} of '${entry.chain}' is behind this consumer's position but unknown to it`,
-      },
-      alarm: true,
-    });
+    const reason = known
+      ? `seq ${entry.seq} of '${entry.chain}' was received with hash ${hex(known)} and now again with hash ${hex(entry.hash)}: the owner signed two histories`
+      : `seq ${entry.seq} of '${entry.chain}' is behind this consumer's position but unknown to it`;
+    return this.quarantine(noticeOf(record, entry, { code: ConsumerCode.EQUIVOCATION, reason }, true));
   }
 
   private async fillGap(chain: string, fromSeq: number, toSeq: number): Promise<boolean> {
@@ -439,79 +273,26 @@ export class ConsumerPipeline {
     return (await this.position(chain)).seq >= toSeq;
   }
 
-  /**
-   * The access decision and the data checks of a verified, in-order entry:
-   * what of its data is kept, the event handlers see, what is audited, and
-   * why the data was parked (the chain advances whatever happens to it).
-   */
-  private check(entry: VerifiedEntry): CheckedEntry {
-    let parked: CodedFailure | undefined;
-    let event: ConsumedEvent | undefined;
-    let keptDisclosure: Disclosure | undefined;
-
-    const decision = this.options.policy.decide(entry);
-    let audit: AccessAuditRecord | undefined;
-    if (decision.kind === 'deny') {
-      // Not a fault: the owner did not grant it. The envelope and hash are kept, the data is not.
-      audit = {
-        chain: entry.chain,
-        seq: entry.seq,
-        eventType: entry.type,
-        decision: 'denied',
-        grantIds: [],
-        removedFields: [],
-        reason: decision.reason,
-      };
-    } else if (entry.disclosure) {
-      try {
-        keptDisclosure = this.options.verifier.checkData(entry, decision.kind === 'redact' ? decision.fields : 'all');
-        const partial = Object.keys(keptDisclosure.withheld).length > 0;
-        const validated = this.options.verifier.validateData(entry.type, keptDisclosure.fields, partial);
-        if (decision.kind === 'redact') {
-          const removedFields = removedByGrants(entry.disclosure.withheld, keptDisclosure.withheld);
-          if (removedFields.length > 0) {
-            audit = {
-              chain: entry.chain,
-              seq: entry.seq,
-              eventType: entry.type,
-              decision: 'redacted',
-              grantIds: decision.grantIds ?? [],
-              removedFields,
-              reason: redactionReason(decision.fields),
-            };
-          }
-        }
-        event = {
-          entry,
-          type: validated.type,
-          data: validated.data,
-          redacted: partial,
-        };
-      } catch (error) {
-        parked = codedFailure(error, 'PROTOCOL.DATA_INVALID');
-        keptDisclosure = undefined;
-      }
-    }
-
-    return { parked, event, keptDisclosure, audit };
-  }
-
   /** Applies a verified, in-order entry: the chain advances whatever happens to its data. */
   private async apply(record: IncomingRecord, entry: VerifiedEntry): Promise<PipelineOutcome> {
-    const checked = this.check(entry);
+    const checked = checkEntry(entry, this.options.policy, this.options.verifier);
     let { parked, event } = checked;
-    const { keptDisclosure, audit } = checked;
     const handlers = event
       ? this.options.handlers.filter((h) => h.types.some((pattern) => typeMatches(pattern, event!.type)))
       : [];
     for (let attempt = 1; ; attempt++) {
       try {
         const handled = await this.options.dataSource.transaction((manager) =>
-          this.commit(manager, record, entry, keptDisclosure, event, handlers, parked, audit),
+          this.commit(
+            manager,
+            { entry, record, keptDisclosure: checked.keptDisclosure, audit: checked.audit, parked },
+            event,
+            handlers,
+          ),
         );
         this.positions.set(entry.chain, { seq: entry.seq, hash: entry.hash });
         if (parked) this.notifyQuarantine(record, entry, parked, false);
-        if (audit) this.options.onAccessAudit?.(audit);
+        if (checked.audit) this.options.onAccessAudit?.(checked.audit);
         return { kind: 'applied', seq: entry.seq, handled, ...(parked ? { parked } : {}) };
       } catch (error) {
         if (!isHandlerError(error)) throw error; // the database is away: the caller retries the record later
@@ -530,50 +311,20 @@ export class ConsumerPipeline {
     }
   }
 
+  /** One record, through the write path of a run (a run of one), with its handlers between the two steps. */
   private async commit(
     manager: EntityManager,
-    record: IncomingRecord,
-    entry: VerifiedEntry,
-    disclosure: Disclosure | undefined,
-    event: ConsumedEvent | undefined,
+    item: AppliedItem,
+    event: CheckedEntry['event'],
     handlers: EventHandler[],
-    parked: CodedFailure | undefined,
-    audit: AccessAuditRecord | undefined,
   ): Promise<boolean> {
-    await manager.query(
-      `INSERT INTO received_entry (source_chain, seq, id, type, subject, time, hash, envelope, sig, keyid)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        entry.chain,
-        entry.seq,
-        entry.id,
-        entry.type,
-        entry.subject,
-        entry.time,
-        toBuffer(entry.hash),
-        toBuffer(entry.envelope),
-        toBuffer(entry.sig),
-        entry.keyid,
-      ],
-    );
-    if (disclosure) {
-      await manager.query('INSERT INTO received_entry_data (source_chain, seq, disclosure) VALUES ($1, $2, $3)', [
-        entry.chain,
-        entry.seq,
-        Buffer.from(JSON.stringify(disclosure)),
-      ]);
-    }
-    if (audit) await insertAudits(manager, [audit]);
+    const { entry } = item;
+    await writeReceived(manager, [item]);
     await this.options.policy.observe?.(entry, event?.data, manager);
-    await this.options.onApplied?.([entry], manager);
-
     let handled = false;
+    let parked = item.parked;
     if (event && handlers.length > 0) {
-      const inserted: unknown[] = await manager.query(
-        'INSERT INTO consumer_inbox (event_id, source_chain, seq) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING RETURNING event_id',
-        [entry.id, entry.chain, entry.seq],
-      );
-      if (inserted.length === 0) {
+      if (!(await claimInbox(manager, entry))) {
         parked = {
           code: ConsumerCode.DUPLICATE_EVENT_ID,
           reason: `event id ${entry.id} was already handled at another position`,
@@ -592,23 +343,12 @@ export class ConsumerPipeline {
         handled = true;
       }
     }
-    if (parked) {
-      await insertQuarantine(manager, {
-        record,
-        chain: entry.chain,
-        seq: entry.seq,
-        eventId: entry.id,
-        eventType: entry.type,
-        failure: parked,
-        alarm: false,
-      });
-    }
-    await upsertPosition(manager, entry, record);
+    await finishRun(manager, [{ ...item, parked }], this.options.onApplied);
     return handled;
   }
 
   private async quarantine(notice: QuarantineNotice): Promise<PipelineOutcome> {
-    await this.options.dataSource.transaction((manager) => insertQuarantine(manager, notice));
+    await this.options.dataSource.transaction((manager) => writeQuarantine(manager, notice));
     this.options.onQuarantine?.(notice);
     return {
       kind: 'quarantined',
@@ -618,15 +358,7 @@ export class ConsumerPipeline {
   }
 
   private notifyQuarantine(record: IncomingRecord, entry: VerifiedEntry, failure: CodedFailure, alarm: boolean): void {
-    this.options.onQuarantine?.({
-      record,
-      chain: entry.chain,
-      seq: entry.seq,
-      eventId: entry.id,
-      eventType: entry.type,
-      failure,
-      alarm,
-    });
+    this.options.onQuarantine?.(noticeOf(record, entry, failure, alarm));
   }
 }
 
@@ -644,59 +376,12 @@ function isHandlerError(error: unknown): error is HandlerError {
   return error instanceof HandlerError;
 }
 
-/** Denials and redactions, in one statement (a department without grants has one for every entry it follows). */
-async function insertAudits(manager: EntityManager, audits: AccessAuditRecord[]): Promise<void> {
-  if (audits.length === 0) return;
-  const params: unknown[] = [];
-  const tuples = audits.map((audit) => {
-    params.push(
-      audit.chain,
-      audit.seq,
-      audit.eventType,
-      audit.decision,
-      audit.grantIds,
-      audit.removedFields,
-      audit.reason,
-    );
-    const base = params.length - 7;
-    return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::text[], $${base + 6}::text[], $${base + 7})`;
-  });
-  await manager.query(
-    `INSERT INTO access_audit (source_chain, seq, event_type, decision, grant_ids, removed_fields, reason)
-     VALUES ${tuples.join(', ')}`,
-    params,
-  );
-}
-
-/** The consumer's position on the entry's chain, committed with what was applied. */
-async function upsertPosition(manager: EntityManager, entry: VerifiedEntry, record: IncomingRecord): Promise<void> {
-  await manager.query(
-    `INSERT INTO consumer_position (source_chain, seq, hash, topic, kafka_partition, kafka_offset, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, now())
-     ON CONFLICT (source_chain) DO UPDATE
-       SET seq = EXCLUDED.seq, hash = EXCLUDED.hash, topic = EXCLUDED.topic,
-           kafka_partition = EXCLUDED.kafka_partition, kafka_offset = EXCLUDED.kafka_offset, updated_at = now()`,
-    [entry.chain, entry.seq, toBuffer(entry.hash), record.topic, record.partition, record.offset],
-  );
-}
-
-async function insertQuarantine(manager: EntityManager, notice: QuarantineNotice): Promise<void> {
-  const { record } = notice;
-  await manager.query(
-    `INSERT INTO consumer_quarantine (topic, kafka_partition, kafka_offset, source_chain, seq, event_id, event_type, code, reason, alarm, record)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [
-      record.topic,
-      record.partition,
-      record.offset,
-      notice.chain ?? null,
-      notice.seq ?? null,
-      notice.eventId ?? null,
-      notice.eventType ?? null,
-      notice.failure.code,
-      notice.failure.reason,
-      notice.alarm || ALARM_CODES.has(notice.failure.code),
-      record.value ? Buffer.from(record.value) : null,
-    ],
-  );
+/** A quarantine notice about a verified entry: where it sits, and why. */
+function noticeOf(
+  record: IncomingRecord,
+  entry: VerifiedEntry,
+  failure: CodedFailure,
+  alarm: boolean,
+): QuarantineNotice {
+  return { record, chain: entry.chain, seq: entry.seq, eventId: entry.id, eventType: entry.type, failure, alarm };
 }

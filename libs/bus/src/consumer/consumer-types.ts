@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type { AccessPolicy } from '@registry-bus/access';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /** A record as it came off a ledger topic. */
 export interface IncomingRecord {
@@ -91,4 +92,46 @@ export interface EventHandler {
 /** Fetches entries of a chain from its owner (REST) or by re-reading the topic, to fill a gap. */
 export interface GapFiller {
   fetch(chain: string, fromSeq: number, toSeq: number): Promise<IncomingRecord[]>;
+}
+
+/** A record put in quarantine, with where it sits and why. */
+export interface QuarantineNotice {
+  record: IncomingRecord;
+  chain?: string;
+  seq?: number;
+  eventId?: string;
+  eventType?: string;
+  failure: CodedFailure;
+  alarm: boolean;
+}
+
+export type PipelineOutcome =
+  | { kind: 'applied'; seq: number; handled: boolean; parked?: CodedFailure }
+  | { kind: 'duplicate'; seq: number }
+  | { kind: 'quarantined'; failure: CodedFailure; alarm: boolean }
+  | { kind: 'held'; chain: string; missingFrom: number; missingTo: number };
+
+export interface ConsumerPipelineOptions {
+  dataSource: DataSource;
+  verifier: EntryVerifier;
+  handlers: EventHandler[];
+  policy: AccessPolicy<VerifiedEntry>;
+  gapFiller?: GapFiller;
+  /** How long a gap is held while the missing entries are fetched from the owner. */
+  gapHoldMs?: number;
+  /** Attempts of a failing handler before its event is parked in quarantine (the chain still advances). */
+  handlerAttempts?: number;
+  /** After the quarantine row is committed: publish to `gov.<dept>.quarantine`, count, log, alarm. */
+  onQuarantine?: (notice: QuarantineNotice) => void;
+  /**
+   * Runs for every applied entry inside its transaction, whatever the grants
+   * — several consecutive entries of one chain at once when a run is applied
+   * together: a witness appends their hashes to its tree of that chain here.
+   */
+  onApplied?: (entries: VerifiedEntry[], manager: EntityManager) => Promise<void>;
+  /** After an access audit row is committed (a denial or a redaction): count it. */
+  onAccessAudit?: (record: AccessAuditRecord) => void;
+  sleep?: (ms: number) => Promise<void>;
+  /** Prefix of every topic name (see topic-names.ts); the protocol sees names without it. */
+  topicNamespace?: string;
 }
