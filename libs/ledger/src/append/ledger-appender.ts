@@ -4,14 +4,18 @@ import type { DataSource, QueryRunner } from 'typeorm';
 
 import { LedgerError, LedgerErrorCode } from '../errors/ledger-error.js';
 import type { AppendCommand, AppendResult, AppendedEntry, ChainHead, Decision } from './append-command.js';
-import { GENESIS_PREVHASH, type EntrySealer, type SealedEntry } from './entry-sealing.js';
-import { LEDGER_ENTRY_COLUMNS, insertRows, ledgerEntryRow } from './sql-batches.js';
+import {
+  lockChain,
+  readAppended,
+  readHead,
+  readKnownKeys,
+  writeBatch,
+  type KnownKey,
+  type MerkleNodeRow,
+} from './append-store.js';
+import type { EntrySealer, SealedEntry } from './entry-sealing.js';
 
-export interface MerkleNodeRow {
-  level: number;
-  idx: number;
-  hash: Uint8Array;
-}
+export type { MerkleNodeRow } from './append-store.js';
 
 /** Computes the Merkle nodes an append adds, reading the nodes it needs through the batch's transaction. */
 export interface ChainTreeWriter {
@@ -50,21 +54,10 @@ interface Outcome {
   error?: unknown;
 }
 
-/**
- * Serialises appends to one chain across every instance of the app until
- * commit, so seq is gap-free and entries of a chain commit in seq order.
- * Taken again by the same transaction, it is already held.
- */
-async function lockChain(runner: QueryRunner, chain: string): Promise<void> {
-  await runner.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`registry-bus:ledger:${chain}`]);
-}
-
 /** A command's own failure (a rule said no, a key reused): the transaction is rolled back and it is passed on as it is. */
 class Refused {
   constructor(readonly error: unknown) {}
 }
-
-const toBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   if (!a || !b) return a === b;
@@ -268,35 +261,13 @@ export class LedgerAppender {
     batch: Pending[],
   ): Promise<{ outcomes: Outcome[]; lastSeq: number }> {
     await lockChain(runner, chain);
-    const headRows: Array<{ seq: string; hash: Buffer }> = await runner.query(
-      'SELECT seq, hash FROM ledger_entry WHERE chain = $1 ORDER BY seq DESC LIMIT 1',
-      [chain],
-    );
-    const first = headRows[0];
-    let head: ChainHead = first
-      ? { seq: Number(first.seq), hash: new Uint8Array(first.hash) }
-      : { seq: 0, hash: GENESIS_PREVHASH };
+    let head: ChainHead = await readHead(runner, chain);
     const treeSizeBefore = head.seq;
-
     const keys = batch.map((pending) => pending.command.idempotencyKey).filter((key): key is string => !!key);
-    const known = new Map<string, { requestDigest: Uint8Array; firstSeq: number; lastSeq: number }>();
-    if (keys.length > 0) {
-      const rows: Array<{ key: string; request_digest: Buffer; first_seq: string; last_seq: string }> =
-        await runner.query(
-          'SELECT key, request_digest, first_seq, last_seq FROM ledger_idempotency WHERE chain = $1 AND key = ANY($2)',
-          [chain, keys],
-        );
-      for (const row of rows) {
-        known.set(row.key, {
-          requestDigest: new Uint8Array(row.request_digest),
-          firstSeq: Number(row.first_seq),
-          lastSeq: Number(row.last_seq),
-        });
-      }
-    }
+    const known = await readKnownKeys(runner, chain, keys);
 
     const outcomes: Outcome[] = [];
-    const newKeys: unknown[][] = [];
+    const newKeys: Array<{ key: string } & KnownKey> = [];
     let savepoints = 0;
     for (const pending of batch) {
       const { command } = pending;
@@ -347,7 +318,7 @@ export class LedgerAppender {
         if (key) {
           const record = { requestDigest: digest, firstSeq: sealed[0]!.seq, lastSeq: head.seq };
           known.set(key, record);
-          newKeys.push([chain, key, toBuffer(digest), record.firstSeq, record.lastSeq]);
+          newKeys.push({ key, ...record });
         }
         outcomes.push({ pending, sealed, result: decision.result });
       } catch (error) {
@@ -358,53 +329,21 @@ export class LedgerAppender {
     }
 
     const entries = outcomes.flatMap((outcome) => outcome.sealed);
-    if (entries.length > 0) {
-      await insertRows(runner, 'ledger_entry', LEDGER_ENTRY_COLUMNS, entries.map(ledgerEntryRow));
-      await insertRows(
-        runner,
-        'ledger_entry_data',
-        ['chain', 'seq', 'disclosure'],
-        entries.map((e) => [e.chain, e.seq, toBuffer(e.disclosure)]),
-      );
-      const nodes = await this.options.tree.nodesForAppend(
-        runner,
-        chain,
-        treeSizeBefore,
-        entries.map((e) => e.hash),
-      );
-      await insertRows(
-        runner,
-        'merkle_node',
-        ['chain', 'level', 'idx', 'hash'],
-        nodes.map((node) => [chain, node.level, node.idx, toBuffer(node.hash)]),
-      );
-    }
-    if (newKeys.length > 0) {
-      await insertRows(
-        runner,
-        'ledger_idempotency',
-        ['chain', 'key', 'request_digest', 'first_seq', 'last_seq'],
-        newKeys,
-      );
-    }
+    const nodes =
+      entries.length > 0
+        ? await this.options.tree.nodesForAppend(
+            runner,
+            chain,
+            treeSizeBefore,
+            entries.map((e) => e.hash),
+          )
+        : [];
+    await writeBatch(runner, chain, entries, nodes, newKeys);
     return { outcomes, lastSeq: entries.length > 0 ? head.seq : 0 };
   }
 
-  private async readEntries(chain: string, range: { firstSeq: number; lastSeq: number }): Promise<AppendedEntry[]> {
-    const rows: Array<{ id: string; seq: string; type: string; subject: string; time: Date; hash: Buffer }> =
-      await this.options.dataSource.query(
-        'SELECT id, seq, type, subject, time, hash FROM ledger_entry WHERE chain = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq',
-        [chain, range.firstSeq, range.lastSeq],
-      );
-    return rows.map((row) => ({
-      id: row.id,
-      chain,
-      seq: Number(row.seq),
-      type: row.type,
-      subject: row.subject,
-      time: row.time,
-      hash: new Uint8Array(row.hash),
-    }));
+  private readEntries(chain: string, range: { firstSeq: number; lastSeq: number }): Promise<AppendedEntry[]> {
+    return readAppended(this.options.dataSource, chain, range);
   }
 }
 
