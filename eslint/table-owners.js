@@ -56,12 +56,6 @@ export const FOREIGN_TABLE_ALLOWLIST = {
     'received_entry',
     'received_entry_data',
   ],
-  'libs/kit/src/recovery/recover-ledger.ts': [
-    'ledger_entry',
-    'ledger_entry_data',
-    'received_entry',
-    'received_entry_data',
-  ],
   'apps/notary/src/portal/operator-overview.ts': [
     'ledger_entry',
     'ledger_entry_data',
