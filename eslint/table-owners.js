@@ -50,12 +50,6 @@ export const FOREIGN_TABLE_ALLOWLIST = {
     'consumer_position',
     'consumer_quarantine',
   ],
-  'libs/kit/src/receipts/receipt-builder.ts': [
-    'ledger_entry',
-    'ledger_entry_data',
-    'received_entry',
-    'received_entry_data',
-  ],
   'apps/notary/src/portal/operator-overview.ts': [
     'ledger_entry',
     'ledger_entry_data',

@@ -1,4 +1,5 @@
-import type { Ledger, StoredEntry } from '@registry-bus/ledger';
+import { receivedAnchors, receivedAnchorsCovering, receivedCosignatures, type ReceivedEntry } from '@registry-bus/bus';
+import { entriesWithFields, type Ledger, type StoredEntry } from '@registry-bus/ledger';
 import {
   departmentOfChain,
   envelopeFromStored,
@@ -32,6 +33,16 @@ interface ReceivedRow {
 }
 
 const decode = (bytes: Uint8Array): Disclosure => parseDisclosure(parseStrictJsonBytes(bytes, 'a stored disclosure'));
+/** A received anchor or cosignature as the receipt reads it (entries with data only). */
+const asRow = (entry: ReceivedEntry): ReceivedRow => ({
+  seq: String(entry.seq),
+  envelope: entry.envelope,
+  hash: entry.hash,
+  sig: entry.sig,
+  keyid: entry.keyid,
+  disclosure: entry.disclosure!,
+});
+
 const received = (row: ReceivedRow): ReceiptEntry => ({
   envelope: envelopeFromStored(row.envelope, row.hash, row.sig, row.keyid),
   disclosure: decode(row.disclosure),
@@ -177,15 +188,9 @@ export class ReceiptBuilder {
     let after = 0;
     let anchors = 0;
     for (;;) {
-      const page: ReceivedRow[] = await this.dataSource.query(
-        `SELECT e.seq, e.envelope, e.hash, e.sig, e.keyid, d.disclosure
-           FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
-          WHERE e.source_chain = 'notary' AND e.type = 'gov.notary.anchor.signed.v1' AND e.seq > $2
-            AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'chain' = $1
-            AND (convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'treeSize')::bigint <= $3
-          ORDER BY e.seq LIMIT 500`,
-        [chain, after, size],
-      );
+      const page = (
+        await receivedAnchors(this.dataSource, chain, { afterSeq: after, maxTreeSize: size, limit: 500 })
+      ).map(asRow);
       for (let i = 0; i < page.length; i += COSIGNATURES_PER_QUESTION) {
         const rows = page.slice(i, i + COSIGNATURES_PER_QUESTION);
         const cosignatures = await this.cosignaturesOf(rows);
@@ -199,16 +204,8 @@ export class ReceiptBuilder {
     yield { kind: 'end', anchors };
   }
 
-  private anchorsCovering(chain: string, seq: number): Promise<ReceivedRow[]> {
-    return this.dataSource.query(
-      `SELECT e.seq, e.envelope, e.hash, e.sig, e.keyid, d.disclosure
-         FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
-        WHERE e.source_chain = 'notary' AND e.type = 'gov.notary.anchor.signed.v1'
-          AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'chain' = $1
-          AND (convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'treeSize')::bigint >= $2
-        ORDER BY e.seq DESC LIMIT 10`,
-      [chain, seq],
-    );
+  private async anchorsCovering(chain: string, seq: number): Promise<ReceivedRow[]> {
+    return (await receivedAnchorsCovering(this.dataSource, chain, seq, 10)).map(asRow);
   }
 
   private publicView(stored: StoredEntry): ReceiptEntry {
@@ -249,31 +246,17 @@ export class ReceiptBuilder {
   }
 
   private async cosignatures(anchorSeq: string): Promise<ReceiptEntry[]> {
-    const others: ReceivedRow[] = await this.dataSource.query(
-      `SELECT e.seq, e.envelope, e.hash, e.sig, e.keyid, d.disclosure
-         FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
-        WHERE e.type LIKE 'gov.%.witness.cosigned.v1'
-          AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorChain' = 'notary'
-          AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = $1
-        ORDER BY e.source_chain, e.seq`,
-      [anchorSeq],
-    );
+    const others = (await receivedCosignatures(this.dataSource, [anchorSeq])).map(asRow);
     // This department's own cosignature, in whichever of its chains (shards) it was recorded.
-    const own: Array<{ chain: string; seq: string }> = await this.dataSource.query(
-      `SELECT e.chain, e.seq FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
-        WHERE e.chain = ANY($1) AND e.type = $2
-          AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = $3
-        ORDER BY e.seq LIMIT 1`,
-      [this.ledger.chains, `gov.${this.ledger.department}.witness.cosigned.v1`, anchorSeq],
+    const own = await entriesWithFields(
+      this.dataSource,
+      { chains: this.ledger.chains, type: `gov.${this.ledger.department}.witness.cosigned.v1`, fields: { anchorSeq } },
+      { limit: 1 },
     );
-    const ownEntries: ReceiptEntry[] = [];
-    for (const row of own) {
-      const stored = (await this.ledger.reader.entry(row.chain, Number(row.seq)))!;
-      ownEntries.push({
-        envelope: envelopeFromStored(stored.envelope, stored.hash, stored.sig, stored.keyid),
-        disclosure: decode(stored.disclosure!),
-      });
-    }
+    const ownEntries: ReceiptEntry[] = own.map((stored) => ({
+      envelope: envelopeFromStored(stored.envelope, stored.hash, stored.sig, stored.keyid),
+      disclosure: decode(stored.disclosure!),
+    }));
     return [...ownEntries, ...others.map(received)];
   }
 }
