@@ -41,15 +41,6 @@ export const FOREIGN_TABLE_ALLOWLIST = {
   'libs/kit/src/access/access.controller.ts': ['access_audit'],
   // Not yet moved to the owners' readers (the `tables` slice ran out of time): see the readers in
   // libs/ledger/src/read/entry-queries.ts and libs/bus/src/received/.
-  'libs/kit/src/metrics/department-metrics.ts': [
-    'ledger_entry',
-    'ledger_entry_data',
-    'relay_cursor',
-    'received_entry',
-    'received_entry_data',
-    'consumer_position',
-    'consumer_quarantine',
-  ],
   'apps/notary/src/portal/operator-overview.ts': [
     'ledger_entry',
     'ledger_entry_data',

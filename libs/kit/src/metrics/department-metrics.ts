@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+import { consumerPositions, latestAnchoredTreeSize, quarantineCounts } from '@registry-bus/bus';
+import { countEntriesByField, headSeq, maxIntegerField, unpublishedEntries } from '@registry-bus/ledger';
 
 export interface MetricsSources {
   department: string;
@@ -79,22 +81,18 @@ export class DepartmentMetrics {
           for (const chain of chains) this.set({ chain }, await measure(chain));
         },
       });
-    perChain('registry_bus_ledger_head_seq', 'Sequence number of the newest entry of the chain', async (chain) => {
-      const rows: Array<{ seq: string | null }> = await dataSource.query(
-        'SELECT max(seq) AS seq FROM ledger_entry WHERE chain = $1',
-        [chain],
-      );
-      return Number(rows[0]?.seq ?? 0);
-    });
+    perChain('registry_bus_ledger_head_seq', 'Sequence number of the newest entry of the chain', (chain) =>
+      headSeq(dataSource, chain),
+    );
     perChain(
       'registry_bus_relay_unpublished_entries',
       'Entries committed to the chain and not yet on Kafka (the publish lag, in entries)',
-      (chain) => unpublished(dataSource, chain, 'count'),
+      async (chain) => (await unpublishedEntries(dataSource, chain)).count,
     );
     perChain(
       'registry_bus_relay_lag_seconds',
       'Age of the oldest entry of the chain not yet on Kafka (0 when everything is published)',
-      (chain) => unpublished(dataSource, chain, 'age'),
+      async (chain) => (await unpublishedEntries(dataSource, chain)).oldestAgeSeconds,
     );
     new Gauge({
       name: 'registry_bus_consumer_quarantined_records',
@@ -103,10 +101,7 @@ export class DepartmentMetrics {
       registers: [this.registry],
       async collect() {
         this.reset();
-        const rows: Array<{ code: string; n: string }> = await dataSource.query(
-          'SELECT code, count(*) AS n FROM consumer_quarantine GROUP BY code',
-        );
-        for (const row of rows) this.set({ code: row.code }, Number(row.n));
+        for (const { code, count } of await quarantineCounts(dataSource)) this.set({ code }, count);
       },
     });
     const department = sources.department;
@@ -117,13 +112,12 @@ export class DepartmentMetrics {
       registers: [this.registry],
       async collect() {
         this.reset();
-        const rows: Array<{ kind: string; n: string }> = await dataSource.query(
-          `SELECT convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'kind' AS kind, count(*) AS n
-             FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
-            WHERE e.chain = ANY($1) AND e.type = $2 GROUP BY 1`,
-          [chains, `gov.${department}.alarm.raised.v1`],
+        const kinds = await countEntriesByField(
+          dataSource,
+          { chains, type: `gov.${department}.alarm.raised.v1` },
+          'kind',
         );
-        for (const row of rows) this.set({ kind: row.kind }, Number(row.n));
+        for (const { value, count } of kinds) this.set({ kind: value ?? '' }, count);
       },
     });
     // The notary's own ledger is not anchored by the notary: it is held by its witnesses' cosignatures.
@@ -148,8 +142,7 @@ export class DepartmentMetrics {
         registers: [this.registry],
         async collect() {
           this.reset();
-          const positions: Array<{ topic: string; kafka_partition: number; kafka_offset: string }> =
-            await dataSource.query('SELECT topic, kafka_partition, kafka_offset FROM consumer_position');
+          const positions = await consumerPositions(dataSource);
           const admin = await kafkaAdmin();
           for (const topic of new Set(positions.map((p) => p.topic))) {
             // On a broker with ACLs a revoked grant makes a ledger unreadable: no lag to report for it.
@@ -157,8 +150,8 @@ export class DepartmentMetrics {
             if (!offsets) continue;
             let lag = 0;
             for (const partition of offsets) {
-              const applied = positions.find((p) => p.topic === topic && p.kafka_partition === partition.partition);
-              lag += Math.max(0, Number(partition.high) - (applied ? Number(applied.kafka_offset) + 1 : 0));
+              const applied = positions.find((p) => p.topic === topic && p.partition === partition.partition);
+              lag += Math.max(0, Number(partition.high) - (applied ? Number(applied.offset) + 1 : 0));
             }
             this.set({ topic }, lag);
           }
@@ -180,16 +173,6 @@ export class DepartmentMetrics {
   }
 }
 
-async function unpublished(dataSource: DataSource, chain: string, what: 'count' | 'age'): Promise<number> {
-  const rows: Array<{ n: string; age: number | null }> = await dataSource.query(
-    `SELECT count(*) AS n, extract(epoch FROM now() - min(e.time))::float8 AS age
-       FROM ledger_entry e
-      WHERE e.chain = $1 AND e.seq > coalesce((SELECT published_seq FROM relay_cursor WHERE chain = $1), 0)`,
-    [chain],
-  );
-  return what === 'count' ? Number(rows[0]?.n ?? 0) : Math.max(0, rows[0]?.age ?? 0);
-}
-
 /**
  * Head minus the tree size of the latest anchor of `chain` this department
  * received (optionally: a cosigned one — by another department, or by this
@@ -201,21 +184,16 @@ async function beyondAnchor(
   own: readonly string[],
   witnessed: boolean,
 ): Promise<number> {
-  const rows: Array<{ head: string | null; anchored: string | null }> = await dataSource.query(
-    `SELECT (SELECT max(seq) FROM ledger_entry WHERE chain = $1) AS head,
-            (SELECT max((convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'treeSize')::bigint)
-               FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
-              WHERE e.source_chain = 'notary' AND e.type = 'gov.notary.anchor.signed.v1'
-                AND convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'chain' = $1
-                AND (NOT $2 OR EXISTS (
-                  SELECT 1 FROM ledger_entry c JOIN ledger_entry_data cd ON cd.chain = c.chain AND cd.seq = c.seq
-                   WHERE c.chain = ANY($3) AND c.type LIKE 'gov.%.witness.cosigned.v1'
-                     AND convert_from(cd.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = e.seq::text
-                  UNION ALL
-                  SELECT 1 FROM received_entry c JOIN received_entry_data cd ON cd.source_chain = c.source_chain AND cd.seq = c.seq
-                   WHERE c.type LIKE 'gov.%.witness.cosigned.v1'
-                     AND convert_from(cd.disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' = e.seq::text))) AS anchored`,
-    [chain, witnessed, own],
-  );
-  return Math.max(0, Number(rows[0]?.head ?? 0) - Number(rows[0]?.anchored ?? 0));
+  const head = await headSeq(dataSource, chain);
+  let anchored = await latestAnchoredTreeSize(dataSource, chain, { cosignedHere: witnessed });
+  if (witnessed) {
+    // Cosigned by this department itself: its cosignature names the anchored chain and tree size.
+    const ownCosigned = await maxIntegerField(
+      dataSource,
+      { chains: own, typeLike: 'gov.%.witness.cosigned.v1', fields: { chain } },
+      'treeSize',
+    );
+    anchored = Math.max(anchored, ownCosigned ?? 0);
+  }
+  return Math.max(0, head - anchored);
 }
