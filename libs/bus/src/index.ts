@@ -74,3 +74,4 @@ export {
   quarantineCounts,
   type ConsumerPosition,
 } from './received/consumer-positions.js';
+export { accessAudits, type AccessAuditRow } from './received/access-audits.js';

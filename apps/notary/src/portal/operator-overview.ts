@@ -1,5 +1,7 @@
 import type { DepartmentRuntime } from '@registry-bus/kit';
 import { departmentOfChain, quorumOf, type TrustBundle } from '@registry-bus/protocol';
+import { latestReceived, latestReceivedOfType, receivedEntry } from '@registry-bus/bus';
+import { entriesWithFields, entryWithFields, latestEntries, latestEntriesOfType } from '@registry-bus/ledger';
 import type { DataSource } from 'typeorm';
 
 import { askDepartment } from './department-probe.js';
@@ -44,22 +46,24 @@ export interface FeedItem {
   time: string;
 }
 
-const fieldsOf = `convert_from(d.disclosure, 'UTF8')::jsonb -> 'fields'`;
-/** Entries of the notary's own ledger and those it received from every chain, with their data where it has any. */
-const everyEntry = `
-  SELECT e.chain AS chain, e.seq, e.type, e.time, e.recorded_at AS at, d.disclosure
-    FROM ledger_entry e LEFT JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
-  UNION ALL
-  SELECT e.source_chain AS chain, e.seq, e.type, e.time, e.received_at AS at, d.disclosure
-    FROM received_entry e LEFT JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq`;
+/** An entry of this database, the notary's own or received, as the operator view lists it. */
+interface ListedEntry {
+  chain: string;
+  seq: number;
+  type: string;
+  time: Date;
+  /** When this database recorded or received it. */
+  at: Date;
+  fields: Record<string, unknown> | null;
+}
 
-/**
- * What the operator view shows, from two places: the notary's own store
- * (anchors, the cosignatures and alarms it received from every chain, the
- * entries crossing the bus) and each department's public surface (its
- * signed head and its Prometheus metrics). Never register data: types,
- * positions, counts and the control entries' own fields.
- */
+/** The newest first of both lists (each newest first already), at most `limit`. */
+function newestOf(own: ListedEntry[], received: ListedEntry[], limit: number): ListedEntry[] {
+  return [...own, ...received].sort((a, b) => b.at.getTime() - a.at.getTime() || b.seq - a.seq).slice(0, limit);
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
 export class OperatorOverview {
   constructor(
     private readonly runtime: DepartmentRuntime,
@@ -84,57 +88,41 @@ export class OperatorOverview {
 
   /** The latest alarms of every department (the notary's own and those it received), newest first. */
   async alarms(limit = 50): Promise<AlarmView[]> {
-    const rows: Array<{ chain: string; seq: string; time: Date; fields: Record<string, string> | null }> =
-      await this.dataSource.query(
-        `SELECT chain, seq, time, convert_from(disclosure, 'UTF8')::jsonb -> 'fields' AS fields
-           FROM (${everyEntry}) e
-          WHERE e.type LIKE 'gov.%.alarm.raised.v1'
-          ORDER BY e.at DESC LIMIT $1`,
-        [limit],
-      );
+    const type = 'gov.%.alarm.raised.v1';
+    const rows = newestOf(
+      (await latestEntriesOfType(this.dataSource, type, limit)).map((e) => ({ ...e, at: e.recordedAt })),
+      (await latestReceivedOfType(this.dataSource, type, limit)).map((e) => ({ ...e, at: e.receivedAt })),
+      limit,
+    );
     return rows.map((row) => ({
       department: row.chain,
-      seq: Number(row.seq),
+      seq: row.seq,
       time: row.time.toISOString(),
-      kind: row.fields?.kind ?? 'unknown',
-      chain: row.fields?.chain ?? '',
-      detail: row.fields?.detail ?? '(data withheld)',
+      kind: text(row.fields?.kind) ?? 'unknown',
+      chain: text(row.fields?.chain) ?? '',
+      detail: text(row.fields?.detail) ?? '(data withheld)',
     }));
   }
 
   /** The latest entries that crossed the bus, as the notary saw them: chain, position, type and time only. */
   async feed(limit: number): Promise<FeedItem[]> {
-    const rows: Array<{ chain: string; seq: string; type: string; time: Date }> = await this.dataSource.query(
-      `SELECT chain, seq, type, time FROM (
-         (SELECT chain, seq, type, time, recorded_at AS at FROM ledger_entry ORDER BY recorded_at DESC LIMIT $1)
-         UNION ALL
-         (SELECT source_chain, seq, type, time, received_at FROM received_entry ORDER BY received_at DESC LIMIT $1)
-       ) e ORDER BY at DESC, seq DESC LIMIT $1`,
-      [limit],
+    const rows = newestOf(
+      (await latestEntries(this.dataSource, limit)).map((e) => ({ ...e, at: e.recordedAt, fields: null })),
+      (await latestReceived(this.dataSource, limit)).map((e) => ({ ...e, at: e.receivedAt, fields: null })),
+      limit,
     );
-    return rows.map((row) => ({
-      chain: row.chain,
-      seq: Number(row.seq),
-      type: row.type,
-      time: row.time.toISOString(),
-    }));
+    return rows.map((row) => ({ chain: row.chain, seq: row.seq, type: row.type, time: row.time.toISOString() }));
   }
 
   /** One entry as the notary holds it: the envelope, and the data only of control entries (alarms, anchors…). */
   async entry(chain: string, seq: number): Promise<Record<string, unknown> | undefined> {
-    const rows: Array<{ chain: string; seq: string; type: string; time: Date; fields: unknown }> =
-      await this.dataSource.query(
-        `SELECT chain, seq, type, time,
-                CASE WHEN disclosure IS NULL THEN NULL ELSE convert_from(disclosure, 'UTF8')::jsonb -> 'fields' END AS fields
-           FROM (${everyEntry}) e WHERE chain = $1 AND seq = $2 LIMIT 1`,
-        [chain, seq],
-      );
-    const row = rows[0];
+    const row =
+      (await entryWithFields(this.dataSource, chain, seq)) ?? (await receivedEntry(this.dataSource, chain, seq));
     if (!row) return undefined;
     const control = this.runtime.registry.get(row.type)?.control === true;
     return {
       chain: row.chain,
-      seq: Number(row.seq),
+      seq: row.seq,
       type: row.type,
       time: row.time.toISOString(),
       // The notary is granted no register data; what it holds of a control entry is public by design.
@@ -219,25 +207,18 @@ export class OperatorOverview {
    * that refreshes every few seconds, with bounded queries.
    */
   private async recentAnchors(): Promise<RecentAnchors> {
-    const anchorRows: Array<{ seq: string; time: Date; fields: Record<string, string> }> = await this.dataSource.query(
-      `SELECT e.seq, e.time, ${fieldsOf} AS fields
-         FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
-        WHERE e.chain = 'notary' AND e.type = 'gov.notary.anchor.signed.v1'
-        ORDER BY e.seq DESC LIMIT 500`,
+    const anchorRows = await entriesWithFields(
+      this.dataSource,
+      { chains: ['notary'], type: 'gov.notary.anchor.signed.v1' },
+      { newestFirst: true, limit: 500 },
     );
-    const cosignatureRows: Array<{ chain: string; anchor_seq: string }> = await this.dataSource.query(
-      `SELECT chain, convert_from(disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorSeq' AS anchor_seq
-         FROM (
-           (SELECT e.chain, d.disclosure, e.recorded_at AS at
-              FROM ledger_entry e JOIN ledger_entry_data d ON d.chain = e.chain AND d.seq = e.seq
-             WHERE e.type LIKE 'gov.%.witness.cosigned.v1' ORDER BY e.recorded_at DESC LIMIT 2000)
-           UNION ALL
-           (SELECT e.source_chain, d.disclosure, e.received_at
-              FROM received_entry e JOIN received_entry_data d ON d.source_chain = e.source_chain AND d.seq = e.seq
-             WHERE e.type LIKE 'gov.%.witness.cosigned.v1' ORDER BY e.received_at DESC LIMIT 2000)
-         ) c
-        WHERE convert_from(disclosure, 'UTF8')::jsonb -> 'fields' ->> 'anchorChain' = 'notary'`,
-    );
+    const cosignatureType = 'gov.%.witness.cosigned.v1';
+    const cosignatureRows = [
+      ...(await latestEntriesOfType(this.dataSource, cosignatureType, 2000)),
+      ...(await latestReceivedOfType(this.dataSource, cosignatureType, 2000)),
+    ]
+      .filter((row) => row.fields?.anchorChain === 'notary')
+      .map((row) => ({ chain: row.chain, anchor_seq: String(row.fields!.anchorSeq) }));
     const witnesses = new Map<number, string[]>();
     for (const row of cosignatureRows) {
       const list = witnesses.get(Number(row.anchor_seq)) ?? [];
@@ -247,10 +228,10 @@ export class OperatorOverview {
     return new RecentAnchors(
       this.runtime.currentTrustBundle(),
       anchorRows.map((row) => ({
-        notarySeq: Number(row.seq),
-        chain: row.fields.chain ?? '',
-        treeSize: Number(row.fields.treeSize),
-        root: row.fields.root ?? '',
+        notarySeq: row.seq,
+        chain: text(row.fields?.chain) ?? '',
+        treeSize: Number(row.fields?.treeSize),
+        root: text(row.fields?.root) ?? '',
         anchoredAt: row.time.toISOString(),
         witnessedBy: witnesses.get(Number(row.seq)) ?? [],
       })),

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { GrantState } from '@registry-bus/access';
+import { accessAudits } from '@registry-bus/bus';
 import type { DataSource } from 'typeorm';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -137,15 +138,7 @@ export class AccessController {
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'Entries of other departments whose data this consumer was denied or had redacted' })
   async audit(@Query({ schema: auditQuery }) query: z.infer<typeof auditQuery>) {
-    const rows: Array<Record<string, unknown>> = await this.context.dataSource.query(
-      `SELECT id, source_chain AS chain, seq, event_type AS "eventType", decision, grant_ids AS "grantIds",
-              removed_fields AS "removedFields", reason, created_at AS "createdAt"
-         FROM access_audit WHERE id > $1 ORDER BY id LIMIT $2`,
-      [query.after, query.limit],
-    );
-    return {
-      records: rows.map((row) => ({ ...row, id: Number(row.id), seq: Number(row.seq) })),
-      next: rows.length === query.limit ? Number(rows.at(-1)!.id) : null,
-    };
+    const records = await accessAudits(this.context.dataSource, query.after, query.limit);
+    return { records, next: records.length === query.limit ? records.at(-1)!.id : null };
   }
 }
