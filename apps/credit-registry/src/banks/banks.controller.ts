@@ -13,7 +13,7 @@ import {
   assertActsFor,
   commandAnswer,
   type CommandRequest,
-  type DepartmentRuntime,
+  type DepartmentContext,
   type Operator,
 } from '@registry-bus/kit';
 import type { Response } from 'express';
@@ -29,7 +29,7 @@ import { bankAggregate } from './bank-aggregate.js';
 export class BanksController {
   constructor(
     @Inject(COMMANDS) private readonly commands: CommandRunner,
-    @Inject(DEPARTMENT_RUNTIME) private readonly runtime: DepartmentRuntime,
+    @Inject(DEPARTMENT_RUNTIME) private readonly runtime: Pick<DepartmentContext, 'dataSource' | 'ledger'>,
   ) {}
 
   @Post()

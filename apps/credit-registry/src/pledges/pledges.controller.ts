@@ -7,7 +7,7 @@ import {
   CommandRoute,
   CommandRunner,
   DEPARTMENT_RUNTIME,
-  DepartmentRuntime,
+  type DepartmentContext,
   Readers,
   assertActsFor,
   commandAnswer,
@@ -40,7 +40,7 @@ interface PledgeRow {
 export class PledgesController {
   constructor(
     @Inject(COMMANDS) private readonly commands: CommandRunner,
-    @Inject(DEPARTMENT_RUNTIME) private readonly runtime: DepartmentRuntime,
+    @Inject(DEPARTMENT_RUNTIME) private readonly runtime: Pick<DepartmentContext, 'dataSource'>,
   ) {}
 
   @Post('pledges')

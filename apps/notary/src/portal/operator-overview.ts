@@ -1,4 +1,10 @@
-import type { DepartmentRuntime } from '@registry-bus/kit';
+import type { DepartmentContext } from '@registry-bus/kit';
+
+/** What the operator view reads of the notary's runtime. */
+export type OverviewContext = Pick<
+  DepartmentContext,
+  'dataSource' | 'definition' | 'ledger' | 'metrics' | 'registry' | 'currentTrustBundle'
+>;
 import { departmentOfChain, quorumOf, type TrustBundle } from '@registry-bus/protocol';
 import { latestReceived, latestReceivedOfType, receivedEntry } from '@registry-bus/bus';
 import { entriesWithFields, entryWithFields, latestEntries, latestEntriesOfType } from '@registry-bus/ledger';
@@ -66,7 +72,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 
 export class OperatorOverview {
   constructor(
-    private readonly runtime: DepartmentRuntime,
+    private readonly runtime: OverviewContext,
     private readonly urls: Record<string, string>,
   ) {}
 

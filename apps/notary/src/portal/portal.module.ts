@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DEPARTMENT_RUNTIME, type DepartmentRuntime } from '@registry-bus/kit';
+import { DEPARTMENT_RUNTIME, type DepartmentContext } from '@registry-bus/kit';
 
 import { OPERATOR_OVERVIEW, OperatorController } from './operator.controller.js';
-import { OperatorOverview } from './operator-overview.js';
+import { OperatorOverview, type OverviewContext } from './operator-overview.js';
 import { PortalFilesController } from './portal-files.controller.js';
 import { PORTAL_SETTINGS, PortalController, type PortalSettings } from './portal.controller.js';
 
@@ -18,7 +18,7 @@ export class PortalModule {
           provide: PORTAL_SETTINGS,
           inject: [DEPARTMENT_RUNTIME],
           // The browser verifies with the very bundle and root key the apps were started with.
-          useFactory: (runtime: DepartmentRuntime): PortalSettings => ({
+          useFactory: (runtime: Pick<DepartmentContext, 'config'>): PortalSettings => ({
             ...options,
             trustBundleFile: runtime.config.TRUST_BUNDLE_FILE,
             trustRootPublicKeyFile: runtime.config.TRUST_ROOT_PUBLIC_KEY_FILE,
@@ -27,7 +27,7 @@ export class PortalModule {
         {
           provide: OPERATOR_OVERVIEW,
           inject: [DEPARTMENT_RUNTIME],
-          useFactory: (runtime: DepartmentRuntime) => new OperatorOverview(runtime, options.urls),
+          useFactory: (runtime: OverviewContext) => new OperatorOverview(runtime, options.urls),
         },
       ],
     };
