@@ -122,6 +122,25 @@ export default tseslint.config(
     },
   },
   {
+    // The Kafka port (libs/bus/src/transport): kafkajs is one adapter behind it, named nowhere else in
+    // production code, so another client is another adapter (issue #22). Tests may use it raw.
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/integration/**', '**/bench/**', 'libs/testing/**', 'libs/bus/src/kafka/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'kafkajs',
+              message: 'use the Kafka port (KafkaTransport from @registry-bus/bus); kafkajs lives in its adapter only',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['eslint/**/*.spec.js'],
     languageOptions: { globals: globals.jest },
   },

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import { departmentOfChain, parseStrictJson } from '@registry-bus/protocol';
-import kafkajs, { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { kafkajsTransport, type KafkaClientOptions } from '@registry-bus/bus';
+import { DEPARTMENTS, departmentOfChain, parseStrictJson } from '@registry-bus/protocol';
 
 import type { DevTokens } from './dev-tokens.js';
 import { LOCAL_DIR, ROOT } from './local-stack.js';
@@ -16,7 +16,7 @@ const RECEIPTS_DIR = join(LOCAL_DIR, 'receipts');
 export interface DemoContext {
   brokers: string[];
   /** The broker admin's credentials, when the local broker runs with users and ACLs. */
-  sasl?: SASLOptions;
+  sasl?: KafkaClientOptions['sasl'];
   apps: Array<{ name: string; url: string }>;
   tokens: DevTokens;
   print: (line: string) => void;
@@ -489,9 +489,6 @@ export async function runDemo(context: DemoContext): Promise<void> {
   }
 }
 
-// CommonJS enums, not visible to ESM named imports under Node.
-const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
-
 /** A valid-looking ISIN for this run: GE, nine characters of the run id, a check digit (ISO 6166, Luhn). */
 function demoIsin(run: string): string {
   const body = `GE${run.padStart(9, '0').slice(-9)}`;
@@ -507,25 +504,26 @@ function demoIsin(run: string): string {
 
 /** `reader→owner` for every ledger topic a department may read at the broker (admin's view of the ACLs). */
 async function readAcls(context: DemoContext): Promise<string[]> {
-  const kafka = new Kafka({
+  const admin = kafkajsTransport({
     clientId: 'registry-bus-demo-acls',
     brokers: context.brokers,
-    logLevel: logLevel.NOTHING,
     sasl: context.sasl!,
-  });
-  const admin = kafka.admin();
+  }).admin();
   await admin.connect();
   try {
-    const described = await admin.describeAcls({
-      resourceType: AclResourceTypes.TOPIC,
-      resourcePatternType: ResourcePatternTypes.LITERAL,
-      operation: AclOperationTypes.READ,
-      permissionType: AclPermissionTypes.ALLOW,
-    });
-    return described.resources.flatMap((resource) => {
-      const owner = /^gov\.([a-z0-9-]+)\.ledger$/.exec(resource.resourceName)?.[1];
-      return owner ? resource.acls.map((acl) => `${acl.principal.replace(/^User:/, '')}→${owner}`) : [];
-    });
+    const reads: string[] = [];
+    for (const department of DEPARTMENTS) {
+      for (const acl of await admin.aclsOf(`User:${department}`)) {
+        const owner = /^gov\.([a-z0-9-]+)\.ledger$/.exec(acl.resourceName)?.[1];
+        const literalRead =
+          acl.resourceType === 'TOPIC' &&
+          acl.patternType === 'LITERAL' &&
+          acl.operation === 'READ' &&
+          acl.permission === 'ALLOW';
+        if (owner && literalRead) reads.push(`${department}→${owner}`);
+      }
+    }
+    return reads;
   } finally {
     await admin.disconnect();
   }
@@ -578,19 +576,17 @@ async function showReceipt(
 }
 
 async function describeKafka(context: DemoContext): Promise<void> {
-  const kafka = new Kafka({
+  const admin = kafkajsTransport({
     clientId: 'registry-bus-demo',
     brokers: context.brokers,
-    logLevel: logLevel.NOTHING,
     ...(context.sasl ? { sasl: context.sasl } : {}),
-  });
-  const admin = kafka.admin();
+  }).admin();
   await admin.connect();
   try {
-    const cluster = await admin.describeCluster();
+    const cluster = await admin.cluster();
     const topics = (await admin.listTopics()).filter((topic) => !topic.startsWith('__')).sort();
     context.print(
-      `\ndemo: kafka cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s), topics: ${topics.join(', ') || 'none yet'}`,
+      `\ndemo: kafka cluster ${cluster.clusterId}, ${cluster.brokerIds.length} broker(s), topics: ${topics.join(', ') || 'none yet'}`,
     );
   } finally {
     await admin.disconnect();

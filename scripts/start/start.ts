@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { brokerAcls, createKafka } from '@registry-bus/bus';
+import { brokerAcls, kafkajsTransport } from '@registry-bus/bus';
 import { DEPARTMENTS, ensureDevTrust, fromBase64, parseStrictJson, rootFingerprint } from '@registry-bus/protocol';
 import {
   CLUSTER_FILE,
@@ -81,10 +81,10 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<strin
  * grants gave stay until the notary's steward has re-read the grants.
  */
 async function createBaseAcls(brokers: string, sasl: NonNullable<ReturnType<KafkaLauncher['saslOf']>>): Promise<void> {
-  const admin = createKafka({ clientId: 'registry-bus-start', brokers: brokers.split(','), sasl }).admin();
+  const admin = kafkajsTransport({ clientId: 'registry-bus-start', brokers: brokers.split(','), sasl }).admin();
   await admin.connect();
   try {
-    await admin.createAcls({ acl: brokerAcls({ departments: DEPARTMENTS, grants: [], notary: 'notary' }) });
+    await admin.createAcls(brokerAcls({ departments: DEPARTMENTS, grants: [], notary: 'notary' }));
   } finally {
     await admin.disconnect();
   }

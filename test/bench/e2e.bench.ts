@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { Consumer as PlatformaticConsumer, Producer as PlatformaticProducer } from '@platformatic/kafka';
-import { createKafka, ensureTopics } from '@registry-bus/bus';
+import { createKafka, ensureTopics, transportAdminOf } from '@registry-bus/bus';
 import { createDataSource, ledgerMigrations, runMigrations } from '@registry-bus/ledger';
 import { encodeRecord, nodeSigner, sealEntrySync, testSigner, type SealedEnvelope } from '@registry-bus/protocol';
 import {
@@ -338,7 +338,7 @@ export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow
     await admin.connect();
     const bareTopic = (client: string) => `${runId}.bare-${client}.gov.land.ledger`;
     await ensureTopics(
-      admin,
+      transportAdminOf(admin),
       ['kafkajs', 'platformatic'].map((client) => ({
         topic: bareTopic(client),
         partitions: 1,
@@ -436,7 +436,9 @@ export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow
       const topic = bareTopic('confluent');
       const admin2 = kafka.admin();
       await admin2.connect();
-      await ensureTopics(admin2, [{ topic, partitions: 1, replicationFactor: 1, retainForever: true }]);
+      await ensureTopics(transportAdminOf(admin2), [
+        { topic, partitions: 1, replicationFactor: 1, retainForever: true },
+      ]);
       await admin2.disconnect();
       const bareConfluent = await measure(
         `bare @confluentinc/kafka-javascript ${confluent.version} produce+consume of the same records`,

@@ -1,4 +1,4 @@
-import { createKafka, ledgerTopic, readTopicSettings } from '@registry-bus/bus';
+import { createKafka, ledgerTopic, readTopicSettings, transportAdminOf } from '@registry-bus/bus';
 import { startTestKafkaCluster, type KafkaCluster } from '@registry-bus/testing';
 import type { Admin } from 'kafkajs';
 
@@ -90,7 +90,7 @@ describe('land + credit on a three-broker cluster', () => {
 
   it('creates the ledger topics with three replicas and two in sync, and reads them back so', async () => {
     const topics = [ledgerTopic('land', stack.namespace), ledgerTopic('credit', stack.namespace)];
-    const settings = await readTopicSettings(admin, topics);
+    const settings = await readTopicSettings(transportAdminOf(admin), topics);
     expect(settings.brokerIds.sort()).toEqual([1, 2, 3]);
     for (const topic of settings.topics) {
       expect(topic.partitionReplicas.map((replicas) => [...replicas].sort())).toEqual([[1, 2, 3]]);

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { brokerAcls, createKafka, ledgerTopic, syncBrokerAcls } from '@registry-bus/bus';
+import { brokerAcls, createKafka, ledgerTopic, syncBrokerAcls, transportAdminOf } from '@registry-bus/bus';
 import { KafkaLauncher } from '@registry-bus/testing';
 
 import { DepartmentStack } from './department-stack.js';
@@ -44,7 +44,7 @@ describe('departments on a broker with SASL/SCRAM users and ACLs from grants', (
     const admin = createKafka({ clientId: 'secured-e2e', brokers: [brokers], sasl: launcher.saslOf('admin') }).admin();
     await admin.connect();
     await syncBrokerAcls(
-      admin,
+      transportAdminOf(admin),
       USERS,
       brokerAcls({ departments: USERS, grants: [], notary: 'notary', namespace: stack.namespace }),
     );

@@ -9,6 +9,7 @@ import {
   ledgerTopic,
   syncBrokerAcls,
   type BrokerGrant,
+  transportAdminOf,
 } from '@registry-bus/bus';
 import { KafkaLauncher } from '@registry-bus/testing';
 import type { Kafka } from 'kafkajs';
@@ -36,7 +37,11 @@ describe('broker-level access rights (SASL/SCRAM users, ACLs from grants)', () =
     const admin = client('admin').admin();
     await admin.connect();
     try {
-      return await syncBrokerAcls(admin, DEPARTMENTS, brokerAcls({ departments: DEPARTMENTS, grants }));
+      return await syncBrokerAcls(
+        transportAdminOf(admin),
+        DEPARTMENTS,
+        brokerAcls({ departments: DEPARTMENTS, grants }),
+      );
     } finally {
       await admin.disconnect();
     }
@@ -97,7 +102,7 @@ describe('broker-level access rights (SASL/SCRAM users, ACLs from grants)', () =
     for (const department of DEPARTMENTS) {
       const admin = client(department).admin();
       await admin.connect();
-      await ensureTopics(admin, [
+      await ensureTopics(transportAdminOf(admin), [
         { topic: ledgerTopic(department), partitions: 1, replicationFactor: 1, retainForever: true },
       ]);
       await admin.disconnect();

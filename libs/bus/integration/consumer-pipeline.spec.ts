@@ -7,6 +7,8 @@ import {
   protocolVerifier,
   type IncomingRecord,
   type PipelineOutcome,
+  transportAdminOf,
+  transportOf,
 } from '@registry-bus/bus';
 import {
   EventTypeRegistry,
@@ -105,7 +107,7 @@ describe('consumer pipeline against every kind of bad input', () => {
     kafka = createKafka({ clientId: env.uniqueName('consumer'), brokers: env.kafkaBrokers });
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, [{ topic, partitions: 1, replicationFactor: 1, retainForever: true }]);
+    await ensureTopics(transportAdminOf(admin), [{ topic, partitions: 1, replicationFactor: 1, retainForever: true }]);
     await admin.disconnect();
     producer = kafka.producer();
     await producer.connect();
@@ -150,7 +152,7 @@ describe('consumer pipeline against every kind of bad input', () => {
       ],
     });
     consumer = new LedgerConsumer({
-      kafka,
+      kafka: transportOf(kafka),
       groupId: env.uniqueName('credit'),
       topics: [topic],
       pipeline,

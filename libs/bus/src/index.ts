@@ -19,6 +19,8 @@ export {
 } from './topics/topic-durability.js';
 export { checkLedgerTopics, readTopicSettings } from './topics/read-topic-settings.js';
 export { createKafka, type KafkaClientOptions } from './kafka/kafka-client.js';
+export { kafkajsTransport, transportAdminOf, transportOf } from './kafka/kafkajs-transport.js';
+export * from './transport/index.js';
 export { brokerAcls, syncBrokerAcls, type BrokerAclInput, type BrokerGrant } from './kafka/broker-acls.js';
 export { KafkaPublisher, type PublishedRecord } from './kafka/kafka-publisher.js';
 export { consumerMigrations } from './migrations/index.js';

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { KafkaPublisher, createKafka, ensureTopics } from '@registry-bus/bus';
+import { KafkaPublisher, createKafka, ensureTopics, transportAdminOf, transportOf } from '@registry-bus/bus';
 import { PublishedWatch, recoverLedger, topicSource } from '@registry-bus/kit';
 import {
   Ledger,
@@ -93,7 +93,7 @@ export default async function reliabilityBench(
     // 1. Recovery. The department's topic, as its relay would have written it.
     const topic = `bench${process.pid}.gov.land.ledger`;
     const notaryTopic = `bench${process.pid}.gov.notary.ledger`;
-    await ensureTopics(admin, [
+    await ensureTopics(transportAdminOf(admin), [
       { topic, partitions: 1, replicationFactor: 1, retainForever: true },
       { topic: notaryTopic, partitions: 1, replicationFactor: 1, retainForever: true },
     ]);
@@ -181,8 +181,8 @@ export default async function reliabilityBench(
       async () => {
         report = await recoverLedger({
           department: 'land',
-          source: topicSource(kafka, topic, `bench-${process.pid}.recovery`),
-          anchors: topicSource(kafka, notaryTopic, `bench-${process.pid}.recovery-anchors`),
+          source: topicSource(transportOf(kafka), topic, `bench-${process.pid}.recovery`),
+          anchors: topicSource(transportOf(kafka), notaryTopic, `bench-${process.pid}.recovery-anchors`),
           published: true,
           dataSource: recoveredDb,
           reader: new LedgerReader(recoveredDb),
@@ -198,13 +198,15 @@ export default async function reliabilityBench(
 
     // 2. LEDGER_ACK: committed versus published, the same commands one after another.
     const ackTopic = `bench${process.pid}.ack.gov.land.ledger`;
-    await ensureTopics(admin, [{ topic: ackTopic, partitions: 1, replicationFactor: 1, retainForever: true }]);
+    await ensureTopics(transportAdminOf(admin), [
+      { topic: ackTopic, partitions: 1, replicationFactor: 1, retainForever: true },
+    ]);
     const ackDb = await open('ack');
     // The watch reads the relay's cursor only when asked, after both exist.
     const watch: PublishedWatch = new PublishedWatch(async () => (await relay.publishedSeq('land')) ?? 0, 30_000);
     const relay: LedgerRelay = new LedgerRelay({
       dataSource: ackDb,
-      publisher: new KafkaPublisher(kafka),
+      publisher: new KafkaPublisher(transportOf(kafka)),
       chains: ['land'],
       destination: () => ({ topic: ackTopic, partition: 0 }),
       encode: encodeStoredEntry,

@@ -2,7 +2,14 @@
 // chain `land/<shard>` and relays it to its partition) or a reader (a member
 // of the consumer group, applying the partitions Kafka assigns it). Each in
 // its own process, as each would run on a real deployment: a core each.
-import { ConsumerPipeline, KafkaPublisher, LedgerConsumer, createKafka, protocolVerifier } from '@registry-bus/bus';
+import {
+  ConsumerPipeline,
+  KafkaPublisher,
+  LedgerConsumer,
+  createKafka,
+  protocolVerifier,
+  transportOf,
+} from '@registry-bus/bus';
 import { Ledger, LedgerRelay, appendToChainTree, createDataSource, encodeStoredEntry } from '@registry-bus/ledger';
 import { EventTypeRegistry, nodeSigner, testSigner, testTrustBundle } from '@registry-bus/protocol';
 
@@ -40,7 +47,7 @@ if (env('BENCH_ROLE') === 'writer') {
   const chain = `land/${shard}`;
   const relay = new LedgerRelay({
     dataSource,
-    publisher: new KafkaPublisher(kafka),
+    publisher: new KafkaPublisher(transportOf(kafka)),
     chains: [chain],
     destination: () => ({ topic, partition: shard }),
     encode: encodeStoredEntry,
@@ -84,7 +91,12 @@ if (env('BENCH_ROLE') === 'writer') {
         applied.map((entry) => entry.hash),
       ),
   });
-  const consumer = new LedgerConsumer({ kafka, groupId: env('BENCH_GROUP'), topics: [topic], pipeline });
+  const consumer = new LedgerConsumer({
+    kafka: transportOf(kafka),
+    groupId: env('BENCH_GROUP'),
+    topics: [topic],
+    pipeline,
+  });
   await consumer.start();
   process.once('message', async () => {
     await consumer.stop();

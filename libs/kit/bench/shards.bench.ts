@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { consumerMigrations, createKafka, ensureTopics } from '@registry-bus/bus';
+import { consumerMigrations, createKafka, ensureTopics, transportAdminOf } from '@registry-bus/bus';
 import { Ledger, createDataSource, ledgerMigrations, runMigrations } from '@registry-bus/ledger';
 import { nodeSigner, testSigner, testTrustBundle } from '@registry-bus/protocol';
 import {
@@ -144,7 +144,9 @@ export default async function shardsBench(
       const topic = `${namespace}gov.land.ledger`;
       const admin = kafka.admin();
       await admin.connect();
-      await ensureTopics(admin, [{ topic, partitions: shards, replicationFactor: 1, retainForever: true }]);
+      await ensureTopics(transportAdminOf(admin), [
+        { topic, partitions: shards, replicationFactor: 1, retainForever: true },
+      ]);
       await admin.disconnect();
       const ownerUrl = await migrated(`owner_${shards}`, ledgerMigrations);
       const readerUrl = await migrated(`reader_${shards}`, [...ledgerMigrations, ...consumerMigrations]);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { createKafka, ledgerTopic, quarantineTopic, readTopicSettings } from '@registry-bus/bus';
+import { createKafka, ledgerTopic, quarantineTopic, readTopicSettings, transportAdminOf } from '@registry-bus/bus';
 import { DepartmentRuntime } from '@registry-bus/kit';
 import { createLogger } from '@registry-bus/logging';
 import { ensureDevTrust } from '@registry-bus/protocol';
@@ -110,7 +110,9 @@ describe('department runtime: ledger topic settings read back at start-up', () =
     });
     expect(await startError(namespace, { KAFKA_DEV_SINGLE_BROKER: 'true' })).toBeUndefined();
 
-    const { brokerIds, topics } = await readTopicSettings(admin, [quarantineTopic('land', namespace)]);
+    const { brokerIds, topics } = await readTopicSettings(transportAdminOf(admin), [
+      quarantineTopic('land', namespace),
+    ]);
     // Development: as many replicas as brokers up to three, every one of them in sync below two.
     const replicas = Math.min(3, brokerIds.length);
     expect(topics).toEqual([

@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { KafkaPublisher, consumerMigrations, createKafka, ensureTopics, ledgerTopic } from '@registry-bus/bus';
+import {
+  KafkaPublisher,
+  consumerMigrations,
+  createKafka,
+  ensureTopics,
+  ledgerTopic,
+  transportAdminOf,
+  transportOf,
+} from '@registry-bus/bus';
 import {
   Ledger,
   LedgerRelay,
@@ -199,7 +207,7 @@ export default async function ledgerBench(
     const namespace = `bench-${process.pid}.`;
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, [
+    await ensureTopics(transportAdminOf(admin), [
       { topic: ledgerTopic('land', namespace), partitions: 1, replicationFactor: 1 },
       { topic: `${namespace}bare`, partitions: 1, replicationFactor: 1 },
     ]);
@@ -207,7 +215,7 @@ export default async function ledgerBench(
     const source = `land/${batches.length * callers.length}`;
     const stored = await verifyLedger.reader.entries(source, 0, 20_000);
     const records = stored.map(encodeStoredEntry);
-    const barePublisher = new KafkaPublisher(kafka);
+    const barePublisher = new KafkaPublisher(transportOf(kafka));
     const bareKafka = await measure(
       'bare kafkajs producer (idempotent, acks=all, 500/send)',
       records.length,
@@ -216,7 +224,7 @@ export default async function ledgerBench(
           await barePublisher.publish(`${namespace}bare`, 0, records.slice(i, i + 500));
       },
     );
-    const relayPublisher = new KafkaPublisher(kafka);
+    const relayPublisher = new KafkaPublisher(transportOf(kafka));
     const relay = new LedgerRelay({
       dataSource,
       publisher: relayPublisher,

@@ -2,7 +2,14 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { KafkaPublisher, createKafka, ensureTopics, ledgerTopic } from '@registry-bus/bus';
+import {
+  KafkaPublisher,
+  createKafka,
+  ensureTopics,
+  ledgerTopic,
+  transportAdminOf,
+  transportOf,
+} from '@registry-bus/bus';
 import { Ledger, LedgerRelay, encodeStoredEntry } from '@registry-bus/ledger';
 import { decodeRecord, nodeSigner, testSigner, testTrustBundle } from '@registry-bus/protocol';
 import { KafkaLauncher, integrationEnvironment } from '@registry-bus/testing';
@@ -60,7 +67,7 @@ describe('relay to Kafka', () => {
   const publishers: KafkaPublisher[] = [];
 
   function startRelay(options: Partial<ConstructorParameters<typeof LedgerRelay>[0]> = {}): LedgerRelay {
-    const publisher = new KafkaPublisher(kafka);
+    const publisher = new KafkaPublisher(transportOf(kafka));
     publishers.push(publisher);
     const relay = new LedgerRelay({
       dataSource: writer,
@@ -86,7 +93,7 @@ describe('relay to Kafka', () => {
     kafka = createKafka({ clientId: env.uniqueName('relay'), brokers: [brokers] });
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, [
+    await ensureTopics(transportAdminOf(admin), [
       { topic: ledgerTopic('land'), partitions: 1, replicationFactor: 1, retainForever: true },
     ]);
     await admin.disconnect();
@@ -135,7 +142,7 @@ describe('relay to Kafka', () => {
   it('publishes a backlog batch after batch, reading ahead, and sends again only the batch whose acknowledgement was lost', async () => {
     await Promise.all(relays.map((relay) => relay.stop()));
     await Promise.all(Array.from({ length: 400 }, (_, i) => ledger.append(register(`R-${i}`))));
-    const kafkaPublisher = new KafkaPublisher(kafka);
+    const kafkaPublisher = new KafkaPublisher(transportOf(kafka));
     publishers.push(kafkaPublisher);
     let sends = 0;
     const reported: number[] = [];
@@ -167,7 +174,7 @@ describe('relay to Kafka', () => {
 
   it('publishes a lone commit at once, and lets commits that arrive while it publishes gather for lingerMs', async () => {
     await Promise.all(relays.map((relay) => relay.stop()));
-    const kafkaPublisher = new KafkaPublisher(kafka);
+    const kafkaPublisher = new KafkaPublisher(transportOf(kafka));
     publishers.push(kafkaPublisher);
     const batches: Array<{ seqs: number[]; at: number }> = [];
     let gate: Promise<void> = Promise.resolve();

@@ -1,10 +1,16 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import {
+  headerText,
+  type BatchContext,
+  type HeaderValue,
+  type KafkaTransport,
+  type TransportConsumer,
+} from '../transport/kafka-transport.js';
 
 import type { ConsumerPipeline, PipelineOutcome } from './consumer-pipeline.js';
 import type { IncomingRecord } from './consumer-types.js';
 
 export interface LedgerConsumerOptions {
-  kafka: Kafka;
+  kafka: KafkaTransport;
   groupId: string;
   topics: string[];
   pipeline: ConsumerPipeline;
@@ -17,20 +23,17 @@ export interface LedgerConsumerOptions {
   onError?: (error: unknown, record: IncomingRecord, retryInMs: number) => void;
 }
 
-function headersOf(
-  headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined,
-): Record<string, string> {
+function headersOf(headers: Record<string, HeaderValue> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[name] = first.toString();
+    const text = headerText(value);
+    if (text !== undefined) out[name] = text;
   }
   return out;
 }
 
 /**
- * Feeds ledger topics into the consumer pipeline with kafkajs directly (not
+ * Feeds ledger topics into the consumer pipeline through the Kafka port (not
  * the @nestjs/microservices transport, which runs one consumer for all
  * topics with automatic commits and no way to hold a partition at a gap).
  *
@@ -42,7 +45,7 @@ function headersOf(
  * record retry with back-off while the group heartbeat keeps going.
  */
 export class LedgerConsumer {
-  private readonly consumer: Consumer;
+  private readonly consumer: TransportConsumer;
   private readonly heldRetryMs: number;
   private readonly maxBackoffMs: number;
   private running = false;
@@ -50,10 +53,9 @@ export class LedgerConsumer {
   constructor(private readonly options: LedgerConsumerOptions) {
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
-      maxWaitTimeInMs: 100,
-      allowAutoTopicCreation: false,
+      sessionTimeoutMs: 30_000,
+      heartbeatIntervalMs: 3000,
+      maxWaitTimeMs: 100,
     });
     this.heldRetryMs = options.heldRetryMs ?? 5000;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
@@ -62,19 +64,17 @@ export class LedgerConsumer {
   async start(): Promise<void> {
     this.running = true;
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+    await this.consumer.subscribe(this.options.topics, { fromBeginning: true });
+    this.consumer.onGroupJoin(() => {
       // A rebalance may hand us partitions another instance advanced: re-read positions from the database.
       this.options.pipeline.resetCache();
       // A consumer that crashed (its coordinator moved: a broker went down) and restarts may have no group yet
       // when this runs; seek then throws, and the restart's own GROUP_JOIN seeks again.
       void this.seekToStoredOffsets().catch(() => undefined);
     });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
+    await this.consumer.runBatches({
       // Partitions are chains (a topic per department, a partition per shard): each is applied in its own order.
-      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 4,
+      partitionsConcurrently: this.options.partitionsConcurrently ?? 4,
       eachBatch: (payload) => this.eachBatch(payload),
     });
   }
@@ -91,7 +91,7 @@ export class LedgerConsumer {
     }
   }
 
-  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+  private async eachBatch(payload: BatchContext): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale, pause } = payload;
     const records: IncomingRecord[] = batch.messages.map((message) => ({
       topic: batch.topic,
@@ -99,7 +99,7 @@ export class LedgerConsumer {
       offset: message.offset,
       key: message.key ? message.key.toString() : null,
       value: message.value ? new Uint8Array(message.value) : null,
-      headers: headersOf(message.headers as Record<string, Buffer | string | undefined>),
+      headers: headersOf(message.headers),
     }));
     const stillOurs = () => isRunning() && !isStale() && this.running;
     let next = 0;

@@ -1,6 +1,5 @@
-import kafkajs, { type Admin, type AclEntry } from 'kafkajs';
-
 import { ledgerTopic, repliesTopic, requestsTopic } from '../topics/topic-names.js';
+import type { AclBinding, AclOperation, TransportAdmin } from '../transport/kafka-transport.js';
 
 /** There is at least one live grant from `owner` to `grantee` (its event types and fields do not matter to the broker). */
 export interface BrokerGrant {
@@ -17,23 +16,22 @@ export interface BrokerAclInput {
   notary?: string;
 }
 
-// kafkajs is CommonJS and its ACL enums are not visible to ESM named imports under Node: read them off the module.
-const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
-type AclOperationTypes = kafkajs.AclOperationTypes;
-type AclResourceTypes = kafkajs.AclResourceTypes;
-type ResourcePatternTypes = kafkajs.ResourcePatternTypes;
-
 const CLUSTER = 'kafka-cluster';
 
-function allow(principal: string, resourceType: AclResourceTypes, resourceName: string, pattern: ResourcePatternTypes) {
-  return (operation: AclOperationTypes): AclEntry => ({
+function allow(
+  principal: string,
+  resourceType: AclBinding['resourceType'],
+  resourceName: string,
+  patternType: AclBinding['patternType'],
+) {
+  return (operation: AclOperation): AclBinding => ({
     principal: `User:${principal}`,
     host: '*',
     operation,
-    permissionType: AclPermissionTypes.ALLOW,
+    permission: 'ALLOW',
     resourceType,
     resourceName,
-    resourcePatternType: pattern,
+    patternType,
   });
 }
 
@@ -46,11 +44,18 @@ function allow(principal: string, resourceType: AclResourceTypes, resourceName: 
  * notary's. Only owners create their topics. Pure and deterministic: the
  * same grants give the same ACLs.
  */
-export function brokerAcls(input: BrokerAclInput): AclEntry[] {
+export function brokerAcls(input: BrokerAclInput): AclBinding[] {
   const ns = input.namespace ?? '';
-  const { TOPIC, GROUP, CLUSTER: CLUSTER_RESOURCE } = AclResourceTypes;
-  const { LITERAL, PREFIXED } = ResourcePatternTypes;
-  const { READ, WRITE, CREATE, DESCRIBE, DESCRIBE_CONFIGS, IDEMPOTENT_WRITE } = AclOperationTypes;
+  const [TOPIC, GROUP, CLUSTER_RESOURCE] = ['TOPIC', 'GROUP', 'CLUSTER'] as const;
+  const [LITERAL, PREFIXED] = ['LITERAL', 'PREFIXED'] as const;
+  const [READ, WRITE, CREATE, DESCRIBE, DESCRIBE_CONFIGS, IDEMPOTENT_WRITE] = [
+    'READ',
+    'WRITE',
+    'CREATE',
+    'DESCRIBE',
+    'DESCRIBE_CONFIGS',
+    'IDEMPOTENT_WRITE',
+  ] as const;
   const reads = new Set<string>();
   for (const { owner, grantee } of input.grants) {
     if (owner !== grantee && input.departments.includes(grantee)) reads.add(`${grantee}\u0000${owner}`);
@@ -62,7 +67,7 @@ export function brokerAcls(input: BrokerAclInput): AclEntry[] {
       reads.add(`${department}\u0000${input.notary}`);
     }
   }
-  const acls: AclEntry[] = [];
+  const acls: AclBinding[] = [];
   for (const department of input.departments) {
     acls.push(
       ...[READ, WRITE, CREATE, DESCRIBE, DESCRIBE_CONFIGS].map(
@@ -83,18 +88,12 @@ export function brokerAcls(input: BrokerAclInput): AclEntry[] {
   return dedupe(acls);
 }
 
-const keyOf = (acl: AclEntry) =>
-  [
-    acl.principal,
-    acl.host,
-    acl.operation,
-    acl.permissionType,
-    acl.resourceType,
-    acl.resourceName,
-    acl.resourcePatternType,
-  ].join('|');
+const keyOf = (acl: AclBinding) =>
+  [acl.principal, acl.host, acl.operation, acl.permission, acl.resourceType, acl.resourceName, acl.patternType].join(
+    '|',
+  );
 
-function dedupe(acls: AclEntry[]): AclEntry[] {
+function dedupe(acls: AclBinding[]): AclBinding[] {
   return [...new Map(acls.map((acl) => [keyOf(acl), acl])).values()];
 }
 
@@ -104,35 +103,17 @@ function dedupe(acls: AclEntry[]): AclEntry[] {
  * client authenticated as the broker's admin. Returns what it changed.
  */
 export async function syncBrokerAcls(
-  admin: Admin,
+  admin: TransportAdmin,
   departments: readonly string[],
-  desired: readonly AclEntry[],
+  desired: readonly AclBinding[],
 ): Promise<{ created: number; deleted: number }> {
-  const current: AclEntry[] = [];
-  for (const department of departments) {
-    const described = await admin.describeAcls({
-      resourceType: AclResourceTypes.ANY,
-      resourcePatternType: ResourcePatternTypes.ANY,
-      principal: `User:${department}`,
-      operation: AclOperationTypes.ANY,
-      permissionType: AclPermissionTypes.ANY,
-    });
-    for (const resource of described.resources) {
-      for (const acl of resource.acls) {
-        current.push({
-          ...acl,
-          resourceType: resource.resourceType,
-          resourceName: resource.resourceName,
-          resourcePatternType: resource.resourcePatternType,
-        });
-      }
-    }
-  }
+  const current: AclBinding[] = [];
+  for (const department of departments) current.push(...(await admin.aclsOf(`User:${department}`)));
   const have = new Set(current.map(keyOf));
   const want = new Set(desired.map(keyOf));
   const missing = desired.filter((acl) => !have.has(keyOf(acl)));
   const extra = current.filter((acl) => !want.has(keyOf(acl)));
-  if (missing.length > 0) await admin.createAcls({ acl: missing });
-  if (extra.length > 0) await admin.deleteAcls({ filters: extra });
+  await admin.createAcls(missing);
+  await admin.deleteAcls(extra);
   return { created: missing.length, deleted: extra.length };
 }

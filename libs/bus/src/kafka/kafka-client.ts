@@ -1,13 +1,8 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 
-export interface KafkaClientOptions {
-  clientId: string;
-  brokers: string[];
-  /** SASL/SCRAM credentials of this department's broker user (DESIGN.md, "Access rights"): absent on an open broker. */
-  sasl?: { mechanism: 'scram-sha-512'; username: string; password: string };
-  /** Receives kafkajs's own log lines (warnings and errors), for the app's structured logger. */
-  log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
-}
+import type { KafkaClientOptions } from '../transport/kafka-transport.js';
+
+export type { KafkaClientOptions } from '../transport/kafka-transport.js';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -16,7 +11,11 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** One kafkajs client per app, its logs routed to the app's logger. */
+/**
+ * A kafkajs client, its logs routed to the app's logger: what the adapter
+ * (kafkajs-transport.ts) is made of; tests and tools use it raw, as a client
+ * that owes nothing to the port.
+ */
 export function createKafka(options: KafkaClientOptions): Kafka {
   const log = options.log;
   return new Kafka({
@@ -41,7 +40,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
           : (LEVELS[entry.level] ?? 'info');
       log?.(level, `kafka ${entry.namespace || 'client'}: ${message}`, extra);
     },
-    retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 5000 },
-    connectionTimeout: 3000,
+    retry: options.failFast ? { retries: 0 } : { initialRetryTime: 100, retries: 5, maxRetryTime: 5000 },
+    connectionTimeout: options.failFast ? 1500 : 3000,
   });
 }

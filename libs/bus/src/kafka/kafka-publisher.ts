@@ -1,4 +1,4 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { KafkaTransport, TransportProducer } from '../transport/kafka-transport.js';
 
 export interface PublishedRecord {
   key: string;
@@ -12,32 +12,26 @@ export interface PublishedRecord {
  * duplicates from its own retries.
  */
 export class KafkaPublisher {
-  private readonly producer: Producer;
+  private readonly producer: TransportProducer;
   private connected: Promise<void> | undefined;
 
-  constructor(kafka: Kafka) {
+  constructor(kafka: KafkaTransport) {
     // Every record names its partition (the chain's shard), so the partitioner never chooses.
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    this.producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
   }
 
   async publish(topic: string, partition: number, records: PublishedRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.connect();
-    await this.producer.send({
+    await this.producer.send(
       topic,
-      acks: -1,
-      messages: records.map((record) => ({
+      records.map((record) => ({
         partition,
         key: record.key,
         value: Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength),
         headers: record.headers,
       })),
-    });
+    );
   }
 
   async disconnect(): Promise<void> {

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
 import { SignatureDomain, signMessage, verifyMessage, type Signer, type TrustBundle } from '@registry-bus/protocol';
-import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import type { KafkaTransport, TransportConsumer, TransportProducer } from '../transport/kafka-transport.js';
 
 import { repliesTopic, requestsTopic } from '../topics/topic-names.js';
 import { joinedGroup } from './joined-group.js';
 import { QueryCode, readSignedMessage, type QueryReply, type QueryRequest } from './query-messages.js';
 
 export interface QueryClientOptions {
-  kafka: Kafka;
+  kafka: KafkaTransport;
   department: string;
   namespace: string;
   signer: Signer;
@@ -41,26 +41,21 @@ interface Pending {
  * signed by the department asked.
  */
 export class QueryClient {
-  private consumer: Consumer | undefined;
-  private producer: Producer | undefined;
+  private consumer: TransportConsumer | undefined;
+  private producer: TransportProducer | undefined;
   private readonly pending = new Map<string, Pending>();
 
   constructor(private readonly options: QueryClientOptions) {}
 
   async start(): Promise<void> {
     const { kafka, department, namespace } = this.options;
-    // The partitioner kafkajs 2 uses anyway, named, so it does not warn at every start.
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    this.producer = kafka.producer({ idempotent: true });
     await this.producer.connect();
     this.consumer = kafka.consumer({ groupId: `${namespace}registry-bus.${department}.replies` });
     await this.consumer.connect();
     const joined = joinedGroup(this.consumer);
-    await this.consumer.subscribe({ topic: repliesTopic(department, namespace), fromBeginning: false });
-    await this.consumer.run({ eachMessage: async ({ message }) => this.receive(message.value) });
+    await this.consumer.subscribe([repliesTopic(department, namespace)], { fromBeginning: false });
+    await this.consumer.runMessages(async (message) => this.receive(message.value));
     // A reply sent before the group has its partition would be skipped ("latest" offset): wait for it.
     await joined;
   }
@@ -96,11 +91,9 @@ export class QueryClient {
       }, timeoutMs);
       this.pending.set(request.id, { to, resolve, reject, timer });
     });
-    await this.producer.send({
-      topic: requestsTopic(to, this.options.namespace),
-      acks: -1,
-      messages: [{ key: request.id, value: JSON.stringify(signed) }],
-    });
+    await this.producer.send(requestsTopic(to, this.options.namespace), [
+      { key: request.id, value: JSON.stringify(signed) },
+    ]);
     return reply;
   }
 

@@ -1,6 +1,6 @@
 import { withinFields, type QueryAuthorization } from '@registry-bus/access';
 import { SignatureDomain, signMessage, verifyMessage, type Signer, type TrustBundle } from '@registry-bus/protocol';
-import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import type { KafkaTransport, TransportConsumer, TransportProducer } from '../transport/kafka-transport.js';
 
 import { repliesTopic, requestsTopic } from '../topics/topic-names.js';
 import { joinedGroup } from './joined-group.js';
@@ -29,7 +29,7 @@ export interface QueryAuditRecord {
 }
 
 export interface QueryServerOptions {
-  kafka: Kafka;
+  kafka: KafkaTransport;
   department: string;
   namespace: string;
   signer: Signer;
@@ -50,8 +50,8 @@ export interface QueryServerOptions {
  * signature does not verify is dropped (there is no one to answer).
  */
 export class QueryServer {
-  private consumer: Consumer | undefined;
-  private producer: Producer | undefined;
+  private consumer: TransportConsumer | undefined;
+  private producer: TransportProducer | undefined;
   private readonly handlers: Map<string, QueryHandler>;
 
   constructor(private readonly options: QueryServerOptions) {
@@ -60,25 +60,18 @@ export class QueryServer {
 
   async start(): Promise<void> {
     const { kafka, department, namespace } = this.options;
-    // The partitioner kafkajs 2 uses anyway, named, so it does not warn at every start.
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    this.producer = kafka.producer({ idempotent: true });
     await this.producer.connect();
     this.consumer = kafka.consumer({ groupId: `${namespace}registry-bus.${department}.queries` });
     await this.consumer.connect();
     const joined = joinedGroup(this.consumer);
-    await this.consumer.subscribe({ topic: requestsTopic(department, namespace), fromBeginning: false });
-    await this.consumer.run({
-      eachMessage: async ({ message }) => {
-        try {
-          await this.handle(message.value);
-        } catch (error) {
-          this.options.onError?.(error);
-        }
-      },
+    await this.consumer.subscribe([requestsTopic(department, namespace)], { fromBeginning: false });
+    await this.consumer.runMessages(async (message) => {
+      try {
+        await this.handle(message.value);
+      } catch (error) {
+        this.options.onError?.(error);
+      }
     });
     // Requests sent before the group has its partition would be skipped ("latest" offset): wait for it.
     await joined;
@@ -120,11 +113,9 @@ export class QueryServer {
       ...(result.ok ? {} : { code: result.code, reason: result.reason }),
     });
     const signed = await signMessage(SignatureDomain.QUERY_REPLY, reply, this.options.department, this.options.signer);
-    await this.producer!.send({
-      topic: repliesTopic(request.from, this.options.namespace),
-      acks: -1,
-      messages: [{ key: request.id, value: JSON.stringify(signed) }],
-    });
+    await this.producer!.send(repliesTopic(request.from, this.options.namespace), [
+      { key: request.id, value: JSON.stringify(signed) },
+    ]);
     return reply;
   }
 

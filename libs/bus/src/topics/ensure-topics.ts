@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { TransportAdmin } from '../transport/kafka-transport.js';
 
 export interface TopicSpec {
   topic: string;
@@ -22,7 +22,7 @@ export interface TopicSpec {
  * that error retriable but does not retry it while waiting for leaders, so the
  * whole step is retried a bounded number of times before start-up fails.
  */
-export async function ensureTopics(admin: Admin, specs: TopicSpec[], attempts = 10): Promise<void> {
+export async function ensureTopics(admin: TransportAdmin, specs: TopicSpec[], attempts = 10): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await ensureTopicsOnce(admin, specs);
@@ -34,13 +34,12 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], attempts = 
   }
 }
 
-async function ensureTopicsOnce(admin: Admin, specs: TopicSpec[]): Promise<void> {
+async function ensureTopicsOnce(admin: TransportAdmin, specs: TopicSpec[]): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((spec) => !existing.has(spec.topic));
   if (missing.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((spec) => ({
+    await admin.createTopics(
+      missing.map((spec) => ({
         topic: spec.topic,
         numPartitions: spec.partitions,
         replicationFactor: spec.replicationFactor,
@@ -60,16 +59,16 @@ async function ensureTopicsOnce(admin: Admin, specs: TopicSpec[]): Promise<void>
             : []),
         ],
       })),
-    });
+    );
   }
   const present = specs.filter((spec) => existing.has(spec.topic));
   if (present.length === 0) return;
-  const metadata = await admin.fetchTopicMetadata({ topics: present.map((spec) => spec.topic) });
+  const metadata = await admin.topicMetadata(present.map((spec) => spec.topic));
   const grow = present.flatMap((spec) => {
-    const count = metadata.topics.find((topic) => topic.name === spec.topic)?.partitions.length ?? 0;
+    const count = metadata.find((topic) => topic.name === spec.topic)?.partitions.length ?? 0;
     return count < spec.partitions ? [{ topic: spec.topic, count: spec.partitions }] : [];
   });
-  if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow, validateOnly: false });
+  if (grow.length > 0) await admin.createPartitions(grow);
 }
 
 /**
@@ -79,7 +78,7 @@ async function ensureTopicsOnce(admin: Admin, specs: TopicSpec[]): Promise<void>
  * created it yet is not readable yet either. Asking never creates anything
  * and is never refused, so it can be asked every few seconds.
  */
-export async function readableTopics(admin: Admin, topics: readonly string[]): Promise<string[]> {
+export async function readableTopics(admin: TransportAdmin, topics: readonly string[]): Promise<string[]> {
   const visible = new Set(await admin.listTopics());
   return topics.filter((topic) => visible.has(topic));
 }

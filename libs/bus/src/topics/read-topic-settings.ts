@@ -1,14 +1,10 @@
-import kafkajs, { type Admin } from 'kafkajs';
-
+import type { TransportAdmin } from '../transport/kafka-transport.js';
 import {
   ledgerTopicsVerdict,
   type DurabilityContext,
   type DurabilityVerdict,
   type TopicSettings,
 } from './topic-durability.js';
-
-// kafkajs is CommonJS: its enums are not visible to ESM named imports under Node.
-const { ConfigResourceTypes } = kafkajs;
 
 const DURABILITY_SETTINGS = ['min.insync.replicas', 'unclean.leader.election.enable'];
 
@@ -20,31 +16,24 @@ const DURABILITY_SETTINGS = ['min.insync.replicas', 'unclean.leader.election.ena
  * may have been made by hand, or by another app first.
  */
 export async function readTopicSettings(
-  admin: Admin,
+  admin: TransportAdmin,
   topics: readonly string[],
 ): Promise<{ brokerIds: number[]; topics: TopicSettings[] }> {
-  const cluster = await admin.describeCluster();
-  const brokerIds = cluster.brokers.map((broker) => broker.nodeId);
+  const { brokerIds } = await admin.cluster();
   // An empty list would ask about every topic of the cluster.
   if (topics.length === 0) return { brokerIds, topics: [] };
-  const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
-  const described = await admin.describeConfigs({
-    includeSynonyms: false,
-    resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: DURABILITY_SETTINGS })),
-  });
+  const metadata = await admin.topicMetadata(topics);
+  const configs = await admin.topicConfigs(topics, DURABILITY_SETTINGS);
   return {
     brokerIds,
     topics: topics.map((topic) => {
-      const partitions = metadata.topics.find((candidate) => candidate.name === topic)?.partitions ?? [];
-      const resource = described.resources.find((candidate) => candidate.resourceName === topic);
+      const partitions = metadata.find((candidate) => candidate.name === topic)?.partitions ?? [];
       return {
         topic,
         partitionReplicas: [...partitions]
           .sort((a, b) => a.partitionId - b.partitionId)
           .map((partition) => partition.replicas),
-        config: Object.fromEntries(
-          (resource?.configEntries ?? []).map((entry) => [entry.configName, entry.configValue]),
-        ),
+        config: configs.get(topic) ?? {},
       };
     }),
   };
@@ -57,7 +46,7 @@ export async function readTopicSettings(
  * retried a bounded number of times, as ensureTopics does.
  */
 export async function checkLedgerTopics(
-  admin: Admin,
+  admin: TransportAdmin,
   topics: readonly string[],
   context: Omit<DurabilityContext, 'brokerIds'>,
   attempts = 10,

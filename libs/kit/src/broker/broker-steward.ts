@@ -1,5 +1,5 @@
-import { brokerAcls, createKafka, syncBrokerAcls } from '@registry-bus/bus';
-import type { Admin } from 'kafkajs';
+import { brokerAcls, kafkajsTransport, syncBrokerAcls } from '@registry-bus/bus';
+import type { TransportAdmin } from '@registry-bus/bus';
 
 import type { DepartmentContext, DepartmentService } from '../runtime/department-definition.js';
 
@@ -26,7 +26,7 @@ export class BrokerSteward implements DepartmentService {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private applied: string | undefined;
-  private admin: Admin | undefined;
+  private admin: TransportAdmin | undefined;
 
   constructor(
     private readonly runtime: Pick<DepartmentContext, 'definition' | 'config' | 'policy' | 'log'>,
@@ -39,7 +39,7 @@ export class BrokerSteward implements DepartmentService {
    * keeps the ACLs can always start.
    */
   async prepare(): Promise<void> {
-    this.admin = createKafka({
+    this.admin = kafkajsTransport({
       clientId: `registry-bus-${this.runtime.definition.department}-broker-steward`,
       brokers: this.runtime.config.KAFKA_BROKERS,
       sasl: { mechanism: 'scram-sha-512', ...this.options.admin },

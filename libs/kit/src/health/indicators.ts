@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { kafkajsTransport, type KafkaClientOptions } from '@registry-bus/bus';
 import pg from 'pg';
 
 import type { HealthIndicator } from './health-check.js';
@@ -22,14 +22,12 @@ export function postgresUrlIndicator(connectionString: string): HealthIndicator 
 }
 
 /** Answers when a broker returns cluster metadata. */
-export function kafkaIndicator(brokers: string[], sasl?: SASLOptions): HealthIndicator {
-  const kafka = new Kafka({
+export function kafkaIndicator(brokers: string[], sasl?: KafkaClientOptions['sasl']): HealthIndicator {
+  const kafka = kafkajsTransport({
     clientId: 'registry-bus-health',
     brokers,
     ...(sasl ? { sasl } : {}),
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 0 },
-    connectionTimeout: 1500,
+    failFast: true,
   });
   return {
     name: 'kafka',
@@ -37,7 +35,7 @@ export function kafkaIndicator(brokers: string[], sasl?: SASLOptions): HealthInd
       const admin = kafka.admin();
       try {
         await admin.connect();
-        await admin.describeCluster();
+        await admin.cluster();
       } finally {
         await admin.disconnect().catch(() => undefined);
       }

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Admin } from 'kafkajs';
+import type { TransportAdmin } from '@registry-bus/bus';
 import type { DataSource } from 'typeorm';
 import { consumerPositions, latestAnchoredTreeSize, quarantineCounts } from '@registry-bus/bus';
 import { countEntriesByField, headSeq, maxIntegerField, unpublishedEntries } from '@registry-bus/ledger';
@@ -10,7 +10,7 @@ export interface MetricsSources {
   chains: readonly string[];
   dataSource: DataSource;
   /** An admin client for the consumer's lag; absent when the department follows no one. */
-  kafkaAdmin?: () => Promise<Admin>;
+  kafkaAdmin?: () => Promise<TransportAdmin>;
 }
 
 /**
@@ -86,12 +86,12 @@ export class DepartmentMetrics {
     );
     perChain(
       'registry_bus_relay_unpublished_entries',
-      'Entries committed to the chain and not yet on Kafka (the publish lag, in entries)',
+      'Entries committed to the chain and not yet on KafkaTransport (the publish lag, in entries)',
       async (chain) => (await unpublishedEntries(dataSource, chain)).count,
     );
     perChain(
       'registry_bus_relay_lag_seconds',
-      'Age of the oldest entry of the chain not yet on Kafka (0 when everything is published)',
+      'Age of the oldest entry of the chain not yet on KafkaTransport (0 when everything is published)',
       async (chain) => (await unpublishedEntries(dataSource, chain)).oldestAgeSeconds,
     );
     new Gauge({
@@ -146,7 +146,7 @@ export class DepartmentMetrics {
           const admin = await kafkaAdmin();
           for (const topic of new Set(positions.map((p) => p.topic))) {
             // On a broker with ACLs a revoked grant makes a ledger unreadable: no lag to report for it.
-            const offsets = await admin.fetchTopicOffsets(topic).catch(() => undefined);
+            const offsets = await admin.topicOffsets(topic).catch(() => undefined);
             if (!offsets) continue;
             let lag = 0;
             for (const partition of offsets) {

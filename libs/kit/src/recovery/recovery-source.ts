@@ -1,5 +1,5 @@
 import { decodeIdempotency, IDEMPOTENCY_HEADER, type EntryIdempotency } from '@registry-bus/ledger';
-import type { Kafka } from 'kafkajs';
+import type { KafkaTransport } from '@registry-bus/bus';
 
 import { readWholeTopic } from './topic-reader.js';
 
@@ -28,7 +28,7 @@ export interface RecoverySource {
  * A chain's partition of a ledger topic (0, or a shard's), read from its
  * first record with a group of its own that commits nothing.
  */
-export function topicSource(kafka: Kafka, topic: string, groupId: string, partition = 0): RecoverySource {
+export function topicSource(kafka: KafkaTransport, topic: string, groupId: string, partition = 0): RecoverySource {
   const place = partition === 0 ? topic : `${topic} partition ${partition}`;
   return {
     name: `topic ${place}`,

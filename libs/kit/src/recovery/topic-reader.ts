@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import { headerText, type KafkaTransport } from '@registry-bus/bus';
 import { parseStrictJsonBytes } from '@registry-bus/protocol';
 
 /** One record as recovery reads it back. */
@@ -17,7 +17,7 @@ export interface TopicRecord {
  * coming before the end is reached.
  */
 export async function readWholeTopic(
-  kafka: Kafka,
+  kafka: KafkaTransport,
   topic: string,
   groupId: string,
   onBatch: (records: TopicRecord[]) => Promise<void>,
@@ -28,7 +28,7 @@ export async function readWholeTopic(
   await admin.connect();
   let range: PartitionRange;
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await admin.topicOffsets(topic);
     const own = offsets.find((o) => o.partition === partition);
     if (!own) throw new Error(`${topic} has no partition ${partition}`);
     range = {
@@ -53,7 +53,7 @@ interface PartitionRange {
 
 /** Reads a range of one partition of `topic`, a batch at a time. */
 async function readRange(
-  kafka: Kafka,
+  kafka: KafkaTransport,
   topic: string,
   groupId: string,
   { partition, start, end, partitions }: PartitionRange,
@@ -62,7 +62,7 @@ async function readRange(
 ): Promise<number> {
   if (end <= start) return 0;
 
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+  const consumer = kafka.consumer({ groupId, maxWaitTimeMs: 500 });
   await consumer.connect();
   let read = 0;
   let failure: unknown;
@@ -70,10 +70,8 @@ async function readRange(
   const finished = new Promise<void>((resolve) => (finish = resolve));
   let lastProgress = Date.now();
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
+    await consumer.subscribe([topic], { fromBeginning: true });
+    await consumer.runBatches({
       eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
         if (failure || batch.partition !== partition) return;
         const records: TopicRecord[] = [];
@@ -83,7 +81,8 @@ async function readRange(
           if (offset >= end) break;
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(message.headers ?? {})) {
-            if (value !== undefined) headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
+            const text = headerText(value);
+            if (text !== undefined) headers[name] = text;
           }
           records.push({
             offset,
@@ -131,7 +130,7 @@ async function readRange(
  * read with a group of its own that commits nothing.
  */
 export async function lastSeqOnTopic(
-  kafka: Kafka,
+  kafka: KafkaTransport,
   topic: string,
   offset: number,
   groupPrefix: string,

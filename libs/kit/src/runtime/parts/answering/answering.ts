@@ -1,7 +1,7 @@
 import { QueryClient, QueryServer, type QueryHandler } from '@registry-bus/bus';
 import type { Logger } from '@registry-bus/logging';
 import { verifyEd25519Node, type Signer, type TrustBundle } from '@registry-bus/protocol';
-import type { Kafka } from 'kafkajs';
+import type { KafkaTransport } from '@registry-bus/bus';
 import type { DataSource } from 'typeorm';
 
 import { authorizeQuery } from '../../../queries/query-grants.js';
@@ -26,7 +26,7 @@ export class Answering {
   private readonly startServer: () => QueryServer;
 
   constructor(
-    kafka: Kafka,
+    kafka: KafkaTransport,
     dataSource: DataSource,
     options: AnsweringOptions,
     /** Asked for at start: the department's handlers may use anything the runtime holds. */

@@ -1,6 +1,6 @@
 import { readableTopics } from '@registry-bus/bus';
 import type { Logger } from '@registry-bus/logging';
-import type { Kafka } from 'kafkajs';
+import type { KafkaTransport } from '@registry-bus/bus';
 
 /**
  * How often a department checks its followed ledgers: which it may now read
@@ -31,7 +31,7 @@ export class FollowedWatch {
   private checking: Promise<void> | undefined;
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly kafka: KafkaTransport,
     private readonly department: string,
     private readonly namespace: string,
     private readonly followed: () => string[],
@@ -67,7 +67,7 @@ export class FollowedWatch {
       const grown =
         readable.length === 0
           ? []
-          : (await admin.fetchTopicMetadata({ topics: readable })).topics
+          : (await admin.topicMetadata(readable))
               .filter((topic) => topic.partitions.length > (reader.partitionsOf(topic.name) ?? Infinity))
               .map((topic) => topic.name);
       if (readable.join() === reader.consuming.join() && grown.length === 0) return;

@@ -1,7 +1,8 @@
 import {
   ConsumerPipeline,
   LedgerConsumer,
-  createKafka,
+  kafkajsTransport,
+  type KafkaTransport,
   protocolVerifier,
   type EventHandler,
   type QuarantineNotice,
@@ -10,7 +11,6 @@ import type { GrantPolicy } from '@registry-bus/access';
 import { appendToChainTree } from '@registry-bus/ledger';
 import type { Logger } from '@registry-bus/logging';
 import type { EventTypeRegistry, TrustBundle } from '@registry-bus/protocol';
-import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 
 import type { kafkaSasl } from '../../../department/department-config.js';
@@ -41,7 +41,7 @@ export class Following {
   private partitions = new Map<string, number>();
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly kafka: KafkaTransport,
     private readonly dataSource: DataSource,
     private readonly metrics: Pick<DepartmentMetrics, 'consumed' | 'accessAudit'>,
     private readonly options: FollowingOptions,
@@ -98,7 +98,7 @@ export class Following {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const { topics: described } = await admin.fetchTopicMetadata({ topics });
+      const described = await admin.topicMetadata(topics);
       this.partitions = new Map(described.map((topic) => [topic.name, topic.partitions.length]));
     } finally {
       await admin.disconnect();
@@ -132,7 +132,7 @@ export class Following {
    */
   private async waitForGroupCoordinator(groupId: string): Promise<void> {
     // A client of its own without the app's logger: the expected refusals while loading are not news.
-    const admin = createKafka({
+    const admin = kafkajsTransport({
       clientId: `registry-bus-${this.options.department}-probe`,
       brokers: this.options.brokers,
       sasl: this.options.sasl,
@@ -141,7 +141,7 @@ export class Following {
     try {
       for (let attempt = 0; attempt < 60; attempt++) {
         try {
-          await admin.describeGroups([groupId]);
+          await admin.describeGroup(groupId);
           return;
         } catch {
           await new Promise((resolve) => setTimeout(resolve, 500));

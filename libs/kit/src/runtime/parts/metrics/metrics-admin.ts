@@ -1,12 +1,12 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaTransport, TransportAdmin } from '@registry-bus/bus';
 
 /** One admin client for scrape-time lag, connected on first use (and again after a failed connect). */
 export class MetricsAdmin {
-  private admin: Promise<Admin> | undefined;
+  private admin: Promise<TransportAdmin> | undefined;
 
-  constructor(private readonly kafka: Kafka) {}
+  constructor(private readonly kafka: KafkaTransport) {}
 
-  get(): Promise<Admin> {
+  get(): Promise<TransportAdmin> {
     if (!this.admin) {
       const admin = this.kafka.admin();
       this.admin = admin.connect().then(

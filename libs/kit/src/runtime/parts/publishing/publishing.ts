@@ -1,7 +1,7 @@
 import { KafkaPublisher, chainDestination } from '@registry-bus/bus';
 import { LedgerRelay, encodeStoredEntry } from '@registry-bus/ledger';
 import type { Logger } from '@registry-bus/logging';
-import type { Kafka } from 'kafkajs';
+import type { KafkaTransport } from '@registry-bus/bus';
 import type { DataSource } from 'typeorm';
 
 import { PublishedWatch } from '../../../commands/published-ack.js';
@@ -20,12 +20,18 @@ export interface PublishingSettings {
  */
 export class Publishing {
   private readonly publisher: KafkaPublisher;
-  /** The relay itself (the faults drill stops it: Kafka away, as far as acknowledging goes). */
+  /** The relay itself (the faults drill stops it: KafkaTransport away, as far as acknowledging goes). */
   readonly relay: LedgerRelay;
   /** LEDGER_ACK=published: what the relay has published, per chain. */
   private readonly watches: Map<string, PublishedWatch> | undefined;
 
-  constructor(kafka: Kafka, dataSource: DataSource, chains: string[], settings: PublishingSettings, logger: Logger) {
+  constructor(
+    kafka: KafkaTransport,
+    dataSource: DataSource,
+    chains: string[],
+    settings: PublishingSettings,
+    logger: Logger,
+  ) {
     this.publisher = new KafkaPublisher(kafka);
     const relay = new LedgerRelay({
       dataSource,

@@ -2,7 +2,7 @@ import { chainDestination, ledgerTopic } from '@registry-bus/bus';
 import type { LedgerReader } from '@registry-bus/ledger';
 import type { Logger } from '@registry-bus/logging';
 import type { Signer, TrustBundle } from '@registry-bus/protocol';
-import type { Kafka } from 'kafkajs';
+import type { KafkaTransport } from '@registry-bus/bus';
 import type { DataSource } from 'typeorm';
 
 import type { DepartmentMetrics } from '../../../metrics/department-metrics.js';
@@ -47,7 +47,7 @@ export class Recovery {
   private checkingCopy: Promise<SourceCheck> | undefined;
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly kafka: KafkaTransport,
     private readonly dataSource: DataSource,
     private readonly ledger: RecoveryLedger,
     private readonly settings: RecoverySettings,
@@ -93,7 +93,7 @@ export class Recovery {
     }
     const admin = this.kafka.admin();
     await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+    const offsets = await admin.topicOffsets(topic).finally(() => admin.disconnect());
     // Each chain (shard) is a partition of the topic: each is held to its own partition.
     let behind = false;
     for (const chain of this.ledger.chains) {

@@ -1,17 +1,17 @@
-import { createKafka } from '@registry-bus/bus';
+import { kafkajsTransport } from '@registry-bus/bus';
 import type { Logger } from '@registry-bus/logging';
-import type { Kafka } from 'kafkajs';
+import type { KafkaTransport } from '@registry-bus/bus';
 
 import type { kafkaSasl } from '../../../department/department-config.js';
 
-/** The department's Kafka client, logging through the app's logger. */
+/** The department's KafkaTransport client, logging through the app's logger. */
 export function departmentKafka(
   department: string,
   brokers: string[],
   sasl: ReturnType<typeof kafkaSasl>,
   logger: Logger,
-): Kafka {
-  return createKafka({
+): KafkaTransport {
+  return kafkajsTransport({
     clientId: `registry-bus-${department}`,
     brokers,
     sasl,

@@ -10,7 +10,7 @@ import {
   requestsTopic,
   type TopicSpec,
 } from '@registry-bus/bus';
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaTransport, TransportAdmin } from '@registry-bus/bus';
 
 import { enforce } from '../../guards/start-up-verdict.js';
 import { shardsMatchTopicPartitions } from '../../guards/shard-guards.js';
@@ -36,7 +36,7 @@ export class DepartmentTopics {
   followed: string[];
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly kafka: KafkaTransport,
     department: {
       department: string;
       follows: readonly string[];
@@ -102,10 +102,10 @@ export class DepartmentTopics {
     }
   }
 
-  private async checkShardsAgainstTopic(admin: Admin): Promise<void> {
+  private async checkShardsAgainstTopic(admin: TransportAdmin): Promise<void> {
     const topic = ledgerTopic(this.department, this.settings.KAFKA_TOPIC_NAMESPACE);
     const partitions = (await admin.listTopics()).includes(topic)
-      ? (await admin.fetchTopicOffsets(topic)).length
+      ? (await admin.topicOffsets(topic)).length
       : undefined;
     // The database is asked only when the answer depends on it (fewer partitions than shards).
     const ledgerHasEntries =
@@ -126,7 +126,7 @@ export class DepartmentTopics {
    * an older version keeps its own settings. Refuses to start on any that
    * could lose an acknowledged record (ledgerTopicsVerdict names the fix).
    */
-  private async checkLedgerTopics(admin: Admin, topics: string[]): Promise<void> {
+  private async checkLedgerTopics(admin: TransportAdmin, topics: string[]): Promise<void> {
     const verdict = await checkLedgerTopics(admin, topics, {
       devSingleBroker: this.settings.KAFKA_DEV_SINGLE_BROKER,
       bootstrap: this.settings.KAFKA_BROKERS.join(','),
@@ -138,10 +138,10 @@ export class DepartmentTopics {
    * KAFKA_REPLICATION_FACTOR, else three; in development (KAFKA_DEV_SINGLE_BROKER)
    * as many as there are brokers, up to three.
    */
-  private async replicationFactor(admin: Admin): Promise<number> {
+  private async replicationFactor(admin: TransportAdmin): Promise<number> {
     if (this.settings.KAFKA_REPLICATION_FACTOR !== undefined) return this.settings.KAFKA_REPLICATION_FACTOR;
     if (!this.settings.KAFKA_DEV_SINGLE_BROKER) return DURABLE_REPLICATION_FACTOR;
-    const { brokers } = await admin.describeCluster();
+    const { brokerIds: brokers } = await admin.cluster();
     return Math.max(1, Math.min(DURABLE_REPLICATION_FACTOR, brokers.length));
   }
 }
