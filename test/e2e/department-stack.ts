@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,6 +17,7 @@ import {
   DEPARTMENTS as ALL_DEPARTMENTS,
   ensureDevTrust,
   fromBase64,
+  parseStrictJson,
   verifyTrustBundle,
   type SignedTrustBundle,
   type TrustBundle,
@@ -107,6 +109,14 @@ export class DepartmentStack {
    */
   witnessing: WitnessPolicy[] = [{ chain: 'land', witnesses: ['credit'], quorum: 1 }];
 
+  /**
+   * Set before `start`: every app logs at info into `logs` (JSON lines as
+   * parsed objects), as `npm start` would show them — for tests that hold
+   * a healthy start to saying nothing alarming.
+   */
+  captureLogs = false;
+  readonly logs: Array<Record<string, unknown>> = [];
+
   async start(departments: string[], overrides: Record<string, string> = {}): Promise<this> {
     // Every department's key in the bundle from the start: apps load the bundle once.
     await ensureDevTrust(this.local, ALL_DEPARTMENTS, this.witnessing);
@@ -134,10 +144,22 @@ export class DepartmentStack {
         ? ({ ...cached, ...parseOverrides(overrides) } as DepartmentConfig)
         : await departmentTestConfig(this.env, this.local, department, this.namespace, overrides);
       this.configs.set(department, config);
-      const logger = createLogger(department, { level: process.env.E2E_LOG_LEVEL ?? 'silent' });
+      const logger = this.captureLogs
+        ? createLogger(department, { level: 'info' }, this.logSink())
+        : createLogger(department, { level: process.env.E2E_LOG_LEVEL ?? 'silent' });
       this.running.set(department, await startDepartment(definition, modules, config, logger));
     }
     return this;
+  }
+
+  private logSink(): Writable {
+    return new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        for (const line of chunk.toString().split('\n').filter(Boolean))
+          this.logs.push(parseStrictJson(line, 'a log line') as Record<string, unknown>);
+        done();
+      },
+    });
   }
 
   get(department: string): RunningDepartment {

@@ -72,9 +72,14 @@ describe('a witness quorum that cannot be gamed', () => {
     );
   const firstSeq = (body: Record<string, unknown>) => (body.entries as Array<{ seq: number }>)[0]!.seq;
 
+  /** What the six apps logged while they started: a healthy start says nothing alarming. */
+  let startLogs: Array<Record<string, unknown>> = [];
+
   beforeAll(async () => {
+    stack.captureLogs = true;
     await stack.start(['land', 'credit', 'diploma', 'court', 'bond']);
     await stack.start(['notary']);
+    startLogs = [...stack.logs];
     // The demo's grants of the court's orders: land, diploma and credit read the court's ledger.
     await stack.grant('court', 'land', ['gov.court.seizure.*', 'gov.court.seizure-release.*']);
     await stack.grant('court', 'diploma', ['gov.court.diploma-annulment.*']);
@@ -113,6 +118,17 @@ describe('a witness quorum that cannot be gamed', () => {
   });
 
   afterAll(() => stack.stop());
+
+  it('a healthy start of all six apps logs no warn or error line at info (and no route listing)', () => {
+    expect(startLogs.length).toBeGreaterThan(0);
+    const loud = startLogs
+      .filter((line) => line.level === 'warn' || line.level === 'error' || line.level === 'fatal')
+      .map(
+        (line) => `${String(line.service)} ${String(line.level)}: ${String(line.msg)} (${String(line.error ?? '')})`,
+      );
+    expect(loud).toEqual([]);
+    expect(startLogs.filter((line) => line.context === 'RouterExplorer')).toEqual([]);
+  });
 
   it("the court's chain reaches its quorum: land, diploma and credit cosign, the court's own does not count", async () => {
     const receipt = await receiptOf('court', courtSeq, (verdict) => verdict.verdict === 'valid');

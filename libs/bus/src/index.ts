@@ -1,6 +1,7 @@
 export {
   chainDestination,
   chainOf,
+  departmentGroups,
   ledgerTopic,
   quarantineTopic,
   repliesTopic,

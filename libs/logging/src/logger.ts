@@ -16,12 +16,17 @@ export function createLogger(service: string, options: LoggerOptions = {}, desti
   return destination ? pino(settings, destination) : pino(settings);
 }
 
+/** Nest's contexts that list routes and modules at every start. */
+const ROUTE_LISTING = new Set(['RouterExplorer', 'RoutesResolver', 'InstanceLoader']);
+
 /** Lets NestJS's own messages (bootstrap, routes, errors) go through the same JSON logger. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, ...context: unknown[]): void {
-    this.write('info', message, context);
+    // Nest's route listing (a line per route, every start) is detail for whoever debugs routing.
+    const name = context.filter((item): item is string => typeof item === 'string').at(-1);
+    this.write(name !== undefined && ROUTE_LISTING.has(name) ? 'debug' : 'info', message, context);
   }
   error(message: unknown, ...context: unknown[]): void {
     this.write('error', message, context);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { SignatureDomain, signMessage, verifyMessage, type Signer, type TrustBundle } from '@registry-bus/protocol';
 import type { KafkaTransport, TransportConsumer, TransportProducer } from '../transport/kafka-transport.js';
 
-import { repliesTopic, requestsTopic } from '../topics/topic-names.js';
+import { departmentGroups, repliesTopic, requestsTopic } from '../topics/topic-names.js';
 import { joinedGroup } from './joined-group.js';
 import { QueryCode, readSignedMessage, type QueryReply, type QueryRequest } from './query-messages.js';
 
@@ -51,7 +51,7 @@ export class QueryClient {
     const { kafka, department, namespace } = this.options;
     this.producer = kafka.producer({ idempotent: true });
     await this.producer.connect();
-    this.consumer = kafka.consumer({ groupId: `${namespace}registry-bus.${department}.replies` });
+    this.consumer = kafka.consumer({ groupId: departmentGroups(department, namespace).replies });
     await this.consumer.connect();
     const joined = joinedGroup(this.consumer);
     await this.consumer.subscribe([repliesTopic(department, namespace)], { fromBeginning: false });

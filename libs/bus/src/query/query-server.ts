@@ -2,7 +2,7 @@ import { withinFields, type QueryAuthorization } from '@registry-bus/access';
 import { SignatureDomain, signMessage, verifyMessage, type Signer, type TrustBundle } from '@registry-bus/protocol';
 import type { KafkaTransport, TransportConsumer, TransportProducer } from '../transport/kafka-transport.js';
 
-import { repliesTopic, requestsTopic } from '../topics/topic-names.js';
+import { departmentGroups, repliesTopic, requestsTopic } from '../topics/topic-names.js';
 import { joinedGroup } from './joined-group.js';
 import { QueryCode, readSignedMessage, type QueryReply, type QueryRequest } from './query-messages.js';
 
@@ -62,7 +62,7 @@ export class QueryServer {
     const { kafka, department, namespace } = this.options;
     this.producer = kafka.producer({ idempotent: true });
     await this.producer.connect();
-    this.consumer = kafka.consumer({ groupId: `${namespace}registry-bus.${department}.queries` });
+    this.consumer = kafka.consumer({ groupId: departmentGroups(department, namespace).queries });
     await this.consumer.connect();
     const joined = joinedGroup(this.consumer);
     await this.consumer.subscribe([requestsTopic(department, namespace)], { fromBeginning: false });

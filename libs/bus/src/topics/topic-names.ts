@@ -31,3 +31,12 @@ export function chainOf(topic: string, partition: number, sharded = false, names
   if (!match) throw new Error(`'${topic}' is not a ledger topic`);
   return formatChain(sharded ? { department: match[1]!, shard: partition } : { department: match[1]! });
 }
+
+/**
+ * The consumer groups of a department (all under its group ACL prefix): its
+ * followed-ledgers consumer, its query server and its query client.
+ */
+export function departmentGroups(department: string, namespace = '') {
+  const base = `${namespace}registry-bus.${department}`;
+  return { following: base, queries: `${base}.queries`, replies: `${base}.replies` };
+}

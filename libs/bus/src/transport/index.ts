@@ -19,3 +19,4 @@ export {
   type TransportProducer,
   type TransportRecord,
 } from './kafka-transport.js';
+export { awaitCoordinators } from './coordinators.js';

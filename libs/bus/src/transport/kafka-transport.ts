@@ -39,6 +39,7 @@ export interface ProducerOptions {
 }
 
 export interface TransportProducer {
+  /** Connects; an idempotent producer also obtains its producer id (the broker allocates it). */
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   /** Sends with acks=all: resolves once every in-sync replica has the records. */

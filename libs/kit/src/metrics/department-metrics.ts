@@ -86,12 +86,12 @@ export class DepartmentMetrics {
     );
     perChain(
       'registry_bus_relay_unpublished_entries',
-      'Entries committed to the chain and not yet on KafkaTransport (the publish lag, in entries)',
+      'Entries committed to the chain and not yet on Kafka (the publish lag, in entries)',
       async (chain) => (await unpublishedEntries(dataSource, chain)).count,
     );
     perChain(
       'registry_bus_relay_lag_seconds',
-      'Age of the oldest entry of the chain not yet on KafkaTransport (0 when everything is published)',
+      'Age of the oldest entry of the chain not yet on Kafka (0 when everything is published)',
       async (chain) => (await unpublishedEntries(dataSource, chain)).oldestAgeSeconds,
     );
     new Gauge({

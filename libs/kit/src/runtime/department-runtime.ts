@@ -103,7 +103,10 @@ export class DepartmentRuntime implements DepartmentContext {
     this.tokens = new TokenStore(dataSource, department);
     const policy = (this.policy = new GrantPolicy(department, (type) => registry.isControl(type)));
     const shape = { department, follows, shards: chains.length, secured };
-    const topics = new DepartmentTopics(kafka, shape, config, hasEntries(dataSource));
+    const probe = departmentKafka(department, config.KAFKA_BROKERS, sasl);
+    const topics = new DepartmentTopics(kafka, shape, config, hasEntries(dataSource), probe, (message) =>
+      logger.warn(message),
+    );
     const keys = { signer, trustBundle };
     const recovery = new Recovery(kafka, dataSource, ledger, config, keys, aggregates, metrics, logger);
     this.recovery = recovery;
@@ -122,7 +125,7 @@ export class DepartmentRuntime implements DepartmentContext {
       kafka,
       dataSource,
       metrics,
-      { department, namespace, brokers: config.KAFKA_BROKERS, sasl, trustBundle, registry, policy },
+      { department, namespace, trustBundle, registry, policy },
       () => topics.readable,
       reportQuarantine(metrics, alarms, logger),
       () =>

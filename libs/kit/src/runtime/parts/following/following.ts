@@ -1,7 +1,7 @@
 import {
   ConsumerPipeline,
   LedgerConsumer,
-  kafkajsTransport,
+  departmentGroups,
   type KafkaTransport,
   protocolVerifier,
   type EventHandler,
@@ -13,7 +13,6 @@ import type { Logger } from '@registry-bus/logging';
 import type { EventTypeRegistry, TrustBundle } from '@registry-bus/protocol';
 import type { DataSource } from 'typeorm';
 
-import type { kafkaSasl } from '../../../department/department-config.js';
 import type { DepartmentMetrics } from '../../../metrics/department-metrics.js';
 import { departmentOfChain } from '@registry-bus/protocol';
 
@@ -21,8 +20,6 @@ export interface FollowingOptions {
   department: string;
   namespace: string;
   /** For the group-coordinator probe: a client of its own. */
-  brokers: string[];
-  sasl: ReturnType<typeof kafkaSasl>;
   trustBundle: () => TrustBundle;
   registry: EventTypeRegistry;
   policy: GrantPolicy;
@@ -54,11 +51,10 @@ export class Following {
   ) {}
 
   private get groupId(): string {
-    return `${this.options.namespace}registry-bus.${this.options.department}`;
+    return departmentGroups(this.options.department, this.options.namespace).following;
   }
 
   async start(): Promise<void> {
-    await this.waitForGroupCoordinator(this.groupId);
     this.pipeline = new ConsumerPipeline({
       dataSource: this.dataSource,
       verifier: protocolVerifier({ trustBundle: this.options.trustBundle, registry: this.options.registry }),
@@ -122,37 +118,5 @@ export class Following {
 
   async stop(): Promise<void> {
     await this.consumer?.stop().catch(() => undefined);
-  }
-
-  /**
-   * On a fresh broker the group coordinator needs a moment to load its
-   * offsets topic; joining before that makes kafkajs log a consumer "crash".
-   * Asking for the group until the coordinator answers (at most 30 s) keeps
-   * the logs of a normal start free of errors.
-   */
-  private async waitForGroupCoordinator(groupId: string): Promise<void> {
-    // A client of its own without the app's logger: the expected refusals while loading are not news.
-    const admin = kafkajsTransport({
-      clientId: `registry-bus-${this.options.department}-probe`,
-      brokers: this.options.brokers,
-      sasl: this.options.sasl,
-    }).admin();
-    await admin.connect();
-    try {
-      for (let attempt = 0; attempt < 60; attempt++) {
-        try {
-          await admin.describeGroup(groupId);
-          return;
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 500));
-        }
-      }
-      this.logger.warn(
-        { groupId },
-        'the group coordinator did not answer within 30 s; the consumer will keep retrying',
-      );
-    } finally {
-      await admin.disconnect();
-    }
   }
 }

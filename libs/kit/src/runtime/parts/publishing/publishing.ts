@@ -20,7 +20,7 @@ export interface PublishingSettings {
  */
 export class Publishing {
   private readonly publisher: KafkaPublisher;
-  /** The relay itself (the faults drill stops it: KafkaTransport away, as far as acknowledging goes). */
+  /** The relay itself (the faults drill stops it: Kafka away, as far as acknowledging goes). */
   readonly relay: LedgerRelay;
   /** LEDGER_ACK=published: what the relay has published, per chain. */
   private readonly watches: Map<string, PublishedWatch> | undefined;

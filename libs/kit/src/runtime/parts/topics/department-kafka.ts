@@ -4,17 +4,17 @@ import type { KafkaTransport } from '@registry-bus/bus';
 
 import type { kafkaSasl } from '../../../department/department-config.js';
 
-/** The department's KafkaTransport client, logging through the app's logger. */
+/** The department's Kafka client, logging through the app's logger (none: a probe that logs nothing). */
 export function departmentKafka(
   department: string,
   brokers: string[],
   sasl: ReturnType<typeof kafkaSasl>,
-  logger: Logger,
+  logger?: Logger,
 ): KafkaTransport {
   return kafkajsTransport({
     clientId: `registry-bus-${department}`,
     brokers,
     sasl,
-    log: (level, message, extra) => logger[level]({ ...extra }, message),
+    ...(logger ? { log: (level, message, extra) => logger[level]({ ...extra }, message) } : {}),
   });
 }

@@ -1,6 +1,8 @@
 import {
   DURABLE_REPLICATION_FACTOR,
+  awaitCoordinators,
   checkLedgerTopics,
+  departmentGroups,
   durableMinInsync,
   ensureTopics,
   ledgerTopic,
@@ -46,6 +48,9 @@ export class DepartmentTopics {
     },
     private readonly settings: TopicSettings,
     private readonly ledgerHasEntries: () => Promise<boolean>,
+    /** A client of the department's that logs nothing, to wait for a loading broker quietly. */
+    private readonly probe: KafkaTransport,
+    private readonly warn: (message: string) => void,
   ) {
     this.department = department.department;
     this.shards = department.shards;
@@ -60,6 +65,11 @@ export class DepartmentTopics {
   async start(): Promise<void> {
     const { department } = this;
     const namespace = this.settings.KAFKA_TOPIC_NAMESPACE;
+    // Before any client of the app's own asks: a fresh broker refuses them while its coordinators load,
+    // and each refusal would be a warning in a healthy start's log.
+    const unanswered = await awaitCoordinators(this.probe, Object.values(departmentGroups(department, namespace)));
+    if (unanswered.length > 0)
+      this.warn(`the broker did not answer for ${unanswered.join(' and ')} within 30 s; the clients keep retrying`);
     const admin = this.kafka.admin();
     await admin.connect();
     try {
