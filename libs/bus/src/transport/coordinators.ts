@@ -7,44 +7,47 @@ import type { KafkaTransport } from './kafka-transport.js';
  * allocation an idempotent producer needs at connect. Asked with a client
  * that logs nothing (`probe`), so the refusals a loading broker gives are
  * not logged as warnings by the app's own clients, which start only after.
- * Bounded: returns what still did not answer after `attempts` tries.
+ * Bounded by `timeoutMs` in all: returns what still did not answer then
+ * (the app goes on; its own clients keep retrying and say so).
  */
 export async function awaitCoordinators(
   probe: KafkaTransport,
   groupIds: readonly string[],
-  options: { attempts?: number; delayMs?: number } = {},
+  options: { timeoutMs?: number; delayMs?: number } = {},
 ): Promise<string[]> {
-  const attempts = options.attempts ?? 60;
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   const delayMs = options.delayMs ?? 500;
-  const pause = () => new Promise((resolve) => setTimeout(resolve, delayMs));
-  const unanswered: string[] = [];
-  const admin = probe.admin();
-  await admin.connect();
-  try {
-    for (const groupId of groupIds) {
-      let answered = false;
-      for (let attempt = 0; attempt < attempts && !answered; attempt++) {
-        answered = await admin.describeGroup(groupId).then(
+  const until = async (ask: () => Promise<unknown>): Promise<boolean> => {
+    for (;;) {
+      if (
+        await ask().then(
           () => true,
           () => false,
-        );
-        if (!answered) await pause();
-      }
-      if (!answered) unanswered.push(`the group coordinator of ${groupId}`);
+        )
+      )
+        return true;
+      if (Date.now() + delayMs > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  };
+  const unanswered: string[] = [];
+  const admin = probe.admin();
+  try {
+    if (!(await until(() => admin.connect()))) return ['the broker'];
+    for (const groupId of groupIds) {
+      if (!(await until(() => admin.describeGroup(groupId)))) unanswered.push(`the group coordinator of ${groupId}`);
     }
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
-  let producerReady = false;
-  for (let attempt = 0; attempt < attempts && !producerReady; attempt++) {
+  const producerReady = await until(async () => {
     const producer = probe.producer({ idempotent: true });
-    producerReady = await producer.connect().then(
-      () => true,
-      () => false,
-    );
-    await producer.disconnect().catch(() => undefined);
-    if (!producerReady) await pause();
-  }
+    try {
+      await producer.connect();
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+    }
+  });
   if (!producerReady) unanswered.push('a producer id for an idempotent producer');
   return unanswered;
 }

@@ -69,7 +69,7 @@ export class DepartmentTopics {
     // and each refusal would be a warning in a healthy start's log.
     const unanswered = await awaitCoordinators(this.probe, Object.values(departmentGroups(department, namespace)));
     if (unanswered.length > 0)
-      this.warn(`the broker did not answer for ${unanswered.join(' and ')} within 30 s; the clients keep retrying`);
+      this.warn(`the broker did not answer for ${unanswered.join(' and ')} within 30 s; its own clients keep retrying`);
     const admin = this.kafka.admin();
     await admin.connect();
     try {
