@@ -17,6 +17,7 @@ export interface DemoContext {
   brokers: string[];
   /** The broker admin's credentials, when the local broker runs with users and ACLs. */
   sasl?: KafkaClientOptions['sasl'];
+  ssl?: KafkaClientOptions['ssl'];
   apps: Array<{ name: string; url: string }>;
   tokens: DevTokens;
   print: (line: string) => void;
@@ -508,6 +509,7 @@ async function readAcls(context: DemoContext): Promise<string[]> {
     clientId: 'registry-bus-demo-acls',
     brokers: context.brokers,
     sasl: context.sasl!,
+    ...(context.ssl ? { ssl: context.ssl } : {}),
   }).admin();
   await admin.connect();
   try {
@@ -580,6 +582,7 @@ async function describeKafka(context: DemoContext): Promise<void> {
     clientId: 'registry-bus-demo',
     brokers: context.brokers,
     ...(context.sasl ? { sasl: context.sasl } : {}),
+    ...(context.ssl ? { ssl: context.ssl } : {}),
   }).admin();
   await admin.connect();
   try {

@@ -80,8 +80,12 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<strin
  * notary's ledger (and the notary every ledger). Only adds: the ACLs the
  * grants gave stay until the notary's steward has re-read the grants.
  */
-async function createBaseAcls(brokers: string, sasl: NonNullable<ReturnType<KafkaLauncher['saslOf']>>): Promise<void> {
-  const admin = kafkajsTransport({ clientId: 'registry-bus-start', brokers: brokers.split(','), sasl }).admin();
+async function createBaseAcls(
+  brokers: string,
+  sasl: NonNullable<ReturnType<KafkaLauncher['saslOf']>>,
+  ssl: { ca: string[] },
+): Promise<void> {
+  const admin = kafkajsTransport({ clientId: 'registry-bus-start', brokers: brokers.split(','), sasl, ssl }).admin();
   await admin.connect();
   try {
     await admin.createAcls(brokerAcls({ departments: DEPARTMENTS, grants: [], notary: 'notary' }));
@@ -168,7 +172,7 @@ async function main(): Promise<void> {
       devSingleBroker = brokerCount < 3 ? 'true' : 'false';
       brokers = await kafka.start();
       secured = true;
-      await createBaseAcls(brokers, kafka.saslOf('admin')!);
+      await createBaseAcls(brokers, kafka.saslOf('admin')!, kafka.clientSsl()!);
       print(
         `kafka             users admin, ${DEPARTMENTS.join(', ')} (SASL/SCRAM); ACLs: own topics, the notary's ledger, and what the grants give`,
       );
@@ -237,6 +241,7 @@ async function main(): Promise<void> {
             ? {
                 KAFKA_SASL_USERNAME: departmentOf(name),
                 KAFKA_SASL_PASSWORD: kafkaPasswords[departmentOf(name)]!,
+                KAFKA_SSL_CA_FILE: kafka!.caFile!,
                 // The notary sees every grant entry: it keeps the broker's ACLs in step with them.
                 ...(name === 'notary'
                   ? {
@@ -272,7 +277,7 @@ async function main(): Promise<void> {
     if (demo)
       await runDemo({
         brokers: brokers.split(','),
-        ...(secured ? { sasl: kafka!.saslOf('admin')! } : {}),
+        ...(secured ? { sasl: kafka!.saslOf('admin')!, ssl: kafka!.clientSsl()! } : {}),
         apps: apps.map((app) => ({ name: app.name, url: app.url })),
         tokens,
         print,

@@ -41,7 +41,12 @@ describe('departments on a broker with SASL/SCRAM users and ACLs from grants', (
   beforeAll(async () => {
     const brokers = await launcher.start();
     // The base ACLs (own topics only, the notary's ledger public) before any app starts: what npm start does.
-    const admin = createKafka({ clientId: 'secured-e2e', brokers: [brokers], sasl: launcher.saslOf('admin') }).admin();
+    const admin = createKafka({
+      clientId: 'secured-e2e',
+      brokers: [brokers],
+      sasl: launcher.saslOf('admin'),
+      ssl: launcher.clientSsl()!,
+    }).admin();
     await admin.connect();
     await syncBrokerAcls(
       transportAdminOf(admin),
@@ -55,6 +60,7 @@ describe('departments on a broker with SASL/SCRAM users and ACLs from grants', (
         KAFKA_BROKERS: brokers,
         KAFKA_SASL_USERNAME: department,
         KAFKA_SASL_PASSWORD: secret(department),
+        KAFKA_SSL_CA_FILE: launcher.caFile!,
       });
     }
   }, 180_000);
@@ -83,7 +89,12 @@ describe('departments on a broker with SASL/SCRAM users and ACLs from grants', (
     expect(await received('credit', 'land')).toBe(0);
 
     // A department writing another's topic is refused by the broker itself.
-    const credit = createKafka({ clientId: 'forger', brokers: [launcher.brokers], sasl: launcher.saslOf('credit') });
+    const credit = createKafka({
+      clientId: 'forger',
+      brokers: [launcher.brokers],
+      sasl: launcher.saslOf('credit'),
+      ssl: launcher.clientSsl()!,
+    });
     const producer = credit.producer();
     await producer.connect();
     await expect(

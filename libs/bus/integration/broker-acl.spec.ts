@@ -32,7 +32,7 @@ describe('broker-level access rights (SASL/SCRAM users, ACLs from grants)', () =
   });
   let brokers: string[];
   const client = (user: string, sasl = launcher.saslOf(user)): Kafka =>
-    createKafka({ clientId: `acl-test-${user}`, brokers, ...(sasl ? { sasl } : {}) });
+    createKafka({ clientId: `acl-test-${user}`, brokers, ...(sasl ? { sasl } : {}), ssl: launcher.clientSsl()! });
   const applyGrants = async (grants: BrokerGrant[]) => {
     const admin = client('admin').admin();
     await admin.connect();
@@ -118,7 +118,7 @@ describe('broker-level access rights (SASL/SCRAM users, ACLs from grants)', () =
   });
 
   it('gives nothing to a client without credentials or with a wrong password', async () => {
-    const anonymous = createKafka({ clientId: 'acl-test-anonymous', brokers }).admin();
+    const anonymous = createKafka({ clientId: 'acl-test-anonymous', brokers, ssl: launcher.clientSsl()! }).admin();
     await expect(anonymous.connect().then(() => anonymous.listTopics())).rejects.toThrow();
     await anonymous.disconnect().catch(() => undefined);
     const wrong = client('credit', { mechanism: 'scram-sha-512', username: 'credit', password: 'guessed' }).admin();

@@ -13,6 +13,7 @@ export { LEDGER, LedgerController, receiptPath } from './ledger-http/ledger.cont
 export {
   departmentConfigSchema,
   kafkaSasl,
+  kafkaSsl,
   loadDepartmentConfig,
   type DepartmentConfig,
 } from './department/department-config.js';

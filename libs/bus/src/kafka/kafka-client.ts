@@ -22,6 +22,8 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     clientId: options.clientId,
     brokers: options.brokers,
     ...(options.sasl ? { sasl: options.sasl } : {}),
+    // Hostname verification stays on (kafkajs passes the CA to Node's tls, which checks the name).
+    ...(options.ssl ? { ssl: { ca: options.ssl.ca } } : {}),
     logLevel: log ? logLevel.WARN : logLevel.NOTHING,
     logCreator: () => (entry: LogEntry) => {
       const { message, ...extra } = entry.log;

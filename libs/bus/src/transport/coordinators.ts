@@ -17,12 +17,16 @@ export async function awaitCoordinators(
 ): Promise<string[]> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   const delayMs = options.delayMs ?? 500;
+  let lastError = '';
   const until = async (ask: () => Promise<unknown>): Promise<boolean> => {
     for (;;) {
       if (
         await ask().then(
           () => true,
-          () => false,
+          (error: unknown) => {
+            lastError = error instanceof Error ? error.message : String(error);
+            return false;
+          },
         )
       )
         return true;
@@ -33,7 +37,8 @@ export async function awaitCoordinators(
   const unanswered: string[] = [];
   const admin = probe.admin();
   try {
-    if (!(await until(() => admin.connect()))) return ['the broker'];
+    // Unreachable, or refused (credentials, TLS): nothing else to ask; the caller says what to check.
+    if (!(await until(() => admin.connect()))) return [`the broker (${lastError})`];
     for (const groupId of groupIds) {
       if (!(await until(() => admin.describeGroup(groupId)))) unanswered.push(`the group coordinator of ${groupId}`);
     }

@@ -175,6 +175,8 @@ export interface KafkaClientOptions {
   brokers: string[];
   /** SASL/SCRAM credentials of this department's broker user (DESIGN.md, "Access rights"): absent on an open broker. */
   sasl?: { mechanism: 'scram-sha-512'; username: string; password: string };
+  /** TLS to the brokers: the CA (PEM) their certificates are checked against, hostname verified. */
+  ssl?: { ca: string[] };
   /** Receives the client's own log lines (warnings and errors), for the app's structured logger. */
   log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
   /** Fail fast (health checks): no retries, a short connection timeout. */

@@ -1,6 +1,7 @@
 import { brokerAcls, kafkajsTransport, syncBrokerAcls } from '@registry-bus/bus';
 import type { TransportAdmin } from '@registry-bus/bus';
 
+import { kafkaSsl } from '../department/department-config.js';
 import type { DepartmentContext, DepartmentService } from '../runtime/department-definition.js';
 
 export interface BrokerStewardOptions {
@@ -43,6 +44,7 @@ export class BrokerSteward implements DepartmentService {
       clientId: `registry-bus-${this.runtime.definition.department}-broker-steward`,
       brokers: this.runtime.config.KAFKA_BROKERS,
       sasl: { mechanism: 'scram-sha-512', ...this.options.admin },
+      ...(kafkaSsl(this.runtime.config) ? { ssl: kafkaSsl(this.runtime.config)! } : {}),
     }).admin();
     await this.admin.connect();
     await this.sync();

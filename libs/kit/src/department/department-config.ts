@@ -1,3 +1,6 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
 import { loadConfig, variables } from '@registry-bus/config';
 import { MAX_SHARDS } from '@registry-bus/ledger';
 import { z } from 'zod';
@@ -30,6 +33,20 @@ export const departmentConfigSchema = z
     /** The department's broker user (SASL/SCRAM-SHA-512); both or neither. An open broker needs neither. */
     KAFKA_SASL_USERNAME: z.string().trim().min(1).optional(),
     KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+    /**
+     * The CA (PEM) the broker's certificate is checked against: TLS to Kafka,
+     * hostname verified. Required with the SASL variables — a password is
+     * never sent over plaintext.
+     */
+    KAFKA_SSL_CA_FILE: z
+      .string()
+      .min(1)
+      .optional()
+      .superRefine((file, context) => {
+        if (file === undefined) return;
+        const problem = pemCertificateProblem(file);
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      }),
     /** Folder holding this department's signing key (generated on first start in development). */
     KEYS_DIR: z.string().min(1),
     TRUST_BUNDLE_FILE: z.string().min(1),
@@ -87,6 +104,12 @@ export const departmentConfigSchema = z
         path: ['LEDGER_RECOVERY_MIRRORS'],
         message: 'is required when LEDGER_RECOVERY=from-mirror: the departments keeping a mirror of this ledger',
       });
+    if (config.KAFKA_SASL_USERNAME !== undefined && config.KAFKA_SSL_CA_FILE === undefined)
+      context.addIssue({
+        code: 'custom',
+        path: ['KAFKA_SSL_CA_FILE'],
+        message: 'is required with KAFKA_SASL_USERNAME: the broker password never crosses the network in clear',
+      });
     if ((config.KAFKA_SASL_USERNAME === undefined) !== (config.KAFKA_SASL_PASSWORD === undefined)) {
       const missing = config.KAFKA_SASL_USERNAME === undefined ? 'KAFKA_SASL_USERNAME' : 'KAFKA_SASL_PASSWORD';
       context.addIssue({
@@ -104,6 +127,27 @@ export function kafkaSasl(
   return config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD
     ? { mechanism: 'scram-sha-512', username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD }
     : undefined;
+}
+
+/** The kafkajs-independent `ssl` option of a department's configuration: the CA it trusts, when it has one. */
+export function kafkaSsl(config: Pick<DepartmentConfig, 'KAFKA_SSL_CA_FILE'>): { ca: string[] } | undefined {
+  return config.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(config.KAFKA_SSL_CA_FILE, 'utf8')] } : undefined;
+}
+
+/** Why `file` is not a readable PEM certificate (undefined: it is one). */
+function pemCertificateProblem(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
+  }
+  try {
+    new X509Certificate(text);
+    return undefined;
+  } catch {
+    return `${file} is not a PEM certificate`;
+  }
 }
 
 export type DepartmentConfig = z.infer<typeof departmentConfigSchema>;

@@ -17,7 +17,7 @@ import { RECOVERY_CONTEXT, RecoveryController, type RecoveryContextView } from '
 import { askNotaryForCosignatures } from '../receipts/cosignatures-query.js';
 import { ReceiptBuilder } from '../receipts/receipt-builder.js';
 import { RECEIPTS, ReceiptsController } from '../receipts/receipts.controller.js';
-import { kafkaSasl } from './department-config.js';
+import { kafkaSasl, kafkaSsl } from './department-config.js';
 import { followsAnchors } from '../runtime/department-definition.js';
 import type { DepartmentRuntime } from '../runtime/department-runtime.js';
 
@@ -97,7 +97,7 @@ export class DepartmentModule {
           provide: HEALTH_INDICATORS,
           useValue: [
             postgresIndicator(() => runtime.dataSource.query('SELECT 1')),
-            kafkaIndicator(runtime.config.KAFKA_BROKERS, kafkaSasl(runtime.config)),
+            kafkaIndicator(runtime.config.KAFKA_BROKERS, kafkaSasl(runtime.config), kafkaSsl(runtime.config)),
           ],
         },
       ],

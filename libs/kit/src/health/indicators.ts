@@ -22,11 +22,16 @@ export function postgresUrlIndicator(connectionString: string): HealthIndicator 
 }
 
 /** Answers when a broker returns cluster metadata. */
-export function kafkaIndicator(brokers: string[], sasl?: KafkaClientOptions['sasl']): HealthIndicator {
+export function kafkaIndicator(
+  brokers: string[],
+  sasl?: KafkaClientOptions['sasl'],
+  ssl?: KafkaClientOptions['ssl'],
+): HealthIndicator {
   const kafka = kafkajsTransport({
     clientId: 'registry-bus-health',
     brokers,
     ...(sasl ? { sasl } : {}),
+    ...(ssl ? { ssl } : {}),
     failFast: true,
   });
   return {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -12,12 +12,14 @@ import { JAVA_HINT, LauncherPrerequisiteError, checkJava, ensureKafkaJars, run }
 import {
   commandLineOf,
   log4jConfig,
+  nodeTls,
   saslOfUser,
   terminate,
   type BrokerSecurity,
   type SaslOption,
 } from './kafka-launcher.js';
 import { KAFKA_VERSION } from './kafka-version.js';
+import { listenerProperties } from './listener-properties.js';
 
 export interface KafkaClusterOptions {
   /** Folder that holds the cluster: `cluster.json` and a `node-<id>` folder per node. */
@@ -110,6 +112,17 @@ export class KafkaCluster {
     return saslOfUser(this.options.security, username, 'cluster');
   }
 
+  /** The CA certificate a client of a secured cluster trusts (undefined without security). */
+  get caFile(): string | undefined {
+    return this.options.security ? nodeTls(this.dir).caFile : undefined;
+  }
+
+  /** The kafkajs `ssl` option of a client of this cluster (undefined without security). */
+  clientSsl(): { ca: string[] } | undefined {
+    const caFile = this.caFile;
+    return caFile ? { ca: [readFileSync(caFile, 'utf8')] } : undefined;
+  }
+
   /** `127.0.0.1:<port>,…` of every broker; stable across restarts. */
   get brokers(): string {
     return this.nodes.map((node) => addressOf(node)).join(',');
@@ -131,7 +144,7 @@ export class KafkaCluster {
     this.libsDir = await ensureKafkaJars(this.version);
     this.identity = await this.loadOrCreateIdentity();
     for (const node of this.identity.nodes) {
-      mkdirSync(join(this.nodeDir(node.id), 'logs'), { recursive: true });
+      mkdirSync(join(this.nodeDir(node.id), 'logs'), { recursive: true, mode: 0o700 });
       await this.killOrphan(node.id);
       this.writeConfig(node);
     }
@@ -268,15 +281,14 @@ export class KafkaCluster {
       secured: Boolean(this.options.security),
       nodes,
     };
-    mkdirSync(this.dir, { recursive: true });
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    chmodSync(this.dir, 0o700);
     writeFileSync(join(this.dir, CLUSTER_FILE), `${JSON.stringify(identity, null, 2)}\n`);
     return identity;
   }
 
   private writeConfig(node: ClusterNode): void {
     const identity = this.identity!;
-    const security = this.options.security;
-    const client = security ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
     const voters = identity.nodes
       .filter((candidate) => candidate.controllerPort !== undefined)
       .map((candidate) => `${candidate.id}@127.0.0.1:${candidate.controllerPort}`)
@@ -286,24 +298,7 @@ export class KafkaCluster {
       'process.roles': node.roles,
       'node.id': String(node.id),
       'controller.quorum.voters': voters,
-      listeners:
-        `${client}://127.0.0.1:${node.brokerPort}` +
-        (node.controllerPort !== undefined ? `,CONTROLLER://127.0.0.1:${node.controllerPort}` : ''),
-      'advertised.listeners': `${client}://127.0.0.1:${node.brokerPort}`,
-      'listener.security.protocol.map': `${client}:${client},CONTROLLER:PLAINTEXT`,
-      'inter.broker.listener.name': client,
-      'controller.listener.names': 'CONTROLLER',
-      ...(security
-        ? {
-            'sasl.enabled.mechanisms': 'SCRAM-SHA-512',
-            'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-512',
-            'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config': `org.apache.kafka.common.security.scram.ScramLoginModule required username="${security.admin.username}" password="${security.admin.password}";`,
-            'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-            // Controllers talk on a local, unauthenticated listener (ANONYMOUS); brokers replicate as the admin.
-            'super.users': `User:${security.admin.username};User:ANONYMOUS`,
-            'allow.everyone.if.no.acl.found': 'false',
-          }
-        : {}),
+      ...listenerProperties(node, this.options.security, this.options.security ? nodeTls(this.dir) : undefined),
       'log.dirs': join(dir, 'data'),
       'num.partitions': '1',
       ...clusterReplicationProperties(identity.brokers),
@@ -316,7 +311,8 @@ export class KafkaCluster {
     const text = Object.entries(properties)
       .map(([key, value]) => `${key}=${value}`)
       .join('\n');
-    writeFileSync(join(dir, 'server.properties'), `${text}\n`);
+    writeFileSync(join(dir, 'server.properties'), `${text}\n`, { mode: 0o600 });
+    chmodSync(join(dir, 'server.properties'), 0o600);
     writeFileSync(join(dir, 'log4j2.properties'), log4jConfig(this.logFileOf(node.id)));
   }
 
@@ -425,7 +421,7 @@ export class KafkaCluster {
       const admin = new Kafka({
         clientId: 'registry-bus-launcher',
         brokers: live,
-        ...(sasl ? { sasl } : {}),
+        ...(sasl ? { sasl, ssl: this.clientSsl()! } : {}),
         logLevel: logLevel.NOTHING,
         retry: { retries: 0 },
         connectionTimeout: 1000,

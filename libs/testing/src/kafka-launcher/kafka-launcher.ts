@@ -1,15 +1,17 @@
 import { spawn } from 'node:child_process';
 import { isProcessAlive } from '../ports/process-alive.js';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Kafka, logLevel } from 'kafkajs';
 
+import { ensureDevCa } from '../dev-ca/dev-ca.js';
 import { freePort, isPortOpen } from '../ports/free-port.js';
 import { JAVA_HINT, LauncherPrerequisiteError, checkJava, ensureKafkaJars, run } from './kafka-jars.js';
 import { KAFKA_VERSION } from './kafka-version.js';
+import { NODE_PRINCIPAL, listenerProperties, type NodeTls } from './listener-properties.js';
 
 export interface KafkaLauncherOptions {
   /** Folder that holds this instance: its config, data, logs and pid file. */
@@ -63,6 +65,7 @@ export class KafkaLauncher {
   private readonly readyTimeoutMs: number;
   private readonly log: (message: string) => void;
   private identity: InstanceIdentity | undefined;
+  private tls: NodeTls | undefined;
 
   constructor(private readonly options: KafkaLauncherOptions) {
     this.dir = resolve(options.dir);
@@ -77,10 +80,27 @@ export class KafkaLauncher {
     return saslOfUser(this.options.security, username, 'instance');
   }
 
+  /** The CA certificate a client of a secured instance trusts (undefined without security). */
+  get caFile(): string | undefined {
+    return this.options.security ? nodeTls(this.dir).caFile : undefined;
+  }
+
+  /** The kafkajs `ssl` option of a client of this instance (undefined without security). */
+  clientSsl(): { ca: string[] } | undefined {
+    const caFile = this.caFile;
+    return caFile ? { ca: [readFileSync(caFile, 'utf8')] } : undefined;
+  }
+
   /** `127.0.0.1:<port>` of the broker listener; stable across restarts of this instance. */
   get brokers(): string {
     if (!this.identity) throw new Error('the Kafka instance has not been started yet');
     return `127.0.0.1:${this.identity.brokerPort}`;
+  }
+
+  /** `127.0.0.1:<port>` of the controller listener (KRaft): for tests that knock on it. */
+  get controller(): string {
+    if (!this.identity) throw new Error('the Kafka instance has not been started yet');
+    return `127.0.0.1:${this.identity.controllerPort}`;
   }
 
   get logFile(): string {
@@ -91,10 +111,13 @@ export class KafkaLauncher {
     const started = Date.now();
     await checkJava();
     const libsDir = await ensureKafkaJars(this.version);
-    mkdirSync(join(this.dir, 'logs'), { recursive: true });
+    // The folder holds the admin's password (server.properties) and the log segments: its owner's only.
+    mkdirSync(join(this.dir, 'logs'), { recursive: true, mode: 0o700 });
+    chmodSync(this.dir, 0o700);
     await this.killOrphan();
 
     this.identity = await this.loadOrCreateIdentity();
+    if (this.options.security) this.tls = nodeTls(this.dir);
     this.writeConfig();
     if (!existsSync(join(this.dir, 'data', 'meta.properties'))) await this.formatStorage(libsDir);
 
@@ -197,28 +220,11 @@ export class KafkaLauncher {
 
   private writeConfig(): void {
     const identity = this.identity!;
-    const security = this.options.security;
-    const client = security ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
     const properties: Record<string, string> = {
       'process.roles': 'broker,controller',
       'node.id': '1',
       'controller.quorum.voters': `1@127.0.0.1:${identity.controllerPort}`,
-      listeners: `${client}://127.0.0.1:${identity.brokerPort},CONTROLLER://127.0.0.1:${identity.controllerPort}`,
-      'advertised.listeners': `${client}://127.0.0.1:${identity.brokerPort}`,
-      'listener.security.protocol.map': `${client}:${client},CONTROLLER:PLAINTEXT`,
-      'inter.broker.listener.name': client,
-      'controller.listener.names': 'CONTROLLER',
-      ...(security
-        ? {
-            'sasl.enabled.mechanisms': 'SCRAM-SHA-512',
-            'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-512',
-            'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config': `org.apache.kafka.common.security.scram.ScramLoginModule required username="${security.admin.username}" password="${security.admin.password}";`,
-            'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-            // The controller listener is local and unauthenticated (ANONYMOUS); the admin manages users and ACLs.
-            'super.users': `User:${security.admin.username};User:ANONYMOUS`,
-            'allow.everyone.if.no.acl.found': 'false',
-          }
-        : {}),
+      ...listenerProperties(identity, this.options.security, this.tls),
       'log.dirs': join(this.dir, 'data'),
       'num.partitions': '1',
       'default.replication.factor': '1',
@@ -237,7 +243,8 @@ export class KafkaLauncher {
     const text = Object.entries(properties)
       .map(([key, value]) => `${key}=${value}`)
       .join('\n');
-    writeFileSync(join(this.dir, 'server.properties'), `${text}\n`);
+    writeFileSync(join(this.dir, 'server.properties'), `${text}\n`, { mode: 0o600 });
+    chmodSync(join(this.dir, 'server.properties'), 0o600);
     writeFileSync(join(this.dir, 'log4j2.properties'), log4jConfig(this.logFile));
   }
 
@@ -289,7 +296,7 @@ export class KafkaLauncher {
     const kafka = new Kafka({
       clientId: 'registry-bus-launcher',
       brokers: [this.brokers],
-      ...(sasl ? { sasl } : {}),
+      ...(sasl ? { sasl, ssl: this.clientSsl()! } : {}),
       logLevel: logLevel.NOTHING,
       retry: { retries: 0 },
       connectionTimeout: 1000,
@@ -375,4 +382,10 @@ export async function terminate(pid: number, graceMs: number): Promise<void> {
   }
   if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
   for (let i = 0; i < 50 && isProcessAlive(pid); i++) await sleep(100);
+}
+
+/** The development CA of a secured instance (or cluster) folder, and the node certificate it issued. */
+export function nodeTls(dir: string): NodeTls {
+  const ca = ensureDevCa(join(dir, 'ca'));
+  return { caFile: ca.caFile, keystoreFile: ca.issue(NODE_PRINCIPAL).keystoreFile };
 }

@@ -1,20 +1,25 @@
-import { kafkajsTransport } from '@registry-bus/bus';
+import { kafkajsTransport, type KafkaTransport } from '@registry-bus/bus';
 import type { Logger } from '@registry-bus/logging';
-import type { KafkaTransport } from '@registry-bus/bus';
 
-import type { kafkaSasl } from '../../../department/department-config.js';
+import { kafkaSasl, kafkaSsl, type DepartmentConfig } from '../../../department/department-config.js';
 
-/** The department's Kafka client, logging through the app's logger (none: a probe that logs nothing). */
+/**
+ * The department's Kafka client, as its configuration says: its broker user
+ * (SASL/SCRAM) over TLS with the CA it trusts, logging through the app's
+ * logger (none: a probe that logs nothing).
+ */
 export function departmentKafka(
   department: string,
-  brokers: string[],
-  sasl: ReturnType<typeof kafkaSasl>,
+  config: Pick<DepartmentConfig, 'KAFKA_BROKERS' | 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD' | 'KAFKA_SSL_CA_FILE'>,
   logger?: Logger,
 ): KafkaTransport {
+  const sasl = kafkaSasl(config);
+  const ssl = kafkaSsl(config);
   return kafkajsTransport({
     clientId: `registry-bus-${department}`,
-    brokers,
-    sasl,
+    brokers: config.KAFKA_BROKERS,
+    ...(sasl ? { sasl } : {}),
+    ...(ssl ? { ssl } : {}),
     ...(logger ? { log: (level, message, extra) => logger[level]({ ...extra }, message) } : {}),
   });
 }

@@ -22,6 +22,7 @@ export interface TopicSettings {
   KAFKA_REPLICATION_FACTOR?: number | undefined;
   KAFKA_DEV_SINGLE_BROKER: boolean;
   KAFKA_BROKERS: string[];
+  KAFKA_SSL_CA_FILE?: string | undefined;
 }
 
 /**
@@ -68,6 +69,13 @@ export class DepartmentTopics {
     // Before any client of the app's own asks: a fresh broker refuses them while its coordinators load,
     // and each refusal would be a warning in a healthy start's log.
     const unanswered = await awaitCoordinators(this.probe, Object.values(departmentGroups(department, namespace)));
+    if (unanswered[0]?.startsWith('the broker ('))
+      throw new Error(
+        `cannot reach Kafka at ${this.settings.KAFKA_BROKERS.join(',')} (KAFKA_BROKERS): ${unanswered[0].slice(12, -1)}` +
+          (this.settings.KAFKA_SSL_CA_FILE
+            ? `; is KAFKA_SSL_CA_FILE (${this.settings.KAFKA_SSL_CA_FILE}) the CA that signed the broker's certificate?`
+            : ''),
+      );
     if (unanswered.length > 0)
       this.warn(`the broker did not answer for ${unanswered.join(' and ')} within 30 s; its own clients keep retrying`);
     const admin = this.kafka.admin();
