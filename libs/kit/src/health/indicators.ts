@@ -1,4 +1,4 @@
-import { kafkajsTransport, type KafkaClientOptions } from '@registry-bus/bus';
+import { kafkaTransport, type KafkaClientName, type KafkaClientOptions } from '@registry-bus/bus';
 import pg from 'pg';
 
 import type { HealthIndicator } from './health-check.js';
@@ -22,8 +22,13 @@ export function postgresUrlIndicator(connectionString: string): HealthIndicator 
 }
 
 /** Answers when a broker returns cluster metadata. */
-export function kafkaIndicator(brokers: string[], sasl?: KafkaClientOptions['sasl']): HealthIndicator {
-  const kafka = kafkajsTransport({
+export function kafkaIndicator(
+  brokers: string[],
+  sasl?: KafkaClientOptions['sasl'],
+  client: KafkaClientName = 'kafkajs',
+): HealthIndicator {
+  const kafka = kafkaTransport({
+    client,
     clientId: 'registry-bus-health',
     brokers,
     ...(sasl ? { sasl } : {}),

@@ -68,7 +68,7 @@ export class DepartmentRuntime implements DepartmentContext {
     const trustBundle = () => trust.bundle;
     const signer = (this.signer = loadOrCreateFileSigner(config.KEYS_DIR, definition.department));
     const registry = (this.registry = new EventTypeRegistry(departmentEventTypes(definition)));
-    const kafka = departmentKafka(department, config.KAFKA_BROKERS, sasl, logger);
+    const kafka = departmentKafka(department, config.KAFKA_BROKERS, sasl, config.KAFKA_CLIENT, logger);
     const unsharded = definition.unsharded ?? false;
     enforce(unshardedChainIsOneShard({ department, unsharded, shards: config.LEDGER_SHARDS }));
     const chains = shardChains(department, config.LEDGER_SHARDS);
@@ -103,7 +103,7 @@ export class DepartmentRuntime implements DepartmentContext {
     this.tokens = new TokenStore(dataSource, department);
     const policy = (this.policy = new GrantPolicy(department, (type) => registry.isControl(type)));
     const shape = { department, follows, shards: chains.length, secured };
-    const probe = departmentKafka(department, config.KAFKA_BROKERS, sasl);
+    const probe = departmentKafka(department, config.KAFKA_BROKERS, sasl, config.KAFKA_CLIENT);
     const topics = new DepartmentTopics(kafka, shape, config, hasEntries(dataSource), probe, (message) =>
       logger.warn(message),
     );
