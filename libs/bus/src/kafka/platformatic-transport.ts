@@ -303,10 +303,20 @@ function consumerOf(base: BaseClientOptions, options: ConsumerOptions, log: Log)
           rewind(gate, resolved === undefined ? messages[0]!.offset : resolved + 1n);
         }
       };
+      // A fetch's records arrive one 'data' event at a time in one turn: gather them into one batch.
+      let pending = false;
+      const scheduleSoon = () => {
+        if (pending) return;
+        pending = true;
+        setImmediate(() => {
+          pending = false;
+          if (running) schedule();
+        });
+      };
       await start(
         'batches',
         (message) => {
-          if (accept(message)) schedule();
+          if (accept(message)) scheduleSoon();
         },
         reapplySeeks,
       );
@@ -417,7 +427,10 @@ function adminOf(admin: Admin): TransportAdmin {
       const at = async (timestamp: bigint) => {
         const [listed] = await admin.listOffsets({
           topics: [
-            { name: topic, partitions: Array.from({ length: count }, (_, partitionIndex) => ({ partitionIndex, timestamp })) },
+            {
+              name: topic,
+              partitions: Array.from({ length: count }, (_, partitionIndex) => ({ partitionIndex, timestamp })),
+            },
           ],
         });
         return new Map((listed?.partitions ?? []).map((p) => [p.partitionIndex, p.offset.toString()]));
