@@ -89,22 +89,26 @@ function producerOf(base: BaseClientOptions, options: ProducerOptions = {}): Tra
       producer = undefined;
     },
     send: async (topic, records) => {
-      await open().send({
-        acks: -1,
-        messages: records.map((record) => ({
-          topic,
-          key: Buffer.from(record.key),
-          value: Buffer.isBuffer(record.value) ? record.value : Buffer.from(record.value),
-          ...(record.headers
-            ? {
-                headers: new Map(
-                  Object.entries(record.headers).map(([name, value]) => [Buffer.from(name), Buffer.from(value)]),
-                ),
-              }
-            : {}),
-          ...(record.partition !== undefined ? { partition: record.partition } : {}),
-        })),
-      });
+      await open()
+        .send({
+          acks: -1,
+          messages: records.map((record) => ({
+            topic,
+            key: Buffer.from(record.key),
+            value: Buffer.isBuffer(record.value) ? record.value : Buffer.from(record.value),
+            ...(record.headers
+              ? {
+                  headers: new Map(
+                    Object.entries(record.headers).map(([name, value]) => [Buffer.from(name), Buffer.from(value)]),
+                  ),
+                }
+              : {}),
+            ...(record.partition !== undefined ? { partition: record.partition } : {}),
+          })),
+        })
+        .catch((error: unknown) => {
+          throw markRetriable(error);
+        });
     },
   };
 }
@@ -374,6 +378,40 @@ function recordOf(message: Message): TransportRecord {
 const LEADER_WAIT_MS = 30_000;
 
 function adminOf(admin: Admin): TransportAdmin {
+  return withRetriableMarks(rawAdminOf(admin));
+}
+
+/**
+ * The port's errors say `retriable: true` when the client would retry them
+ * (its own mark is `canRetry`, on the error or on one inside a MultipleErrors):
+ * start-up retries those (ensureTopics, checkLedgerTopics).
+ */
+export function markRetriable(error: unknown): unknown {
+  const retriable = (candidate: unknown): boolean => {
+    if (!candidate || typeof candidate !== 'object') return false;
+    const { canRetry, errors } = candidate as { canRetry?: unknown; errors?: unknown };
+    return canRetry === true || (Array.isArray(errors) && errors.some(retriable));
+  };
+  if (error && typeof error === 'object' && retriable(error)) (error as { retriable?: boolean }).retriable = true;
+  return error;
+}
+
+function withRetriableMarks<T extends object>(target: T): T {
+  return Object.fromEntries(
+    Object.entries(target).map(([name, method]) => [
+      name,
+      async (...args: unknown[]) => {
+        try {
+          return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
+        } catch (error) {
+          throw markRetriable(error);
+        }
+      },
+    ]),
+  ) as T;
+}
+
+function rawAdminOf(admin: Admin): TransportAdmin {
   const partitionsOf = async (topics: readonly string[]) => {
     const metadata = await admin.metadata({ topics: [...topics], forceUpdate: true });
     return metadata;
