@@ -137,12 +137,18 @@ interface PartitionGate {
 }
 
 function consumerOf(base: BaseClientOptions, options: ConsumerOptions, log: Log): TransportConsumer {
+  // kafkajs's defaults, not the client's (a minute's session, two for a rebalance): a member killed with
+  // kill -9 must leave the group as soon as under kafkajs, or its restart waits past the join's bound.
+  const group = {
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    rebalanceTimeout: 60_000,
+    heartbeatInterval: options.heartbeatIntervalMs ?? 3000,
+  };
   const consumer = new Consumer({
     ...base,
     groupId: options.groupId,
     autocreateTopics: false,
-    ...(options.sessionTimeoutMs !== undefined ? { sessionTimeout: options.sessionTimeoutMs } : {}),
-    ...(options.heartbeatIntervalMs !== undefined ? { heartbeatInterval: options.heartbeatIntervalMs } : {}),
+    ...group,
     ...(options.maxWaitTimeMs !== undefined ? { maxWaitTime: options.maxWaitTimeMs } : {}),
   });
   let topics: string[] = [];
@@ -189,8 +195,7 @@ function consumerOf(base: BaseClientOptions, options: ConsumerOptions, log: Log)
       mode: mode === 'batches' ? (fromBeginning ? 'earliest' : 'latest') : 'committed',
       fallbackMode: fromBeginning ? 'earliest' : 'latest',
       autocommit: mode === 'messages',
-      ...(options.sessionTimeoutMs !== undefined ? { sessionTimeout: options.sessionTimeoutMs } : {}),
-      ...(options.heartbeatIntervalMs !== undefined ? { heartbeatInterval: options.heartbeatIntervalMs } : {}),
+      ...group,
       ...(options.maxWaitTimeMs !== undefined ? { maxWaitTime: options.maxWaitTimeMs } : {}),
     });
     stream = opened;
