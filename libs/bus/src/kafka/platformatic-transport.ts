@@ -81,8 +81,11 @@ function producerOf(base: BaseClientOptions, options: ProducerOptions = {}): Tra
     }));
   return {
     connect: async () => {
-      // The client connects on its first request: ask for the cluster now so a dead broker fails here.
-      await open().metadata({ topics: [] });
+      // The client connects on its first request: ask now, so a dead broker (or a producer id the broker
+      // cannot allocate yet) fails here, as the port's connect promises.
+      const client = open();
+      await client.metadata({ topics: [] });
+      if (idempotent && client.producerId === undefined) await client.initIdempotentProducer({ acks: -1 });
     },
     disconnect: async () => {
       await producer?.close();
