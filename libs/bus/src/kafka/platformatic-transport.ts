@@ -191,7 +191,27 @@ function consumerOf(base: BaseClientOptions, options: ConsumerOptions, log: Log)
     for (const listener of [...joinListeners]) listener();
   });
 
-  const start = async (mode: 'batches' | 'messages', onData: (message: Message) => void, onOffsets: () => void) => {
+  /**
+   * Joins and opens the stream; as kafkajs's run() does, a retriable failure (a coordinator still loading,
+   * a broker away) is tried again while the consumer runs, anything else (a group it may not read) throws.
+   */
+  const start = async (
+    mode: 'batches' | 'messages',
+    onData: (message: Message) => void,
+    onOffsets: () => void,
+  ): Promise<void> => {
+    for (;;) {
+      try {
+        await open(mode, onData, onOffsets);
+        return;
+      } catch (error) {
+        if (!running || !(markRetriable(error) as { retriable?: boolean }).retriable) throw error;
+        log?.('warn', `kafka consumer ${options.groupId}: joining again after ${String(error)}`, { error });
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  };
+  const open = async (mode: 'batches' | 'messages', onData: (message: Message) => void, onOffsets: () => void) => {
     const opened = await consumer.consume({
       topics,
       // Batches: nothing committed, the caller seeks to what it stored. Messages: the client commits as it reads.
