@@ -118,6 +118,15 @@ function producerOf(base: BaseClientOptions, options: ProducerOptions = {}): Tra
 
 type Log = KafkaClientOptions['log'];
 
+/** How long a consumer's disconnect waits for the stream and the group to close. */
+const CLOSE_MS = 5000;
+
+async function within(ms: number, work: Promise<unknown> | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 /** Most records a batch holds, and how many the adapter keeps waiting before it stops fetching. */
 const MAX_BATCH = 2000;
 const HIGH_WATER = 5000;
@@ -248,10 +257,17 @@ function consumerOf(base: BaseClientOptions, options: ConsumerOptions, log: Log)
     },
     disconnect: async () => {
       running = false;
-      const open = stream;
+      const closing = stream;
       stream = undefined;
-      await open?.close().catch(() => undefined);
-      await consumer.close(true);
+      // Bounded: a stream closing waits for its fetches in flight, and a stop must not hang on them.
+      await within(
+        CLOSE_MS,
+        closing?.close().catch(() => undefined),
+      );
+      await within(
+        CLOSE_MS,
+        consumer.close(true).catch(() => undefined),
+      );
     },
     subscribe: async (subscribed, options) => {
       topics = [...subscribed];
