@@ -122,8 +122,8 @@ export default tseslint.config(
     },
   },
   {
-    // The Kafka port (libs/bus/src/transport): kafkajs is one adapter behind it, named nowhere else in
-    // production code, so another client is another adapter (issue #22). Tests may use it raw.
+    // The Kafka port (libs/bus/src/transport): each client (kafkajs, @platformatic/kafka) is an adapter behind
+    // it in libs/bus/src/kafka, named nowhere else in production code (issue #22). Tests may use them raw.
     files: ['apps/**/*.ts', 'libs/**/*.ts', 'scripts/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/integration/**', '**/bench/**', 'libs/testing/**', 'libs/bus/src/kafka/**'],
     rules: {
@@ -134,6 +134,11 @@ export default tseslint.config(
             {
               name: 'kafkajs',
               message: 'use the Kafka port (KafkaTransport from @registry-bus/bus); kafkajs lives in its adapter only',
+            },
+            {
+              name: '@platformatic/kafka',
+              message:
+                'use the Kafka port (KafkaTransport from @registry-bus/bus); @platformatic/kafka lives in its adapter only',
             },
           ],
         },

@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import { kafkajsTransport, type KafkaClientOptions } from '@registry-bus/bus';
+import { kafkaTransport, type KafkaClientOptions } from '@registry-bus/bus';
 import { DEPARTMENTS, departmentOfChain, parseStrictJson } from '@registry-bus/protocol';
 
 import type { DevTokens } from './dev-tokens.js';
-import { LOCAL_DIR, ROOT } from './local-stack.js';
+import { LOCAL_DIR, ROOT, localKafkaClient } from './local-stack.js';
 
 /** A JSON answer of the stack, through the strict parser every decode path uses. */
 const readJson = async (response: Response): Promise<unknown> => parseStrictJson(await response.text(), response.url);
@@ -505,7 +505,8 @@ function demoIsin(run: string): string {
 
 /** `reader→owner` for every ledger topic a department may read at the broker (admin's view of the ACLs). */
 async function readAcls(context: DemoContext): Promise<string[]> {
-  const admin = kafkajsTransport({
+  const admin = kafkaTransport({
+    client: localKafkaClient(),
     clientId: 'registry-bus-demo-acls',
     brokers: context.brokers,
     sasl: context.sasl!,
@@ -578,7 +579,8 @@ async function showReceipt(
 }
 
 async function describeKafka(context: DemoContext): Promise<void> {
-  const admin = kafkajsTransport({
+  const admin = kafkaTransport({
+    client: localKafkaClient(),
     clientId: 'registry-bus-demo',
     brokers: context.brokers,
     ...(context.sasl ? { sasl: context.sasl } : {}),

@@ -3,7 +3,10 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { KAFKA_CLIENTS, type KafkaClientName } from '@registry-bus/bus';
+import { loadConfig } from '@registry-bus/config';
 import { parseStrictJson } from '@registry-bus/protocol';
+import { z } from 'zod';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Everything the local stack keeps lives here, so `npm run reset` can wipe it in one go. */
@@ -15,6 +18,18 @@ export const LOGS_DIR = join(LOCAL_DIR, 'logs');
 export const KEYS_DIR = join(LOCAL_DIR, 'keys');
 
 /** Default ports (DESIGN.md, "Names"); an app missing here gets the next free slot from 3100. */
+/**
+ * KAFKA_CLIENT as the apps read it (they inherit the environment), for the
+ * stack's own admin clients; a bad value stops the start naming the variable.
+ */
+export function localKafkaClient(): KafkaClientName {
+  return loadConfig(
+    z.object({
+      KAFKA_CLIENT: z.enum(KAFKA_CLIENTS, { error: `must be one of ${KAFKA_CLIENTS.join(', ')}` }).default('kafkajs'),
+    }),
+  ).KAFKA_CLIENT;
+}
+
 export const APP_PORTS: Record<string, number> = {
   notary: 3000,
   'land-registry': 3001,

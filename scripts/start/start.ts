@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { brokerAcls, kafkajsTransport } from '@registry-bus/bus';
+import { brokerAcls, kafkaTransport } from '@registry-bus/bus';
 import { DEPARTMENTS, ensureDevTrust, fromBase64, parseStrictJson, rootFingerprint } from '@registry-bus/protocol';
 import {
   CLUSTER_FILE,
@@ -39,6 +39,7 @@ import {
   discoverApps,
   loadOrCreateStackIdentity,
   runningStackPid,
+  localKafkaClient,
 } from './local-stack.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -85,7 +86,13 @@ async function createBaseAcls(
   sasl: NonNullable<ReturnType<KafkaLauncher['saslOf']>>,
   ssl: { ca: string[] },
 ): Promise<void> {
-  const admin = kafkajsTransport({ clientId: 'registry-bus-start', brokers: brokers.split(','), sasl, ssl }).admin();
+  const admin = kafkaTransport({
+    client: localKafkaClient(),
+    clientId: 'registry-bus-start',
+    brokers: brokers.split(','),
+    sasl,
+    ssl,
+  }).admin();
   await admin.connect();
   try {
     await admin.createAcls(brokerAcls({ departments: DEPARTMENTS, grants: [], notary: 'notary' }));

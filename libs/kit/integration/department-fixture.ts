@@ -29,6 +29,8 @@ export async function departmentTestConfig(
     TRUST_BUNDLE_FILE: join(local, 'trust-bundle.json'),
     TRUST_ROOT_PUBLIC_KEY_FILE: join(local, 'trust-root.pub'),
     LOG_LEVEL: 'info',
+    // The Kafka client every app of the run speaks through (KAFKA_CLIENT=platformatic npm test …).
+    ...(env.kafkaClient ? { KAFKA_CLIENT: env.kafkaClient } : {}),
     ...overrides,
   });
   return { ...config, PORT: 0 };

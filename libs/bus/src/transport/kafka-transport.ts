@@ -1,9 +1,12 @@
 /**
  * The Kafka port: everything the bus and the kit ask of a Kafka client —
  * produce, consume with offsets kept by the caller, topic, config and ACL
- * admin — in our own types. kafkajs is the one adapter today
- * (../kafka/kafkajs-transport.ts); no kafkajs type appears outside it, so
- * another client (issue #22) is another adapter, not a change everywhere.
+ * admin — in our own types. Two adapters implement it, kafkajs
+ * (../kafka/kafkajs-transport.ts) and @platformatic/kafka
+ * (../kafka/platformatic-transport.ts), picked by kafkaTransport({client})
+ * (KAFKA_CLIENT); no client's type appears outside its adapter, and one
+ * contract spec (libs/bus/integration/kafka-transport-contract.spec.ts)
+ * holds both to what is written here.
  *
  * Errors keep the client's own error objects; a transient one (a leader
  * moving, a topic's metadata not yet everywhere) carries `retriable: true`.

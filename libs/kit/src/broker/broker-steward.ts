@@ -1,4 +1,4 @@
-import { brokerAcls, kafkajsTransport, syncBrokerAcls } from '@registry-bus/bus';
+import { brokerAcls, kafkaTransport, syncBrokerAcls } from '@registry-bus/bus';
 import type { TransportAdmin } from '@registry-bus/bus';
 
 import { kafkaSsl } from '../department/department-config.js';
@@ -40,7 +40,8 @@ export class BrokerSteward implements DepartmentService {
    * keeps the ACLs can always start.
    */
   async prepare(): Promise<void> {
-    this.admin = kafkajsTransport({
+    this.admin = kafkaTransport({
+      client: this.runtime.config.KAFKA_CLIENT,
       clientId: `registry-bus-${this.runtime.definition.department}-broker-steward`,
       brokers: this.runtime.config.KAFKA_BROKERS,
       sasl: { mechanism: 'scram-sha-512', ...this.options.admin },

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
+import { KAFKA_CLIENTS } from '@registry-bus/bus';
 import { loadConfig, variables } from '@registry-bus/config';
 import { MAX_SHARDS } from '@registry-bus/ledger';
 import { z } from 'zod';
@@ -14,6 +15,8 @@ export const departmentConfigSchema = z
     /** The owner connection that runs migrations at start-up; without it the app expects them done. */
     DATABASE_MIGRATIONS_URL: variables.postgresUrl.optional(),
     KAFKA_BROKERS: variables.brokerList,
+    /** Which Kafka client the app speaks through (the port's adapters; docs/BENCHMARKS.md compares them). */
+    KAFKA_CLIENT: z.enum(KAFKA_CLIENTS, { error: `must be one of ${KAFKA_CLIENTS.join(', ')}` }).default('kafkajs'),
     KAFKA_TOPIC_NAMESPACE: z
       .string()
       .regex(/^([a-z0-9][a-z0-9_-]*\.)?$/, 'must be empty or end with a dot, e.g. "staging."')

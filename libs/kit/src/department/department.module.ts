@@ -97,7 +97,12 @@ export class DepartmentModule {
           provide: HEALTH_INDICATORS,
           useValue: [
             postgresIndicator(() => runtime.dataSource.query('SELECT 1')),
-            kafkaIndicator(runtime.config.KAFKA_BROKERS, kafkaSasl(runtime.config), kafkaSsl(runtime.config)),
+            kafkaIndicator(
+              runtime.config.KAFKA_BROKERS,
+              kafkaSasl(runtime.config),
+              kafkaSsl(runtime.config),
+              runtime.config.KAFKA_CLIENT,
+            ),
           ],
         },
       ],

@@ -1,4 +1,4 @@
-import { kafkajsTransport, type KafkaClientOptions } from '@registry-bus/bus';
+import { kafkaTransport, type KafkaClientName, type KafkaClientOptions } from '@registry-bus/bus';
 import pg from 'pg';
 
 import type { HealthIndicator } from './health-check.js';
@@ -26,8 +26,10 @@ export function kafkaIndicator(
   brokers: string[],
   sasl?: KafkaClientOptions['sasl'],
   ssl?: KafkaClientOptions['ssl'],
+  client: KafkaClientName = 'kafkajs',
 ): HealthIndicator {
-  const kafka = kafkajsTransport({
+  const kafka = kafkaTransport({
+    client,
     clientId: 'registry-bus-health',
     brokers,
     ...(sasl ? { sasl } : {}),

@@ -12,6 +12,8 @@ export interface IntegrationEnvironment {
   runId: string;
   kafkaBrokers: string[];
   databaseAdminUrl: string;
+  /** KAFKA_CLIENT of the run (`KAFKA_CLIENT=platformatic` runs every app of a test on that client); unset: the default. */
+  kafkaClient?: string;
   /** A topic, group or client name no other run or test uses: `<prefix>-<run>-<n>`. */
   uniqueName(prefix: string): string;
   /** A fresh database of this run, dropped with the run; returns its connection string. */
@@ -43,6 +45,7 @@ export function integrationEnvironment(env: NodeJS.ProcessEnv = process.env): In
     runId,
     kafkaBrokers: brokers.split(',').map((broker) => broker.trim()),
     databaseAdminUrl: adminUrl,
+    ...(env.KAFKA_CLIENT ? { kafkaClient: env.KAFKA_CLIENT } : {}),
     uniqueName: (prefix) => `${prefix}-${runId}-${worker}${fileTag}-${++counter}`,
     createDatabase: (name) =>
       createDatabase(adminUrl, throwawayName(runId, `${worker}${fileTag}_${++counter}_${name}`)),
