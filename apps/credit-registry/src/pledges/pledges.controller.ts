@@ -6,11 +6,14 @@ import {
   CommandContext,
   CommandRoute,
   CommandRunner,
+  CurrentOperator,
   DEPARTMENT_RUNTIME,
+  type Operator,
   type DepartmentContext,
   Readers,
   assertActsFor,
   commandAnswer,
+  seesEveryOwner,
   type CommandRequest,
 } from '@registry-bus/kit';
 import type { Response } from 'express';
@@ -142,17 +145,29 @@ export class PledgesController {
   @Get('pledges/:pledgeId')
   @Readers()
   @ApiOperation({ summary: 'A pledge: its parcel, bank and status' })
-  async pledgeOf(@Param({ schema: pledgeParams }) params: z.infer<typeof pledgeParams>) {
+  async pledgeOf(
+    @Param({ schema: pledgeParams }) params: z.infer<typeof pledgeParams>,
+    @CurrentOperator() operator: Operator,
+  ) {
     const row = await this.pledge(params.pledgeId);
+    assertActsFor(operator, row.bank_id, 'pledgeId');
     const state = await this.commands.state(parcelPledgesAggregate, row.cadastral_number);
     return { cadastralNumber: row.cadastral_number, ...state.pledges.find((p) => p.pledgeId === params.pledgeId) };
   }
 
   @Get('parcels/:cadastralNumber/pledges')
   @Readers()
-  @ApiOperation({ summary: 'Every pledge of a parcel, and whether a court banned new ones' })
-  parcelPledges(@Param({ schema: parcelParams }) params: z.infer<typeof parcelParams>) {
-    return this.commands.state(parcelPledgesAggregate, params.cadastralNumber);
+  @ApiOperation({
+    summary: "Every pledge of a parcel (a bank's clerk: its bank's only), and whether a court banned new ones",
+  })
+  async parcelPledges(
+    @Param({ schema: parcelParams }) params: z.infer<typeof parcelParams>,
+    @CurrentOperator() operator: Operator,
+  ) {
+    const state = await this.commands.state(parcelPledgesAggregate, params.cadastralNumber);
+    if (seesEveryOwner(operator)) return state;
+    // Another bank's pledges (pledgor, consents) are its own business: the shared creditor register is another route.
+    return { ...state, pledges: state.pledges.filter((pledge) => pledge.bankId === operator.scope) };
   }
 
   private async pledge(pledgeId: string): Promise<PledgeRow> {

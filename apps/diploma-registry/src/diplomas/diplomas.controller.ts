@@ -6,7 +6,9 @@ import {
   CommandContext,
   CommandRoute,
   CommandRunner,
+  CurrentOperator,
   LEDGER,
+  type Operator,
   Public,
   Readers,
   assertActsFor,
@@ -112,9 +114,10 @@ export class DiplomasController {
   @Get(':diplomaNumber')
   @Readers()
   @ApiOperation({ summary: 'A diploma with its holder (operators of the register)' })
-  async diploma(@Param({ schema: diplomaParams }) params: Params) {
+  async diploma(@Param({ schema: diplomaParams }) params: Params, @CurrentOperator() operator: Operator) {
     const state = await this.commands.state(diplomaAggregate, params.diplomaNumber);
     if (state.status === 'none') throw notFound(params.diplomaNumber);
+    assertActsFor(operator, state.institutionId, 'diplomaNumber');
     return state;
   }
 
