@@ -89,7 +89,7 @@ async function listedSeqs(stack: DepartmentStack, department: string, token: str
  * and the other owner's ids: a route for operators answers nothing that
  * names the other owner (a refusal, or an answer without its ids); a public
  * route (no token needed: receipts, the public status) answers no personal
- * field of the other owner's.
+ * field of the other owner's. A refusal may repeat the id the asker sent.
  */
 async function foreignAnswers(
   stack: DepartmentStack,
@@ -109,7 +109,9 @@ async function foreignAnswers(
       const answer: Answer = await stack.call(department, 'GET', url, { token });
       const text = JSON.stringify(answer.body);
       const forbidden = publicRoutes.has(key(route)) ? marks.personal : [...marks.owned, ...marks.personal];
-      const seen = forbidden.filter((mark) => text.includes(mark));
+      // A refusal may repeat what the asker put in the URL itself; anything else it names is a leak.
+      const asked = decodeURIComponent(url);
+      const seen = forbidden.filter((mark) => text.includes(mark) && !(answer.status >= 400 && asked.includes(mark)));
       checked.push(`${url} ${answer.status}`);
       if (seen.length > 0) leaks.push(`${url} (${answer.status}) shows ${seen.join(', ')}`);
     }

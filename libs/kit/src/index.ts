@@ -29,6 +29,7 @@ export { kitMigrations } from './migrations/index.js';
 export {
   CurrentOperator,
   assertActsFor,
+  assertOwnedBy,
   Public,
   Readers,
   Roles,

@@ -12,6 +12,7 @@ import {
   type DepartmentContext,
   Readers,
   assertActsFor,
+  assertOwnedBy,
   commandAnswer,
   seesEveryOwner,
   type CommandRequest,
@@ -96,7 +97,7 @@ export class PledgesController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const pledge = await this.pledge(params.pledgeId);
-    assertActsFor(context.operator, pledge.bank_id, 'pledgeId');
+    assertOwnedBy(context.operator, pledge.bank_id, 'pledgeId', `pledge ${pledge.pledge_id}`);
     return commandAnswer(
       await this.commands.run(
         parcelPledgesAggregate,
@@ -124,7 +125,7 @@ export class PledgesController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const pledge = await this.pledge(params.pledgeId);
-    assertActsFor(context.operator, pledge.bank_id, 'pledgeId');
+    assertOwnedBy(context.operator, pledge.bank_id, 'pledgeId', `pledge ${pledge.pledge_id}`);
     return commandAnswer(
       await this.commands.run(
         parcelPledgesAggregate,
@@ -150,7 +151,7 @@ export class PledgesController {
     @CurrentOperator() operator: Operator,
   ) {
     const row = await this.pledge(params.pledgeId);
-    assertActsFor(operator, row.bank_id, 'pledgeId');
+    assertOwnedBy(operator, row.bank_id, 'pledgeId', `pledge ${params.pledgeId}`);
     const state = await this.commands.state(parcelPledgesAggregate, row.cadastral_number);
     return { cadastralNumber: row.cadastral_number, ...state.pledges.find((p) => p.pledgeId === params.pledgeId) };
   }

@@ -12,6 +12,7 @@ import {
   Public,
   Readers,
   assertActsFor,
+  assertOwnedBy,
   commandAnswer,
   receiptPath,
   type CommandRequest,
@@ -117,7 +118,7 @@ export class DiplomasController {
   async diploma(@Param({ schema: diplomaParams }) params: Params, @CurrentOperator() operator: Operator) {
     const state = await this.commands.state(diplomaAggregate, params.diplomaNumber);
     if (state.status === 'none') throw notFound(params.diplomaNumber);
-    assertActsFor(operator, state.institutionId, 'diplomaNumber');
+    assertOwnedBy(operator, state.institutionId, 'diplomaNumber', `diploma ${params.diplomaNumber}`);
     return state;
   }
 
@@ -173,7 +174,7 @@ export class DiplomasController {
   private async issuedByOperators(diplomaNumber: string, context: CommandRequest): Promise<Issued> {
     const state = await this.commands.state(diplomaAggregate, diplomaNumber);
     if (state.status === 'none') throw notFound(diplomaNumber);
-    assertActsFor(context.operator, state.institutionId, 'diplomaNumber');
+    assertOwnedBy(context.operator, state.institutionId, 'diplomaNumber', `diploma ${diplomaNumber}`);
     return state;
   }
 }

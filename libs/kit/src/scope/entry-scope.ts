@@ -1,7 +1,6 @@
 import { fieldByKey, type SqlQueryable, type StoredEntry } from '@registry-bus/ledger';
 import { parseDisclosure, parseStrictJsonBytes } from '@registry-bus/protocol';
 
-import { assertActsFor } from '../auth/access.decorators.js';
 import type { Operator } from '../auth/operator-token.js';
 import { ProblemError } from '../problems/problem-details.js';
 
@@ -77,20 +76,21 @@ export class ScopeRule {
     return entries.filter((_entry, i) => owners[i] === operator.scope);
   }
 
-  /** Refuses (403 naming `field`) an entry that is not the operator's owner's. */
+  /**
+   * Refuses (403 naming `field`) an entry that is not the operator's owner's,
+   * without saying whose it is: the refusal tells no more than a receipt would.
+   */
   async assertVisible(operator: Operator, entry: StoredEntry, field: string): Promise<void> {
     if (seesEveryOwner(operator)) return;
     const [owner] = await this.ownersOf([entry]);
-    if (owner === null) {
-      throw new ProblemError(
-        403,
-        'AUTH.OUT_OF_SCOPE',
-        'Not allowed',
-        `${operator.operator} acts for ${operator.scope}; entry ${entry.seq} of ${entry.chain} belongs to no one it acts for`,
-        [{ field, reason: `must be an entry of ${operator.scope}` }],
-      );
-    }
-    assertActsFor(operator, owner, field);
+    if (owner === operator.scope) return;
+    throw new ProblemError(
+      403,
+      'AUTH.OUT_OF_SCOPE',
+      'Not allowed',
+      `${operator.operator} acts for ${operator.scope}; entry ${entry.seq} of ${entry.chain} is not one of its entries`,
+      [{ field, reason: `must be an entry of ${operator.scope}` }],
+    );
   }
 
   /** Routes that hand out the whole ledger (its export) are for staff who see every owner. */
