@@ -57,9 +57,10 @@ export const bondEventTypes = [
   }),
   defineEventType({
     type: 'gov.bond.holding.settled.v1',
-    description: "At settlement, a bank's holding on behalf of one investor (what the credit registry is granted).",
-    schema: z.strictObject({ isin, bankId, investor: partyId, quantity }),
-    publicFields: ['isin', 'bankId'],
+    description:
+      "At settlement, a bank's holding on behalf of one investor (what the credit registry is granted), on the settlement's legal basis.",
+    schema: z.strictObject({ isin, bankId, investor: partyId, quantity, basis: legalBasisSchema }),
+    publicFields: ['isin', 'bankId', 'basis'],
     personalFields: ['investor', 'quantity'],
   }),
   defineEventType({
