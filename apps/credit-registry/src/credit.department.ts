@@ -18,4 +18,6 @@ export const CREDIT_DEPARTMENT: DepartmentDefinition = {
   eventTypes: [...creditEventTypes, ...landEventTypes, ...courtEventTypes, ...bondEventTypes],
   reactions: [...landReactions, courtPledgeBan, bondHoldingNoted],
   migrations: creditMigrations,
+  // A bank's clerk sees its bank's entries: those naming it, and a pledge's later entries through its request.
+  scope: { ownerField: 'bankId', via: [{ field: 'pledgeId', createdBy: 'gov.credit.pledge.requested.v1' }] },
 };

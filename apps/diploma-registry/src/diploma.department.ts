@@ -16,4 +16,9 @@ export const DIPLOMA_DEPARTMENT: DepartmentDefinition = {
   follows: ['court', 'notary'],
   eventTypes: [...diplomaEventTypes, ...courtEventTypes],
   reactions: courtReactions,
+  // An institution's registrar sees its own entries: those naming it, and a diploma's later ones through its issue.
+  scope: {
+    ownerField: 'institutionId',
+    via: [{ field: 'diplomaNumber', createdBy: 'gov.diploma.diploma.issued.v1' }],
+  },
 };

@@ -19,8 +19,12 @@ export { authorizeQuery, type QueryAuthorization } from './queries/query-authori
 export {
   grantedFields,
   redactionReason,
+  coversPath,
   removedByGrants,
   withinFields,
+  withinSources,
+  type AnswerSources,
+  type FieldSource,
   type GrantedFields,
 } from './redaction/redaction.js';
 export { mayReadMirror } from './mirror/mirror-access.js';

@@ -1,6 +1,13 @@
-import { Module, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { LEDGER, LedgerController, ProblemFilter } from '@registry-bus/kit';
+import { Module, type ExecutionContext, type INestApplication } from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
+import {
+  LEDGER,
+  LedgerController,
+  ProblemFilter,
+  SCOPE_RULE,
+  ScopeRule,
+  type AuthenticatedRequest,
+} from '@registry-bus/kit';
 import { Ledger, entryLeaf, headStatement } from '@registry-bus/ledger';
 import { verifyInclusion } from '@registry-bus/merkle';
 import {
@@ -45,7 +52,27 @@ describe('the common ledger REST surface', () => {
         }),
       ),
     );
-    @Module({ controllers: [LedgerController], providers: [{ provide: LEDGER, useValue: ledger }] })
+    // No auth guard here: every request reads as an admin's (the scope rule lets admins see every owner).
+    const asAdmin = {
+      canActivate: (context: ExecutionContext) => {
+        context.switchToHttp().getRequest<AuthenticatedRequest>().operator = {
+          tokenId: 't',
+          operator: 'admin:1',
+          department: 'land',
+          role: 'admin',
+          scope: null,
+        };
+        return true;
+      },
+    };
+    @Module({
+      controllers: [LedgerController],
+      providers: [
+        { provide: LEDGER, useValue: ledger },
+        { provide: SCOPE_RULE, useValue: new ScopeRule('land', writer, undefined) },
+        { provide: APP_GUARD, useValue: asAdmin },
+      ],
+    })
     class TestModule {}
     app = await NestFactory.create(TestModule, { logger: false });
     app.useGlobalFilters(new ProblemFilter());

@@ -30,6 +30,7 @@ export { kitMigrations } from './migrations/index.js';
 export {
   CurrentOperator,
   assertActsFor,
+  assertOwnedBy,
   Public,
   Readers,
   Roles,
@@ -37,6 +38,8 @@ export {
   type AuthenticatedRequest,
 } from './auth/access.decorators.js';
 export { AuthGuard, TOKEN_STORE } from './auth/auth.guard.js';
+export { ScopeRule, seesEveryOwner, type EntryScope } from './scope/entry-scope.js';
+export { SCOPE_RULE } from './scope/scope-rule.token.js';
 export { ROLES, bearerToken, departmentOfToken, hashToken, type Operator, type Role } from './auth/operator-token.js';
 export { TokenStore, type IssuedToken, type TokenCheck, type TokenRecord } from './auth/token-store.js';
 export { OPERATOR_ID } from './auth/tokens.controller.js';

@@ -46,6 +46,7 @@ export {
   entriesWithFields,
   entryHashes,
   entryWithFields,
+  fieldByKey,
   hasEntryNotOfType,
   headSeq,
   latestEntries,

@@ -28,7 +28,7 @@ const allocations = [
 const allocated: IssueEvent = { type: 'gov.bond.issue.allocated.v1', data: { isin: terms.isin, allocations, basis } };
 const holding = (investor: string, bankId: string, quantity: number): IssueEvent => ({
   type: 'gov.bond.holding.settled.v1',
-  data: { isin: terms.isin, bankId, investor, quantity },
+  data: { isin: terms.isin, bankId, investor, quantity, basis },
 });
 const settledHistory = [
   registered,

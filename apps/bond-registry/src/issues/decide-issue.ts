@@ -115,7 +115,14 @@ export function decideIssue(command: IssueCommand, state: IssueState): IssueEven
         recorded,
         ...[...byInvestor.values()].map((allocation): IssueEvent => ({
           type: 'gov.bond.holding.settled.v1',
-          data: { isin, bankId: allocation.bankId, investor: allocation.investor, quantity: allocation.quantity },
+          // The settlement's basis: a holding exists because that settlement did.
+          data: {
+            isin,
+            bankId: allocation.bankId,
+            investor: allocation.investor,
+            quantity: allocation.quantity,
+            basis: command.basis,
+          },
         })),
       ];
     }

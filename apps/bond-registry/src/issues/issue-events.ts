@@ -19,7 +19,10 @@ export type IssueEvent =
   | { type: 'gov.bond.issue.registered.v1'; data: IssueTerms & { basis: LegalBasis } }
   | { type: `gov.bond.issue.${Step}.v1`; data: { isin: string; basis: LegalBasis } }
   | { type: 'gov.bond.issue.allocated.v1'; data: { isin: string; allocations: Allocation[]; basis: LegalBasis } }
-  | { type: 'gov.bond.holding.settled.v1'; data: { isin: string; bankId: string; investor: string; quantity: number } }
+  | {
+      type: 'gov.bond.holding.settled.v1';
+      data: { isin: string; bankId: string; investor: string; quantity: number; basis: LegalBasis };
+    }
   | {
       type: 'gov.bond.holding.transferred.v1';
       data: { isin: string; from: string; to: string; toBankId: string; quantity: number; basis: LegalBasis };

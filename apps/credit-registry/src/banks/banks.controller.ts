@@ -71,7 +71,8 @@ export class BanksController {
   @Get(':bankId')
   @Readers()
   @ApiOperation({ summary: 'A bank and its loans' })
-  async bank(@Param({ schema: bankParams }) params: z.infer<typeof bankParams>) {
+  async bank(@Param({ schema: bankParams }) params: z.infer<typeof bankParams>, @CurrentOperator() operator: Operator) {
+    assertActsFor(operator, params.bankId, 'bankId');
     const state = await this.commands.state(bankAggregate, params.bankId);
     if (state.status !== 'registered') {
       throw new DomainError(

@@ -6,11 +6,15 @@ import {
   CommandContext,
   CommandRoute,
   CommandRunner,
+  CurrentOperator,
   DEPARTMENT_RUNTIME,
+  type Operator,
   type DepartmentContext,
   Readers,
   assertActsFor,
+  assertOwnedBy,
   commandAnswer,
+  seesEveryOwner,
   type CommandRequest,
 } from '@registry-bus/kit';
 import type { Response } from 'express';
@@ -93,7 +97,7 @@ export class PledgesController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const pledge = await this.pledge(params.pledgeId);
-    assertActsFor(context.operator, pledge.bank_id, 'pledgeId');
+    assertOwnedBy(context.operator, pledge.bank_id, 'pledgeId', `pledge ${pledge.pledge_id}`);
     return commandAnswer(
       await this.commands.run(
         parcelPledgesAggregate,
@@ -121,7 +125,7 @@ export class PledgesController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const pledge = await this.pledge(params.pledgeId);
-    assertActsFor(context.operator, pledge.bank_id, 'pledgeId');
+    assertOwnedBy(context.operator, pledge.bank_id, 'pledgeId', `pledge ${pledge.pledge_id}`);
     return commandAnswer(
       await this.commands.run(
         parcelPledgesAggregate,
@@ -142,17 +146,29 @@ export class PledgesController {
   @Get('pledges/:pledgeId')
   @Readers()
   @ApiOperation({ summary: 'A pledge: its parcel, bank and status' })
-  async pledgeOf(@Param({ schema: pledgeParams }) params: z.infer<typeof pledgeParams>) {
+  async pledgeOf(
+    @Param({ schema: pledgeParams }) params: z.infer<typeof pledgeParams>,
+    @CurrentOperator() operator: Operator,
+  ) {
     const row = await this.pledge(params.pledgeId);
+    assertOwnedBy(operator, row.bank_id, 'pledgeId', `pledge ${params.pledgeId}`);
     const state = await this.commands.state(parcelPledgesAggregate, row.cadastral_number);
     return { cadastralNumber: row.cadastral_number, ...state.pledges.find((p) => p.pledgeId === params.pledgeId) };
   }
 
   @Get('parcels/:cadastralNumber/pledges')
   @Readers()
-  @ApiOperation({ summary: 'Every pledge of a parcel, and whether a court banned new ones' })
-  parcelPledges(@Param({ schema: parcelParams }) params: z.infer<typeof parcelParams>) {
-    return this.commands.state(parcelPledgesAggregate, params.cadastralNumber);
+  @ApiOperation({
+    summary: "Every pledge of a parcel (a bank's clerk: its bank's only), and whether a court banned new ones",
+  })
+  async parcelPledges(
+    @Param({ schema: parcelParams }) params: z.infer<typeof parcelParams>,
+    @CurrentOperator() operator: Operator,
+  ) {
+    const state = await this.commands.state(parcelPledgesAggregate, params.cadastralNumber);
+    if (seesEveryOwner(operator)) return state;
+    // Another bank's pledges (pledgor, consents) are its own business: the shared creditor register is another route.
+    return { ...state, pledges: state.pledges.filter((pledge) => pledge.bankId === operator.scope) };
   }
 
   private async pledge(pledgeId: string): Promise<PledgeRow> {

@@ -6,10 +6,13 @@ import {
   CommandContext,
   CommandRoute,
   CommandRunner,
+  CurrentOperator,
   LEDGER,
+  type Operator,
   Public,
   Readers,
   assertActsFor,
+  assertOwnedBy,
   commandAnswer,
   receiptPath,
   type CommandRequest,
@@ -112,9 +115,10 @@ export class DiplomasController {
   @Get(':diplomaNumber')
   @Readers()
   @ApiOperation({ summary: 'A diploma with its holder (operators of the register)' })
-  async diploma(@Param({ schema: diplomaParams }) params: Params) {
+  async diploma(@Param({ schema: diplomaParams }) params: Params, @CurrentOperator() operator: Operator) {
     const state = await this.commands.state(diplomaAggregate, params.diplomaNumber);
     if (state.status === 'none') throw notFound(params.diplomaNumber);
+    assertOwnedBy(operator, state.institutionId, 'diplomaNumber', `diploma ${params.diplomaNumber}`);
     return state;
   }
 
@@ -170,7 +174,7 @@ export class DiplomasController {
   private async issuedByOperators(diplomaNumber: string, context: CommandRequest): Promise<Issued> {
     const state = await this.commands.state(diplomaAggregate, diplomaNumber);
     if (state.status === 'none') throw notFound(diplomaNumber);
-    assertActsFor(context.operator, state.institutionId, 'diplomaNumber');
+    assertOwnedBy(context.operator, state.institutionId, 'diplomaNumber', `diploma ${diplomaNumber}`);
     return state;
   }
 }

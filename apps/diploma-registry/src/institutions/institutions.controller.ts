@@ -6,8 +6,11 @@ import {
   CommandContext,
   CommandRoute,
   CommandRunner,
+  CurrentOperator,
   Readers,
+  assertActsFor,
   commandAnswer,
+  type Operator,
   type CommandRequest,
 } from '@registry-bus/kit';
 import type { Response } from 'express';
@@ -45,7 +48,11 @@ export class InstitutionsController {
   @Get(':institutionId')
   @Readers()
   @ApiOperation({ summary: 'An institution' })
-  async institution(@Param({ schema: institutionParams }) params: z.infer<typeof institutionParams>) {
+  async institution(
+    @Param({ schema: institutionParams }) params: z.infer<typeof institutionParams>,
+    @CurrentOperator() operator: Operator,
+  ) {
+    assertActsFor(operator, params.institutionId, 'institutionId');
     const state = await this.commands.state(institutionAggregate, params.institutionId);
     if (state.status !== 'registered') {
       throw new DomainError(

@@ -1,4 +1,4 @@
-import { withinFields, type QueryAuthorization } from '@registry-bus/access';
+import { withinSources, type AnswerSources, type GrantedFields, type QueryAuthorization } from '@registry-bus/access';
 import { SignatureDomain, signMessage, verifyMessage, type Signer, type TrustBundle } from '@registry-bus/protocol';
 import type { KafkaTransport, TransportConsumer, TransportProducer } from '../transport/kafka-transport.js';
 
@@ -9,8 +9,14 @@ import { QueryCode, readSignedMessage, type QueryReply, type QueryRequest } from
 /** One question a register answers. */
 export interface QueryHandler {
   name: string;
-  /** The event type whose grants govern the answer: no grant, no answer; a field list, those fields only. */
+  /** The event type whose grants let the question be asked at all: no grant on it, no answer. */
   eventType: string;
+  /**
+   * Where each field of the answer comes from (entry type and field path):
+   * the answer keeps a field only when the grants on each of its sources
+   * cover that path (libs/access withinSources); an undeclared field is never given.
+   */
+  sources: AnswerSources;
   /** Checks the parameters; throws an Error whose message says what is wrong. */
   parseParams(params: Record<string, unknown>): Record<string, unknown>;
   /** The answer, or undefined when there is nothing (a 404 for the asker). */
@@ -142,7 +148,14 @@ export class QueryServer {
     try {
       const answer = await handler.answer(params);
       if (!answer) return { ok: false, code: QueryCode.NOT_FOUND, reason: `nothing answers ${JSON.stringify(params)}` };
-      return { ok: true, fields: authorization.fields, answer: withinFields(answer, authorization.fields) };
+      const granted = new Map<string, GrantedFields>([[handler.eventType, authorization.fields]]);
+      for (const type of new Set(Object.values(handler.sources).flatMap((sources) => sources.map((s) => s.type)))) {
+        if (granted.has(type)) continue;
+        const covering = await this.options.authorize(request.from, type);
+        granted.set(type, covering.kind === 'allow' ? covering.fields : []);
+      }
+      const built = withinSources(answer, handler.sources, (type) => granted.get(type) ?? []);
+      return { ok: true, fields: built.given, answer: built.answer };
     } catch (error) {
       this.options.onError?.(error);
       return { ok: false, code: QueryCode.FAILED, reason: 'the register failed to answer; the error was logged' };

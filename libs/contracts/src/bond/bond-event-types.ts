@@ -57,9 +57,12 @@ export const bondEventTypes = [
   }),
   defineEventType({
     type: 'gov.bond.holding.settled.v1',
-    description: "At settlement, a bank's holding on behalf of one investor (what the credit registry is granted).",
-    schema: z.strictObject({ isin, bankId, investor: partyId, quantity }),
-    publicFields: ['isin', 'bankId'],
+    description:
+      "At settlement, a bank's holding on behalf of one investor (what the credit registry is granted), on the settlement's legal basis.",
+    // Optional in the schema only: holdings recorded before #27 carry no basis and must stay valid on their
+    // ledgers; the decider writes one on every holding since (decide-issue.spec holds it to that).
+    schema: z.strictObject({ isin, bankId, investor: partyId, quantity, basis: legalBasisSchema.optional() }),
+    publicFields: ['isin', 'bankId', 'basis'],
     personalFields: ['investor', 'quantity'],
   }),
   defineEventType({

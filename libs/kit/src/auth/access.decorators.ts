@@ -44,3 +44,19 @@ export function assertActsFor(operator: Operator, id: string, field: string): vo
     [{ field, reason: `must be ${operator.scope}, the one this operator acts for` }],
   );
 }
+
+/**
+ * The same rule for a thing the operator named by its own id (a pledge, a
+ * diploma): the refusal names the thing, never its owner, so asking is no
+ * way to learn whose it is.
+ */
+export function assertOwnedBy(operator: Operator, owner: string, field: string, what: string): void {
+  if (operator.role === 'admin' || operator.scope === null || operator.scope === owner) return;
+  throw new ProblemError(
+    403,
+    'AUTH.OUT_OF_SCOPE',
+    'Not allowed',
+    `${operator.operator} acts for ${operator.scope}; ${what} is not its own`,
+    [{ field, reason: `must be one of ${operator.scope}'s` }],
+  );
+}

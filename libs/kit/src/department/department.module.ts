@@ -18,6 +18,8 @@ import { askNotaryForCosignatures } from '../receipts/cosignatures-query.js';
 import { ReceiptBuilder } from '../receipts/receipt-builder.js';
 import { RECEIPTS, ReceiptsController } from '../receipts/receipts.controller.js';
 import { kafkaSasl, kafkaSsl } from './department-config.js';
+import { SCOPE_RULE } from '../scope/scope-rule.token.js';
+import { ScopeRule } from '../scope/entry-scope.js';
 import { followsAnchors } from '../runtime/department-definition.js';
 import type { DepartmentRuntime } from '../runtime/department-runtime.js';
 
@@ -51,6 +53,10 @@ export class DepartmentModule {
         { provide: DEPARTMENT_RUNTIME, useValue: runtime },
         { provide: LEDGER, useValue: runtime.ledger },
         { provide: COMMANDS, useValue: runtime.commands },
+        {
+          provide: SCOPE_RULE,
+          useValue: new ScopeRule(runtime.definition.department, runtime.dataSource, runtime.definition.scope),
+        },
         { provide: TOKEN_STORE, useValue: runtime.tokens },
         { provide: METRICS, useValue: runtime.metrics },
         { provide: QUERY_CLIENT, useValue: runtime.queries },
@@ -106,7 +112,7 @@ export class DepartmentModule {
           ],
         },
       ],
-      exports: [DEPARTMENT_RUNTIME, LEDGER, COMMANDS, TOKEN_STORE],
+      exports: [DEPARTMENT_RUNTIME, LEDGER, COMMANDS, TOKEN_STORE, SCOPE_RULE],
     };
   }
 }

@@ -4,7 +4,10 @@ import { Ledger, LedgerError, LedgerErrorCode, type StoredEntry } from '@registr
 import { envelopeFromStored, parseDisclosure, parseStrictJsonBytes } from '@registry-bus/protocol';
 import { z } from 'zod';
 
-import { Public, Readers } from '../auth/access.decorators.js';
+import { CurrentOperator, Public, Readers } from '../auth/access.decorators.js';
+import type { Operator } from '../auth/operator-token.js';
+import type { ScopeRule } from '../scope/entry-scope.js';
+import { SCOPE_RULE } from '../scope/scope-rule.token.js';
 import type { ReceiptBuilder } from '../receipts/receipt-builder.js';
 import { RECEIPTS } from '../receipts/receipts.controller.js';
 import { chainField, chainQuery } from './chain-query.js';
@@ -37,7 +40,9 @@ function present(entry: StoredEntry) {
 /**
  * The common ledger surface of every department: the signed head is public;
  * entries (with their data), verification and proofs need an operator token
- * of the department (any role: auditors read everything, write nothing).
+ * of the department (any role: auditors read everything, write nothing);
+ * an operator scoped to one owner (a bank's clerk) gets that owner's entries
+ * only (ScopeRule).
  * A sharded ledger is asked about one chain at a time (`?chain=land/1`),
  * except verify, which checks every chain when none is named.
  */
@@ -47,6 +52,7 @@ function present(entry: StoredEntry) {
 export class LedgerController {
   constructor(
     @Inject(LEDGER) private readonly ledger: Ledger,
+    @Inject(SCOPE_RULE) private readonly scope: ScopeRule,
     // Optional: a bare ledger (no notary view) still verifies against itself.
     @Optional() @Inject(RECEIPTS) private readonly receipts?: ReceiptBuilder,
   ) {}
@@ -67,27 +73,34 @@ export class LedgerController {
 
   @Get('entries')
   @Readers()
-  async entries(@Query() query: Record<string, string>) {
+  async entries(@Query() query: Record<string, string>, @CurrentOperator() operator: Operator) {
     const { after, limit, ...named } = listQuery.parse(query);
     const chain = this.ledger.chainOrOnly(named.chain);
     const entries = await this.ledger.reader.entries(chain, after, limit);
+    // Filtered after the page is read: `next` follows the ledger, so a scoped page may be short but skips nothing.
+    const visible = await this.scope.visible(operator, entries);
     return {
       chain,
       after,
-      entries: entries.map(present),
+      entries: visible.map(present),
       next: entries.length === limit ? entries.at(-1)!.seq : null,
     };
   }
 
   @Get('entries/:seq')
   @Readers()
-  async entry(@Param('seq') seq: string, @Query() query: Record<string, string>) {
+  async entry(
+    @Param('seq') seq: string,
+    @Query() query: Record<string, string>,
+    @CurrentOperator() operator: Operator,
+  ) {
     const chain = this.ledger.chainOrOnly(chainQuery.parse(query).chain);
     const entry = await this.ledger.reader.entry(chain, z.object({ seq: seqParam }).parse({ seq }).seq);
     if (!entry)
       throw new LedgerError(LedgerErrorCode.NOT_FOUND, `there is no entry ${seq} in chain '${chain}'`, {
         field: 'seq',
       });
+    await this.scope.assertVisible(operator, entry, 'seq');
     return present(entry);
   }
 

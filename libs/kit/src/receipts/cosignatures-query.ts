@@ -28,6 +28,8 @@ export function cosignaturesQuery(dataSource: DataSource): QueryHandler {
   return {
     name: COSIGNATURES_QUERY,
     eventType: 'gov.notary.anchor.signed.v1',
+    // Control entries, given to every consumer whole: the anchors' grants (all `*`) govern them.
+    sources: { cosignatures: [{ type: 'gov.notary.anchor.signed.v1', path: 'cosignatures' }] },
     parseParams(given) {
       const parsed = params.safeParse(given);
       if (!parsed.success)

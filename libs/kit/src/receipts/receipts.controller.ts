@@ -5,7 +5,10 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 
-import { Public, Readers } from '../auth/access.decorators.js';
+import { CurrentOperator, Public, Readers } from '../auth/access.decorators.js';
+import type { Operator } from '../auth/operator-token.js';
+import type { ScopeRule } from '../scope/entry-scope.js';
+import { SCOPE_RULE } from '../scope/scope-rule.token.js';
 import { chainQuery } from '../ledger-http/chain-query.js';
 import { ProblemError } from '../problems/problem-details.js';
 import type { ReceiptBuilder } from './receipt-builder.js';
@@ -20,7 +23,10 @@ const params = z.strictObject({ seq: z.coerce.number().int().min(1).max(Number.M
 export class ReceiptsController {
   private readonly logger = new Logger('ReceiptsController');
 
-  constructor(@Inject(RECEIPTS) private readonly receipts: ReceiptBuilder) {}
+  constructor(
+    @Inject(RECEIPTS) private readonly receipts: ReceiptBuilder,
+    @Inject(SCOPE_RULE) private readonly scope: ScopeRule,
+  ) {}
 
   @Get('entries/:seq/receipt')
   @Public()
@@ -60,7 +66,10 @@ export class ReceiptsController {
   async export(
     @Query({ schema: chainQuery }) { chain }: z.infer<typeof chainQuery>,
     @Res() response: Response,
+    @CurrentOperator() operator: Operator,
   ): Promise<void> {
+    // The export is the whole ledger (verify-ledger checks it as one chain): not for an operator scoped to one owner.
+    this.scope.assertSeesEveryOwner(operator, 'the export');
     const lines = this.receipts.exportLines(chain);
     // The first line before the status: a sharded ledger asked without a chain is still a problem+json answer.
     const first = await lines.next();

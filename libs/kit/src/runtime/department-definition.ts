@@ -21,6 +21,7 @@ import type { SourceCheck } from '../recovery/check-source.js';
 import type { RecoveryReport } from '../recovery/recover-ledger.js';
 
 import type { ReactionDefinition } from '../reactions/reaction.js';
+import type { EntryScope } from '../scope/entry-scope.js';
 import type { Migrations } from './parts/database/index.js';
 
 /** The department whose ledger holds the anchors every follower witnesses. */
@@ -50,6 +51,11 @@ export interface DepartmentDefinition {
    * more): every witness and receipt reads the anchors from the one chain.
    */
   unsharded?: boolean;
+  /**
+   * Whom an entry belongs to, for operators scoped to one owner (a bank, an
+   * institution). Without it a scoped operator sees no entry of the ledger.
+   */
+  scope?: EntryScope;
   /** This department writes the anchors (it registers their event type and sees every cosignature itself). */
   writesAnchors?: boolean;
 }

@@ -199,3 +199,25 @@ export async function latestEntriesOfType(
   );
   return rows.map(toEntryWithFields);
 }
+
+/**
+ * For entries of one type in a department's chains whose data has `key` equal
+ * to one of `values`: the text of their `field` by that key (e.g. which bank
+ * requested each of these pledges). The first entry of a key wins: the one
+ * that created what the key names.
+ */
+export async function fieldByKey(
+  db: SqlQueryable,
+  lookup: { department: string; type: string; key: string; field: string; values: readonly string[] },
+): Promise<Map<string, string>> {
+  if (lookup.values.length === 0) return new Map();
+  const rows: Array<{ key: string; value: string | null }> = await db.query(
+    `SELECT DISTINCT ON (fields ->> $3) fields ->> $3 AS key, fields ->> $4 AS value
+       FROM ledger_entry_fields
+      WHERE (chain = $1 OR chain LIKE $1 || '/%') AND type = $2 AND disclosure IS NOT NULL
+        AND fields ->> $3 = ANY($5::text[])
+      ORDER BY fields ->> $3, recorded_at, seq`,
+    [lookup.department, lookup.type, lookup.key, lookup.field, lookup.values],
+  );
+  return new Map(rows.filter((row) => row.value !== null).map((row) => [row.key, row.value!]));
+}
