@@ -1,5 +1,3 @@
-import type { BrokerSecurity } from './kafka-launcher.js';
-
 /** Where a secured node finds its TLS material (PEM files of the development CA). */
 export interface NodeTls {
   /** The CA certificate every side trusts. */
@@ -26,7 +24,8 @@ export const NODE_PRINCIPAL = 'kafka-node';
  */
 export function listenerProperties(
   node: { brokerPort: number; controllerPort?: number },
-  security: BrokerSecurity | undefined,
+  /** The broker's users (only the admin matters here: brokers replicate as it); undefined: no security. */
+  security: { admin: { username: string; password: string } } | undefined,
   tls: NodeTls | undefined,
 ): Record<string, string> {
   const controller = node.controllerPort !== undefined ? `,CONTROLLER://127.0.0.1:${node.controllerPort}` : '';
