@@ -1,6 +1,6 @@
 import { MultipleErrors, ProtocolError } from '@platformatic/kafka';
 
-import { markRetriable } from './platformatic-transport.js';
+import { markRetriable } from './platformatic-admin.js';
 
 describe("markRetriable (the port's retriable mark on @platformatic/kafka errors)", () => {
   it('marks an error the client would retry (a leader not yet elected)', () => {

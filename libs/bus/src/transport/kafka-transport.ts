@@ -3,7 +3,7 @@
  * produce, consume with offsets kept by the caller, topic, config and ACL
  * admin — in our own types. Two adapters implement it, kafkajs
  * (../kafka/kafkajs-transport.ts) and @platformatic/kafka
- * (../kafka/platformatic-transport.ts), picked by kafkaTransport({client})
+ * (../kafka/platformatic-transport.ts and its consumer, admin and options files), picked by kafkaTransport({client})
  * (KAFKA_CLIENT); no client's type appears outside its adapter, and one
  * contract spec (libs/bus/integration/kafka-transport-contract.spec.ts)
  * holds both to what is written here.
