@@ -4,6 +4,7 @@ import tseslint from 'typescript-eslint';
 
 import local from './eslint/index.js';
 import { FOREIGN_TABLE_ALLOWLIST, TABLE_OWNERS } from './eslint/table-owners.js';
+import { TLS_VERIFICATION_OFF } from './eslint/tls-verification.js';
 
 const NO_FOCUSED_TESTS = [
   {
@@ -28,6 +29,8 @@ const NO_FOCUSED_TESTS = [
   },
 ];
 
+const ALWAYS_FORBIDDEN = [...NO_FOCUSED_TESTS, ...TLS_VERIFICATION_OFF];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.local/', 'coverage/', 'test-output/', 'apps/*/web/dist/'] },
   js.configs.recommended,
@@ -51,7 +54,7 @@ export default tseslint.config(
         'error',
         { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
       ],
-      'no-restricted-syntax': ['error', ...NO_FOCUSED_TESTS],
+      'no-restricted-syntax': ['error', ...ALWAYS_FORBIDDEN],
     },
   },
   {
@@ -100,7 +103,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        ...NO_FOCUSED_TESTS,
+        ...ALWAYS_FORBIDDEN,
         {
           selector: "MemberExpression[object.name='JSON'][property.name='parse']",
           message: 'parse JSON with parseStrictJson from @registry-bus/protocol (duplicate keys, __proto__ refused)',

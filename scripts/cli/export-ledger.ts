@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 
 import { parseStrictJson } from '@registry-bus/protocol';
 
-import { APP_PORTS, LOCAL_DIR } from '../start/local-stack.js';
+import { APP_PORTS, LOCAL_DIR, localUrl, trustLocalApps } from '../start/local-stack.js';
 import { DEV_TOKENS_FILE } from '../start/dev-tokens.js';
 
 function fail(message: string): never {
@@ -29,7 +29,9 @@ if (!department || positionals.length > 1)
     'usage: npm run export -- <department> [--chain <dept>/<n>] [--out <file>] [--url <base url>] [--token <token>]',
   );
 const app = department === 'notary' ? 'notary' : `${department}-registry`;
-const url = values.url ?? (APP_PORTS[app] ? `http://127.0.0.1:${APP_PORTS[app]}` : undefined);
+const url = values.url ?? (APP_PORTS[app] ? localUrl(APP_PORTS[app]) : undefined);
+// The local apps' certificates come from the stack's development CA (.local/ca).
+trustLocalApps();
 if (!url) fail(`no local port for '${department}': pass --url`);
 const token =
   values.token ??

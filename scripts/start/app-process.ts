@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { parseStrictJson } from '@registry-bus/protocol';
 
-import { LOGS_DIR, ROOT } from './local-stack.js';
+import { LOGS_DIR, ROOT, localUrl } from './local-stack.js';
 
 const LEVEL_WIDTH = 5;
 
@@ -29,7 +29,7 @@ export class AppProcess {
   ) {}
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return localUrl(this.port);
   }
 
   start(): void {

@@ -4,8 +4,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { KAFKA_CLIENTS, type KafkaClientName } from '@registry-bus/bus';
+import { trustCertificateAuthority } from '@registry-bus/kit';
 import { loadConfig } from '@registry-bus/config';
-import { parseStrictJson } from '@registry-bus/protocol';
+import { parseStrictJson, readOwnerOnlyFile } from '@registry-bus/protocol';
+import { ensureDevCa } from '@registry-bus/testing';
 import { z } from 'zod';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -16,6 +18,30 @@ export const STACK_PID_FILE = join(LOCAL_DIR, 'stack.pid');
 export const KAFKA_DIR = join(LOCAL_DIR, 'kafka');
 export const LOGS_DIR = join(LOCAL_DIR, 'logs');
 export const KEYS_DIR = join(LOCAL_DIR, 'keys');
+/** The development CA of the apps' HTTPS (a browser that should trust the portal imports `ca.crt`). */
+export const HTTPS_CA_DIR = join(LOCAL_DIR, 'ca');
+
+/** Where a local app answers: HTTPS, with a certificate of the stack's development CA. */
+export function localUrl(port: number): string {
+  return `https://127.0.0.1:${port}`;
+}
+
+/**
+ * The apps' HTTPS settings: one certificate of the development CA (SANs
+ * IP:127.0.0.1 and localhost, key 0600) for every app, and the CA they
+ * trust for their calls to each other. Made on the first start, kept after.
+ */
+export function localHttps(): { TLS_CERT_FILE: string; TLS_KEY_FILE: string; TLS_CA_FILE: string } {
+  const ca = ensureDevCa(HTTPS_CA_DIR);
+  const certificate = ca.issue('apps');
+  return { TLS_CERT_FILE: certificate.certFile, TLS_KEY_FILE: certificate.keyFile, TLS_CA_FILE: ca.caFile };
+}
+
+/** This process (the stack, the demo, a CLI) trusts the local apps' CA, when the stack has made one. */
+export function trustLocalApps(): void {
+  const caFile = join(HTTPS_CA_DIR, 'ca.crt');
+  if (existsSync(caFile)) trustCertificateAuthority(caFile);
+}
 
 /** Default ports (DESIGN.md, "Names"); an app missing here gets the next free slot from 3100. */
 /**
@@ -48,26 +74,31 @@ export interface StackIdentity {
   /** Ties the databases in Postgres to this .local/ folder. */
   stackId: string;
   createdAt: string;
-  /** Password of the apps' login roles (`<database>_app`), local development only. */
-  appPassword: string;
+  /** Each app's own Postgres password (its login role `<database>_app`), local development only. */
+  appPasswords: Record<string, string>;
   /** SASL/SCRAM passwords of the local broker's users: `admin` and one per department. */
   kafkaPasswords: Record<string, string>;
 }
 
 export function loadStackIdentity(): StackIdentity | undefined {
   return existsSync(STACK_FILE)
-    ? (parseStrictJson(readFileSync(STACK_FILE, 'utf8'), STACK_FILE) as StackIdentity)
+    ? (parseStrictJson(readOwnerOnlyFile(STACK_FILE), STACK_FILE) as StackIdentity)
     : undefined;
 }
 
-export function loadOrCreateStackIdentity(users: readonly string[]): StackIdentity {
+/** The stack's identity, with a password for every broker user and every app (one login each, issue #25). */
+export function loadOrCreateStackIdentity(users: readonly string[], apps: readonly string[]): StackIdentity {
   const existing = loadStackIdentity();
-  if (existing?.appPassword && users.every((user) => existing.kafkaPasswords?.[user])) return existing;
+  if (users.every((user) => existing?.kafkaPasswords?.[user]) && apps.every((app) => existing?.appPasswords?.[app]))
+    return existing!;
   mkdirSync(LOCAL_DIR, { recursive: true });
   const identity: StackIdentity = {
     stackId: existing?.stackId ?? randomBytes(3).toString('hex'),
     createdAt: existing?.createdAt ?? new Date().toISOString(),
-    appPassword: existing?.appPassword ?? randomBytes(16).toString('hex'),
+    // A stack.json from before kept one password for every app: each app gets its own now (its role is altered).
+    appPasswords: Object.fromEntries(
+      apps.map((app) => [app, existing?.appPasswords?.[app] ?? randomBytes(16).toString('hex')]),
+    ),
     kafkaPasswords: Object.fromEntries(
       users.map((user) => [user, existing?.kafkaPasswords?.[user] ?? randomBytes(16).toString('hex')]),
     ),

@@ -40,6 +40,9 @@ import {
   loadOrCreateStackIdentity,
   runningStackPid,
   localKafkaClient,
+  localHttps,
+  localUrl,
+  trustLocalApps,
 } from './local-stack.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -141,7 +144,7 @@ async function main(): Promise<void> {
   mkdirSync(KEYS_DIR, { recursive: true });
   writeFileSync(STACK_PID_FILE, `${process.pid}\n`);
   const brokerUsers = ['admin', ...DEPARTMENTS];
-  const { stackId, appPassword, kafkaPasswords } = loadOrCreateStackIdentity(brokerUsers);
+  const { stackId, appPasswords, kafkaPasswords } = loadOrCreateStackIdentity(brokerUsers, discoverApps());
   const adminUrl = process.env.DATABASE_URL?.trim() || LOCAL_POSTGRES_ADMIN_URL;
 
   const apps: AppProcess[] = [];
@@ -200,6 +203,11 @@ async function main(): Promise<void> {
       `portal            built into ${join(ROOT, 'dist', 'portal')}, trusting the root ${rootFingerprint(fromBase64(readFileSync(portalRoot, 'utf8').trim()))}`,
     );
 
+    // Every app serves HTTPS and calls the others over it; this process (health checks, the demo) trusts the CA too.
+    const https = localHttps();
+    trustLocalApps();
+    print(`https             every app, certificates of the development CA ${https.TLS_CA_FILE}`);
+
     const names = discoverApps();
     const owners: Array<{ department: string; ownerUrl: string }> = [];
     if (names.length === 0) print('no apps yet (apps/*/src/main.ts)');
@@ -208,27 +216,28 @@ async function main(): Promise<void> {
     // The notary fetches each department's signed head to check it before anchoring.
     const departmentUrls = names
       .filter((name) => name !== 'notary')
-      .map((name) => `${departmentOf(name)}=http://127.0.0.1:${ports.get(name)}`)
+      .map((name) => `${departmentOf(name)}=${localUrl(ports.get(name)!)}`)
       .join(',');
     // Recovering from mirrors: the others first, so that their mirrors answer.
     const order = [...names].sort((a, b) => Number(departmentOf(a) === recover) - Number(departmentOf(b) === recover));
     const mirrorUrls = names
       .filter((name) => departmentOf(name) !== recover)
-      .map((name) => `http://127.0.0.1:${ports.get(name)}`)
+      .map((name) => localUrl(ports.get(name)!))
       .join(',');
     for (const name of order) {
       const port = ports.get(name)!;
       const database = databaseName(stackId, name);
       const ownerUrl = await ensureDatabase(adminUrl, database);
       owners.push({ department: departmentOf(name), ownerUrl });
-      await ensureLoginRole(adminUrl, `${database}_app`, appPassword);
-      const databaseUrl = withDatabase(adminUrl, database, { user: `${database}_app`, password: appPassword });
+      await ensureLoginRole(adminUrl, `${database}_app`, appPasswords[name]!);
+      const databaseUrl = withDatabase(adminUrl, database, { user: `${database}_app`, password: appPasswords[name]! });
       const app = new AppProcess(
         name,
         port,
         {
           PORT: String(port),
           HOST: '127.0.0.1',
+          ...https,
           DATABASE_URL: databaseUrl,
           DATABASE_MIGRATIONS_URL: ownerUrl,
           TRUST_BUNDLE_FILE: trust.bundleFile,

@@ -527,6 +527,8 @@ export default async function e2eBench(args: string[]): Promise<{ rows: BenchRow
     let firstInProcess: BenchRow | undefined;
     for (const client of clients) {
       const stack = new DepartmentStack();
+      // Plain HTTP, as every figure in docs/BENCHMARKS.md so far was measured (the e2e suite runs HTTPS).
+      stack.https = false;
       stacks.push(stack);
       try {
         // 2. The bus: land writes, credit keeps what land grants it, the notary anchors (its defaults: every 5 s or

@@ -50,6 +50,10 @@ function landEnvironment(config: DepartmentConfig, port: number): Record<string,
     TRUST_BUNDLE_FILE: config.TRUST_BUNDLE_FILE,
     TRUST_ROOT_PUBLIC_KEY_FILE: config.TRUST_ROOT_PUBLIC_KEY_FILE,
     LOG_LEVEL: 'warn',
+    // HTTPS as the stack runs it, with the stack's certificate (this process trusts its CA since the stack started).
+    ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE
+      ? { TLS_CERT_FILE: config.TLS_CERT_FILE, TLS_KEY_FILE: config.TLS_KEY_FILE }
+      : { HTTP_DEV_PLAINTEXT: 'true' }),
   };
 }
 
@@ -87,7 +91,7 @@ describe('kill -9 during a burst of commands', () => {
       const config = stack.configOf('land');
       await stack.stopOne('land');
       const port = await freePort();
-      const url = `http://127.0.0.1:${port}`;
+      const url = `https://127.0.0.1:${port}`;
       child = spawnLand(landEnvironment(config, port));
       await healthy(url, child);
 
@@ -214,7 +218,7 @@ describe('kill -9 during a burst of commands', () => {
         await reactions.stopOne('land');
         const port = await freePort();
         consumer = spawnLand(landEnvironment(config, port));
-        await healthy(`http://127.0.0.1:${port}`, consumer);
+        await healthy(`https://127.0.0.1:${port}`, consumer);
         const db = new pg.Client({ connectionString: config.DATABASE_URL });
         await db.connect();
         const reacted = async () =>

@@ -23,7 +23,7 @@ import {
   type TrustBundle,
   type WitnessPolicy,
 } from '@registry-bus/protocol';
-import { integrationEnvironment } from '@registry-bus/testing';
+import { ensureDevCa, integrationEnvironment } from '@registry-bus/testing';
 import pg from 'pg';
 
 import { CREDIT_DEPARTMENT } from '../../apps/credit-registry/src/credit.department.js';
@@ -117,6 +117,26 @@ export class DepartmentStack {
   captureLogs = false;
   readonly logs: Array<Record<string, unknown>> = [];
 
+  /**
+   * Every app serves HTTPS with a certificate of the stack's development CA
+   * (`local/ca`), and trusts that CA for its calls to the others — the notary
+   * asking heads, mirrors in a recovery — as `npm start` runs them (issue #25).
+   * The portal test sets it false: its browser has no way to trust the CA.
+   */
+  https = true;
+
+  /** The stack's development CA (PEM), made at the first start when `https`. */
+  get caFile(): string {
+    return join(this.local, 'ca', 'ca.crt');
+  }
+
+  private tlsSettings(): Record<string, string> {
+    if (!this.https) return {};
+    const ca = ensureDevCa(join(this.local, 'ca'));
+    const certificate = ca.issue('apps');
+    return { TLS_CERT_FILE: certificate.certFile, TLS_KEY_FILE: certificate.keyFile, TLS_CA_FILE: ca.caFile };
+  }
+
   async start(departments: string[], overrides: Record<string, string> = {}): Promise<this> {
     // Every department's key in the bundle from the start: apps load the bundle once.
     await ensureDevTrust(this.local, ALL_DEPARTMENTS, this.witnessing);
@@ -142,7 +162,10 @@ export class DepartmentStack {
       // A restart keeps the department's database and keys; overrides given then change only those settings.
       const config = cached
         ? ({ ...cached, ...parseOverrides(overrides) } as DepartmentConfig)
-        : await departmentTestConfig(this.env, this.local, department, this.namespace, overrides);
+        : await departmentTestConfig(this.env, this.local, department, this.namespace, {
+            ...this.tlsSettings(),
+            ...overrides,
+          });
       this.configs.set(department, config);
       const logger = this.captureLogs
         ? createLogger(department, { level: 'info' }, this.logSink())

@@ -81,6 +81,8 @@ function buildPortal(outDir: string, rootFile: string, base = '/portal/'): void 
  */
 describe('portal in a browser', () => {
   const stack = new DepartmentStack();
+  // Plain HTTP here only: the headless browser has no trust store to put the stack's development CA in.
+  stack.https = false;
   let browser: Browser;
   let page: Page;
   let base: string;

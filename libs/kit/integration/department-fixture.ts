@@ -29,6 +29,8 @@ export async function departmentTestConfig(
     TRUST_BUNDLE_FILE: join(local, 'trust-bundle.json'),
     TRUST_ROOT_PUBLIC_KEY_FILE: join(local, 'trust-root.pub'),
     LOG_LEVEL: 'info',
+    // Plain HTTP unless a test gives the app a certificate (TLS_CERT_FILE, TLS_KEY_FILE): test/e2e/https.spec.ts.
+    HTTP_DEV_PLAINTEXT: 'true',
     // The Kafka client every app of the run speaks through (KAFKA_CLIENT=platformatic npm test …).
     ...(env.kafkaClient ? { KAFKA_CLIENT: env.kafkaClient } : {}),
     ...overrides,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -95,6 +95,20 @@ describe('department runtime: ledger → relay → Kafka → consumer', () => {
     expect(() => new DepartmentRuntime({ department: 'land', follows: [] }, bad, logger)).toThrow(
       /governance signature/,
     );
+  });
+
+  it('refuses to start with a signing key file other local users may read, naming the file (issue #25)', async () => {
+    const keyFile = join(local, 'keys', 'land', 'signing-key.json');
+    const before = readFileSync(keyFile, 'utf8');
+    chmodSync(keyFile, 0o644);
+    try {
+      expect(() => new DepartmentRuntime({ department: 'land', follows: [] }, land.config, logger)).toThrow(
+        `${keyFile} holds a secret but its mode is 0644 (others may read or write it): refused`,
+      );
+      expect(readFileSync(keyFile, 'utf8')).toBe(before);
+    } finally {
+      chmodSync(keyFile, 0o600);
+    }
   });
 
   it('refuses to start with an older trust bundle than it applied, re-signed or not, naming both versions', async () => {

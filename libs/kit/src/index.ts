@@ -26,6 +26,7 @@ export {
 export { AlarmWriter, alarmEntry, type Alarm, type AlarmKind } from './runtime/parts/alarms/index.js';
 export { DepartmentModule, DEPARTMENT_RUNTIME } from './department/department.module.js';
 export { bootstrapDepartment, startDepartment, type RunningDepartment } from './department/bootstrap-department.js';
+export { httpsOptionsOf, trustCertificateAuthority } from './http/https-server.js';
 export { kitMigrations } from './migrations/index.js';
 export {
   CurrentOperator,

@@ -106,6 +106,7 @@ export { testSecret, testSigner, testTrustBundle } from './fixtures/test-departm
 // Node-only (node:crypto, node:fs): not for browsers.
 export { nodeSigner, verifyEd25519Node, SMALL_ORDER_ENCODINGS } from './node/node-ed25519.js';
 export { loadOrCreateFileSigner, type StoredKey } from './node/file-signer.js';
+export { readOwnerOnlyFile } from './node/owner-only-file.js';
 export { ensureDevTrust, type DevTrust } from './node/dev-trust.js';
 export { asyncApiDocument } from './asyncapi/asyncapi-document.js';
 export { protocolRegistry } from './asyncapi/all-event-types.js';

@@ -8,6 +8,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError } from '@registry-bus/config';
 import { PinoNestLogger, createLogger, type Logger } from '@registry-bus/logging';
 
+import { httpsOptionsOf, trustCertificateAuthority } from '../http/https-server.js';
 import { JSON_BODY_LIMIT, JSON_BODY_TYPE, strictJsonBody } from '../http/strict-json-body.js';
 import { schemaValidationPipe } from '../http/validation.js';
 import { requestMetrics } from '../metrics/request-metrics.js';
@@ -22,7 +23,7 @@ import { startUpFailure } from '../runtime/lifecycle.js';
 export interface RunningDepartment {
   app: INestApplication;
   runtime: DepartmentRuntime;
-  /** `http://127.0.0.1:<port>` */
+  /** `https://127.0.0.1:<port>` (`http://` when the app serves plain HTTP) */
   url: string;
   close(): Promise<void>;
 }
@@ -51,6 +52,9 @@ export async function startDepartment(
   config: DepartmentConfig,
   logger: Logger,
 ): Promise<RunningDepartment> {
+  // Before the runtime: recovery from mirrors already calls other apps over HTTPS.
+  if (config.TLS_CA_FILE) trustCertificateAuthority(config.TLS_CA_FILE);
+  const httpsOptions = httpsOptionsOf(config);
   const runtime = new DepartmentRuntime(definition, config, logger);
   try {
     await runtime.start();
@@ -62,7 +66,10 @@ export async function startDepartment(
     logger: new PinoNestLogger(logger),
     // JSON bodies are gathered as bytes and read by the strict parser (strictJsonBody), not by JSON.parse.
     bodyParser: false,
+    ...(httpsOptions ? { httpsOptions } : {}),
   });
+  // A forwarded client address is believed only from the proxies named; otherwise the socket's address counts.
+  app.set('trust proxy', config.TRUST_PROXY ?? false);
   app.use(requestMetrics(runtime.metrics));
   app.useBodyParser('raw', { type: JSON_BODY_TYPE, limit: JSON_BODY_LIMIT });
   app.use(strictJsonBody);
@@ -76,7 +83,7 @@ export async function startDepartment(
   return {
     app,
     runtime,
-    url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${address.port}`,
+    url: `${httpsOptions ? 'https' : 'http'}://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${address.port}`,
     async close() {
       if (closed) return;
       closed = true;

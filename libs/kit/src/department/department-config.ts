@@ -1,9 +1,11 @@
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 
 import { KAFKA_CLIENTS } from '@registry-bus/bus';
 import { loadConfig, variables } from '@registry-bus/config';
 import { MAX_SHARDS } from '@registry-bus/ledger';
+import { readOwnerOnlyFile } from '@registry-bus/protocol';
 import { z } from 'zod';
 
 /** What every department app reads from its environment (README, "Configuration"). */
@@ -11,6 +13,55 @@ export const departmentConfigSchema = z
   .object({
     PORT: variables.port(3000),
     HOST: z.string().default('127.0.0.1'),
+    /**
+     * HTTPS (issue #25): the app's certificate chain and its private key
+     * (PEM; the key file its owner's alone), both or neither. Without them the
+     * app serves plain HTTP only when told so: behind a reverse proxy that
+     * terminates TLS (TRUST_PROXY), or HTTP_DEV_PLAINTEXT=true in development.
+     */
+    TLS_CERT_FILE: z
+      .string()
+      .min(1)
+      .optional()
+      .superRefine((file, context) => problemOf(file, pemCertificateProblem, context)),
+    TLS_KEY_FILE: z
+      .string()
+      .min(1)
+      .optional()
+      .superRefine((file, context) => problemOf(file, privateKeyProblem, context)),
+    /**
+     * A CA (PEM) the app trusts, beside the system's, when it calls the other
+     * apps over HTTPS: the notary asking heads, mirrors during recovery.
+     */
+    TLS_CA_FILE: z
+      .string()
+      .min(1)
+      .optional()
+      .superRefine((file, context) => problemOf(file, pemCertificateProblem, context)),
+    /**
+     * The reverse proxies (addresses or CIDR blocks, comma-separated) in front
+     * of the app. Only a request from one of them may name the client's
+     * address in X-Forwarded-For (the public rate limit counts by it); unset,
+     * the address is the socket's, whatever a header says.
+     */
+    TRUST_PROXY: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(
+            z.string().refine(isAddressOrBlock, 'must be IP addresses or CIDR blocks, comma-separated (10.0.0.0/8)'),
+          )
+          .min(1),
+      )
+      .optional(),
+    /** Development only: serve plain HTTP with no proxy in front (a container network of one machine). */
+    HTTP_DEV_PLAINTEXT: variables.boolean(false),
     DATABASE_URL: variables.postgresUrl,
     /** The owner connection that runs migrations at start-up; without it the app expects them done. */
     DATABASE_MIGRATIONS_URL: variables.postgresUrl.optional(),
@@ -45,11 +96,7 @@ export const departmentConfigSchema = z
       .string()
       .min(1)
       .optional()
-      .superRefine((file, context) => {
-        if (file === undefined) return;
-        const problem = pemCertificateProblem(file);
-        if (problem) context.addIssue({ code: 'custom', message: problem });
-      }),
+      .superRefine((file, context) => problemOf(file, pemCertificateProblem, context)),
     /** Folder holding this department's signing key (generated on first start in development). */
     KEYS_DIR: z.string().min(1),
     TRUST_BUNDLE_FILE: z.string().min(1),
@@ -101,6 +148,17 @@ export const departmentConfigSchema = z
     LEDGER_SHARDS: z.coerce.number().int().min(1).max(MAX_SHARDS).default(1),
   })
   .superRefine((config, context) => {
+    if ((config.TLS_CERT_FILE === undefined) !== (config.TLS_KEY_FILE === undefined)) {
+      const missing = config.TLS_CERT_FILE === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE';
+      context.addIssue({ code: 'custom', path: [missing], message: 'is required when the other TLS_ file is set' });
+    } else if (config.TLS_CERT_FILE === undefined && !config.TRUST_PROXY && !config.HTTP_DEV_PLAINTEXT)
+      context.addIssue({
+        code: 'custom',
+        path: ['TLS_CERT_FILE'],
+        message:
+          'is required (with TLS_KEY_FILE): the app serves HTTPS. Behind a reverse proxy that terminates TLS, ' +
+          'set TRUST_PROXY to its address instead; HTTP_DEV_PLAINTEXT=true serves plain HTTP in development',
+      });
     if (config.LEDGER_RECOVERY === 'from-mirror' && !config.LEDGER_RECOVERY_MIRRORS)
       context.addIssue({
         code: 'custom',
@@ -135,6 +193,41 @@ export function kafkaSasl(
 /** The kafkajs-independent `ssl` option of a department's configuration: the CA it trusts, when it has one. */
 export function kafkaSsl(config: Pick<DepartmentConfig, 'KAFKA_SSL_CA_FILE'>): { ca: string[] } | undefined {
   return config.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(config.KAFKA_SSL_CA_FILE, 'utf8')] } : undefined;
+}
+
+function problemOf(
+  file: string | undefined,
+  check: (file: string) => string | undefined,
+  context: z.RefinementCtx,
+): void {
+  if (file === undefined) return;
+  const problem = check(file);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+}
+
+function isAddressOrBlock(value: string): boolean {
+  const [address, bits, ...rest] = value.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** Why `file` is not a private key only its owner may read (undefined: it is one). */
+function privateKeyProblem(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readOwnerOnlyFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code ? `cannot read ${file}: ${code}` : (error as Error).message;
+  }
+  try {
+    createPrivateKey(text);
+    return undefined;
+  } catch {
+    return `${file} is not a PEM private key`;
+  }
 }
 
 /** Why `file` is not a readable PEM certificate (undefined: it is one). */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -57,4 +57,29 @@ describe('the file signer through the signing port', () => {
 
     expect('signSync' in sut).toBe(false);
   });
+
+  it('writes a new key file that only its owner may read', () => {
+    loadOrCreateFileSigner(dir, 'land');
+
+    expect((statSync(join(dir, 'signing-key.json')).mode & 0o777).toString(8)).toBe('600');
+  });
+
+  it.each(['644', '640', '604', '660'])(
+    'refuses a key file of mode %s, naming the file, and leaves it as it was',
+    (octal) => {
+      const mode = parseInt(octal, 8);
+      const first = loadOrCreateFileSigner(dir, 'land');
+      const file = join(dir, 'signing-key.json');
+      const before = readFileSync(file, 'utf8');
+      chmodSync(file, mode);
+
+      expect(() => loadOrCreateFileSigner(dir, 'land')).toThrow(
+        `${file} holds a secret but its mode is 0${mode.toString(8)} (others may read or write it): refused; ` +
+          `make it the owner's alone (chmod 600 ${file}) and, if others could read it, rotate the secret`,
+      );
+      expect(readFileSync(file, 'utf8')).toBe(before);
+      chmodSync(file, 0o600);
+      expect(loadOrCreateFileSigner(dir, 'land').keyId).toBe(first.keyId);
+    },
+  );
 });

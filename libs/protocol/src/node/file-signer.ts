@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { parseStrictJson } from '../json/strict-json.js';
 import type { Signer } from '../signing/signer.js';
 import { nodeSigner } from './node-ed25519.js';
+import { readOwnerOnlyFile } from './owner-only-file.js';
 
 export interface StoredKey {
   keyId: string;
@@ -16,14 +17,14 @@ export interface StoredKey {
 
 /**
  * The development signer: an Ed25519 key kept in a file (mode 0600) under
- * `dir`, generated on first use. Production puts an HSM or KMS behind the
+ * `dir`, generated on first use; a key file others may read is refused. Production puts an HSM or KMS behind the
  * same Signer interface; this file never leaves `.local/` (git-ignored).
  */
 export function loadOrCreateFileSigner(dir: string, department: string): Signer & { createdAt: string } {
   const file = join(dir, 'signing-key.json');
   let stored: StoredKey;
   if (existsSync(file)) {
-    stored = parseStrictJson(readFileSync(file, 'utf8'), file) as StoredKey;
+    stored = parseStrictJson(readOwnerOnlyFile(file), file) as StoredKey;
     if (stored.department !== department) {
       throw new Error(`${file} holds a key of '${stored.department}', not '${department}'`);
     }
