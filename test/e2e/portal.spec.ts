@@ -8,6 +8,30 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { DepartmentStack } from './department-stack.js';
 
+/**
+ * A browser profile home whose NSS database (what Chromium on Linux trusts)
+ * holds the stack's development CA, as a citizen's browser would hold a real
+ * one: the portal is opened over HTTPS with certificate and name checked.
+ * certutil is Debian's libnss3-tools (.ci/run installs it).
+ */
+function browserHomeTrusting(caFile: string, home: string): string {
+  const nssdb = join(home, '.pki', 'nssdb');
+  mkdirSync(nssdb, { recursive: true });
+  for (const args of [
+    ['-N', '-d', `sql:${nssdb}`, '--empty-password'],
+    ['-A', '-d', `sql:${nssdb}`, '-t', 'C,,', '-n', 'registry-bus development CA', '-i', caFile],
+  ]) {
+    const result = spawnSync(CERTUTIL, args, { encoding: 'utf8' });
+    if (result.status !== 0)
+      throw new Error(
+        `certutil ${args[0]} failed (${result.error?.message ?? result.stderr}): apt-get install libnss3-tools`,
+      );
+  }
+  return home;
+}
+
+const CERTUTIL = process.env.CERTUTIL_PATH ?? '/usr/bin/certutil';
+
 /** Debian's Chromium (apt-get install chromium); Playwright's own browser download is not used. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = join('test-output', 'screenshots');
@@ -81,8 +105,6 @@ function buildPortal(outDir: string, rootFile: string, base = '/portal/'): void 
  */
 describe('portal in a browser', () => {
   const stack = new DepartmentStack();
-  // Plain HTTP here only: the headless browser has no trust store to put the stack's development CA in.
-  stack.https = false;
   let browser: Browser;
   let page: Page;
   let base: string;
@@ -145,6 +167,7 @@ describe('portal in a browser', () => {
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
+      env: { ...process.env, HOME: browserHomeTrusting(stack.caFile, join(stack.local, 'browser-home')) },
       headless: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
