@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { KAFKA_CLIENTS, type KafkaClientName } from '@registry-bus/bus';
+import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENTS, type KafkaClientName } from '@registry-bus/bus';
 import { trustCertificateAuthority } from '@registry-bus/kit';
 import { loadConfig } from '@registry-bus/config';
 import { parseStrictJson, readOwnerOnlyFile } from '@registry-bus/protocol';
@@ -11,8 +11,21 @@ import { ensureDevCa } from '@registry-bus/testing';
 import { z } from 'zod';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * Where a second local stack may live beside the first (the test of
+ * `npm start` itself runs one): its folder and the port of its notary, the
+ * other apps on the next ports. Unset, `.local/` and 3000.
+ */
+const placement = loadConfig(
+  z.object({
+    REGISTRY_BUS_LOCAL_DIR: z.string().trim().min(1).default(join(ROOT, '.local')),
+    REGISTRY_BUS_PORT_BASE: z.coerce.number().int().min(1024).max(65_000).default(3000),
+  }),
+);
+
 /** Everything the local stack keeps lives here, so `npm run reset` can wipe it in one go. */
-export const LOCAL_DIR = join(ROOT, '.local');
+export const LOCAL_DIR = placement.REGISTRY_BUS_LOCAL_DIR;
 export const STACK_FILE = join(LOCAL_DIR, 'stack.json');
 export const STACK_PID_FILE = join(LOCAL_DIR, 'stack.pid');
 export const KAFKA_DIR = join(LOCAL_DIR, 'kafka');
@@ -43,7 +56,6 @@ export function trustLocalApps(): void {
   if (existsSync(caFile)) trustCertificateAuthority(caFile);
 }
 
-/** Default ports (DESIGN.md, "Names"); an app missing here gets the next free slot from 3100. */
 /**
  * KAFKA_CLIENT as the apps read it (they inherit the environment), for the
  * stack's own admin clients; a bad value stops the start naming the variable.
@@ -51,19 +63,21 @@ export function trustLocalApps(): void {
 export function localKafkaClient(): KafkaClientName {
   return loadConfig(
     z.object({
-      KAFKA_CLIENT: z.enum(KAFKA_CLIENTS, { error: `must be one of ${KAFKA_CLIENTS.join(', ')}` }).default('kafkajs'),
+      KAFKA_CLIENT: z
+        .enum(KAFKA_CLIENTS, { error: `must be one of ${KAFKA_CLIENTS.join(', ')}` })
+        .default(DEFAULT_KAFKA_CLIENT),
     }),
   ).KAFKA_CLIENT;
 }
 
-export const APP_PORTS: Record<string, number> = {
-  notary: 3000,
-  'land-registry': 3001,
-  'diploma-registry': 3002,
-  'court-registry': 3003,
-  'credit-registry': 3004,
-  'bond-registry': 3005,
-};
+export const PORT_BASE = placement.REGISTRY_BUS_PORT_BASE;
+
+/** Default ports (DESIGN.md, "Names"), from PORT_BASE; an app missing here gets the next free slot from PORT_BASE + 100. */
+export const APP_PORTS: Record<string, number> = Object.fromEntries(
+  ['notary', 'land-registry', 'diploma-registry', 'court-registry', 'credit-registry', 'bond-registry'].map(
+    (app, i) => [app, PORT_BASE + i],
+  ),
+);
 
 /** Department id of an app: `land-registry` → `land`. */
 export function departmentOf(app: string): string {

@@ -28,6 +28,7 @@ import { DEV_TOKENS_FILE, issueDevTokens } from './dev-tokens.js';
 import {
   APP_PORTS,
   KAFKA_DIR,
+  PORT_BASE,
   KEYS_DIR,
   LOCAL_DIR,
   LOGS_DIR,
@@ -211,7 +212,7 @@ async function main(): Promise<void> {
     const names = discoverApps();
     const owners: Array<{ department: string; ownerUrl: string }> = [];
     if (names.length === 0) print('no apps yet (apps/*/src/main.ts)');
-    let extraPort = 3100;
+    let extraPort = PORT_BASE + 100;
     const ports = new Map(names.map((name) => [name, APP_PORTS[name] ?? extraPort++]));
     // The notary fetches each department's signed head to check it before anchoring.
     const departmentUrls = names

@@ -22,7 +22,12 @@ export { checkLedgerTopics, readTopicSettings } from './topics/read-topic-settin
 export { createKafka, type KafkaClientOptions } from './kafka/kafka-client.js';
 export { kafkajsTransport, transportAdminOf, transportOf } from './kafka/kafkajs-transport.js';
 export { platformaticTransport } from './kafka/platformatic-transport.js';
-export { KAFKA_CLIENTS, kafkaTransport, type KafkaClientName } from './kafka/kafka-transport-factory.js';
+export {
+  DEFAULT_KAFKA_CLIENT,
+  KAFKA_CLIENTS,
+  kafkaTransport,
+  type KafkaClientName,
+} from './kafka/kafka-transport-factory.js';
 export * from './transport/index.js';
 export { brokerAcls, syncBrokerAcls, type BrokerAclInput, type BrokerGrant } from './kafka/broker-acls.js';
 export { KafkaPublisher, type PublishedRecord } from './kafka/kafka-publisher.js';

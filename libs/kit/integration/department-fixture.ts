@@ -31,7 +31,7 @@ export async function departmentTestConfig(
     LOG_LEVEL: 'info',
     // Plain HTTP unless a test gives the app a certificate (TLS_CERT_FILE, TLS_KEY_FILE): test/e2e/https.spec.ts.
     HTTP_DEV_PLAINTEXT: 'true',
-    // The Kafka client every app of the run speaks through (KAFKA_CLIENT=platformatic npm test …).
+    // The Kafka client every app of the run speaks through (KAFKA_CLIENT=kafkajs npm test …; unset, the default).
     ...(env.kafkaClient ? { KAFKA_CLIENT: env.kafkaClient } : {}),
     ...overrides,
   });

@@ -17,12 +17,12 @@ const env = {
 };
 
 describe('KAFKA_CLIENT in a department configuration', () => {
-  it('is kafkajs when unset', () => {
-    expect(loadDepartmentConfig(env).KAFKA_CLIENT).toBe('kafkajs');
+  it('is platformatic when unset', () => {
+    expect(loadDepartmentConfig(env).KAFKA_CLIENT).toBe('platformatic');
   });
 
-  it('takes platformatic', () => {
-    expect(loadDepartmentConfig({ ...env, KAFKA_CLIENT: 'platformatic' }).KAFKA_CLIENT).toBe('platformatic');
+  it('takes kafkajs', () => {
+    expect(loadDepartmentConfig({ ...env, KAFKA_CLIENT: 'kafkajs' }).KAFKA_CLIENT).toBe('kafkajs');
   });
 
   it('refuses another client at start-up, naming the variable and the choices', () => {

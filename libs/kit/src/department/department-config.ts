@@ -2,7 +2,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 
-import { KAFKA_CLIENTS } from '@registry-bus/bus';
+import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENTS } from '@registry-bus/bus';
 import { loadConfig, variables } from '@registry-bus/config';
 import { MAX_SHARDS } from '@registry-bus/ledger';
 import { readOwnerOnlyFile } from '@registry-bus/protocol';
@@ -67,7 +67,9 @@ export const departmentConfigSchema = z
     DATABASE_MIGRATIONS_URL: variables.postgresUrl.optional(),
     KAFKA_BROKERS: variables.brokerList,
     /** Which Kafka client the app speaks through (the port's adapters; docs/BENCHMARKS.md compares them). */
-    KAFKA_CLIENT: z.enum(KAFKA_CLIENTS, { error: `must be one of ${KAFKA_CLIENTS.join(', ')}` }).default('kafkajs'),
+    KAFKA_CLIENT: z
+      .enum(KAFKA_CLIENTS, { error: `must be one of ${KAFKA_CLIENTS.join(', ')}` })
+      .default(DEFAULT_KAFKA_CLIENT),
     KAFKA_TOPIC_NAMESPACE: z
       .string()
       .regex(/^([a-z0-9][a-z0-9_-]*\.)?$/, 'must be empty or end with a dot, e.g. "staging."')

@@ -1,0 +1,149 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { isPortOpen } from '@registry-bus/testing';
+
+const APPS = ['notary', 'land-registry', 'diploma-registry', 'court-registry', 'credit-registry', 'bond-registry'];
+
+/** Six consecutive ports nobody listens on, in a range no other test asks for. */
+async function freePortBase(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const base = 41_000 + Math.floor(Math.random() * 400) * 10;
+    const open = await Promise.all(APPS.map((_, i) => isPortOpen(base + i)));
+    if (!open.some(Boolean)) return base;
+  }
+  throw new Error('no six free consecutive ports in 41000–45000');
+}
+
+/** The status of GET url with exactly `ca` trusted (the status, or the TLS error's code). */
+function get(url: string, ca: string): Promise<string> {
+  return new Promise((resolve) => {
+    const request = httpsRequest(url, { ca: [ca] }, (response) => {
+      response.resume();
+      resolve(String(response.statusCode));
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    request.setTimeout(5000, () => request.destroy(new Error('timeout')));
+    request.end();
+  });
+}
+
+/**
+ * `npm start` itself, as a newcomer runs it (issue #22: a healthy start says
+ * nothing alarming; #25: every app on HTTPS with the development CA) — in a
+ * folder and on ports of its own, so a developer's own stack is untouched —
+ * then Ctrl-C and `npm run reset`.
+ */
+describe('npm start', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rb-npm-start-'));
+  const local = join(dir, 'local');
+  let base: number;
+  let env: NodeJS.ProcessEnv;
+  let stack: ChildProcess | undefined;
+  let output = '';
+
+  const stopped = () =>
+    new Promise<number | null>((resolve) => {
+      if (!stack || stack.exitCode !== null) return resolve(stack?.exitCode ?? null);
+      stack.once('exit', (code) => resolve(code));
+    });
+
+  beforeAll(async () => {
+    base = await freePortBase();
+    env = { ...process.env, REGISTRY_BUS_LOCAL_DIR: local, REGISTRY_BUS_PORT_BASE: String(base), LOG_LEVEL: 'info' };
+    delete env.KAFKA_BROKERS;
+    stack = spawn(
+      process.execPath,
+      ['--import', './scripts/ts-loader/register.js', 'scripts/start/start.ts', '--no-demo'],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    stack.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    stack.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 300_000;
+    while (!output.includes('press Ctrl-C to stop')) {
+      if (stack.exitCode !== null) throw new Error(`npm start exited with ${stack.exitCode}:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`npm start did not come up within 5 minutes:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    // A few seconds of running: the first anchors, the followed-ledgers watch, the broker steward.
+    await new Promise((resolve) => setTimeout(resolve, 8000));
+  }, 330_000);
+
+  afterAll(async () => {
+    if (stack && stack.exitCode === null) {
+      stack.kill('SIGINT');
+      await Promise.race([stopped(), new Promise((resolve) => setTimeout(resolve, 60_000))]);
+      if (stack.exitCode === null) stack.kill('SIGKILL');
+    }
+    spawnSync(process.execPath, ['--import', './scripts/ts-loader/register.js', 'scripts/start/reset.ts'], {
+      env,
+      timeout: 60_000,
+    });
+    rmSync(dir, { recursive: true, force: true });
+  }, 150_000);
+
+  it('names every app at its https:// address', () => {
+    for (const [i, app] of APPS.entries())
+      expect(output).toMatch(
+        new RegExp(`^  ${app} +https://127\\.0\\.0\\.1:${base + i}  health: \\{"status":"ok"`, 'm'),
+      );
+  });
+
+  it('serves HTTPS a client trusting the development CA accepts, and a client without it refuses', async () => {
+    const ca = readFileSync(join(local, 'ca', 'ca.crt'), 'utf8');
+    const other = readFileSync(join(local, 'kafka', 'ca', 'ca.crt'), 'utf8');
+
+    expect(await get(`https://127.0.0.1:${base + 1}/v1/ledger/head`, ca)).toBe('200');
+    expect(await get(`https://127.0.0.1:${base + 1}/v1/ledger/head`, other)).toBe('SELF_SIGNED_CERT_IN_CHAIN');
+  });
+
+  it('keeps its secrets its own: stack.json, the CA and app keys 0600, the CA folder 0700', () => {
+    const mode = (file: string) => (statSync(join(local, file)).mode & 0o777).toString(8);
+
+    expect([mode('stack.json'), mode('ca'), mode('ca/ca.key'), mode('ca/apps.key')]).toEqual([
+      '600',
+      '700',
+      '600',
+      '600',
+    ]);
+    const identity = JSON.parse(readFileSync(join(local, 'stack.json'), 'utf8')) as {
+      appPasswords: Record<string, string>;
+    };
+    expect(Object.keys(identity.appPasswords).sort()).toEqual([...APPS].sort());
+    expect(new Set(Object.values(identity.appPasswords)).size).toBe(APPS.length);
+  });
+
+  it('logs no warn, error or fatal line in a healthy start, from any app or the stack', () => {
+    const alarming: string[] = [];
+    for (const file of readdirSync(join(local, 'logs'))) {
+      for (const line of readFileSync(join(local, 'logs', file), 'utf8')
+        .split('\n')
+        .filter(Boolean)) {
+        let level: string | undefined;
+        try {
+          level = (JSON.parse(line) as { level?: string }).level;
+        } catch {
+          level = 'not a log line (stderr)';
+        }
+        if (level !== 'info' && level !== 'debug' && level !== 'trace') alarming.push(`${file}: ${line}`);
+      }
+    }
+    const printed = output.split('\n').filter((line) => /^\d\d:\d\d:\d\d \S+ +(warn|error|fatal)\b/.test(line));
+
+    expect(alarming).toEqual([]);
+    expect(printed).toEqual([]);
+  });
+
+  it('stops in order on Ctrl-C, with exit code 0', async () => {
+    stack!.kill('SIGINT');
+
+    expect(await stopped()).toBe(0);
+    expect(output).toContain(`stopped; data kept in ${local} (npm run reset wipes it)`);
+  }, 90_000);
+});
