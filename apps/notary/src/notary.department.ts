@@ -9,6 +9,9 @@ import { NotaryAnchors1764000020000 } from './migrations/1764000020000-notary-an
 import { PortalIndexes1764000020001 } from './migrations/1764000020001-portal-indexes.js';
 import { PortalModule } from './portal/portal.module.js';
 
+/** The notary's own tables beside the kit's (its anchors, the portal's indexes): `npm run migrate -- notary` too. */
+export const NOTARY_MIGRATIONS = [NotaryAnchors1764000020000, PortalIndexes1764000020001];
+
 /**
  * The notary keeps a ledger of its own (anchors and alarms) and follows every
  * department's chain — as envelopes without data: nobody grants it any, and
@@ -23,7 +26,7 @@ export function notaryDepartment(config: NotaryConfig): DepartmentDefinition {
     aggregates: [anchorAggregate],
     follows: ['land', 'diploma', 'court', 'credit', 'bond'],
     eventTypes: domainEventTypes,
-    migrations: [NotaryAnchors1764000020000, PortalIndexes1764000020001],
+    migrations: NOTARY_MIGRATIONS,
     // It sees every witness's cosignatures: a department asks for those of its anchors when building a receipt.
     queries: (runtime) => [cosignaturesQuery(runtime.dataSource)],
     services: (runtime) => [

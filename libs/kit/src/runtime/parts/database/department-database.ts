@@ -41,14 +41,8 @@ export class DepartmentDatabase {
   async start(): Promise<void> {
     const ownerUrl = this.urls.DATABASE_MIGRATIONS_URL;
     if (ownerUrl) {
-      const applied = await runMigrations(ownerUrl, [
-        ...ledgerMigrations,
-        ...consumerMigrations,
-        ...kitMigrations,
-        ...((this.migrations as []) ?? []),
-      ]);
+      const applied = await migrateDepartment(ownerUrl, this.urls.DATABASE_URL, this.migrations);
       if (applied.length > 0) this.logger.info({ applied }, 'migrations applied');
-      await grantWriterRole(ownerUrl, this.urls.DATABASE_URL);
     }
     await this.dataSource.initialize();
   }
@@ -56,6 +50,28 @@ export class DepartmentDatabase {
   async stop(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
+}
+
+/**
+ * A department's schema brought up to date as the owner — the ledger's, the
+ * consumer's, the kit's tables and the app's own — and the app's login made a
+ * writer: what an app does at start with DATABASE_MIGRATIONS_URL, and what
+ * `npm run migrate -- <app>` does where the owner's credentials must stay out
+ * of the running app. Returns the migrations applied now.
+ */
+export async function migrateDepartment(
+  ownerUrl: string,
+  appUrl: string | undefined,
+  migrations: Migrations | undefined,
+): Promise<string[]> {
+  const applied = await runMigrations(ownerUrl, [
+    ...ledgerMigrations,
+    ...consumerMigrations,
+    ...kitMigrations,
+    ...((migrations as []) ?? []),
+  ]);
+  if (appUrl) await grantWriterRole(ownerUrl, appUrl);
+  return applied;
 }
 
 /**

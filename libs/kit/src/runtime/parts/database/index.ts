@@ -1,1 +1,7 @@
-export { DepartmentDatabase, departmentDataSource, grantWriterRole, type Migrations } from './department-database.js';
+export {
+  DepartmentDatabase,
+  departmentDataSource,
+  grantWriterRole,
+  migrateDepartment,
+  type Migrations,
+} from './department-database.js';
