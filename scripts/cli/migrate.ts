@@ -1,13 +1,12 @@
 // `npm run migrate -- <app>`: brings an app's database schema up to date as its
 // owner, and makes the app's login a writer, before the app starts — so that
 // the owner's credentials (DATABASE_MIGRATIONS_URL) need never be in a running
-// app's environment (issue #25; docker/compose.yaml's migrate job runs this).
+// app's environment (issue #25). The same as `<app's main> --migrate`, which
+// docker/compose.yaml's migrate job runs in the image.
 //   DATABASE_MIGRATIONS_URL=postgres://owner@…/registry_bus_land \
 //   DATABASE_URL=postgres://land_app@…/registry_bus_land npm run migrate -- land-registry
 // DATABASE_URL is the app's login (made a member of the writer role); without it only the schema is migrated.
-import { loadConfig, ConfigError, variables } from '@registry-bus/config';
-import { migrateDepartment, type DepartmentDefinition } from '@registry-bus/kit';
-import { z } from 'zod';
+import { migrateCommand, type DepartmentDefinition } from '@registry-bus/kit';
 
 import { BOND_DEPARTMENT } from '../../apps/bond-registry/src/bond.department.js';
 import { COURT_DEPARTMENT } from '../../apps/court-registry/src/court.department.js';
@@ -31,27 +30,4 @@ if (!app || process.argv.length > 3 || !(app in APP_MIGRATIONS)) {
   process.stderr.write(`usage: npm run migrate -- <app>, one of ${Object.keys(APP_MIGRATIONS).join(', ')}\n`);
   process.exit(64); // EX_USAGE
 }
-
-let urls;
-try {
-  urls = loadConfig(
-    z.object({ DATABASE_MIGRATIONS_URL: variables.postgresUrl, DATABASE_URL: variables.postgresUrl.optional() }),
-  );
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`migrate: ${error.message}\n`);
-  process.exit(78); // EX_CONFIG
-}
-const database = new URL(urls.DATABASE_MIGRATIONS_URL).pathname.slice(1);
-try {
-  const applied = await migrateDepartment(urls.DATABASE_MIGRATIONS_URL, urls.DATABASE_URL, APP_MIGRATIONS[app]);
-  const login = urls.DATABASE_URL ? decodeURIComponent(new URL(urls.DATABASE_URL).username) : undefined;
-  process.stdout.write(
-    `${app}: ${applied.length === 0 ? 'the schema of' : `applied ${applied.join(', ')} to`} ${database}` +
-      `${applied.length === 0 ? ' was up to date' : ''}` +
-      `${login ? `; ${login} writes as its writer role` : ''}\n`,
-  );
-} catch (error) {
-  process.stderr.write(`migrate: ${app} on ${database} failed: ${(error as Error).message}\n`);
-  process.exit(1);
-}
+process.exit(await migrateCommand(app, APP_MIGRATIONS[app]));

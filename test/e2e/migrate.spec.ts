@@ -12,19 +12,17 @@ import { CREDIT_DEPARTMENT } from '../../apps/credit-registry/src/credit.departm
 import { CreditModule } from '../../apps/credit-registry/src/credit.module.js';
 import { departmentTestConfig } from '../../libs/kit/integration/department-fixture.js';
 
-function migrate(args: string[], env: Record<string, string | undefined>) {
+/** Runs a script of the project as `npm run` would, with only the database URLs given here. */
+function run(script: string, args: string[], env: Record<string, string | undefined>) {
   const { DATABASE_MIGRATIONS_URL: _owner, DATABASE_URL: _app, ...rest } = process.env;
-  const result = spawnSync(
-    process.execPath,
-    ['--import', './scripts/ts-loader/register.js', 'scripts/cli/migrate.ts', ...args],
-    {
-      env: { ...rest, ...env },
-      encoding: 'utf8',
-      timeout: 120_000,
-    },
-  );
+  const result = spawnSync(process.execPath, ['--import', './scripts/ts-loader/register.js', script, ...args], {
+    env: { ...rest, ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { status: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
 }
+const migrate = (args: string[], env: Record<string, string | undefined>) => run('scripts/cli/migrate.ts', args, env);
 
 /**
  * `npm run migrate -- <app>` (issue #25): the owner migrates before the app
@@ -99,5 +97,21 @@ describe('npm run migrate', () => {
     });
     expect(registered.status).toBe(201);
     expect(await running.runtime.ledger.verify()).toMatchObject({ ok: true, checked: 1 });
+  });
+
+  it("is what an app's own entry point does with --migrate (the image's migrate job), needing no other setting", async () => {
+    const ownerUrl = await env.createDatabase('land_migrate');
+    const database = new URL(ownerUrl).pathname.slice(1);
+
+    const land = run('apps/land-registry/src/main.ts', ['--migrate'], { DATABASE_MIGRATIONS_URL: ownerUrl });
+    const notary = run('apps/notary/src/main.ts', ['--migrate'], {
+      DATABASE_MIGRATIONS_URL: await env.createDatabase('notary_migrate'),
+    });
+
+    expect(land.stderr).toBe('');
+    expect(land.status).toBe(0);
+    expect(land.stdout).toMatch(new RegExp(`^land: applied \\S+.* to ${database}$`));
+    expect(notary.status).toBe(0);
+    expect(notary.stdout).toMatch(/^notary: applied .*NotaryAnchors1764000020000.* to \S+$/);
   });
 });

@@ -1,8 +1,11 @@
 import { ConfigError } from '@registry-bus/config';
-import { bootstrapDepartment } from '@registry-bus/kit';
+import { bootstrapDepartment, migrateCommand } from '@registry-bus/kit';
 
 import { loadNotaryConfig } from './anchoring/notary-config.js';
-import { notaryDepartment, notaryModules } from './notary.department.js';
+import { NOTARY_MIGRATIONS, notaryDepartment, notaryModules } from './notary.department.js';
+
+// The migration job needs only the database URLs, not the notary's settings.
+if (process.argv.includes('--migrate')) process.exit(await migrateCommand('notary', NOTARY_MIGRATIONS));
 
 let config;
 try {

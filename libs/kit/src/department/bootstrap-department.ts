@@ -15,6 +15,7 @@ import { requestMetrics } from '../metrics/request-metrics.js';
 import { setupOpenApi } from '../openapi/openapi.js';
 import { ProblemFilter } from '../problems/problem-filter.js';
 import { loadDepartmentConfig, type DepartmentConfig } from './department-config.js';
+import { migrateCommand } from './migrate-command.js';
 import { DepartmentModule } from './department.module.js';
 import type { DepartmentDefinition } from '../runtime/department-definition.js';
 import { DepartmentRuntime } from '../runtime/department-runtime.js';
@@ -101,6 +102,9 @@ export async function bootstrapDepartment(
   definition: DepartmentDefinition,
   domain: Array<Type | DynamicModule> = [],
 ): Promise<void> {
+  // A one-off migration job (compose's migrate service): the owner's URL in this process only.
+  if (process.argv.includes('--migrate'))
+    process.exit(await migrateCommand(`${definition.department}`, definition.migrations));
   let config;
   try {
     config = loadDepartmentConfig();
