@@ -236,6 +236,8 @@ async function main(): Promise<void> {
         name,
         port,
         {
+          // A developer's stack: one Postgres without TLS, the owner migrating at start, maybe one broker.
+          DEPLOYMENT_MODE: 'development',
           PORT: String(port),
           HOST: '127.0.0.1',
           ...https,

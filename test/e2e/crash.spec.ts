@@ -50,6 +50,7 @@ function landEnvironment(config: DepartmentConfig, port: number): Record<string,
     TRUST_BUNDLE_FILE: config.TRUST_BUNDLE_FILE,
     TRUST_ROOT_PUBLIC_KEY_FILE: config.TRUST_ROOT_PUBLIC_KEY_FILE,
     LOG_LEVEL: 'warn',
+    DEPLOYMENT_MODE: config.DEPLOYMENT_MODE,
     // HTTPS as the stack runs it, with the stack's certificate (this process trusts its CA since the stack started).
     ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE
       ? { TLS_CERT_FILE: config.TLS_CERT_FILE, TLS_KEY_FILE: config.TLS_KEY_FILE }

@@ -31,6 +31,8 @@ export async function departmentTestConfig(
     LOG_LEVEL: 'info',
     // Plain HTTP unless a test gives the app a certificate (TLS_CERT_FILE, TLS_KEY_FILE): test/e2e/https.spec.ts.
     HTTP_DEV_PLAINTEXT: 'true',
+    // The shared test broker and Postgres are a developer's: one broker, no TLS to the database.
+    DEPLOYMENT_MODE: 'development',
     // The Kafka client every app of the run speaks through (KAFKA_CLIENT=kafkajs npm test …; unset, the default).
     ...(env.kafkaClient ? { KAFKA_CLIENT: env.kafkaClient } : {}),
     ...overrides,

@@ -38,6 +38,7 @@ export {
   runPrefix,
   withDatabase,
 } from './postgres/throwaway-databases.js';
+export { startTlsPostgres, type TlsPostgres } from './postgres/tls-postgres.js';
 export { freePort, isPortOpen } from './ports/free-port.js';
 export { compare, formatReport, machineInfo, measure, type BenchReport, type BenchRow } from './bench/index.js';
 export { FaultProxy, type FaultMode } from './fault-proxy/fault-proxy.js';

@@ -14,6 +14,7 @@ const env = {
   TRUST_BUNDLE_FILE: '/tmp/trust-bundle.json',
   TRUST_ROOT_PUBLIC_KEY_FILE: '/tmp/trust-root.pub',
   HTTP_DEV_PLAINTEXT: 'true',
+  DEPLOYMENT_MODE: 'development',
 };
 
 describe('KAFKA_CLIENT in a department configuration', () => {
@@ -121,5 +122,67 @@ describe('HTTPS in a department configuration (issue #25)', () => {
     expect(() => loadDepartmentConfig({ ...bare, TRUST_PROXY: value })).toThrow(
       '  - TRUST_PROXY.0: must be IP addresses or CIDR blocks, comma-separated (10.0.0.0/8)',
     );
+  });
+});
+
+describe('DEPLOYMENT_MODE=production, the default (issue #25)', () => {
+  const { DEPLOYMENT_MODE: _mode, HTTP_DEV_PLAINTEXT: _plain, ...common } = env;
+  const production = {
+    ...common,
+    DATABASE_URL: 'postgres://land_app@db.example:5432/land?sslmode=verify-full&sslrootcert=/etc/ca.crt',
+    KAFKA_SASL_USERNAME: 'land',
+    KAFKA_SASL_PASSWORD: 'secret',
+    KAFKA_SSL_CA_FILE: undefined as string | undefined,
+    TRUST_PROXY: '10.0.0.0/8',
+  };
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'production-config-'));
+    production.KAFKA_SSL_CA_FILE = join(dir, 'ca.crt');
+    writeFileSync(production.KAFKA_SSL_CA_FILE, SELF_SIGNED);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is the default, and accepts a verified database, a broker login and no development flag', () => {
+    expect(loadDepartmentConfig(production).DEPLOYMENT_MODE).toBe('production');
+  });
+
+  it('refuses every development-only setting at once, each on its variable', () => {
+    const sut = () =>
+      loadDepartmentConfig({
+        ...production,
+        DATABASE_URL: 'postgres://land_app@db.example:5432/land?sslmode=require',
+        DATABASE_MIGRATIONS_URL: 'postgres://owner@db.example:5432/land?sslmode=verify-full',
+        HTTP_DEV_PLAINTEXT: 'true',
+        KAFKA_DEV_SINGLE_BROKER: 'true',
+        KAFKA_SASL_USERNAME: undefined,
+        KAFKA_SASL_PASSWORD: undefined,
+      });
+
+    expect(sut).toThrow(
+      [
+        '  - DATABASE_URL: must carry sslmode=verify-full in production: TLS to Postgres with its certificate and ' +
+          'name checked (sslrootcert=<file> for a private CA); DEPLOYMENT_MODE=development on a developer machine',
+        "  - DATABASE_MIGRATIONS_URL: must not be set in production: the owner's credentials stay out of the " +
+          'running app — migrate first (npm run migrate -- <app>, or the entry point with --migrate)',
+        '  - HTTP_DEV_PLAINTEXT: is for development only (DEPLOYMENT_MODE=development), refused in production',
+        '  - KAFKA_DEV_SINGLE_BROKER: is for development only (DEPLOYMENT_MODE=development), refused in production',
+        '  - KAFKA_SASL_USERNAME: is required in production: the app logs in to the broker as its own user (with ' +
+          'KAFKA_SASL_PASSWORD and KAFKA_SSL_CA_FILE)',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses a database URL without sslmode, the plain default', () => {
+    expect(() => loadDepartmentConfig({ ...production, DATABASE_URL: 'postgres://land_app@db.example/land' })).toThrow(
+      '  - DATABASE_URL: must carry sslmode=verify-full in production',
+    );
+  });
+
+  it('takes development settings when told it is development', () => {
+    expect(
+      loadDepartmentConfig({ ...common, DEPLOYMENT_MODE: 'development', HTTP_DEV_PLAINTEXT: 'true' }).DEPLOYMENT_MODE,
+    ).toBe('development');
+    expect(() => loadDepartmentConfig({ ...common, DEPLOYMENT_MODE: 'staging' })).toThrow('  - DEPLOYMENT_MODE: ');
   });
 });

@@ -11,6 +11,15 @@ import { z } from 'zod';
 /** What every department app reads from its environment (README, "Configuration"). */
 export const departmentConfigSchema = z
   .object({
+    /**
+     * `production` (the default): the settings that are safe only on a
+     * developer's machine are refused at start-up, each named — a database
+     * connection that does not verify the server (sslmode=verify-full), the
+     * owner's migration URL in the running app, plain HTTP, a single broker,
+     * a broker without a login. `development`: `npm start`, the tests and the
+     * compose file (issue #25).
+     */
+    DEPLOYMENT_MODE: z.enum(['production', 'development']).default('production'),
     PORT: variables.port(3000),
     HOST: z.string().default('127.0.0.1'),
     /**
@@ -150,6 +159,7 @@ export const departmentConfigSchema = z
     LEDGER_SHARDS: z.coerce.number().int().min(1).max(MAX_SHARDS).default(1),
   })
   .superRefine((config, context) => {
+    if (config.DEPLOYMENT_MODE === 'production') productionProblems(config, context);
     if ((config.TLS_CERT_FILE === undefined) !== (config.TLS_KEY_FILE === undefined)) {
       const missing = config.TLS_CERT_FILE === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE';
       context.addIssue({ code: 'custom', path: [missing], message: 'is required when the other TLS_ file is set' });
@@ -195,6 +205,39 @@ export function kafkaSasl(
 /** The kafkajs-independent `ssl` option of a department's configuration: the CA it trusts, when it has one. */
 export function kafkaSsl(config: Pick<DepartmentConfig, 'KAFKA_SSL_CA_FILE'>): { ca: string[] } | undefined {
   return config.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(config.KAFKA_SSL_CA_FILE, 'utf8')] } : undefined;
+}
+
+/** What production (DEPLOYMENT_MODE, its default) refuses, each problem on the variable to change. */
+function productionProblems(
+  config: {
+    DATABASE_URL: string;
+    DATABASE_MIGRATIONS_URL?: string | undefined;
+    HTTP_DEV_PLAINTEXT: boolean;
+    KAFKA_DEV_SINGLE_BROKER: boolean;
+    KAFKA_SASL_USERNAME?: string | undefined;
+  },
+  context: z.RefinementCtx,
+): void {
+  const refuse = (variable: string, message: string) => context.addIssue({ code: 'custom', path: [variable], message });
+  if (new URL(config.DATABASE_URL).searchParams.get('sslmode') !== 'verify-full')
+    refuse(
+      'DATABASE_URL',
+      'must carry sslmode=verify-full in production: TLS to Postgres with its certificate and name checked ' +
+        '(sslrootcert=<file> for a private CA); DEPLOYMENT_MODE=development on a developer machine',
+    );
+  if (config.DATABASE_MIGRATIONS_URL !== undefined)
+    refuse(
+      'DATABASE_MIGRATIONS_URL',
+      "must not be set in production: the owner's credentials stay out of the running app — migrate first " +
+        '(npm run migrate -- <app>, or the entry point with --migrate)',
+    );
+  for (const flag of ['HTTP_DEV_PLAINTEXT', 'KAFKA_DEV_SINGLE_BROKER'] as const)
+    if (config[flag]) refuse(flag, 'is for development only (DEPLOYMENT_MODE=development), refused in production');
+  if (config.KAFKA_SASL_USERNAME === undefined)
+    refuse(
+      'KAFKA_SASL_USERNAME',
+      'is required in production: the app logs in to the broker as its own user (with KAFKA_SASL_PASSWORD and KAFKA_SSL_CA_FILE)',
+    );
 }
 
 function problemOf(
