@@ -1,28 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 
 import { DepartmentStack } from './department-stack.js';
+import { tlsProbe } from './tls-probe.js';
 
-/** What a raw TLS client gets from an app: the status, or the TLS error's code. */
-function probe(url: string, options: { ca?: readonly string[]; servername?: string } = {}): Promise<string> {
-  return new Promise((resolve) => {
-    const request = httpsRequest(
-      `${url}/health`,
-      {
-        ...(options.ca ? { ca: [...options.ca] } : {}),
-        ...(options.servername ? { servername: options.servername } : {}),
-      },
-      (response) => {
-        response.resume();
-        resolve(String(response.statusCode));
-      },
-    );
-    request.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-    request.setTimeout(5000, () => request.destroy(new Error('timeout')));
-    request.end();
-  });
-}
+/** What a raw TLS client gets from an app's /health. */
+const probe = (url: string, options: { ca: readonly string[]; servername?: string }) =>
+  tlsProbe(`${url}/health`, options);
 
 /**
  * HTTPS on the apps (issue #25): every app of the e2e stacks serves it with a

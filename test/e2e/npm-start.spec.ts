@@ -1,10 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { isPortOpen } from '@registry-bus/testing';
+
+import { tlsProbe } from './tls-probe.js';
 
 const APPS = ['notary', 'land-registry', 'diploma-registry', 'court-registry', 'credit-registry', 'bond-registry'];
 
@@ -16,19 +17,6 @@ async function freePortBase(): Promise<number> {
     if (!open.some(Boolean)) return base;
   }
   throw new Error('no six free consecutive ports in 41000–45000');
-}
-
-/** The status of GET url with exactly `ca` trusted (the status, or the TLS error's code). */
-function get(url: string, ca: string): Promise<string> {
-  return new Promise((resolve) => {
-    const request = httpsRequest(url, { ca: [ca] }, (response) => {
-      response.resume();
-      resolve(String(response.statusCode));
-    });
-    request.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-    request.setTimeout(5000, () => request.destroy(new Error('timeout')));
-    request.end();
-  });
 }
 
 /**
@@ -99,8 +87,10 @@ describe('npm start', () => {
     const ca = readFileSync(join(local, 'ca', 'ca.crt'), 'utf8');
     const other = readFileSync(join(local, 'kafka', 'ca', 'ca.crt'), 'utf8');
 
-    expect(await get(`https://127.0.0.1:${base + 1}/v1/ledger/head`, ca)).toBe('200');
-    expect(await get(`https://127.0.0.1:${base + 1}/v1/ledger/head`, other)).toBe('SELF_SIGNED_CERT_IN_CHAIN');
+    expect(await tlsProbe(`https://127.0.0.1:${base + 1}/v1/ledger/head`, { ca: [ca] })).toBe('200');
+    expect(await tlsProbe(`https://127.0.0.1:${base + 1}/v1/ledger/head`, { ca: [other] })).toBe(
+      'SELF_SIGNED_CERT_IN_CHAIN',
+    );
   });
 
   it('keeps its secrets its own: stack.json, the CA and app keys 0600, the CA folder 0700', () => {

@@ -10,6 +10,7 @@ import type {
   TransportConsumer,
   TransportProducer,
 } from '../transport/kafka-transport.js';
+import { aclCodes } from './acl-codes.js';
 import { createKafka } from './kafka-client.js';
 
 // kafkajs is CommonJS: its enums are not visible to ESM named imports under Node.
@@ -21,6 +22,18 @@ const {
   Partitioners,
   ResourcePatternTypes,
 } = kafkajs;
+
+const codes = aclCodes(
+  {
+    operation: AclOperationTypes as unknown as Record<string, number>,
+    permission: AclPermissionTypes as unknown as Record<string, number>,
+    resourceType: AclResourceTypes as unknown as Record<string, number>,
+    patternType: ResourcePatternTypes as unknown as Record<string, number>,
+  },
+  'kafkajs',
+);
+/** The port's ACL in kafkajs's types (the codes are its enums' values). */
+const entryOf = (binding: AclBinding): AclEntry => codes.toClient(binding) as unknown as AclEntry;
 
 /** The kafkajs adapter of the Kafka port: the only module of production code that names a kafkajs type. */
 export function kafkajsTransport(options: KafkaClientOptions): KafkaTransport {
@@ -149,7 +162,7 @@ export function transportAdminOf(admin: Admin): TransportAdmin {
       });
       return described.resources.flatMap((resource) =>
         resource.acls.map((acl) =>
-          bindingOf({
+          codes.fromClient({
             ...acl,
             resourceType: resource.resourceType,
             resourceName: resource.resourceName,
@@ -164,36 +177,5 @@ export function transportAdminOf(admin: Admin): TransportAdmin {
     deleteAcls: async (acls) => {
       if (acls.length > 0) await admin.deleteAcls({ filters: acls.map(entryOf) });
     },
-  };
-}
-
-/** kafkajs's enums are plain objects of name → code (no reverse mapping): read a name back by its code. */
-function nameOf<T extends string>(table: Record<string, number>, code: number): T {
-  const name = Object.entries(table).find(([, value]) => value === code)?.[0];
-  if (!name) throw new Error(`unknown kafkajs enum code ${code}`);
-  return name as T;
-}
-
-function entryOf(binding: AclBinding): AclEntry {
-  return {
-    principal: binding.principal,
-    host: binding.host,
-    operation: AclOperationTypes[binding.operation],
-    permissionType: AclPermissionTypes[binding.permission],
-    resourceType: AclResourceTypes[binding.resourceType],
-    resourceName: binding.resourceName,
-    resourcePatternType: ResourcePatternTypes[binding.patternType],
-  };
-}
-
-function bindingOf(entry: AclEntry): AclBinding {
-  return {
-    principal: entry.principal,
-    host: entry.host,
-    operation: nameOf(AclOperationTypes as unknown as Record<string, number>, entry.operation),
-    permission: nameOf(AclPermissionTypes as unknown as Record<string, number>, entry.permissionType),
-    resourceType: nameOf(AclResourceTypes as unknown as Record<string, number>, entry.resourceType),
-    resourceName: entry.resourceName,
-    patternType: nameOf(ResourcePatternTypes as unknown as Record<string, number>, entry.resourcePatternType),
   };
 }

@@ -11,8 +11,21 @@ import {
 } from '@platformatic/kafka';
 
 import type { AclBinding, TransportAdmin } from '../transport/kafka-transport.js';
+import { aclCodes } from './acl-codes.js';
 
 const LEADER_WAIT_MS = 30_000;
+
+const codes = aclCodes(
+  {
+    operation: AclOperations,
+    permission: AclPermissionTypes,
+    resourceType: ResourceTypes,
+    patternType: ResourcePatternTypes,
+  },
+  '@platformatic/kafka',
+);
+/** The port's ACL in the client's types (the codes are its enums' values). */
+const aclOf = (binding: AclBinding): Acl => codes.toClient(binding) as Acl;
 
 export function adminOf(admin: Admin): TransportAdmin {
   return withRetriableMarks(rawAdminOf(admin));
@@ -154,7 +167,7 @@ function rawAdminOf(admin: Admin): TransportAdmin {
       });
       return described.flatMap((resource) =>
         resource.acls.map((acl) =>
-          bindingOf({
+          codes.fromClient({
             ...acl,
             resourceType: resource.resourceType,
             resourceName: resource.resourceName,
@@ -169,36 +182,5 @@ function rawAdminOf(admin: Admin): TransportAdmin {
     deleteAcls: async (acls) => {
       if (acls.length > 0) await admin.deleteAcls({ filters: acls.map((acl): AclFilter => aclOf(acl)) });
     },
-  };
-}
-
-/** The client's enums are name → code tables: read a name back by its code. */
-function nameOf<T extends string>(table: Record<string, number>, code: number): T {
-  const name = Object.entries(table).find(([, value]) => value === code)?.[0];
-  if (!name) throw new Error(`unknown @platformatic/kafka enum code ${code}`);
-  return name as T;
-}
-
-function aclOf(binding: AclBinding): Acl {
-  return {
-    principal: binding.principal,
-    host: binding.host,
-    operation: AclOperations[binding.operation],
-    permissionType: AclPermissionTypes[binding.permission],
-    resourceType: ResourceTypes[binding.resourceType],
-    resourceName: binding.resourceName,
-    resourcePatternType: ResourcePatternTypes[binding.patternType],
-  };
-}
-
-function bindingOf(acl: Acl): AclBinding {
-  return {
-    principal: acl.principal,
-    host: acl.host,
-    operation: nameOf(AclOperations, acl.operation),
-    permission: nameOf(AclPermissionTypes, acl.permissionType),
-    resourceType: nameOf(ResourceTypes, acl.resourceType),
-    resourceName: acl.resourceName,
-    patternType: nameOf(ResourcePatternTypes, acl.resourcePatternType),
   };
 }

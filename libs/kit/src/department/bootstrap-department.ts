@@ -104,7 +104,7 @@ export async function bootstrapDepartment(
 ): Promise<void> {
   // A one-off migration job (compose's migrate service): the owner's URL in this process only.
   if (process.argv.includes('--migrate'))
-    process.exit(await migrateCommand(`${definition.department}`, definition.migrations));
+    process.exit(await migrateCommand(definition.department, definition.migrations));
   let config;
   try {
     config = loadDepartmentConfig();

@@ -53,20 +53,9 @@ export const departmentConfigSchema = z
      * address in X-Forwarded-For (the public rate limit counts by it); unset,
      * the address is the socket's, whatever a header says.
      */
-    TRUST_PROXY: z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((item) => item.trim())
-          .filter(Boolean),
-      )
-      .pipe(
-        z
-          .array(
-            z.string().refine(isAddressOrBlock, 'must be IP addresses or CIDR blocks, comma-separated (10.0.0.0/8)'),
-          )
-          .min(1),
+    TRUST_PROXY: variables
+      .commaList(
+        z.string().refine(isAddressOrBlock, 'must be IP addresses or CIDR blocks, comma-separated (10.0.0.0/8)'),
       )
       .optional(),
     /** Development only: serve plain HTTP with no proxy in front (a container network of one machine). */
@@ -125,15 +114,8 @@ export const departmentConfigSchema = z
      */
     LEDGER_RECOVERY: z.enum(['refuse', 'from-topic', 'from-mirror']).default('refuse'),
     /** Base URLs of the departments whose mirrors `from-mirror` reads, comma-separated (e.g. http://credit:3004). */
-    LEDGER_RECOVERY_MIRRORS: z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((url) => url.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be http(s) URLs, comma-separated' })).min(1))
+    LEDGER_RECOVERY_MIRRORS: variables
+      .commaList(z.url({ protocol: /^https?$/, error: 'must be http(s) URLs, comma-separated' }))
       .optional(),
     /**
      * When a command is answered: once `committed` to the ledger (the
