@@ -34,7 +34,7 @@ const projects = [
   {
     ...common,
     displayName: 'unit',
-    testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts', '<rootDir>/eslint/**/*.spec.js'],
+    testMatch: ['<rootDir>/{apps,libs,scripts,docker}/**/*.spec.ts', '<rootDir>/eslint/**/*.spec.js'],
     testPathIgnorePatterns: ['/node_modules/', '/integration/', '/dist/'],
   },
   {
