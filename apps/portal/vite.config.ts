@@ -28,7 +28,7 @@ function builtInTrustRoot(named: string | undefined): string {
 }
 
 /**
- * The portal is static files served by the notary under /portal/, built
+ * The portal is static files served by its own app (apps/portal-server) under /portal/, built
  * from these sources and the same libs/receipts, libs/merkle and
  * libs/protocol code the CLI runs. `@registry-bus/protocol` maps to its
  * browser entry (no node:* imports). Everything is bundled: no CDN.

@@ -21,12 +21,23 @@ export class AppProcess {
   private exitCode: number | null = null;
   private readonly recentStderr: string[] = [];
 
+  /**
+   * `inherit: false` starts the app with `env` and the PATH alone, nothing of
+   * this process's environment: the portal must not be handed a database URL
+   * or a password the developer's shell happens to hold (it refuses them).
+   */
   constructor(
     readonly name: string,
     readonly port: number,
     private readonly env: Record<string, string>,
     private readonly print: (line: string) => void,
+    private readonly options: { inherit: boolean } = { inherit: true },
   ) {}
+
+  /** The app's process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
 
   get url(): string {
     return localUrl(this.port);
@@ -37,7 +48,11 @@ export class AppProcess {
     const child = spawn(
       process.execPath,
       ['--import', './scripts/ts-loader/register.js', `apps/${this.name}/src/main.ts`],
-      { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd: ROOT,
+        env: this.options.inherit ? { ...process.env, ...this.env } : { PATH: process.env.PATH ?? '', ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     this.child = child;
     child.once('exit', (code, signal) => {

@@ -72,9 +72,15 @@ export function localKafkaClient(): KafkaClientName {
 
 export const PORT_BASE = placement.REGISTRY_BUS_PORT_BASE;
 
+/**
+ * The public portal's app: not a department (no database, no broker user,
+ * no key), started after the others with an environment of its own.
+ */
+export const PORTAL_APP = 'portal-server';
+
 /** Default ports (DESIGN.md, "Names"), from PORT_BASE; an app missing here gets the next free slot from PORT_BASE + 100. */
 export const APP_PORTS: Record<string, number> = Object.fromEntries(
-  ['notary', 'land-registry', 'diploma-registry', 'court-registry', 'credit-registry', 'bond-registry'].map(
+  ['notary', 'land-registry', 'diploma-registry', 'court-registry', 'credit-registry', 'bond-registry', PORTAL_APP].map(
     (app, i) => [app, PORT_BASE + i],
   ),
 );
@@ -130,9 +136,11 @@ export function databaseName(stackId: string, app: string): string {
   return `${databasePrefix(stackId)}${departmentOf(app).replace(/[^a-z0-9]/g, '_')}`;
 }
 
-/** The apps that exist: every apps/<name>/src/main.ts, notary first, then by port. */
+/** The department apps that exist: every apps/<name>/src/main.ts but the portal's, notary first, then by port. */
 export function discoverApps(): string[] {
-  const apps = readdirSync(join(ROOT, 'apps')).filter((name) => existsSync(join(ROOT, 'apps', name, 'src', 'main.ts')));
+  const apps = readdirSync(join(ROOT, 'apps')).filter(
+    (name) => name !== PORTAL_APP && existsSync(join(ROOT, 'apps', name, 'src', 'main.ts')),
+  );
   return apps.sort((a, b) => (APP_PORTS[a] ?? 9999) - (APP_PORTS[b] ?? 9999) || a.localeCompare(b));
 }
 

@@ -38,6 +38,7 @@ import {
   departmentOf,
   ROOT,
   discoverApps,
+  PORTAL_APP,
   loadOrCreateStackIdentity,
   runningStackPid,
   localKafkaClient,
@@ -196,7 +197,7 @@ async function main(): Promise<void> {
       `trust             bundle v${trust.signed.bundle.version} with ${trust.signed.bundle.departments.length} departments (${trust.bundleFile})`,
     );
 
-    // The notary serves the portal from dist/portal: built from the current sources at every start, after the
+    // The portal's app serves dist/portal: built from the current sources at every start, after the
     // dev trust, because the page trusts the root built into it (.local/trust-root.pub, or PORTAL_TRUST_ROOT_FILE).
     await buildPortal({ configFile: join(ROOT, 'apps', 'portal', 'vite.config.ts'), logLevel: 'warn' });
     const portalRoot = process.env.PORTAL_TRUST_ROOT_FILE || trust.rootPublicKeyFile;
@@ -277,6 +278,32 @@ async function main(): Promise<void> {
       apps.push(app);
       app.start();
     }
+    // The public portal, an app of its own beside the notary (issue #25): the pages and a relay of what they
+    // read, started with nothing of this process's environment — no database, broker login or key of anyone's.
+    const notaryPort = ports.get('notary');
+    if (notaryPort !== undefined && existsSync(join(ROOT, 'apps', PORTAL_APP, 'src', 'main.ts'))) {
+      const port = APP_PORTS[PORTAL_APP]!;
+      const portal = new AppProcess(
+        PORTAL_APP,
+        port,
+        {
+          DEPLOYMENT_MODE: 'development',
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          ...https,
+          PORTAL_NOTARY_URL: localUrl(notaryPort),
+          PORTAL_DEPARTMENT_URLS: departmentUrls,
+          TRUST_BUNDLE_FILE: trust.bundleFile,
+          TRUST_ROOT_PUBLIC_KEY_FILE: trust.rootPublicKeyFile,
+          PORTAL_DIR: join(ROOT, 'dist', 'portal'),
+          LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+        },
+        print,
+        { inherit: false },
+      );
+      apps.push(portal);
+      portal.start();
+    }
     const health = await Promise.all(apps.map(async (app) => ({ app, body: await app.waitHealthy(90_000) })));
     // After the apps are healthy: their migrations made the token tables.
     const tokens = await issueDevTokens(owners);
@@ -288,16 +315,17 @@ async function main(): Promise<void> {
     print(`  postgres   ${adminUrl.replace(/:[^:@/]+@/, ':***@')} (databases ${databasePrefix(stackId)}<department>)`);
     for (const { app, body } of health) print(`  ${app.name.padEnd(17)} ${app.url}  health: ${JSON.stringify(body)}`);
     print(`  tokens     ${DEV_TOKENS_FILE} (admin, clerk, auditor per department; API docs at <app>/docs)`);
-    const notaryApp = apps.find((app) => app.name === 'notary');
-    if (notaryApp)
+    const portalApp = apps.find((app) => app.name === PORTAL_APP);
+    if (portalApp)
       print(
-        `  portal     ${notaryApp.url}/portal/ (check a diploma or a receipt; operator view with the notary's auditor token)`,
+        `  portal     ${portalApp.url}/portal/ (check a diploma or a receipt; operator view with the notary's auditor token)`,
       );
     if (demo)
       await runDemo({
         brokers: brokers.split(','),
         ...(secured ? { sasl: kafka!.saslOf('admin')!, ssl: kafka!.clientSsl()! } : {}),
-        apps: apps.map((app) => ({ name: app.name, url: app.url })),
+        apps: apps.filter((app) => app.name !== PORTAL_APP).map((app) => ({ name: app.name, url: app.url })),
+        portalUrl: portalApp?.url,
         tokens,
         print,
       });

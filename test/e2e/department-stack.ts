@@ -37,6 +37,8 @@ import { DiplomaModule } from '../../apps/diploma-registry/src/diploma.module.js
 import { LAND_DEPARTMENT } from '../../apps/land-registry/src/land.department.js';
 import { ParcelsModule } from '../../apps/land-registry/src/parcels/parcels.module.js';
 import { notaryDepartment, notaryModules } from '../../apps/notary/src/notary.department.js';
+import { loadPortalConfig } from '../../apps/portal-server/src/portal-config.js';
+import { startPortal, type RunningPortal } from '../../apps/portal-server/src/start-portal.js';
 import { departmentTestConfig } from '../../libs/kit/integration/department-fixture.js';
 
 /** Settings given on a restart, parsed as the app would parse them from its environment (lists, numbers). */
@@ -92,8 +94,6 @@ export class DepartmentStack {
     intervalMs: number;
     everyEntries: number;
     brokerAdmin?: { username: string; password: string };
-    /** The built portal to serve (the portal test builds one). */
-    portalDir?: string;
     /** Where the notary asks some department for its head instead of the app itself (a proxy in between). */
     departmentUrls?: Record<string, string>;
   } = {
@@ -147,7 +147,6 @@ export class DepartmentStack {
           ...Object.fromEntries([...this.running].map(([name, app]) => [name, app.url])),
           ...this.notary.departmentUrls,
         },
-        NOTARY_PORTAL_DIR: this.notary.portalDir ?? join(this.local, 'no-portal'),
         NOTARY_ANCHOR_INTERVAL_MS: this.notary.intervalMs,
         NOTARY_ANCHOR_EVERY_ENTRIES: this.notary.everyEntries,
         NOTARY_BROKER_ADMIN_USERNAME: this.notary.brokerAdmin?.username,
@@ -173,6 +172,33 @@ export class DepartmentStack {
       this.running.set(department, await startDepartment(definition, modules, config, logger));
     }
     return this;
+  }
+
+  /** The portal, once started (`startPortal`): its own app, holding no key, relaying to the running apps. */
+  portal: RunningPortal | undefined;
+
+  /**
+   * Starts the public portal as `npm start` runs it: its own app beside the
+   * notary, with its own environment — no database, key or broker login —
+   * serving the pages built into `portalDir`.
+   */
+  async startPortal(portalDir: string, overrides: Record<string, string> = {}): Promise<RunningPortal> {
+    const departments = [...this.running.keys()].filter((name) => name !== 'notary');
+    const config = loadPortalConfig({
+      DEPLOYMENT_MODE: 'development',
+      ...this.tlsSettings(),
+      ...(this.https ? {} : { HTTP_DEV_PLAINTEXT: 'true' }),
+      PORTAL_NOTARY_URL: this.get('notary').url,
+      PORTAL_DEPARTMENT_URLS: departments.map((name) => `${name}=${this.get(name).url}`).join(','),
+      TRUST_BUNDLE_FILE: join(this.local, 'trust-bundle.json'),
+      TRUST_ROOT_PUBLIC_KEY_FILE: join(this.local, 'trust-root.pub'),
+      PORTAL_DIR: portalDir,
+      ...overrides,
+    });
+    const logger = createLogger('portal', { level: process.env.E2E_LOG_LEVEL ?? 'silent' });
+    // Any free port, as the departments' (the variable itself asks for 1–65535).
+    this.portal = await startPortal({ ...config, PORT: 0 }, logger);
+    return this.portal;
   }
 
   private logSink(): Writable {
@@ -372,6 +398,8 @@ export class DepartmentStack {
   }
 
   async stop(): Promise<void> {
+    await this.portal?.close();
+    this.portal = undefined;
     for (const running of [...this.running.values()].reverse()) await running.close();
     this.running.clear();
     rmSync(this.local, { recursive: true, force: true });

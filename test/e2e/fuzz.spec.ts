@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 import { fuzzRequests, type FuzzRequest, type OpenApiDocument } from '@registry-bus/testing';
 
 import { DepartmentStack } from './department-stack.js';
@@ -6,16 +8,18 @@ import { DepartmentStack } from './department-stack.js';
 const PER_OPERATION = Number(process.env.FUZZ_REQUESTS_PER_ENDPOINT ?? 30);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 const APPS = ['land', 'credit', 'diploma', 'court', 'bond', 'notary'];
+/** The public portal is fuzzed too (its own app, relaying to the others); an operator's token is the notary's. */
+const TARGETS = [...APPS.map((app) => ({ app, tokenOf: app })), { app: 'portal', tokenOf: 'notary' }];
 
 /*
- * The time the fuzzer gets follows its size. The six apps have about 170
+ * The time the fuzzer gets follows its size. The seven apps have about 175
  * operations; on this 2-core machine the fuzzer has measured 200–500
  * requests a second (docs/RELIABILITY.md), so it plans on 100 (a machine shared
  * with other work) and half again as headroom, never less than two minutes and
  * never more than FUZZ_BOUND_MINUTES (40 by default). Past that it stops and fails saying how far it got and at
  * what rate, rather than running into Jest's timeout without a word.
  */
-const OPERATIONS = 170;
+const OPERATIONS = 175;
 const ASSUMED_RATE = 100;
 const BOUND_MS = Number(process.env.FUZZ_BOUND_MINUTES ?? 40) * 60_000;
 const BUDGET_MS = Math.min(
@@ -49,6 +53,7 @@ describe('fuzzing every app from its OpenAPI document', () => {
   beforeAll(async () => {
     await stack.start(['land', 'credit', 'diploma', 'court', 'bond'], overrides);
     await stack.start(['notary'], overrides);
+    await stack.startPortal(join(stack.local, 'no-portal'), overrides);
   });
 
   afterAll(() => stack.stop());
@@ -75,10 +80,10 @@ describe('fuzzing every app from its OpenAPI document', () => {
       const statuses: Record<number, number> = {};
       // Every app's requests first, so the fuzzer knows its size before the clock starts.
       const plans: Array<{ app: string; base: string; admin: string; requests: FuzzRequest[] }> = [];
-      for (const app of APPS) {
-        const base = stack.get(app).url;
+      for (const { app, tokenOf } of TARGETS) {
+        const base = app === 'portal' ? stack.portal!.url : stack.get(app).url;
         const document = (await (await fetch(`${base}/docs-json`)).json()) as OpenApiDocument;
-        const admin = await stack.token(app, 'admin', `admin:fuzz-${app}`);
+        const admin = await stack.token(tokenOf, 'admin', `admin:fuzz-${app}`);
         const requests = [
           ...fuzzRequests(document, {
             perOperation: PER_OPERATION,
@@ -95,7 +100,7 @@ describe('fuzzing every app from its OpenAPI document', () => {
       let reported = started;
       let outOfTime = false;
       process.stdout.write(
-        `fuzz: ${total} requests to ${APPS.length} apps (${PER_OPERATION} per operation), within ${Math.round((deadline - started) / 1000)} s\n`,
+        `fuzz: ${total} requests to ${TARGETS.length} apps (${PER_OPERATION} per operation), within ${Math.round((deadline - started) / 1000)} s\n`,
       );
       for (const { app, base, admin, requests } of plans) {
         let next = 0;
@@ -149,7 +154,7 @@ describe('fuzzing every app from its OpenAPI document', () => {
             `(FUZZ_BOUND_MINUTES raises the bound, FUZZ_REQUESTS_PER_ENDPOINT lowers the size)`,
         );
       process.stdout.write(
-        `fuzz: ${sent} requests to ${APPS.length} apps (seed ${SEED}, ${PER_OPERATION} per operation) in ${seconds} s, ${rate()} req/s, answers ${JSON.stringify(statuses)}, ${findings.length} findings\n`,
+        `fuzz: ${sent} requests to ${TARGETS.length} apps (seed ${SEED}, ${PER_OPERATION} per operation) in ${seconds} s, ${rate()} req/s, answers ${JSON.stringify(statuses)}, ${findings.length} findings\n`,
       );
       expect(sent).toBe(total);
       expect(findings.slice(0, 20)).toEqual([]);

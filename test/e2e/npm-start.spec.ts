@@ -8,15 +8,36 @@ import { isPortOpen } from '@registry-bus/testing';
 import { tlsProbe } from './tls-probe.js';
 
 const APPS = ['notary', 'land-registry', 'diploma-registry', 'court-registry', 'credit-registry', 'bond-registry'];
+/** The public portal's app, on the port after the departments'. */
+const PORTAL = 'portal-server';
 
-/** Six consecutive ports nobody listens on, in a range no other test asks for. */
+/** Seven consecutive ports nobody listens on, in a range no other test asks for. */
 async function freePortBase(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const base = 41_000 + Math.floor(Math.random() * 400) * 10;
-    const open = await Promise.all(APPS.map((_, i) => isPortOpen(base + i)));
+    const open = await Promise.all([...APPS, PORTAL].map((_, i) => isPortOpen(base + i)));
     if (!open.some(Boolean)) return base;
   }
-  throw new Error('no six free consecutive ports in 41000–45000');
+  throw new Error('no seven free consecutive ports in 41000–45000');
+}
+
+/** The environment of the running process whose command line names `script` and whose PORT is `port` (Linux /proc). */
+function environmentOf(script: string, port: number): Map<string, string> | undefined {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(script)) continue;
+      const variables = new Map(
+        readFileSync(`/proc/${pid}/environ`, 'utf8')
+          .split('\0')
+          .filter(Boolean)
+          .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] as [string, string]),
+      );
+      if (variables.get('PORT') === String(port)) return variables;
+    } catch {
+      // A process that ended meanwhile, or one of another user.
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -81,6 +102,35 @@ describe('npm start', () => {
       expect(output).toMatch(
         new RegExp(`^  ${app} +https://127\\.0\\.0\\.1:${base + i}  health: \\{"status":"ok"`, 'm'),
       );
+  });
+
+  it('runs the public portal as an app of its own, whose environment holds no password, key or database', async () => {
+    expect(output).toMatch(
+      new RegExp(`^  ${PORTAL} +https://127\\.0\\.0\\.1:${base + 6}  health: \\{"status":"ok"`, 'm'),
+    );
+    expect(output).toContain(`  portal     https://127.0.0.1:${base + 6}/portal/ `);
+    const ca = readFileSync(join(local, 'ca', 'ca.crt'), 'utf8');
+    expect(await tlsProbe(`https://127.0.0.1:${base + 6}/portal/`, { ca: [ca] })).toBe('200');
+    // The notary serves no page any more: the public's requests never reach the process holding its key.
+    expect(await tlsProbe(`https://127.0.0.1:${base}/portal/`, { ca: [ca] })).toBe('404');
+
+    const portal = environmentOf(`apps/${PORTAL}/src/main.ts`, base + 6);
+    expect(portal).toBeDefined();
+    // Its own few variables, and nothing of the stack's process (REGISTRY_BUS_LOCAL_DIR is set there).
+    expect(portal!.has('REGISTRY_BUS_LOCAL_DIR')).toBe(false);
+    for (const secret of ['DATABASE_URL', 'DATABASE_MIGRATIONS_URL', 'KAFKA_SASL_PASSWORD', 'KEYS_DIR'])
+      expect([secret, portal!.has(secret)]).toEqual([secret, false]);
+    // As bytes: none of the stack's passwords appears anywhere in it.
+    const identity = JSON.parse(readFileSync(join(local, 'stack.json'), 'utf8')) as {
+      appPasswords: Record<string, string>;
+      kafkaPasswords: Record<string, string>;
+    };
+    const environ = [...portal!.entries()].map(([name, value]) => `${name}=${value}`).join('\n');
+    const passwords = [...Object.values(identity.appPasswords), ...Object.values(identity.kafkaPasswords)];
+    expect(passwords.filter((password) => environ.includes(password))).toEqual([]);
+    // The notary's own process does hold them: the check above is not blind.
+    const notary = [...(environmentOf('apps/notary/src/main.ts', base)?.values() ?? [])].join('\n');
+    expect(passwords.some((password) => notary.includes(password))).toBe(true);
   });
 
   it('serves HTTPS a client trusting the development CA accepts, and a client without it refuses', async () => {

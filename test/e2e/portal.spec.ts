@@ -121,7 +121,7 @@ describe('portal in a browser', () => {
       );
     }
     // The portal as users get it: built by Vite from the current sources with the stack's root built in,
-    // served by the notary — and, under /portal/other/, one built with another government's root.
+    // served by the portal's own app — and, under /portal/other/, one built with another government's root.
     await ensureDevTrust(stack.local, DEPARTMENTS);
     const rootFile = join(stack.local, 'trust-root.pub');
     stackRoot = rootFingerprint(fromBase64(readFileSync(rootFile, 'utf8').trim()));
@@ -130,10 +130,9 @@ describe('portal in a browser', () => {
     const portalDir = join(stack.local, 'portal');
     buildPortal(portalDir, rootFile);
     buildPortal(join(portalDir, 'other'), otherRootFile, '/portal/other/');
-    stack.notary.portalDir = portalDir;
     await stack.start(['diploma', 'land']);
     await stack.start(['notary']);
-    base = stack.get('notary').url;
+    base = (await stack.startPortal(portalDir)).url;
     mkdirSync(SCREENSHOTS, { recursive: true });
 
     const admin = await stack.token('diploma', 'admin', 'admin:portal');
@@ -402,5 +401,26 @@ describe('portal in a browser', () => {
     expect(((await badSeq.json()) as { errors: Array<{ field: string }> }).errors[0]!.field).toBe('seq');
     const traversal = await fetch(`${base}/portal/..%2f..%2fpackage.json`);
     expect(traversal.status).toBe(404);
+  });
+
+  it('is an app of its own: the notary serves no page, and the portal reaches only the three operator routes', async () => {
+    const notary = stack.get('notary').url;
+    expect((await fetch(`${notary}/portal/`)).status).toBe(404);
+    expect((await fetch(`${notary}/v1/portal/trust`)).status).toBe(404);
+    // Nothing else of the notary through the portal: its token route is not relayed, nor a path into it.
+    expect((await fetch(`${base}/v1/tokens`, { method: 'POST' })).status).toBe(404);
+    const dotted = await fetch(`${base}/v1/operator/entries/..%2F..%2Ftokens/1`);
+    expect(dotted.status).toBe(400);
+    expect(((await dotted.json()) as { errors: Array<{ field: string }> }).errors[0]!.field).toBe('chain');
+    // The operator's own token decides, at the notary: an auditor's works through the portal, a clerk's does not.
+    const auditor = await stack.token('notary', 'auditor', 'auditor:relay');
+    const overview = await fetch(`${base}/v1/operator/overview`, { headers: { authorization: `Bearer ${auditor}` } });
+    expect(overview.status).toBe(200);
+    expect(((await overview.json()) as { departments: unknown[] }).departments.length).toBeGreaterThan(0);
+    const entry = await fetch(`${base}/v1/operator/entries/notary/1`, {
+      headers: { authorization: `Bearer ${auditor}` },
+    });
+    expect(entry.status).toBe(200);
+    expect(((await entry.json()) as { seq: number }).seq).toBe(1);
   });
 });

@@ -7,7 +7,7 @@ import { NotaryAnchorer } from './anchoring/notary-anchorer.js';
 import type { NotaryConfig } from './anchoring/notary-config.js';
 import { NotaryAnchors1764000020000 } from './migrations/1764000020000-notary-anchors.js';
 import { PortalIndexes1764000020001 } from './migrations/1764000020001-portal-indexes.js';
-import { PortalModule } from './portal/portal.module.js';
+import { OperatorModule } from './operator/operator.module.js';
 
 /** The notary's own tables beside the kit's (its anchors, the portal's indexes): `npm run migrate -- notary` too. */
 export const NOTARY_MIGRATIONS = [NotaryAnchors1764000020000, PortalIndexes1764000020001];
@@ -45,7 +45,7 @@ export function notaryDepartment(config: NotaryConfig): DepartmentDefinition {
   };
 }
 
-/** The notary's HTTP surface beyond the ledger's: the public portal and the operator view. */
+/** The notary's HTTP surface beyond the ledger's: the operator view's data (the portal is its own app). */
 export function notaryModules(config: NotaryConfig): DynamicModule[] {
-  return [PortalModule.forRoot({ urls: config.NOTARY_DEPARTMENT_URLS, portalDir: config.NOTARY_PORTAL_DIR })];
+  return [OperatorModule.forRoot({ urls: config.NOTARY_DEPARTMENT_URLS })];
 }

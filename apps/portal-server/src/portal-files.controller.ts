@@ -16,7 +16,7 @@ import { PORTAL_SETTINGS, type PortalSettings } from './portal.controller.js';
 const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-/** Serves the built portal (`npm run build:portal`) under /portal/. */
+/** Serves the built pages (`npm run build:portal`) under /portal/. */
 @ApiExcludeController()
 @Controller('portal')
 export class PortalFilesController {
@@ -42,7 +42,7 @@ export class PortalFilesController {
         503,
         'PORTAL.NOT_BUILT',
         'Portal not built',
-        `there is no built portal in ${root}: run \`npm run build:portal\` (npm start does it), or set NOTARY_PORTAL_DIR`,
+        `there is no built portal in ${root}: run \`npm run build:portal\` (npm start does it), or set PORTAL_DIR`,
       );
     }
     const clean = normalize(relative).replace(/^(\.\.(\/|\\|$))+/, '');

@@ -3,17 +3,15 @@ import { readFileSync } from 'node:fs';
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { diplomaNumber } from '@registry-bus/contracts';
-import { ProblemError, Public } from '@registry-bus/kit';
+import { askDepartment, ProblemError, Public, type ProbeAnswer } from '@registry-bus/kit';
 import { DEPARTMENT_PATTERN, parseStrictJson, SHARD_CHAIN_PATTERN } from '@registry-bus/protocol';
 import type { Response } from 'express';
 import { z } from 'zod';
 
-import { askDepartment, type ProbeAnswer } from './department-probe.js';
-
 export const PORTAL_SETTINGS = Symbol('PORTAL_SETTINGS');
 
 export interface PortalSettings {
-  /** Each department's app, as the notary knows them (NOTARY_DEPARTMENT_URLS). */
+  /** Each department's app and the notary's (PORTAL_DEPARTMENT_URLS, PORTAL_NOTARY_URL). */
   urls: Record<string, string>;
   /** The signed trust bundle and the governance root key the apps were started with. */
   trustBundleFile: string;
@@ -37,7 +35,7 @@ const receiptQuery = z.strictObject({
  * origin: the trust bundle to verify receipts with in the browser, a
  * diploma's public status, and any department's public receipts. Nothing
  * here needs a token and nothing here is more than the departments already
- * publish; the notary only relays it.
+ * publish; the portal only relays it, and the page verifies what it gets.
  */
 @ApiTags('portal')
 @Controller('v1/portal')
@@ -98,7 +96,7 @@ export class PortalController {
 }
 
 /** Passes the department's answer on: its status, Retry-After and content type (problem+json stays problem+json). */
-function relay(answer: ProbeAnswer, response: Response): unknown {
+export function relay(answer: ProbeAnswer, response: Response): unknown {
   if (answer.status >= 500) {
     throw new ProblemError(
       502,

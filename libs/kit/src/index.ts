@@ -70,3 +70,14 @@ export { topicSource, type RecoverySource, type SourceRecord } from './recovery/
 export { mirrorSource, type MirrorCoverage } from './recovery/mirror-source.js';
 export { signMirrorRequest, verifyMirrorRequest, MIRROR_REQUEST_HEADER } from './mirror/mirror-request.js';
 export { PublishedWatch } from './commands/published-ack.js';
+export { askDepartment, type ProbeAnswer } from './http/ask-department.js';
+export {
+  departmentUrls,
+  httpServerProblems,
+  httpServerShape,
+  pemCertificateFile,
+  type HttpServerConfig,
+} from './http/http-config.js';
+export { serveHttp, type ServedHttp } from './http/serve-http.js';
+export { FixedWindowLimiter } from './http/fixed-window-limiter.js';
+export { PUBLIC_RATE_LIMIT, PublicRateLimitGuard } from './http/public-rate-limit.guard.js';

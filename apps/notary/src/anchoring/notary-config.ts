@@ -1,36 +1,13 @@
-import { resolve } from 'node:path';
-
 import { loadConfig } from '@registry-bus/config';
 import { z } from 'zod';
-import { DEPARTMENT_PATTERN, isDepartmentId } from '@registry-bus/protocol';
+import { DEPARTMENT_PATTERN } from '@registry-bus/protocol';
+import { departmentUrls } from '@registry-bus/kit';
 
 /** The notary's own settings, beside every department's (README, "Configuration"). */
 export const notaryConfigSchema = z
   .object({
     /** Where to fetch each department's signed head: `land=http://127.0.0.1:3001,credit=…`. */
-    NOTARY_DEPARTMENT_URLS: z
-      .string()
-      .trim()
-      .default('')
-      .transform((value, context) => {
-        const urls: Record<string, string> = {};
-        for (const pair of value.split(',').filter(Boolean)) {
-          const [department, url] = pair.split('=').map((part) => part.trim());
-          if (!department || !isDepartmentId(department) || !url || !URL.canParse(url)) {
-            context.addIssue({ code: 'custom', message: `'${pair}' is not <department>=<http url>` });
-            return z.NEVER;
-          }
-          urls[department] = url.replace(/\/$/, '');
-        }
-        return urls;
-      }),
-    /** The built portal the notary serves under /portal/ (`npm run build:portal` writes dist/portal). */
-    NOTARY_PORTAL_DIR: z
-      .string()
-      .trim()
-      .min(1)
-      .default('dist/portal')
-      .transform((dir) => resolve(dir)),
+    NOTARY_DEPARTMENT_URLS: departmentUrls,
     NOTARY_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
     NOTARY_ANCHOR_EVERY_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(1000),
     /**

@@ -1,4 +1,4 @@
-import type { DepartmentContext } from '@registry-bus/kit';
+import { askDepartment, type DepartmentContext } from '@registry-bus/kit';
 
 /** What the operator view reads of the notary's runtime. */
 export type OverviewContext = Pick<
@@ -10,7 +10,6 @@ import { latestReceived, latestReceivedOfType, receivedEntry } from '@registry-b
 import { entriesWithFields, entryWithFields, latestEntries, latestEntriesOfType } from '@registry-bus/ledger';
 import type { DataSource } from 'typeorm';
 
-import { askDepartment } from './department-probe.js';
 import { maxOf, parsePrometheusText, sumOf, type MetricPage } from './prometheus-text.js';
 
 /** One register as the operator view shows it. */

@@ -1,29 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DEPARTMENT_RUNTIME, type DepartmentContext } from '@registry-bus/kit';
+import { DEPARTMENT_RUNTIME } from '@registry-bus/kit';
 
 import { OPERATOR_OVERVIEW, OperatorController } from './operator.controller.js';
 import { OperatorOverview, type OverviewContext } from './operator-overview.js';
-import { PortalFilesController } from './portal-files.controller.js';
-import { PORTAL_SETTINGS, PortalController, type PortalSettings } from './portal.controller.js';
 
-/** The public portal (pages and what they read) and the operator view, served by the notary. */
+/**
+ * The operator view's data (every register's head, anchors, witnesses, lags,
+ * alarms), behind a notary admin or auditor token. The public portal runs in
+ * a process of its own (apps/portal-server) and relays an operator's
+ * requests here; the notary serves no page.
+ */
 @Module({})
-export class PortalModule {
-  static forRoot(options: Pick<PortalSettings, 'urls' | 'portalDir'>): DynamicModule {
+export class OperatorModule {
+  static forRoot(options: { urls: Record<string, string> }): DynamicModule {
     return {
-      module: PortalModule,
-      controllers: [PortalController, OperatorController, PortalFilesController],
+      module: OperatorModule,
+      controllers: [OperatorController],
       providers: [
-        {
-          provide: PORTAL_SETTINGS,
-          inject: [DEPARTMENT_RUNTIME],
-          // The browser verifies with the very bundle and root key the apps were started with.
-          useFactory: (runtime: Pick<DepartmentContext, 'config'>): PortalSettings => ({
-            ...options,
-            trustBundleFile: runtime.config.TRUST_BUNDLE_FILE,
-            trustRootPublicKeyFile: runtime.config.TRUST_ROOT_PUBLIC_KEY_FILE,
-          }),
-        },
         {
           provide: OPERATOR_OVERVIEW,
           inject: [DEPARTMENT_RUNTIME],

@@ -1,19 +1,12 @@
 import 'reflect-metadata';
 
-import type { Server } from 'node:http';
-
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError } from '@registry-bus/config';
-import { PinoNestLogger, createLogger, type Logger } from '@registry-bus/logging';
+import { createLogger, type Logger } from '@registry-bus/logging';
 
-import { httpsOptionsOf, trustCertificateAuthority } from '../http/https-server.js';
-import { JSON_BODY_LIMIT, JSON_BODY_TYPE, strictJsonBody } from '../http/strict-json-body.js';
-import { schemaValidationPipe } from '../http/validation.js';
+import { trustCertificateAuthority } from '../http/https-server.js';
+import { serveHttp } from '../http/serve-http.js';
 import { requestMetrics } from '../metrics/request-metrics.js';
-import { setupOpenApi } from '../openapi/openapi.js';
-import { ProblemFilter } from '../problems/problem-filter.js';
 import { loadDepartmentConfig, type DepartmentConfig } from './department-config.js';
 import { migrateCommand } from './migrate-command.js';
 import { DepartmentModule } from './department.module.js';
@@ -30,19 +23,6 @@ export interface RunningDepartment {
 }
 
 /**
- * Node closes an idle keep-alive connection after 5 s; a client (undici, a
- * proxy) that reuses it in the same instant has its request reset
- * (ECONNRESET) — undici keeps only a second of margin, which a busy machine
- * eats. So idle connections live longer than any common client keeps them
- * (load balancers use 60 s), and the header timeout stays above it as Node
- * requires.
- */
-function keepConnectionsLongerThanClients(server: Server): void {
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-}
-
-/**
  * Builds and starts one department: the runtime first (migrations, ledger,
  * relay, consumer), and only then the HTTP server, so a 2xx is never
  * answered by a half-started app. Tests start apps with this too.
@@ -55,7 +35,6 @@ export async function startDepartment(
 ): Promise<RunningDepartment> {
   // Before the runtime: recovery from mirrors already calls other apps over HTTPS.
   if (config.TLS_CA_FILE) trustCertificateAuthority(config.TLS_CA_FILE);
-  const httpsOptions = httpsOptionsOf(config);
   const runtime = new DepartmentRuntime(definition, config, logger);
   try {
     await runtime.start();
@@ -63,28 +42,22 @@ export async function startDepartment(
     await runtime.stop().catch(() => undefined);
     throw error;
   }
-  const app = await NestFactory.create<NestExpressApplication>(DepartmentModule.forRoot(runtime, domain), {
-    logger: new PinoNestLogger(logger),
-    // JSON bodies are gathered as bytes and read by the strict parser (strictJsonBody), not by JSON.parse.
-    bodyParser: false,
-    ...(httpsOptions ? { httpsOptions } : {}),
-  });
-  // A forwarded client address is believed only from the proxies named; otherwise the socket's address counts.
-  app.set('trust proxy', config.TRUST_PROXY ?? false);
-  app.use(requestMetrics(runtime.metrics));
-  app.useBodyParser('raw', { type: JSON_BODY_TYPE, limit: JSON_BODY_LIMIT });
-  app.use(strictJsonBody);
-  app.useGlobalFilters(new ProblemFilter());
-  app.useGlobalPipes(schemaValidationPipe());
-  setupOpenApi(app, definition.department, '1.0.0');
-  await app.listen(config.PORT, config.HOST);
-  keepConnectionsLongerThanClients(app.getHttpServer() as Server);
-  const address = app.getHttpServer().address() as { port: number };
+  let served;
+  try {
+    served = await serveHttp(DepartmentModule.forRoot(runtime, domain), config, logger, {
+      title: `${definition.department} register`,
+      middleware: [requestMetrics(runtime.metrics)],
+    });
+  } catch (error) {
+    await runtime.stop().catch(() => undefined);
+    throw error;
+  }
+  const { app, url } = served;
   let closed = false;
   return {
     app,
     runtime,
-    url: `${httpsOptions ? 'https' : 'http'}://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${address.port}`,
+    url,
     async close() {
       if (closed) return;
       closed = true;

@@ -165,10 +165,11 @@ describe('DEPLOYMENT_MODE=production, the default (issue #25)', () => {
           'name checked (sslrootcert=<file> for a private CA); DEPLOYMENT_MODE=development on a developer machine',
         "  - DATABASE_MIGRATIONS_URL: must not be set in production: the owner's credentials stay out of the " +
           'running app — migrate first (npm run migrate -- <app>, or the entry point with --migrate)',
-        '  - HTTP_DEV_PLAINTEXT: is for development only (DEPLOYMENT_MODE=development), refused in production',
         '  - KAFKA_DEV_SINGLE_BROKER: is for development only (DEPLOYMENT_MODE=development), refused in production',
         '  - KAFKA_SASL_USERNAME: is required in production: the app logs in to the broker as its own user (with ' +
           'KAFKA_SASL_PASSWORD and KAFKA_SSL_CA_FILE)',
+        // The HTTP server's refusals are shared with the portal's configuration, and come after the department's.
+        '  - HTTP_DEV_PLAINTEXT: is for development only (DEPLOYMENT_MODE=development), refused in production',
       ].join('\n'),
     );
   });

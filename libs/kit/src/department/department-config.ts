@@ -1,65 +1,16 @@
-import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 
 import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENTS } from '@registry-bus/bus';
 import { loadConfig, variables } from '@registry-bus/config';
 import { MAX_SHARDS } from '@registry-bus/ledger';
-import { readOwnerOnlyFile } from '@registry-bus/protocol';
 import { z } from 'zod';
+
+import { httpServerProblems, httpServerShape, pemCertificateFile } from '../http/http-config.js';
 
 /** What every department app reads from its environment (README, "Configuration"). */
 export const departmentConfigSchema = z
   .object({
-    /**
-     * `production` (the default): the settings that are safe only on a
-     * developer's machine are refused at start-up, each named — a database
-     * connection that does not verify the server (sslmode=verify-full), the
-     * owner's migration URL in the running app, plain HTTP, a single broker,
-     * a broker without a login. `development`: `npm start`, the tests and the
-     * compose file (issue #25).
-     */
-    DEPLOYMENT_MODE: z.enum(['production', 'development']).default('production'),
-    PORT: variables.port(3000),
-    HOST: z.string().default('127.0.0.1'),
-    /**
-     * HTTPS (issue #25): the app's certificate chain and its private key
-     * (PEM; the key file its owner's alone), both or neither. Without them the
-     * app serves plain HTTP only when told so: behind a reverse proxy that
-     * terminates TLS (TRUST_PROXY), or HTTP_DEV_PLAINTEXT=true in development.
-     */
-    TLS_CERT_FILE: z
-      .string()
-      .min(1)
-      .optional()
-      .superRefine((file, context) => problemOf(file, pemCertificateProblem, context)),
-    TLS_KEY_FILE: z
-      .string()
-      .min(1)
-      .optional()
-      .superRefine((file, context) => problemOf(file, privateKeyProblem, context)),
-    /**
-     * A CA (PEM) the app trusts, beside the system's, when it calls the other
-     * apps over HTTPS: the notary asking heads, mirrors during recovery.
-     */
-    TLS_CA_FILE: z
-      .string()
-      .min(1)
-      .optional()
-      .superRefine((file, context) => problemOf(file, pemCertificateProblem, context)),
-    /**
-     * The reverse proxies (addresses or CIDR blocks, comma-separated) in front
-     * of the app. Only a request from one of them may name the client's
-     * address in X-Forwarded-For (the public rate limit counts by it); unset,
-     * the address is the socket's, whatever a header says.
-     */
-    TRUST_PROXY: variables
-      .commaList(
-        z.string().refine(isAddressOrBlock, 'must be IP addresses or CIDR blocks, comma-separated (10.0.0.0/8)'),
-      )
-      .optional(),
-    /** Development only: serve plain HTTP with no proxy in front (a container network of one machine). */
-    HTTP_DEV_PLAINTEXT: variables.boolean(false),
+    ...httpServerShape,
     DATABASE_URL: variables.postgresUrl,
     /** The owner connection that runs migrations at start-up; without it the app expects them done. */
     DATABASE_MIGRATIONS_URL: variables.postgresUrl.optional(),
@@ -92,18 +43,11 @@ export const departmentConfigSchema = z
      * hostname verified. Required with the SASL variables — a password is
      * never sent over plaintext.
      */
-    KAFKA_SSL_CA_FILE: z
-      .string()
-      .min(1)
-      .optional()
-      .superRefine((file, context) => problemOf(file, pemCertificateProblem, context)),
+    KAFKA_SSL_CA_FILE: pemCertificateFile.optional(),
     /** Folder holding this department's signing key (generated on first start in development). */
     KEYS_DIR: z.string().min(1),
     TRUST_BUNDLE_FILE: z.string().min(1),
     TRUST_ROOT_PUBLIC_KEY_FILE: z.string().min(1),
-    LOG_LEVEL: variables.logLevel,
-    /** Requests a minute one client address may make to the public routes (head, receipts, lookups). */
-    PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     /**
      * When the department's topic holds entries its database does not (the
      * database was lost, or restored from an older backup): `refuse` to start
@@ -142,17 +86,7 @@ export const departmentConfigSchema = z
   })
   .superRefine((config, context) => {
     if (config.DEPLOYMENT_MODE === 'production') productionProblems(config, context);
-    if ((config.TLS_CERT_FILE === undefined) !== (config.TLS_KEY_FILE === undefined)) {
-      const missing = config.TLS_CERT_FILE === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE';
-      context.addIssue({ code: 'custom', path: [missing], message: 'is required when the other TLS_ file is set' });
-    } else if (config.TLS_CERT_FILE === undefined && !config.TRUST_PROXY && !config.HTTP_DEV_PLAINTEXT)
-      context.addIssue({
-        code: 'custom',
-        path: ['TLS_CERT_FILE'],
-        message:
-          'is required (with TLS_KEY_FILE): the app serves HTTPS. Behind a reverse proxy that terminates TLS, ' +
-          'set TRUST_PROXY to its address instead; HTTP_DEV_PLAINTEXT=true serves plain HTTP in development',
-      });
+    httpServerProblems(config, context);
     if (config.LEDGER_RECOVERY === 'from-mirror' && !config.LEDGER_RECOVERY_MIRRORS)
       context.addIssue({
         code: 'custom',
@@ -194,7 +128,6 @@ function productionProblems(
   config: {
     DATABASE_URL: string;
     DATABASE_MIGRATIONS_URL?: string | undefined;
-    HTTP_DEV_PLAINTEXT: boolean;
     KAFKA_DEV_SINGLE_BROKER: boolean;
     KAFKA_SASL_USERNAME?: string | undefined;
   },
@@ -213,64 +146,13 @@ function productionProblems(
       "must not be set in production: the owner's credentials stay out of the running app — migrate first " +
         '(npm run migrate -- <app>, or the entry point with --migrate)',
     );
-  for (const flag of ['HTTP_DEV_PLAINTEXT', 'KAFKA_DEV_SINGLE_BROKER'] as const)
-    if (config[flag]) refuse(flag, 'is for development only (DEPLOYMENT_MODE=development), refused in production');
+  if (config.KAFKA_DEV_SINGLE_BROKER)
+    refuse('KAFKA_DEV_SINGLE_BROKER', 'is for development only (DEPLOYMENT_MODE=development), refused in production');
   if (config.KAFKA_SASL_USERNAME === undefined)
     refuse(
       'KAFKA_SASL_USERNAME',
       'is required in production: the app logs in to the broker as its own user (with KAFKA_SASL_PASSWORD and KAFKA_SSL_CA_FILE)',
     );
-}
-
-function problemOf(
-  file: string | undefined,
-  check: (file: string) => string | undefined,
-  context: z.RefinementCtx,
-): void {
-  if (file === undefined) return;
-  const problem = check(file);
-  if (problem) context.addIssue({ code: 'custom', message: problem });
-}
-
-function isAddressOrBlock(value: string): boolean {
-  const [address, bits, ...rest] = value.split('/');
-  const family = isIP(address ?? '');
-  if (family === 0 || rest.length > 0) return false;
-  if (bits === undefined) return true;
-  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
-}
-
-/** Why `file` is not a private key only its owner may read (undefined: it is one). */
-function privateKeyProblem(file: string): string | undefined {
-  let text: string;
-  try {
-    text = readOwnerOnlyFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code ? `cannot read ${file}: ${code}` : (error as Error).message;
-  }
-  try {
-    createPrivateKey(text);
-    return undefined;
-  } catch {
-    return `${file} is not a PEM private key`;
-  }
-}
-
-/** Why `file` is not a readable PEM certificate (undefined: it is one). */
-function pemCertificateProblem(file: string): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    return `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
-  }
-  try {
-    new X509Certificate(text);
-    return undefined;
-  } catch {
-    return `${file} is not a PEM certificate`;
-  }
 }
 
 export type DepartmentConfig = z.infer<typeof departmentConfigSchema>;

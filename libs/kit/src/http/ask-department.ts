@@ -1,5 +1,6 @@
-import { ProblemError } from '@registry-bus/kit';
 import { isProtocolError, parseStrictJson } from '@registry-bus/protocol';
+
+import { ProblemError } from '../problems/problem-details.js';
 
 /** What a department answered: status, headers that matter to the caller, and the body as JSON or text. */
 export interface ProbeAnswer {
@@ -10,33 +11,35 @@ export interface ProbeAnswer {
 }
 
 /**
- * Asks a department's app over HTTP with a deadline. The portal's pages talk
- * only to the portal's own origin; the notary, which already knows every
- * department's URL to check its heads, asks on their behalf. A department
- * that does not answer is a 502 naming it, never a hang.
+ * Asks a department's app over HTTP(S) with a deadline: the portal relaying
+ * what its pages read (they talk only to the portal's own origin), the
+ * notary's operator view probing heads and metrics. A department that does
+ * not answer is a 502 naming it, never a hang. `headers`: what the caller
+ * passes on (the portal passes an operator's Authorization, nothing else).
  */
 export async function askDepartment(
   department: string,
   base: string | undefined,
   path: string,
   timeoutMs = 4000,
+  headers: Record<string, string> = {},
 ): Promise<ProbeAnswer> {
   if (!base) {
     throw new ProblemError(
       404,
-      'PORTAL.UNKNOWN_DEPARTMENT',
+      'RELAY.UNKNOWN_DEPARTMENT',
       'Unknown department',
       `no department '${department}' is known to this portal`,
-      [{ field: 'department', reason: 'must be one of the departments in NOTARY_DEPARTMENT_URLS' }],
+      [{ field: 'department', reason: 'must be one of the departments this app knows the address of' }],
     );
   }
   let response: Response;
   try {
-    response = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(`${base}${path}`, { headers, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     throw new ProblemError(
       502,
-      'PORTAL.DEPARTMENT_UNREACHABLE',
+      'RELAY.DEPARTMENT_UNREACHABLE',
       'Department did not answer',
       `the ${department} registry did not answer within ${timeoutMs} ms (${(error as Error).message})`,
     );
@@ -52,7 +55,7 @@ export async function askDepartment(
       if (isProtocolError(error)) {
         throw new ProblemError(
           502,
-          'PORTAL.DEPARTMENT_MALFORMED',
+          'RELAY.DEPARTMENT_MALFORMED',
           'Department answered malformed JSON',
           error.message,
           error.attribute ? [{ field: error.attribute, reason: error.reason }] : undefined,

@@ -6,9 +6,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
  * support converts them), served at `/docs` (Swagger UI, bundled — no CDN)
  * and `/docs-json`.
  */
-export function setupOpenApi(app: INestApplication, department: string, version: string): void {
+/** `title`: what the app is, after "Registry Bus — " (`land register`, `portal`). */
+export function setupOpenApi(app: INestApplication, title: string, version: string): void {
   const config = new DocumentBuilder()
-    .setTitle(`Registry Bus — ${department} register`)
+    .setTitle(`Registry Bus — ${title}`)
     .setDescription(
       'Commands record who (the token’s operator) and on what legal basis. Errors are RFC 9457 problem+json ' +
         'with a stable `code` and the wrong `field`. Send `Idempotency-Key` on every command to retry safely.',
