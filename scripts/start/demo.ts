@@ -37,7 +37,13 @@ class DemoFailure extends Error {}
 const DEMO_GRANTS: Array<{
   key: string;
   owner: string;
-  body: { grantee: string; eventTypes: string[]; fields: '*' | string[]; purpose: string };
+  body: {
+    grantee: string;
+    eventTypes: string[];
+    fields: '*' | string[];
+    purpose: string;
+    basis: { documentType: 'statute' | 'data-sharing-agreement'; reference: string };
+  };
 }> = [
   {
     key: 'land-credit-encumbrances',
@@ -47,6 +53,10 @@ const DEMO_GRANTS: Array<{
       eventTypes: ['gov.land.encumbrance.*', 'gov.land.parcel.transferred.v1'],
       fields: '*',
       purpose: 'the pledge saga: pledges become active on the land registry entry, pledgors follow sales',
+      basis: {
+        documentType: 'statute',
+        reference: 'Civil Code, art. 286 (a pledge of immovable property is registered)',
+      },
     },
   },
   {
@@ -57,6 +67,7 @@ const DEMO_GRANTS: Array<{
       eventTypes: ['gov.land.parcel.registered.v1'],
       fields: ['cadastralNumber', 'areaSquareMetres', 'landUse', 'encumbrances'],
       purpose: 'banks check a parcel and what encumbers it before lending',
+      basis: { documentType: 'data-sharing-agreement', reference: 'DEMO-DSA-LAND-CREDIT-1' },
     },
   },
   {
@@ -67,6 +78,7 @@ const DEMO_GRANTS: Array<{
       eventTypes: ['gov.court.seizure.*', 'gov.court.seizure-release.*'],
       fields: '*',
       purpose: 'the land registry records and lifts the seizures courts order',
+      basis: { documentType: 'statute', reference: 'Civil Procedure Code, art. 199 (enforcement of a seizure)' },
     },
   },
   {
@@ -77,6 +89,7 @@ const DEMO_GRANTS: Array<{
       eventTypes: ['gov.court.diploma-annulment.*'],
       fields: '*',
       purpose: 'the diploma registry revokes the diplomas courts annul',
+      basis: { documentType: 'statute', reference: 'Law on Higher Education, art. 47' },
     },
   },
   {
@@ -87,6 +100,7 @@ const DEMO_GRANTS: Array<{
       eventTypes: ['gov.court.pledge-ban.*'],
       fields: '*',
       purpose: 'the credit registry refuses new pledges of parcels a court banned',
+      basis: { documentType: 'statute', reference: 'Civil Procedure Code, art. 198 (interim measures)' },
     },
   },
   {
@@ -97,6 +111,7 @@ const DEMO_GRANTS: Array<{
       eventTypes: ['gov.bond.holding.*'],
       fields: '*',
       purpose: 'banks learn what their investors hold in settled bond issues',
+      basis: { documentType: 'data-sharing-agreement', reference: 'DEMO-DSA-BOND-CREDIT-1' },
     },
   },
   {
@@ -107,6 +122,10 @@ const DEMO_GRANTS: Array<{
       eventTypes: ['gov.credit.pledge.*'],
       fields: '*',
       purpose: 'the land registry records, refuses and lifts pledge encumbrances',
+      basis: {
+        documentType: 'statute',
+        reference: 'Civil Code, art. 286 (a pledge of immovable property is registered)',
+      },
     },
   },
 ];
@@ -169,11 +188,12 @@ export async function runDemo(context: DemoContext): Promise<void> {
   const pledgeId = `P-${run}`;
   print(`\ndemo: the pledge saga on parcel ${parcel} (tokens in .local/dev-tokens.json)`);
   try {
-    // The grants the registers need; the fixed idempotency keys make them once per stack, not once per start.
+    // The grants the registers need; the fixed idempotency keys make them once per stack, not once per start
+    // (v2 since a grant carries its legal basis: a stack made before keeps its first grants, these join them).
     const grants = DEMO_GRANTS.filter((grant) => url(grant.owner) && url(grant.body.grantee));
     for (const grant of grants) {
       expectStatus(
-        await call(grant.owner, 'admin', 'POST', '/v1/access/grants', grant.body, `demo-grant-${grant.key}`),
+        await call(grant.owner, 'admin', 'POST', '/v1/access/grants', grant.body, `demo-grant-v2-${grant.key}`),
         201,
         `grant ${grant.owner} → ${grant.body.grantee}`,
       );

@@ -83,7 +83,13 @@ describe('access rights between departments', () => {
   });
 
   it('only the owner’s admins grant, and only their own data', async () => {
-    const body = { grantee: 'land', eventTypes: ['gov.credit.pledge.*'], fields: '*', purpose: 'pledge saga' };
+    const body = {
+      grantee: 'land',
+      eventTypes: ['gov.credit.pledge.*'],
+      fields: '*',
+      purpose: 'pledge saga',
+      basis: { documentType: 'statute', reference: 'Civil Code, art. 286' },
+    };
     expect((await stack.call('credit', 'POST', '/v1/access/grants', { token: creditClerk, body })).status).toBe(403);
     const foreign = await stack.call('credit', 'POST', '/v1/access/grants', {
       token: creditAdmin,
@@ -93,12 +99,31 @@ describe('access rights between departments', () => {
       status: 422,
       body: { code: 'ACCESS.NOT_OWN_DATA', errors: [{ field: 'eventTypes.0' }] },
     });
+    // A grant rests on a law or an agreement, named like every other command's basis (#27).
+    const { basis: _basis, ...bare } = body;
+    const unfounded = await stack.call('credit', 'POST', '/v1/access/grants', { token: creditAdmin, body: bare });
+    expect(unfounded.status).toBe(400);
+    expect((unfounded.body.errors as Array<{ field: string }>).map((error) => error.field)).toEqual(['basis']);
+    const unknownKind = await stack.call('credit', 'POST', '/v1/access/grants', {
+      token: creditAdmin,
+      body: { ...body, basis: { documentType: 'a-feeling', reference: 'x' } },
+    });
+    expect(unknownKind.status).toBe(400);
+    expect((unknownKind.body.errors as Array<{ field: string }>).map((error) => error.field)).toEqual([
+      'basis.documentType',
+    ]);
   });
 
   it('a grant takes effect from its position: the next pledge reaches the land registry, which answers', async () => {
     const issued = await stack.call('credit', 'POST', '/v1/access/grants', {
       token: creditAdmin,
-      body: { grantee: 'land', eventTypes: ['gov.credit.pledge.*'], fields: '*', purpose: 'pledge saga' },
+      body: {
+        grantee: 'land',
+        eventTypes: ['gov.credit.pledge.*'],
+        fields: '*',
+        purpose: 'pledge saga',
+        basis: { documentType: 'statute', reference: 'Civil Code, art. 286' },
+      },
     });
     expect(issued.status).toBe(201);
     const grantId = issued.body.grantId as string;
@@ -115,11 +140,12 @@ describe('access rights between departments', () => {
     ]);
 
     const given = await stack.call('credit', 'GET', '/v1/access/grants/given', { token: creditAdmin });
+    const basis = { documentType: 'statute', reference: 'Civil Code, art. 286' };
     expect(given.body).toEqual([
-      expect.objectContaining({ status: 'active', grant: expect.objectContaining({ grantId }) }),
+      expect.objectContaining({ status: 'active', grant: expect.objectContaining({ grantId, basis }) }),
     ]);
     const received = await stack.call('land', 'GET', '/v1/access/grants/received', { token: landAuditor });
-    expect(received.body).toEqual([expect.objectContaining({ owner: 'credit', grantId, grantee: 'land' })]);
+    expect(received.body).toEqual([expect.objectContaining({ owner: 'credit', grantId, grantee: 'land', basis })]);
 
     const revoked = await stack.call('credit', 'POST', `/v1/access/grants/${grantId}/revoke`, {
       token: creditAdmin,
@@ -148,6 +174,7 @@ describe('access rights between departments', () => {
         eventTypes: ['gov.land.parcel.registered.v1'],
         fields: ['cadastralNumber', 'encumbrances'],
         purpose: 'banks check what encumbers a parcel before lending',
+        basis: { documentType: 'data-sharing-agreement', reference: 'DSA-2026-LAND-CREDIT' },
       },
     });
     expect(grant.status).toBe(201);
@@ -173,5 +200,56 @@ describe('access rights between departments', () => {
       .runtime.dataSource.query(`SELECT outcome, fields, code FROM query_audit WHERE requester = 'credit' ORDER BY id`);
     expect(audit[0]).toEqual({ outcome: 'refused', fields: [], code: 'QUERY.NOT_GRANTED' });
     expect(audit[1]).toEqual({ outcome: 'answered', fields: ['cadastralNumber'], code: null });
+  });
+
+  it('decides a query by the ledger’s grant entries: a grant widened, revived or invented in aggregate_state changes nothing', async () => {
+    const ask = async () =>
+      stack.call('credit', 'POST', '/v1/queries/land/parcel', {
+        token: creditClerk,
+        body: { params: { cadastralNumber: 'ACL-1' } },
+      });
+    const landAdmin = await stack.token('land', 'admin', 'admin:land-forgery');
+    const given = (await stack.call('land', 'GET', '/v1/access/grants/given', { token: landAdmin }))
+      .body as unknown as Array<{ grant: { grantId: string; grantee: string } }>;
+    const grantId = given.find((state) => state.grant.grantee === 'credit')!.grant.grantId;
+    // What the app's own database login can do (the issue's insider): rewrite the projection of its grants.
+    const db = stack.get('land').runtime.dataSource;
+    const forge = (sql: string, ...params: unknown[]) => db.query(sql, params);
+
+    await forge(
+      `UPDATE aggregate_state SET state = jsonb_set(state, '{grant,fields}', '"*"') WHERE aggregate = 'access-grant' AND subject = $1`,
+      grantId,
+    );
+    const widened = await ask();
+    expect(widened.status).toBe(200);
+    expect(widened.body).toMatchObject({ fields: ['cadastralNumber'] });
+    expect(widened.body.answer).toEqual({ cadastralNumber: 'ACL-1' });
+
+    const revoked = await stack.call('land', 'POST', `/v1/access/grants/${grantId}/revoke`, {
+      token: landAdmin,
+      body: { reason: 'the agreement ended' },
+    });
+    expect(revoked.status).toBe(201);
+    await forge(
+      `UPDATE aggregate_state SET state = jsonb_set(state, '{status}', '"active"') WHERE aggregate = 'access-grant' AND subject = $1`,
+      grantId,
+    );
+    expect(await ask()).toMatchObject({ status: 403, body: { code: 'QUERY.NOT_GRANTED' } });
+
+    await forge(
+      `INSERT INTO aggregate_state (aggregate, subject, state, last_seq) VALUES ('access-grant', 'forged-1', $1, 1)`,
+      JSON.stringify({
+        status: 'active',
+        grant: {
+          grantId: 'forged-1',
+          grantee: 'credit',
+          eventTypes: ['gov.land.parcel.*'],
+          fields: '*',
+          purpose: 'a grant nobody recorded',
+          validFrom: '2020-01-01T00:00:00Z',
+        },
+      }),
+    );
+    expect(await ask()).toMatchObject({ status: 403, body: { code: 'QUERY.NOT_GRANTED' } });
   });
 });

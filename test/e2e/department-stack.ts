@@ -233,7 +233,13 @@ export class DepartmentStack {
     const admin = await this.token(owner, 'admin', `admin:${owner}-grants`);
     const answer = await this.call(owner, 'POST', '/v1/access/grants', {
       token: admin,
-      body: { grantee, eventTypes, fields, purpose: `test: ${grantee} reads ${eventTypes.join(', ')}` },
+      body: {
+        grantee,
+        eventTypes,
+        fields,
+        purpose: `test: ${grantee} reads ${eventTypes.join(', ')}`,
+        basis: { documentType: 'data-sharing-agreement', reference: `DSA-${owner}-${grantee}` },
+      },
     });
     if (answer.status !== 201) throw new Error(`grant ${owner} → ${grantee} failed: ${JSON.stringify(answer.body)}`);
     return answer.body.grantId as string;

@@ -18,6 +18,10 @@ export const LEGAL_DOCUMENT_TYPES = [
   'academic-decision',
   'prospectus',
   'settlement-instruction',
+  // What a grant of access to another department rests on (#27): the law that says the other may read,
+  // or the agreement the two signed under it.
+  'statute',
+  'data-sharing-agreement',
 ] as const;
 export type LegalDocumentType = (typeof LEGAL_DOCUMENT_TYPES)[number];
 

@@ -8,6 +8,9 @@ import { DEPARTMENT_PATTERN } from '@registry-bus/protocol';
 
 export const OPERATOR_OVERVIEW = Symbol('OPERATOR_OVERVIEW');
 
+/** How long callers share one overview. */
+const OVERVIEW_SHARED_MS = 1000;
+
 const feedQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(40) });
 const entryParams = z.strictObject({
   chain: z.string().regex(DEPARTMENT_PATTERN, 'must be a chain id'),
@@ -23,16 +26,36 @@ const entryParams = z.strictObject({
 @ApiBearerAuth()
 @Controller('v1/operator')
 export class OperatorController {
+  /** The overview being built or last built, and when it was started. */
+  private latest: { startedAt: number; answer: Promise<unknown> } | undefined;
+
   constructor(@Inject(OPERATOR_OVERVIEW) private readonly overview: OperatorOverview) {}
 
+  /**
+   * One overview asks every department for its head and metrics; callers in
+   * the same second share it (the page refreshes every two seconds), so
+   * many open pages, or one client sending many requests, cost the
+   * departments one round of questions a second, not one per request.
+   */
   @Get('overview')
   @Roles('admin', 'auditor')
   @ApiOperation({
     summary: 'Every register: head, last anchor and its witnesses, publish and consumer lag, quarantine, alarms',
   })
-  async departments() {
-    const [departments, alarms] = await Promise.all([this.overview.departments(), this.overview.alarms()]);
-    return { at: new Date().toISOString(), departments, alarms };
+  departments() {
+    const now = Date.now();
+    if (this.latest && now - this.latest.startedAt < OVERVIEW_SHARED_MS) return this.latest.answer;
+    const answer = Promise.all([this.overview.departments(), this.overview.alarms()]).then(([departments, alarms]) => ({
+      at: new Date().toISOString(),
+      departments,
+      alarms,
+    }));
+    // A failed overview is not shared: the next caller asks afresh.
+    answer.catch(() => {
+      if (this.latest?.answer === answer) this.latest = undefined;
+    });
+    this.latest = { startedAt: now, answer };
+    return answer;
   }
 
   @Get('feed')

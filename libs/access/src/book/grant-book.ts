@@ -43,6 +43,7 @@ export class GrantBook {
           purpose: issued.purpose,
           validFrom: issued.validFrom,
           ...(issued.validUntil ? { validUntil: issued.validUntil } : {}),
+          ...(issued.basis ? { basis: { ...issued.basis } } : {}),
           issuedSeq: seq,
         });
       }

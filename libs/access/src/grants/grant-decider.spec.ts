@@ -11,6 +11,7 @@ const issue: GrantCommand = {
   eventTypes: ['gov.land.encumbrance.*'],
   fields: '*',
   purpose: 'pledge saga',
+  basis: { documentType: 'statute', reference: 'Law on Public Registry, art. 12' },
   validFrom: '2026-01-01T00:00:00Z',
 };
 const issued: GrantEvent = {
@@ -21,6 +22,7 @@ const issued: GrantEvent = {
     eventTypes: ['gov.land.encumbrance.*'],
     fields: '*',
     purpose: 'pledge saga',
+    basis: { documentType: 'statute', reference: 'Law on Public Registry, art. 12' },
     validFrom: '2026-01-01T00:00:00Z',
   },
 };
@@ -29,6 +31,14 @@ describe('access grants of a department', () => {
   it('issues a grant of its own data to another department, once', () => {
     given([]).when(issue).then([issued]);
     given([issued]).when(issue).thenRefuses(AccessErrorCode.GRANT_EXISTS, 'grantId');
+  });
+
+  it('records the grant’s legal basis, and refuses a grant that has none', () => {
+    given([]).when(issue).then([issued]);
+    const { basis: _basis, ...bare } = issue as GrantCommand & { basis: unknown };
+    given([])
+      .when(bare as GrantCommand)
+      .thenRefuses(AccessErrorCode.NO_BASIS, 'basis');
   });
 
   it('refuses to grant another department’s data, to grant itself, or an empty window', () => {

@@ -8,6 +8,7 @@ export const AccessErrorCode = {
   SELF_GRANT: 'ACCESS.SELF_GRANT',
   NOT_OWN_DATA: 'ACCESS.NOT_OWN_DATA',
   BAD_VALIDITY: 'ACCESS.BAD_VALIDITY',
+  NO_BASIS: 'ACCESS.NO_BASIS',
 } as const;
 
 export type GrantCommand =
@@ -26,6 +27,15 @@ export function decideGrant(command: GrantCommand, state: GrantState): GrantEven
       const { kind: _kind, owner, ...grant } = command;
       if (state.status !== 'none') {
         throw new DomainError(AccessErrorCode.GRANT_EXISTS, `grant ${grant.grantId} already exists`, 'grantId');
+      }
+      // Handing another department personal data needs a law or an agreement to point to, like any command.
+      if (!grant.basis) {
+        throw new DomainError(
+          AccessErrorCode.NO_BASIS,
+          'a grant needs its legal basis: the statute or data-sharing agreement it rests on',
+          'basis',
+          'invalid',
+        );
       }
       if (grant.grantee === owner) {
         throw new DomainError(

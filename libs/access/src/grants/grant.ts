@@ -9,6 +9,8 @@ export interface GrantIssuedData {
   purpose: string;
   validFrom: string;
   validUntil?: string;
+  /** The law or agreement the grant rests on; absent only on grants recorded before #27. */
+  basis?: { documentType: string; reference: string };
 }
 
 /** A grant as a follower holds it: its terms, where its owner's chain carries it, and where it stands now. */

@@ -4,6 +4,7 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { GrantState } from '@registry-bus/access';
 import { accessAudits } from '@registry-bus/bus';
+import { LEGAL_DOCUMENT_TYPES } from '@registry-bus/domain';
 import type { DataSource } from 'typeorm';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -47,6 +48,12 @@ const issueGrantRequest = z.strictObject({
       .max(100),
   ]),
   purpose: z.string().trim().min(1).max(500),
+  basis: z
+    .strictObject({
+      documentType: z.enum(LEGAL_DOCUMENT_TYPES),
+      reference: z.string().trim().min(1).max(200),
+    })
+    .describe('The law or agreement the grant rests on: its kind (statute, data-sharing-agreement…) and reference'),
   validFrom: instant.optional().describe('Defaults to now'),
   validUntil: instant.optional(),
 });

@@ -1,12 +1,15 @@
-import { authorizeQuery as grantsAuthorizeQuery, type GrantState, type QueryAuthorization } from '@registry-bus/access';
+import { GrantBook, authorizeQuery as grantsAuthorizeQuery, type QueryAuthorization } from '@registry-bus/access';
+import { entriesWithFields } from '@registry-bus/ledger';
 import type { DataSource } from 'typeorm';
-
-import { grantAggregate } from '../access/grant-aggregate.js';
 
 /**
  * What the grants this department gave allow `requester` of `eventType`
- * now: its active grants to the requester, as aggregate_state holds them,
- * under the rule of libs/access (the one its consumer applies to the stream).
+ * now, under the rule of libs/access (the one its consumer applies to the
+ * stream). Decided from the ledger's own grant entries — append-only,
+ * hash-chained and signed — never from aggregate_state, a projection the
+ * app's database login can rewrite: a widened or revived grant written
+ * there changes no answer (#27, access-rights.spec). A sharded ledger holds
+ * every grant in every shard; its first chain decides.
  */
 export async function authorizeQuery(
   dataSource: Pick<DataSource, 'query'>,
@@ -15,13 +18,11 @@ export async function authorizeQuery(
   eventType: string,
   now = new Date(),
 ): Promise<QueryAuthorization> {
-  const rows: Array<{ state: GrantState }> = await dataSource.query(
-    `SELECT state FROM aggregate_state WHERE aggregate = $1 AND state->>'status' = 'active' AND state->'grant'->>'grantee' = $2`,
-    [grantAggregate.name, requester],
-  );
-  const active = rows
-    .map((row) => row.state)
-    .filter((state): state is Exclude<GrantState, { status: 'none' }> => state.status === 'active')
-    .map((state) => state.grant);
+  const entries = await entriesWithFields(dataSource, { department: owner, typeLike: `gov.${owner}.access.grant-%` });
+  const book = new GrantBook();
+  const chain = entries[0]?.chain ?? owner;
+  for (const entry of entries)
+    if (entry.chain === chain && entry.fields) book.apply(owner, entry.seq, entry.type, entry.fields, chain);
+  const active = book.receivedBy(requester).filter((grant) => !grant.revoked);
   return grantsAuthorizeQuery(active, owner, requester, eventType, now);
 }

@@ -22,6 +22,14 @@ export function controlEventTypes(dept: string): EventTypeDefinition[] {
     purpose: z.string().min(1).max(500),
     validFrom: instant,
     validUntil: instant.optional(),
+    // The document the grant rests on (#27). Optional in the schema only: grants recorded before it carry
+    // none and must stay valid on their ledgers; the grant decider refuses a new grant without one.
+    basis: z
+      .strictObject({
+        documentType: z.string().regex(/^[a-z][a-z0-9-]{0,49}$/, 'must be a document type such as "statute"'),
+        reference: z.string().min(1).max(200),
+      })
+      .optional(),
   });
   const grantRevoked = z.strictObject({ grantId: z.string().min(1).max(100), reason: z.string().min(1).max(500) });
   const cosigned = z.strictObject({
