@@ -589,7 +589,12 @@ async function showReceipt(
   step(
     `the notary anchored land's ledger and ${cosigners.length} departments cosigned (${cosigners.join(', ')}); the parcel's receipt (public fields only) is ${shown}:`,
   );
-  const cli = spawnSync(process.execPath, [join(ROOT, 'bin', 'registry-bus.mjs'), 'verify', file], {
+  // The CLI finds the stack's bundle and root in ./.local; a stack kept elsewhere (REGISTRY_BUS_LOCAL_DIR) names them.
+  const elsewhere =
+    LOCAL_DIR === join(ROOT, '.local')
+      ? []
+      : ['--trust', join(LOCAL_DIR, 'trust-bundle.json'), '--root', join(LOCAL_DIR, 'trust-root.pub')];
+  const cli = spawnSync(process.execPath, [join(ROOT, 'bin', 'registry-bus.mjs'), 'verify', file, ...elsewhere], {
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -598,7 +603,7 @@ async function showReceipt(
     step(
       "every check passed, but land's anchor is below its quorum (exit code 3): land's own cosignature never counts and credit is the only register that follows land — the default quorum is 3 of credit, diploma, court and bond (docs/OPERATIONS.md, setting the quorum)",
     );
-  step(`check it yourself, offline: npx registry-bus verify ${shown}`);
+  step(`check it yourself, offline: npx registry-bus verify ${[shown, ...elsewhere].join(' ')}`);
 }
 
 async function describeKafka(context: DemoContext): Promise<void> {

@@ -8,7 +8,7 @@
 // that exists — then a demo that shows it working. Ctrl-C stops it in order;
 // the next start finds the same Kafka data and databases (.local/stack.json).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 import { brokerAcls, kafkaTransport } from '@registry-bus/bus';
 import { DEPARTMENTS, ensureDevTrust, fromBase64, parseStrictJson, rootFingerprint } from '@registry-bus/protocol';
@@ -329,7 +329,7 @@ async function main(): Promise<void> {
         tokens,
         print,
       });
-    print('\nlogs in .local/logs/; press Ctrl-C to stop.');
+    print(`\nlogs in ${LOGS_DIR.startsWith(`${ROOT}/`) ? relative(ROOT, LOGS_DIR) : LOGS_DIR}/; press Ctrl-C to stop.`);
 
     // Watch the apps: one that dies takes the stack down with a clear message rather than half-running.
     setInterval(() => {
