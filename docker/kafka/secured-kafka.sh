@@ -3,36 +3,63 @@
 # StandardAuthorizer (README, "Access rights"): what the local launcher runs,
 # for the apache/kafka image. The users get their credentials when the storage
 # is formatted (first start); ACLs are kept by the notary from the grants.
+# The listeners are those of the launcher (docs/SECURITY.md, "Transport:
+# Kafka"): clients on SASL_SSL, the controller on SSL with a node certificate
+# required, no ANONYMOUS super user. make-dev-certs.sh makes the certificates.
 #
 #   KAFKA_ADMIN_PASSWORD   the broker admin (the notary's NOTARY_BROKER_ADMIN_*)
 #   KAFKA_USERS            <user>:<password>,… one per department
 #   KAFKA_CLUSTER_ID       22-character base64url cluster id (fixed per volume)
 #   KAFKA_ADVERTISED       host:port the apps reach (default kafka:9092)
+#   KAFKA_KEYSTORE_FILE    the broker's PKCS12 keystore (CN=kafka-node, the SANs it is dialled by)
+#   KAFKA_KEYSTORE_PASSWORD_FILE  its password
+#   KAFKA_CA_FILE          the CA (PEM) the node certificates are checked against
 set -eu
+# The configuration files below hold the admin's and the keystore's passwords.
+umask 077
 KAFKA_HOME=${KAFKA_HOME:-/opt/kafka}
 DATA_DIR=${KAFKA_DATA_DIR:-/var/lib/kafka/data}
 CONFIG=${KAFKA_CONFIG_FILE:-/tmp/secured-server.properties}
 LISTEN=${KAFKA_LISTEN:-0.0.0.0:9092}
 ADVERTISED=${KAFKA_ADVERTISED:-kafka:9092}
 CONTROLLER=${KAFKA_CONTROLLER:-localhost:9093}
+KEYSTORE=${KAFKA_KEYSTORE_FILE:-/etc/kafka/secrets/broker.p12}
+KEYSTORE_PASSWORD_FILE=${KAFKA_KEYSTORE_PASSWORD_FILE:-/etc/kafka/secrets/broker.password}
+CA=${KAFKA_CA_FILE:-/registry-bus/ca/ca.crt}
 : "${KAFKA_ADMIN_PASSWORD:?set KAFKA_ADMIN_PASSWORD}"
 : "${KAFKA_USERS:?set KAFKA_USERS to <user>:<password>,… (one user per department)}"
 : "${KAFKA_CLUSTER_ID:?set KAFKA_CLUSTER_ID (22 characters of base64url)}"
+for file in "$KEYSTORE" "$KEYSTORE_PASSWORD_FILE" "$CA"; do
+  [ -r "$file" ] || {
+    echo "secured-kafka: cannot read $file: make it with make-dev-certs.sh (compose's certs job)" >&2
+    exit 66
+  }
+done
+KEYSTORE_PASSWORD=$(cat "$KEYSTORE_PASSWORD_FILE")
 
 cat > "$CONFIG" <<PROPERTIES
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@${CONTROLLER}
-listeners=SASL_PLAINTEXT://${LISTEN},CONTROLLER://${CONTROLLER}
-advertised.listeners=SASL_PLAINTEXT://${ADVERTISED}
-listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=SASL_PLAINTEXT
+listeners=SASL_SSL://${LISTEN},CONTROLLER://${CONTROLLER}
+advertised.listeners=SASL_SSL://${ADVERTISED}
+listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SSL
+inter.broker.listener.name=SASL_SSL
 controller.listener.names=CONTROLLER
 sasl.enabled.mechanisms=SCRAM-SHA-512
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
-listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="${KAFKA_ADMIN_PASSWORD}";
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="${KAFKA_ADMIN_PASSWORD}";
+ssl.keystore.type=PKCS12
+ssl.keystore.location=${KEYSTORE}
+ssl.keystore.password=${KEYSTORE_PASSWORD}
+ssl.key.password=${KEYSTORE_PASSWORD}
+ssl.truststore.type=PEM
+ssl.truststore.location=${CA}
+ssl.endpoint.identification.algorithm=https
+listener.name.controller.ssl.client.auth=required
+ssl.principal.mapping.rules=RULE:^CN=([a-z0-9.-]+)\$/\$1/,DEFAULT
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
-super.users=User:admin;User:ANONYMOUS
+super.users=User:admin;User:kafka-node
 allow.everyone.if.no.acl.found=false
 log.dirs=${DATA_DIR}
 num.partitions=1
@@ -50,8 +77,10 @@ PROPERTIES
 
 # For the healthcheck and for operators: the admin's client settings.
 cat > "${KAFKA_ADMIN_CLIENT_FILE:-/tmp/admin-client.properties}" <<PROPERTIES
-security.protocol=SASL_PLAINTEXT
+security.protocol=SASL_SSL
 sasl.mechanism=SCRAM-SHA-512
+ssl.truststore.type=PEM
+ssl.truststore.location=${CA}
 sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="${KAFKA_ADMIN_PASSWORD}";
 PROPERTIES
 
