@@ -7,5 +7,7 @@ export const BondErrorCode = {
   WRONG_STEP: 'BOND.WRONG_STEP',
   OVER_ALLOCATED: 'BOND.OVER_ALLOCATED',
   INSUFFICIENT_HOLDING: 'BOND.INSUFFICIENT_HOLDING',
+  /** An investor holds an issue through one bank: naming another would move the whole holding to it. */
+  HOLDER_AT_OTHER_BANK: 'BOND.HOLDER_AT_OTHER_BANK',
   COUPON_EXISTS: 'BOND.COUPON_EXISTS',
 } as const;

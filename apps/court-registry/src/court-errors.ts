@@ -6,4 +6,6 @@ export const CourtErrorCode = {
   JUDGMENT_EXISTS: 'COURT.JUDGMENT_EXISTS',
   JUDGMENT_NOT_FOUND: 'COURT.JUDGMENT_NOT_FOUND',
   NO_SUCH_SEIZURE: 'COURT.NO_SUCH_SEIZURE',
+  /** A seizure is released once: a second release names what no longer binds the parcel. */
+  SEIZURE_RELEASED: 'COURT.SEIZURE_RELEASED',
 } as const;

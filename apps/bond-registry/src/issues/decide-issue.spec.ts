@@ -137,4 +137,32 @@ describe('bond register: an issue', () => {
     });
     expect(Object.keys((state as { holdings: object }).holdings)).not.toContain('person:2');
   });
+
+  it("refuses to move an investor's holding to another bank: an allocation through two banks, a transfer naming another", () => {
+    given([registered, step('approved'), step('book-opened')])
+      .when({
+        kind: 'allocate',
+        allocations: [
+          { investor: 'person:1', bankId: 'bank:alpha', quantity: 60 },
+          { investor: 'person:1', bankId: 'bank:beta', quantity: 10 },
+        ],
+        basis,
+      })
+      .thenRefuses(BondErrorCode.HOLDER_AT_OTHER_BANK, 'allocations.1.bankId');
+    // person:2 holds its 30 through bank:beta; one bond sent to it through bank:alpha would carry all 31 there.
+    given(settledHistory)
+      .when({ kind: 'transfer', from: 'person:1', to: 'person:2', toBankId: 'bank:alpha', quantity: 1, basis })
+      .thenRefuses(BondErrorCode.HOLDER_AT_OTHER_BANK, 'toBankId');
+    given(settledHistory)
+      .when({ kind: 'transfer', from: 'person:1', to: 'person:1', toBankId: 'bank:beta', quantity: 10, basis })
+      .thenRefuses(BondErrorCode.HOLDER_AT_OTHER_BANK, 'toBankId');
+    given(settledHistory)
+      .when({ kind: 'transfer', from: 'person:1', to: 'person:2', toBankId: 'bank:beta', quantity: 1, basis })
+      .then([
+        {
+          type: 'gov.bond.holding.transferred.v1',
+          data: { isin: terms.isin, from: 'person:1', to: 'person:2', toBankId: 'bank:beta', quantity: 1, basis },
+        },
+      ]);
+  });
 });

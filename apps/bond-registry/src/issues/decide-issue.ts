@@ -69,10 +69,18 @@ const LIFECYCLE = {
 const wrongStep = (isin: string, status: string, needs: string, what: string) =>
   new DomainError(BondErrorCode.WRONG_STEP, `issue ${isin} is ${status}; ${what} needs it ${needs}`, 'isin');
 
+const otherBank = (investor: string, isin: string, bankId: string, field: string) =>
+  new DomainError(
+    BondErrorCode.HOLDER_AT_OTHER_BANK,
+    `${investor} holds ${isin} through ${bankId}; its bonds of this issue are recorded through that bank only`,
+    field,
+    'invalid',
+  );
+
 /**
  * An issue goes registered → approved → book opened → allocated → settled,
  * each step from the one before only; allocations never exceed the issue;
- * settlement records each investor's holding through its bank; after it,
+ * settlement records each investor's holding through its one bank; after it,
  * holders transfer what they hold, coupons are paid once each, and the issue
  * is redeemed once.
  */
@@ -128,6 +136,13 @@ export function decideIssue(command: IssueCommand, state: IssueState): IssueEven
     }
     case 'allocate': {
       if (state.status !== 'book-opened') throw wrongStep(isin, state.status, 'book-opened', 'allocation');
+      // Settlement records one holding per investor, through one bank: a second bank would take the first one's.
+      const bankOf = new Map<string, string>();
+      for (const [i, { investor, bankId }] of command.allocations.entries()) {
+        const first = bankOf.get(investor) ?? bankId;
+        if (first !== bankId) throw otherBank(investor, isin, first, `allocations.${i}.bankId`);
+        bankOf.set(investor, bankId);
+      }
       const total = command.allocations.reduce((sum, allocation) => sum + allocation.quantity, 0);
       if (total > state.quantity) {
         throw new DomainError(
@@ -151,6 +166,11 @@ export function decideIssue(command: IssueCommand, state: IssueState): IssueEven
           'quantity',
           'invalid',
         );
+      }
+      // The receiver's holding stays with its bank: a transfer names that bank, never moves it elsewhere.
+      const receiving = state.holdings[command.to];
+      if (receiving && receiving.bankId !== command.toBankId) {
+        throw otherBank(command.to, isin, receiving.bankId, 'toBankId');
       }
       const { from, to, toBankId, quantity, basis } = command;
       return [{ type: 'gov.bond.holding.transferred.v1', data: { isin, from, to, toBankId, quantity, basis } }];

@@ -126,4 +126,25 @@ describe('court register: a case', () => {
       'gov.court.seizure-release.ordered.v1',
     ]);
   });
+
+  it('releases a seizure once: not again in a later judgment, nor twice in one', () => {
+    const releaseOrder = { kind: 'release-seizure' as const, cadastralNumber: 'CRT-1', seizureJudgmentId: 'J-1' };
+    const releasing: CaseEvent = {
+      type: 'gov.court.judgment.registered.v1',
+      data: {
+        caseNumber: 'C-7-2026',
+        judgmentId: 'J-2',
+        decidedOn: '2026-11-21',
+        summary: 's',
+        orders: [releaseOrder],
+        basis,
+      },
+    };
+    given([opened, seizing, releasing])
+      .when(judgment('J-3', { orders: [releaseOrder] }))
+      .thenRefuses(CourtErrorCode.SEIZURE_RELEASED, 'orders.0.seizureJudgmentId');
+    given([opened, seizing])
+      .when(judgment('J-3', { orders: [releaseOrder, releaseOrder] }))
+      .thenRefuses(CourtErrorCode.SEIZURE_RELEASED, 'orders.1.seizureJudgmentId');
+  });
 });

@@ -75,11 +75,22 @@ function orderEntries(
   });
 }
 
+/** The seizures (judgment and parcel) a judgment of the case has already ordered released. */
+function releasedSeizures(state: Extract<CaseState, { status: 'open' }>): Set<string> {
+  return new Set(
+    state.judgments.flatMap((judgment) =>
+      judgment.orders.flatMap((o) =>
+        o.kind === 'release-seizure' ? [`${o.seizureJudgmentId} ${o.cadastralNumber}`] : [],
+      ),
+    ),
+  );
+}
+
 /**
  * A case is opened once; hearings and judgments belong to an open case, each
  * id once. Judgments are final: a correction is a new judgment that names the
  * one it corrects (of the same case). A release names the judgment of this
- * case that ordered the seizure of that parcel.
+ * case that ordered the seizure of that parcel, and releases it once.
  */
 export function decideCase(command: CaseCommand, state: CaseState): CaseEvent[] {
   if (command.kind === 'open-case') {
@@ -129,6 +140,7 @@ export function decideCase(command: CaseCommand, state: CaseState): CaseEvent[] 
           'invalid',
         );
       }
+      const released = releasedSeizures(state);
       for (const [i, order] of command.orders.entries()) {
         if (order.kind !== 'release-seizure') continue;
         const seized = state.judgments.some(
@@ -144,6 +156,15 @@ export function decideCase(command: CaseCommand, state: CaseState): CaseEvent[] 
             'invalid',
           );
         }
+        const seizure = `${order.seizureJudgmentId} ${order.cadastralNumber}`;
+        if (released.has(seizure)) {
+          throw new DomainError(
+            CourtErrorCode.SEIZURE_RELEASED,
+            `the seizure of parcel ${order.cadastralNumber} by judgment ${order.seizureJudgmentId} is already released`,
+            `orders.${i}.seizureJudgmentId`,
+          );
+        }
+        released.add(seizure);
       }
       const { judgmentId, decidedOn, summary, orders, corrects, basis } = command;
       return [

@@ -97,6 +97,7 @@ describe('diploma register: a diploma', () => {
         corrections: { programme: 'Computer Science', degree: 'doctor', holderName: 'Nino Beridze-Kapanadze' },
         reason: 'typing error in the degree and the name',
         basis: decision,
+        today: '2026-11-25',
       })
       .then([
         {
@@ -111,14 +112,41 @@ describe('diploma register: a diploma', () => {
         },
       ]);
     given([issued])
-      .when({ kind: 'correct', corrections: { programme: 'Computer Science' }, reason: 'none', basis: decision })
+      .when({
+        kind: 'correct',
+        corrections: { programme: 'Computer Science' },
+        reason: 'none',
+        basis: decision,
+        today: '2026-11-25',
+      })
       .thenRefuses(DiplomaErrorCode.NOTHING_TO_CORRECT, 'corrections');
     given([])
-      .when({ kind: 'correct', corrections: { degree: 'doctor' }, reason: 'x', basis: decision })
+      .when({ kind: 'correct', corrections: { degree: 'doctor' }, reason: 'x', basis: decision, today: '2026-11-25' })
       .thenRefuses(DiplomaErrorCode.DIPLOMA_NOT_FOUND, 'diplomaNumber');
     given([issued, revoked])
-      .when({ kind: 'correct', corrections: { degree: 'doctor' }, reason: 'x', basis: decision })
+      .when({ kind: 'correct', corrections: { degree: 'doctor' }, reason: 'x', basis: decision, today: '2026-11-25' })
       .thenRefuses(DiplomaErrorCode.DIPLOMA_REVOKED, 'diplomaNumber');
+  });
+
+  it('is never corrected to an award in the future', () => {
+    const correctAward = (awardedOn: string) => ({
+      kind: 'correct' as const,
+      corrections: { awardedOn },
+      reason: 'wrong date',
+      basis: decision,
+      today: '2026-11-25',
+    });
+    given([issued])
+      .when(correctAward('2026-11-26'))
+      .thenRefuses(DiplomaErrorCode.AWARDED_IN_FUTURE, 'corrections.awardedOn');
+    given([issued])
+      .when(correctAward('2026-11-25'))
+      .then([
+        {
+          type: 'gov.diploma.diploma.corrected.v1',
+          data: { diplomaNumber: 'TSU-2026-0001', awardedOn: '2026-11-25', reason: 'wrong date', basis: decision },
+        },
+      ]);
   });
 
   it('is revoked once, by its institution or by a judgment that it cites', () => {

@@ -47,9 +47,10 @@ const notFound = (what: string) =>
 
 /**
  * A diploma number is issued once, by a registered institution, never with a
- * date in the future. Only a standing diploma is corrected (and only with a
- * real change) or revoked; a revoked one stays revoked — a mistake is undone by
- * a new issue under a new number, never by editing history.
+ * date in the future (nor corrected to one). Only a standing diploma is
+ * corrected (and only with a real change) or revoked; a revoked one stays
+ * revoked — a mistake is undone by a new issue under a new number, never by
+ * editing history.
  */
 export function decideDiploma(command: DiplomaCommand, state: DiplomaState): DiplomaEvent[] {
   switch (command.kind) {
@@ -102,6 +103,15 @@ export function decideDiploma(command: DiplomaCommand, state: DiplomaState): Dip
           DiplomaErrorCode.NOTHING_TO_CORRECT,
           `the correction changes nothing of diploma ${state.diplomaNumber}`,
           'corrections',
+          'invalid',
+        );
+      }
+      const awardedOn = command.corrections.awardedOn;
+      if (awardedOn !== undefined && awardedOn > command.today) {
+        throw new DomainError(
+          DiplomaErrorCode.AWARDED_IN_FUTURE,
+          `a diploma cannot be corrected to an award on ${awardedOn}, after today (${command.today})`,
+          'corrections.awardedOn',
           'invalid',
         );
       }

@@ -36,5 +36,12 @@ export type DiplomaCommand =
       /** Today's date (YYYY-MM-DD) where the register stands: no diploma is awarded in the future. */
       today: string;
     })
-  | { kind: 'correct'; corrections: Partial<DiplomaContent>; reason: string; basis: LegalBasis }
+  | {
+      kind: 'correct';
+      corrections: Partial<DiplomaContent>;
+      reason: string;
+      basis: LegalBasis;
+      /** Today's date (YYYY-MM-DD): a correction cannot move the award into the future either. */
+      today: string;
+    }
   | { kind: 'revoke'; reason: string; basis: LegalBasis; cause?: Cause };

@@ -91,7 +91,12 @@ export class DiplomasController {
   ) {
     await this.issuedByOperators(params.diplomaNumber, context);
     return commandAnswer(
-      await this.commands.run(diplomaAggregate, params.diplomaNumber, { kind: 'correct', ...body }, context),
+      await this.commands.run(
+        diplomaAggregate,
+        params.diplomaNumber,
+        { kind: 'correct', ...body, today: new Date().toISOString().slice(0, 10) },
+        context,
+      ),
       response,
     );
   }

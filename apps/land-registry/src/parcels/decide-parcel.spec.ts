@@ -152,6 +152,21 @@ describe('land register: a parcel', () => {
         .thenRefuses(LandErrorCode.PARCEL_PLEDGED, 'cadastralNumber');
     });
 
+    it('is refused to several buyers when the pledgee consented to one of them only (its consent stretched to the other)', () => {
+      const toTwo = transfer({
+        to: [
+          { ownerId: 'person:2', share: '1/2' },
+          { ownerId: 'person:7', share: '1/2' },
+        ],
+      });
+      given([registeredParcel, pledgedToA, consent('transfer', 'person:2')])
+        .when(toTwo)
+        .thenRefuses(LandErrorCode.PARCEL_PLEDGED, 'cadastralNumber');
+      given([registeredParcel, pledgedToA, consent('transfer', 'person:2'), consent('transfer', 'person:7')])
+        .when(toTwo)
+        .then([expect.objectContaining({ type: 'gov.land.parcel.transferred.v1' }) as never]);
+    });
+
     it("goes through with the pledgee's recorded consent, named on the entry, and spends the consent", () => {
       given([registeredParcel, pledgedToA, consent('transfer', 'person:2')])
         .when(transfer())
@@ -332,6 +347,23 @@ describe('land register: a parcel', () => {
         .when(command)
         .then([]);
       given([registeredParcel]).when(command).then([]);
+    });
+
+    it("refuses the credit registry's consent on a pledge it did not record (one a land clerk recorded by hand)", () => {
+      const byClerk: ParcelEvent = {
+        type: 'gov.land.encumbrance.added.v1',
+        data: { cadastralNumber: 'CAD-1', encumbranceId: 'pledge-A', kind: 'pledge', holder: 'bank:B', basis: loan },
+      };
+      given([registeredParcel, byClerk])
+        .when({
+          kind: 'record-consent',
+          cadastralNumber: 'CAD-1',
+          encumbranceId: 'pledge-A',
+          to: 'transfer',
+          counterparty: 'person:2',
+          cause,
+        })
+        .thenRefuses(LandErrorCode.NOT_THE_CREATOR, 'encumbranceId');
     });
 
     it("lifts a pledge on the credit registry's release, after which the parcel can be sold", () => {

@@ -43,13 +43,17 @@ function checkShares(owners: Ownership[], field: string): void {
 
 type Registered = Extract<ParcelState, { status: 'registered' }>;
 
-/** Pledges held by someone other than `counterparty` who has not recorded a consent of this kind for them. */
+/**
+ * Pledges whose holder has not recorded a consent of this kind for each of the `counterparties` (other
+ * than itself): a consent to a sale to one buyer opens no share for another buyer beside it.
+ */
 function unconsentedPledges(parcel: Registered, to: 'second-pledge' | 'transfer', counterparties: string[]) {
   return parcel.encumbrances.filter(
     (e) =>
       e.kind === 'pledge' &&
-      !counterparties.includes(e.holder) &&
-      !e.consents.some((c) => c.to === to && counterparties.includes(c.counterparty)),
+      counterparties.some(
+        (party) => party !== e.holder && !e.consents.some((c) => c.to === to && c.counterparty === party),
+      ),
   );
 }
 
@@ -247,6 +251,17 @@ export function decideParcel(command: ParcelCommand, state: ParcelState): Parcel
       const parcel = registered(state, command.cadastralNumber);
       const pledge = parcel.encumbrances.find((e) => e.encumbranceId === command.encumbranceId && e.kind === 'pledge');
       if (!pledge) return []; // consent to a pledge the land register never recorded (refused, or released): nothing to do
+      // A consent waives the pledgee's rights, so only the pledge's creator gives it: the credit registry's
+      // consent does not bind a pledge a land clerk recorded by hand (as clerks could before #27).
+      const consenter = recordedByOf(command.cause);
+      if (pledge.recordedBy !== consenter) {
+        throw new DomainError(
+          LandErrorCode.NOT_THE_CREATOR,
+          `pledge ${pledge.encumbranceId} on parcel ${command.cadastralNumber} was recorded on ${describe(pledge.recordedBy)}; a consent on ${describe(consenter)} does not bind it`,
+          'encumbranceId',
+          'forbidden',
+        );
+      }
       if (pledge.consents.some((c) => c.to === command.to && c.counterparty === command.counterparty)) return [];
       const { cadastralNumber, encumbranceId, to, counterparty, cause } = command;
       return [
