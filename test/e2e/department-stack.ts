@@ -147,6 +147,7 @@ export class DepartmentStack {
           ...Object.fromEntries([...this.running].map(([name, app]) => [name, app.url])),
           ...this.notary.departmentUrls,
         },
+        NOTARY_CHECKPOINT_ORIGIN_PREFIX: 'registry-bus.test',
         NOTARY_ANCHOR_INTERVAL_MS: this.notary.intervalMs,
         NOTARY_ANCHOR_EVERY_ENTRIES: this.notary.everyEntries,
         NOTARY_BROKER_ADMIN_USERNAME: this.notary.brokerAdmin?.username,

@@ -7,6 +7,7 @@ import { NotaryAnchorer } from './anchoring/notary-anchorer.js';
 import type { NotaryConfig } from './anchoring/notary-config.js';
 import { NotaryAnchors1764000020000 } from './migrations/1764000020000-notary-anchors.js';
 import { PortalIndexes1764000020001 } from './migrations/1764000020001-portal-indexes.js';
+import { CheckpointsModule } from './checkpoints/checkpoints.module.js';
 import { OperatorModule } from './operator/operator.module.js';
 
 /** The notary's own tables beside the kit's (its anchors, the portal's indexes): `npm run migrate -- notary` too. */
@@ -45,7 +46,10 @@ export function notaryDepartment(config: NotaryConfig): DepartmentDefinition {
   };
 }
 
-/** The notary's HTTP surface beyond the ledger's: the operator view's data (the portal is its own app). */
+/** The notary's HTTP surface beyond the ledger's: its checkpoints, the operator view's data (the portal is its own app). */
 export function notaryModules(config: NotaryConfig): DynamicModule[] {
-  return [OperatorModule.forRoot({ urls: config.NOTARY_DEPARTMENT_URLS })];
+  return [
+    CheckpointsModule.forRoot({ originPrefix: config.NOTARY_CHECKPOINT_ORIGIN_PREFIX }),
+    OperatorModule.forRoot({ urls: config.NOTARY_DEPARTMENT_URLS }),
+  ];
 }

@@ -1,8 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { consistencyProof, inclusionProof, leafHash, rootFromLeaves } from '@registry-bus/merkle';
 import {
   NoteSignatureType,
@@ -16,6 +11,7 @@ import {
   toHex,
   utf8,
 } from '@registry-bus/protocol';
+import { goCheck } from '@registry-bus/testing';
 
 /**
  * Our C2SP checkpoints, note signatures, cosignatures and RFC 6962 proofs,
@@ -23,25 +19,6 @@ import {
  * sumdb/tlog (Debian's golang-golang-x-mod-dev), and a cosignature/v1
  * verifier written in Go from the C2SP text (libs/protocol/crosscheck).
  */
-const GO_PATH = process.env.REGISTRY_BUS_GOPATH ?? '/usr/share/gocode';
-const checker = join(process.cwd(), 'libs/protocol/crosscheck/c2sp-check.go');
-const cache = join(tmpdir(), 'registry-bus-gocache');
-mkdirSync(cache, { recursive: true });
-
-function goCheck(request: object): { status: number | null; answer: Record<string, unknown> } {
-  const run = spawnSync('go', ['run', checker], {
-    input: JSON.stringify(request),
-    encoding: 'utf8',
-    env: { ...process.env, GO111MODULE: 'off', GOPATH: GO_PATH, GOCACHE: cache, GOFLAGS: '' },
-    timeout: 120_000,
-  });
-  if (run.error)
-    throw new Error(`go could not run (apt-get install golang-go golang-golang-x-mod-dev): ${run.error.message}`);
-  const line = run.stdout.trim().split('\n').at(-1) ?? '';
-  if (!line.startsWith('{')) throw new Error(`the Go checker did not answer: ${run.stderr}`);
-  return { status: run.status, answer: JSON.parse(line) as Record<string, unknown> };
-}
-
 const notary = memorySigner('notary-1', fromHex('31'.repeat(32)));
 const credit = memorySigner('credit-1', fromHex('32'.repeat(32)));
 const court = memorySigner('court-1', fromHex('33'.repeat(32)));

@@ -45,3 +45,4 @@ export { FaultProxy, type FaultMode } from './fault-proxy/fault-proxy.js';
 export { fuzzRequests, type FuzzRequest, type OpenApiDocument } from './fuzz/openapi-requests.js';
 export { TEST_DEPARTMENTS, testReceipt } from './receipts/test-receipt.js';
 export { ensureDevCa, type DevCa, type DevCertificate } from './dev-ca/index.js';
+export { goCheck } from './crosscheck/go-check.js';
