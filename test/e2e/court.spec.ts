@@ -139,7 +139,7 @@ describe('court orders carried out by land, diploma and credit', () => {
       const body = await parcel('CRT-1');
       return body.encumbrances?.find((e) => e.kind === 'seizure');
     });
-    expect(seized).toMatchObject({ encumbranceId: 'J-1', holder: 'court:J-1' });
+    expect(seized).toMatchObject({ encumbranceId: 'J-1', holder: 'court:C-7-2026/J-1' });
 
     const status = await stack.eventually('the diploma to be annulled', async () => {
       const answer = await stack.call('diploma', 'GET', '/v1/diplomas/GTU-2020-9/status');

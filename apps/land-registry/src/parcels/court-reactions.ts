@@ -31,7 +31,8 @@ export const courtReactions: ReactionDefinition[] = [
           kind: 'decide-court-seizure',
           cadastralNumber: order.cadastralNumber,
           encumbranceId: order.judgmentId,
-          holder: `court:${order.judgmentId}`,
+          // The case too: judgment ids are unique within a case only, and a release must name the same seizure.
+          holder: `court:${order.caseNumber}/${order.judgmentId}`,
           basis: order.basis,
           cause,
         },
@@ -53,6 +54,7 @@ export const courtReactions: ReactionDefinition[] = [
           encumbranceId: order.seizureJudgmentId!,
           basis: order.basis,
           cause,
+          fromCase: order.caseNumber,
         },
         { actor, idempotencyKey },
       );

@@ -430,6 +430,32 @@ describe('land register: a parcel', () => {
         .thenRefuses(LandErrorCode.NOT_THE_CREATOR, 'encumbranceId');
     });
 
+    it("lifts a court's seizure only on a release order of the same case (judgment ids repeat across cases)", () => {
+      const seizedInCase: ParcelEvent = {
+        type: 'gov.land.encumbrance.added.v1',
+        data: { ...seized.data, encumbranceId: 'J-1', holder: 'court:C-1/2026/J-1' },
+      };
+      const release = (fromCase: string) => ({
+        kind: 'lift-encumbrance' as const,
+        cadastralNumber: 'CAD-1',
+        encumbranceId: 'J-1',
+        basis: ruling,
+        cause: courtOrder,
+        fromCase,
+      });
+      given([registeredParcel, seizedInCase])
+        .when(release('C-2/2026'))
+        .thenRefuses(LandErrorCode.NOT_THE_CREATOR, 'encumbranceId');
+      given([registeredParcel, seizedInCase])
+        .when(release('C-1/2026'))
+        .then([
+          {
+            type: 'gov.land.encumbrance.lifted.v1',
+            data: { cadastralNumber: 'CAD-1', encumbranceId: 'J-1', basis: ruling, cause: courtOrder },
+          },
+        ]);
+    });
+
     it('names who may lift it in the refusal', () => {
       expect(() =>
         parcelDecider.decide(

@@ -293,6 +293,17 @@ export function decideParcel(command: ParcelCommand, state: ParcelState): Parcel
           'forbidden',
         );
       }
+      // A release order lifts its own case's seizure: another case's judgment of the same id is another seizure.
+      // (A seizure recorded before the holder named its case, `court:<judgment>`, cannot be told apart.)
+      const seizedIn = seizingCase(encumbrance.holder);
+      if (command.fromCase !== undefined && seizedIn !== undefined && seizedIn !== command.fromCase) {
+        throw new DomainError(
+          LandErrorCode.NOT_THE_CREATOR,
+          `seizure ${encumbrance.encumbranceId} on parcel ${command.cadastralNumber} was ordered in case ${seizedIn}; a release order of case ${command.fromCase} cannot lift it`,
+          'encumbranceId',
+          'forbidden',
+        );
+      }
       const { cadastralNumber, encumbranceId, basis, cause } = command;
       return [
         {
@@ -304,6 +315,12 @@ export function decideParcel(command: ParcelCommand, state: ParcelState): Parcel
     default:
       return assertNever(command, 'parcel command');
   }
+}
+
+/** The case of a seizure recorded as `court:<case>/<judgment>`; undefined for any other holder. */
+function seizingCase(holder: string): string | undefined {
+  const match = /^court:(.+)\/[^/]+$/.exec(holder);
+  return match?.[1];
 }
 
 function describe(department: string): string {

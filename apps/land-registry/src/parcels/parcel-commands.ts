@@ -63,4 +63,6 @@ export type ParcelCommand =
       encumbranceId: string;
       basis: LegalBasis;
       cause?: Cause;
+      /** A court's release order: the case it belongs to (judgment ids are unique within a case only). */
+      fromCase?: string;
     };
