@@ -251,5 +251,16 @@ describe('access rights between departments', () => {
       }),
     );
     expect(await ask()).toMatchObject({ status: 403, body: { code: 'QUERY.NOT_GRANTED' } });
+    // The admins' list is the ledger's too: the revoked grant revoked, the invented one absent.
+    const listed = (await stack.call('land', 'GET', '/v1/access/grants/given', { token: landAdmin }))
+      .body as unknown as Array<{
+      status: string;
+      grant: { grantId: string; fields: unknown };
+    }>;
+    expect(listed.map((state) => state.grant.grantId)).not.toContain('forged-1');
+    expect(listed.find((state) => state.grant.grantId === grantId)).toMatchObject({
+      status: 'revoked',
+      grant: { fields: ['cadastralNumber', 'encumbrances'] },
+    });
   });
 });

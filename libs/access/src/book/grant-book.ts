@@ -87,6 +87,20 @@ export class GrantBook {
       .sort((a, b) => a.owner.localeCompare(b.owner) || a.issuedSeq - b.issuedSeq);
   }
 
+  /** Grants `owner` gave, in the order its chain holds them (revoked ones included, marked; a sharded owner's once). */
+  givenBy(owner: string): Grant[] {
+    const seen = new Set<string>();
+    return [...this.byChain.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .flatMap(([, grants]) => [...grants.values()])
+      .filter((grant) => {
+        if (grant.owner !== owner || seen.has(grant.grantId)) return false;
+        seen.add(grant.grantId);
+        return true;
+      })
+      .sort((a, b) => a.issuedSeq - b.issuedSeq);
+  }
+
   /** Owner → grantees holding at least one unrevoked grant (for broker ACLs). */
   activePairs(): Array<{ owner: string; grantee: string }> {
     const pairs = new Set<string>();

@@ -13,6 +13,7 @@ import { Readers, Roles } from '../auth/access.decorators.js';
 import { COMMANDS } from '../commands/commands.token.js';
 import type { CommandRunner } from '../commands/command-runner.js';
 import { CommandContext, CommandRoute, commandAnswer, type CommandRequest } from '../http/command-request.js';
+import { grantsGiven } from '../queries/query-grants.js';
 import { grantAggregate } from './grant-aggregate.js';
 import { DEPARTMENT_PATTERN } from '@registry-bus/protocol';
 
@@ -125,13 +126,13 @@ export class AccessController {
 
   @Get('grants/given')
   @Readers()
-  @ApiOperation({ summary: 'Grants this department gave, with their status' })
-  async given() {
-    const rows: Array<{ state: GrantState }> = await this.context.dataSource.query(
-      `SELECT state FROM aggregate_state WHERE aggregate = $1 ORDER BY last_seq`,
-      [grantAggregate.name],
+  @ApiOperation({ summary: 'Grants this department gave, with their status, as its ledger records them' })
+  async given(): Promise<GrantState[]> {
+    // From the ledger's grant entries, as queries are decided: what the admins see is what is in force.
+    const grants = await grantsGiven(this.context.dataSource, this.context.department);
+    return grants.map(({ owner: _owner, issuedSeq: _seq, revoked, ...grant }) =>
+      revoked ? { status: 'revoked', grant, revokedReason: revoked.reason } : { status: 'active', grant },
     );
-    return rows.map((row) => row.state);
   }
 
   @Get('grants/received')
