@@ -35,7 +35,15 @@ describe('checkpoints', () => {
     expect(keys.status).toBe(200);
     expect(keys.type).toMatch(/^text\/plain/);
     const lines = keys.body.trimEnd().split('\n');
-    expect(lines).toHaveLength(1);
+    // The notary's first, then a cosignature key (0x04) per witness: every other department of the bundle.
+    const witnesses = stack.trustBundle().departments.filter((department) => department.id !== 'notary');
+    expect(lines).toHaveLength(1 + witnesses.length);
+    expect(
+      lines
+        .slice(1)
+        .map((line) => parseVerifierKey(line))
+        .map((key) => [key.name, key.type]),
+    ).toEqual(witnesses.map((department) => [department.id, 0x04]));
     // Parsed as a note verifier key (its key ID checked against name, type and key); base64 may hold a '+'.
     const parsed = parseVerifierKey(lines[0]!);
     expect(parsed.name).toBe('notary');
@@ -55,7 +63,8 @@ describe('checkpoints', () => {
     expect(checkpoint.origin).toBe('registry-bus.test/land');
     expect(note.signatures.map((signature) => signature.name)).toEqual(['notary']);
 
-    const vkey = (await text('/v1/checkpoints/keys')).body.trim();
+    // The notary's key is the first line; the witnesses' follow.
+    const vkey = (await text('/v1/checkpoints/keys')).body.split('\n')[0]!;
     const { status, answer } = goCheck({ mode: 'note', note: served.body, vkeys: [vkey] });
     expect(answer).toMatchObject({
       ok: true,

@@ -96,6 +96,12 @@ export class DepartmentStack {
     brokerAdmin?: { username: string; password: string };
     /** Where the notary asks some department for its head instead of the app itself (a proxy in between). */
     departmentUrls?: Record<string, string>;
+    /**
+     * Whether the notary gathers the departments' C2SP cosignatures of its
+     * checkpoints (on by default, as in production). Off for the tests of
+     * receipts witnessed by followers alone.
+     */
+    checkpointWitnessing?: boolean;
   } = {
     intervalMs: 300,
     everyEntries: 5,
@@ -147,7 +153,8 @@ export class DepartmentStack {
           ...Object.fromEntries([...this.running].map(([name, app]) => [name, app.url])),
           ...this.notary.departmentUrls,
         },
-        NOTARY_CHECKPOINT_ORIGIN_PREFIX: 'registry-bus.test',
+        CHECKPOINT_ORIGIN_PREFIX: 'registry-bus.test',
+        NOTARY_CHECKPOINT_WITNESSING: this.notary.checkpointWitnessing ?? true,
         NOTARY_ANCHOR_INTERVAL_MS: this.notary.intervalMs,
         NOTARY_ANCHOR_EVERY_ENTRIES: this.notary.everyEntries,
         NOTARY_BROKER_ADMIN_USERNAME: this.notary.brokerAdmin?.username,
@@ -164,6 +171,8 @@ export class DepartmentStack {
         ? ({ ...cached, ...parseOverrides(overrides) } as DepartmentConfig)
         : await departmentTestConfig(this.env, this.local, department, this.namespace, {
             ...this.tlsSettings(),
+            // The notary signs and every department witnesses under the same origin prefix.
+            CHECKPOINT_ORIGIN_PREFIX: 'registry-bus.test',
             ...overrides,
           });
       this.configs.set(department, config);

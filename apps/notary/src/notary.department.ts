@@ -7,11 +7,18 @@ import { NotaryAnchorer } from './anchoring/notary-anchorer.js';
 import type { NotaryConfig } from './anchoring/notary-config.js';
 import { NotaryAnchors1764000020000 } from './migrations/1764000020000-notary-anchors.js';
 import { PortalIndexes1764000020001 } from './migrations/1764000020001-portal-indexes.js';
+import { CheckpointCosignatures1764000020002 } from './migrations/1764000020002-checkpoint-cosignatures.js';
+import { CheckpointPusher } from './checkpoints/checkpoint-pusher.js';
 import { CheckpointsModule } from './checkpoints/checkpoints.module.js';
+import { NotaryCheckpoints } from './checkpoints/notary-checkpoints.js';
 import { OperatorModule } from './operator/operator.module.js';
 
 /** The notary's own tables beside the kit's (its anchors, the portal's indexes): `npm run migrate -- notary` too. */
-export const NOTARY_MIGRATIONS = [NotaryAnchors1764000020000, PortalIndexes1764000020001];
+export const NOTARY_MIGRATIONS = [
+  NotaryAnchors1764000020000,
+  PortalIndexes1764000020001,
+  CheckpointCosignatures1764000020002,
+];
 
 /**
  * The notary keeps a ledger of its own (anchors and alarms) and follows every
@@ -29,9 +36,27 @@ export function notaryDepartment(config: NotaryConfig): DepartmentDefinition {
     eventTypes: domainEventTypes,
     migrations: NOTARY_MIGRATIONS,
     // It sees every witness's cosignatures: a department asks for those of its anchors when building a receipt.
-    queries: (runtime) => [cosignaturesQuery(runtime.dataSource)],
+    queries: (runtime) => [
+      cosignaturesQuery(runtime.dataSource, (anchorSeqs) =>
+        NotaryCheckpoints.of(runtime, config.CHECKPOINT_ORIGIN_PREFIX).forAnchors(anchorSeqs),
+      ),
+    ],
     services: (runtime) => [
       new NotaryAnchorer(runtime, config),
+      // Each new checkpoint to every department of the bundle but the chain's owner, for its cosignature.
+      ...(config.NOTARY_CHECKPOINT_WITNESSING
+        ? [
+            new CheckpointPusher(
+              runtime,
+              NotaryCheckpoints.of(runtime, config.CHECKPOINT_ORIGIN_PREFIX),
+              () =>
+                Object.entries(config.NOTARY_DEPARTMENT_URLS)
+                  .filter(([name]) => runtime.trust.departments.some((department) => department.id === name))
+                  .map(([name, url]) => ({ name, url })),
+              config.NOTARY_ANCHOR_INTERVAL_MS,
+            ),
+          ]
+        : []),
       // On a broker with ACLs the notary, which sees every grant entry, keeps the ACLs in step with them.
       ...(config.NOTARY_BROKER_ADMIN_USERNAME && config.NOTARY_BROKER_ADMIN_PASSWORD
         ? [
@@ -49,7 +74,7 @@ export function notaryDepartment(config: NotaryConfig): DepartmentDefinition {
 /** The notary's HTTP surface beyond the ledger's: its checkpoints, the operator view's data (the portal is its own app). */
 export function notaryModules(config: NotaryConfig): DynamicModule[] {
   return [
-    CheckpointsModule.forRoot({ originPrefix: config.NOTARY_CHECKPOINT_ORIGIN_PREFIX }),
+    CheckpointsModule.forRoot({ originPrefix: config.CHECKPOINT_ORIGIN_PREFIX }),
     OperatorModule.forRoot({ urls: config.NOTARY_DEPARTMENT_URLS }),
   ];
 }

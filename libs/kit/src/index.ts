@@ -58,6 +58,16 @@ export { authorizeQuery } from './queries/query-grants.js';
 export { recordAggregate } from './commands/record-aggregate.js';
 export { witnessAggregate } from './witness/witness-reaction.js';
 export {
+  CheckpointWitness,
+  checkpointOriginPrefix,
+  chainOfOrigin,
+  judgeCheckpoint,
+  latestWitnessState,
+  originOf,
+  type Judgement,
+  type WitnessState,
+} from './witness/checkpoints/index.js';
+export {
   ReceiptBuilder,
   type AnchorSummary,
   type ReceiptBuilderOptions,

@@ -1,4 +1,4 @@
-import { inclusionProofAt, rootAt } from '@registry-bus/merkle';
+import { consistencyProofAt, inclusionProofAt, rootAt } from '@registry-bus/merkle';
 import { toHex, type Signer, type TrustBundle } from '@registry-bus/protocol';
 import type { DataSource } from 'typeorm';
 
@@ -131,6 +131,35 @@ export class Ledger {
     const reader = new PgNodeReader(this.options.dataSource, chain);
     const [proof, root] = await Promise.all([inclusionProofAt(reader, seq - 1, size), rootAt(reader, size)]);
     return { seq, leafIndex: seq - 1, treeSize: size, root: toHex(root), proof: proof.map(toHex) };
+  }
+
+  /**
+   * RFC 6962 §2.1.2 consistency proof that the tree of `to` entries extends
+   * the tree of its first `from` (0 ≤ from ≤ to ≤ the current size), with
+   * both roots; from 0 or from = to the proof is empty (RFC 9162 §2.1.4).
+   */
+  async consistencyProof(
+    from: number,
+    to: number,
+    chainOfTree?: string,
+  ): Promise<{ chain: string; from: number; to: number; fromRoot: string; toRoot: string; proof: string[] }> {
+    const chain = this.chainOrOnly(chainOfTree);
+    const size = (await this.reader.head(chain))?.seq ?? 0;
+    if (!Number.isSafeInteger(to) || to < 0 || to > size)
+      throw new LedgerError(LedgerErrorCode.INVALID, `chain '${chain}' has ${size} entries, not ${to}`, {
+        field: 'to',
+      });
+    if (!Number.isSafeInteger(from) || from < 0 || from > to)
+      throw new LedgerError(LedgerErrorCode.INVALID, `from (${from}) must be between 0 and to (${to})`, {
+        field: 'from',
+      });
+    const reader = new PgNodeReader(this.options.dataSource, chain);
+    const [proof, fromRoot, toRoot] = await Promise.all([
+      consistencyProofAt(reader, from, to),
+      rootAt(reader, from),
+      rootAt(reader, to),
+    ]);
+    return { chain, from, to, fromRoot: toHex(fromRoot), toRoot: toHex(toRoot), proof: proof.map(toHex) };
   }
 
   close(): Promise<void> {

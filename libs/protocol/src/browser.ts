@@ -29,4 +29,5 @@ export {
   type SignedNote,
 } from './checkpoint/signed-note.js';
 export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint/tlog-checkpoint.js';
+export { keyValidAt, noteKeyOf, noteKeysOf } from './checkpoint/bundle-note-keys.js';
 export { cosignatureMessage, splitCosignature, verifyCosignatures } from './checkpoint/tlog-cosignature.js';

@@ -129,6 +129,14 @@ export {
   type SignedNote,
 } from './checkpoint/signed-note.js';
 export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint/tlog-checkpoint.js';
+export { keyValidAt, noteKeyOf, noteKeysOf } from './checkpoint/bundle-note-keys.js';
+export {
+  MAX_PROOF_LINES,
+  TLOG_SIZE_CONTENT_TYPE,
+  formatAddCheckpoint,
+  parseAddCheckpoint,
+  type AddCheckpointRequest,
+} from './checkpoint/tlog-witness.js';
 export {
   cosignCheckpoint,
   cosignatureMessage,

@@ -3,3 +3,4 @@ export { cosignatureHolds, type ReceiptCheck } from './checks.js';
 export { verifyReceipt, type ReceiptVerdict, type Verdict } from './verify-receipt.js';
 export { LEDGER_EXPORT_FORMAT, type LedgerExportLine } from './ledger-export.js';
 export { verifyLedgerExport, type LedgerExportVerdict } from './verify-ledger-export.js';
+export { checkpointWitnesses, type CheckpointWitnesses } from './checkpoint-cosigners.js';

@@ -19,4 +19,10 @@ export interface Receipt {
   inclusion: { treeSize: number; leafIndex: number; path: string[] };
   anchor: ReceiptEntry;
   cosignatures: ReceiptEntry[];
+  /**
+   * The notary's C2SP tlog-checkpoint of the same anchor (chain, size,
+   * root) as a signed note, with the witnesses' cosignatures (type 0x04)
+   * gathered for it: witnesses that need no data of the chain (issue #23).
+   */
+  checkpoint?: string;
 }

@@ -1,4 +1,14 @@
-import { cosignSync, sealEntrySync, verifyEd25519Node, type CosignedStatement } from '@registry-bus/protocol';
+import {
+  cosignCheckpoint,
+  cosignSync,
+  formatCheckpoint,
+  formatNote,
+  fromHex,
+  sealEntrySync,
+  signNoteEd25519,
+  verifyEd25519Node,
+  type CosignedStatement,
+} from '@registry-bus/protocol';
 import { testReceipt } from '@registry-bus/testing';
 
 import { verifyReceipt } from './verify-receipt.js';
@@ -93,6 +103,82 @@ describe('verifyReceipt: the witness quorum', () => {
       ok: false,
       verdict: 'invalid',
       failure: { id: 'entry-data' },
+    });
+  });
+});
+
+describe('verifyReceipt: the checkpoint of the anchor and its cosignatures (C2SP, issue #23)', () => {
+  /** The notary's checkpoint of the receipt's anchor, cosigned by `witnesses` at the anchor's time. */
+  async function withCheckpoint(witnesses: readonly string[], changes: { size?: number; origin?: string } = {}) {
+    const made = testReceipt([]);
+    const fields = made.receipt.anchor.disclosure.fields as Record<string, string>;
+    const text = formatCheckpoint({
+      origin: changes.origin ?? 'registry-bus.test/land',
+      size: changes.size ?? Number(fields.treeSize),
+      rootHash: fromHex(fields.root!),
+    });
+    const notary = made.signers.notary!;
+    const signatures = [await signNoteEd25519(text, 'notary', notary.publicKey, notary.sign)];
+    const at = Math.floor(Date.parse(made.receipt.anchor.envelope.time) / 1000);
+    for (const witness of witnesses) {
+      const signer = made.signers[witness]!;
+      signatures.push(await cosignCheckpoint(text, witness, signer.publicKey, at, signer.sign));
+    }
+    return { ...made, receipt: { ...made.receipt, checkpoint: formatNote({ text, signatures }) } };
+  }
+
+  it('counts the cosignatures on the checkpoint toward the quorum, without any cosignature entry', async () => {
+    const { receipt, bundle } = await withCheckpoint(['credit', 'court', 'bond']);
+    const sut = verifyReceipt(receipt, bundle, verifyEd25519Node);
+    expect(sut).toMatchObject({ ok: true, verdict: 'valid' });
+    expect([...sut.quorum!.counted].sort()).toEqual(['bond', 'court', 'credit']);
+    expect(sut.checks.find((check) => check.id === 'checkpoint')).toEqual({
+      id: 'checkpoint',
+      says: 'the notary’s checkpoint of this anchor and the witnesses’ cosignatures on it',
+      ok: true,
+    });
+  });
+
+  it("the owner's cosignature on the checkpoint does not count", async () => {
+    const { receipt, bundle } = await withCheckpoint(['land', 'credit']);
+    expect(verifyReceipt(receipt, bundle, verifyEd25519Node).quorum!.shortfall).toBe(
+      "quorum: 1 of 3 independent cosignatures (land's own does not count)",
+    );
+  });
+
+  it('a changed cosignature, a checkpoint of another size or origin, or one the notary did not sign: invalid', async () => {
+    const good = await withCheckpoint(['credit', 'court', 'bond']);
+    const lines = good.receipt.checkpoint.split('\n');
+    // One base64 character of the last cosignature changed (inside the signature, away from the padding).
+    const last = lines[lines.length - 2]!;
+    lines[lines.length - 2] = `${last.slice(0, -6)}${last.at(-6) === 'A' ? 'B' : 'A'}${last.slice(-5)}`;
+    const tampered = verifyReceipt({ ...good.receipt, checkpoint: lines.join('\n') }, good.bundle, verifyEd25519Node);
+    expect(tampered).toMatchObject({ verdict: 'invalid', failure: { id: 'checkpoint' } });
+
+    const larger = await withCheckpoint(['credit', 'court', 'bond'], { size: 3 });
+    expect(verifyReceipt(larger.receipt, larger.bundle, verifyEd25519Node).failure).toMatchObject({
+      id: 'checkpoint',
+      reason: expect.stringMatching(/^the checkpoint says 3 entries/),
+    });
+    const elsewhere = await withCheckpoint(['credit', 'court', 'bond'], { origin: 'registry-bus.test/court' });
+    expect(verifyReceipt(elsewhere.receipt, elsewhere.bundle, verifyEd25519Node).failure).toMatchObject({
+      id: 'checkpoint',
+      reason: "the checkpoint's origin registry-bus.test/court is not of chain land",
+    });
+
+    // Signed by land's key under the notary's name: no notary signature, refused.
+    const forged = await withCheckpoint(['credit', 'court', 'bond']);
+    const body = forged.receipt.checkpoint.slice(0, forged.receipt.checkpoint.indexOf('\n\n') + 1);
+    const land = forged.signers.land!;
+    const impostor = formatNote({
+      text: body,
+      signatures: [await signNoteEd25519(body, 'notary', land.publicKey, land.sign)],
+    });
+    expect(
+      verifyReceipt({ ...forged.receipt, checkpoint: impostor }, forged.bundle, verifyEd25519Node).failure,
+    ).toMatchObject({
+      id: 'checkpoint',
+      reason: 'the checkpoint carries no valid signature of a notary key valid at its anchor',
     });
   });
 });

@@ -9,6 +9,7 @@ import {
 } from '@registry-bus/protocol';
 
 import { checkCosignature, keyValidAt, message, run, signedAndCommitted, type ReceiptCheck } from './checks.js';
+import { checkpointWitnesses } from './checkpoint-cosigners.js';
 import { RECEIPT_FORMAT, type Receipt } from './receipt.js';
 
 export type { ReceiptCheck } from './checks.js';
@@ -49,8 +50,9 @@ export interface ReceiptVerdict {
  * Checks a receipt offline against a trust bundle: the entry's hash and
  * signature, its disclosed fields against their commitments, the inclusion
  * path to the anchored root, the notary's anchor, each witness's
- * cosignature, and that every key was valid at the anchor's time (a stolen
- * key cannot backdate); then whether the valid cosignatures come from a
+ * cosignature, the anchor's C2SP checkpoint and its cosignatures when the
+ * receipt carries one, and that every key was valid at the anchor's time (a
+ * stolen key cannot backdate); then whether the valid cosignatures come from a
  * quorum of the chain's eligible witnesses (the bundle's witnessing rules).
  * A forged cosignature makes the receipt invalid, a missing one only leaves
  * it below quorum. Pure: the same code runs in the CLI and a browser.
@@ -116,6 +118,17 @@ export function verifyReceipt(receipt: Receipt, bundle: TrustBundle, verify: Sig
       if (witness === undefined) return;
       if (!witnessedBy.includes(witness)) witnessedBy.push(witness);
     }
+    const { checkpoint } = receipt;
+    if (checkpoint === undefined) return;
+    let cosigners: string[] = [];
+    if (
+      !run(checks, 'checkpoint', 'the notary’s checkpoint of this anchor and the witnesses’ cosignatures on it', () => {
+        cosigners = checkpointWitnesses(checkpoint, anchor, bundle).cosigners;
+        return true;
+      })
+    )
+      return;
+    for (const witness of cosigners) if (!witnessedBy.includes(witness)) witnessedBy.push(witness);
   };
   try {
     steps();

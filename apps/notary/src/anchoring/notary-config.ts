@@ -1,31 +1,22 @@
-import { loadConfig } from '@registry-bus/config';
+import { loadConfig, variables } from '@registry-bus/config';
 import { z } from 'zod';
 import { DEPARTMENT_PATTERN } from '@registry-bus/protocol';
-import { departmentUrls } from '@registry-bus/kit';
+import { checkpointOriginPrefix, departmentUrls } from '@registry-bus/kit';
 
 /** The notary's own settings, beside every department's (README, "Configuration"). */
 export const notaryConfigSchema = z
   .object({
     /** Where to fetch each department's signed head: `land=http://127.0.0.1:3001,credit=…`. */
     NOTARY_DEPARTMENT_URLS: departmentUrls,
+    /** The checkpoints' origins, `<prefix>/<chain>`: the same variable every department witnesses under. */
+    CHECKPOINT_ORIGIN_PREFIX: checkpointOriginPrefix,
     /**
-     * The checkpoints' origins are `<prefix>/<chain>`: a prefix of this
-     * deployment's own (its domain, `registry-bus.example.gov`), so that
-     * origins are unique across deployments and a witness never mixes two.
+     * Push each new checkpoint to the witnesses (every department in
+     * NOTARY_DEPARTMENT_URLS but the chain's owner) and gather their
+     * cosignatures, per C2SP tlog-witness. Off, the notary still serves its
+     * checkpoints; receipts then rest on the followers' cosignature entries.
      */
-    NOTARY_CHECKPOINT_ORIGIN_PREFIX: z
-      .string()
-      .trim()
-      .regex(
-        /^[a-z0-9][a-z0-9.-]*(\/[a-z0-9][a-z0-9.-]*)*$/,
-        'must be a domain-like name, e.g. registry-bus.example.gov',
-      )
-      // The protocol's own signature domains begin so: a checkpoint must never read as one of them.
-      .refine(
-        (prefix) => !prefix.startsWith('registry-bus/'),
-        'must not begin with registry-bus/ (the protocol’s signature domains)',
-      )
-      .default('registry-bus.localhost'),
+    NOTARY_CHECKPOINT_WITNESSING: variables.boolean(true),
     NOTARY_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
     NOTARY_ANCHOR_EVERY_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(1000),
     /**

@@ -15,7 +15,7 @@ export class CheckpointsModule {
         {
           provide: CHECKPOINTS,
           inject: [DEPARTMENT_RUNTIME],
-          useFactory: (runtime: CheckpointsContext) => new NotaryCheckpoints(runtime, options.originPrefix),
+          useFactory: (runtime: CheckpointsContext) => NotaryCheckpoints.of(runtime, options.originPrefix),
         },
       ],
     };

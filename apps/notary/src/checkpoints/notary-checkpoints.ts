@@ -1,67 +1,163 @@
 import type { DepartmentContext } from '@registry-bus/kit';
-import { entriesWithFields } from '@registry-bus/ledger';
+import { originOf } from '@registry-bus/kit';
+import { countEntriesByField, entriesWithFields } from '@registry-bus/ledger';
 import {
   NoteSignatureType,
   formatCheckpoint,
-  formatNote,
+  formatSignatureLine,
   formatVerifierKey,
   fromHex,
+  noteKeysOf,
+  parseDisclosure,
+  parseStrictJsonBytes,
   signNoteEd25519,
 } from '@registry-bus/protocol';
 
-/** What the checkpoints read of the notary's runtime: its anchors and its signer. */
-export type CheckpointsContext = Pick<DepartmentContext, 'dataSource' | 'signer'>;
+import { CheckpointCosignatures } from './checkpoint-cosignatures.js';
+
+/** What the checkpoints read of the notary's runtime: its anchors, its signer and the bundle's keys. */
+export type CheckpointsContext = Pick<DepartmentContext, 'dataSource' | 'signer' | 'trust' | 'ledger'>;
 
 /** The note key name of the notary: its name in the trust bundle. */
 export const NOTARY_NOTE_NAME = 'notary';
 
 const ANCHOR_TYPE = 'gov.notary.anchor.signed.v1';
 
+/** A checkpoint of one chain with the notary's signature line: what is pushed to the witnesses. */
+export interface NotaryCheckpoint {
+  chain: string;
+  size: number;
+  root: Uint8Array;
+  /** The checkpoint's note text. */
+  text: string;
+  /** The notary's signature line, without its newline. */
+  signatureLine: string;
+}
+
 /**
  * The notary's anchors as C2SP tlog-checkpoints (issue #23): origin
  * `<prefix>/<chain>`, the anchored tree size and its RFC 6962 root, signed
  * as a C2SP signed note (Ed25519, type 0x01) by the notary's key, named as
  * in the trust bundle — so any transparency-log tool reads them (Go's
- * sumdb/note checks ours in the tests). The anchor entries on
+ * sumdb/note checks ours in the tests) — and served with the witnesses'
+ * cosignatures (type 0x04) the notary gathered. The anchor entries on
  * gov.notary.ledger stay the notary's record; a checkpoint says the same of
  * the latest one, in the ecosystem's format.
  */
 export class NotaryCheckpoints {
-  /** The signed note of the last checkpoint served per chain: an anchor is signed once, not once per request. */
-  private readonly signed = new Map<string, { text: string; note: Promise<string> }>();
+  /** Signature lines by checkpoint text: an anchor is signed once, not once per request (the latest few hundred kept). */
+  private readonly signed = new Map<string, Promise<string>>();
+  readonly cosignatures: CheckpointCosignatures;
+
+  private static readonly byRuntime = new WeakMap<CheckpointsContext, NotaryCheckpoints>();
+
+  /** One per runtime: the controller, the pusher and the query share its signatures. */
+  static of(runtime: CheckpointsContext, originPrefix: string): NotaryCheckpoints {
+    let checkpoints = NotaryCheckpoints.byRuntime.get(runtime);
+    if (!checkpoints)
+      NotaryCheckpoints.byRuntime.set(runtime, (checkpoints = new NotaryCheckpoints(runtime, originPrefix)));
+    return checkpoints;
+  }
 
   constructor(
     private readonly runtime: CheckpointsContext,
-    private readonly originPrefix: string,
-  ) {}
-
-  /** The note verifier key of the notary (`<name>+<key id>+<base64 type ‖ key>`), a line. */
-  verifierKeys(): string {
-    return `${formatVerifierKey(NOTARY_NOTE_NAME, NoteSignatureType.ED25519, this.runtime.signer.publicKey)}\n`;
+    readonly originPrefix: string,
+  ) {
+    this.cosignatures = new CheckpointCosignatures(runtime.dataSource);
   }
 
-  /** The latest checkpoint of `chain` as a signed note; undefined while the notary has anchored none. */
-  async latest(chain: string): Promise<string | undefined> {
+  /**
+   * The note verifier keys, a line each: the notary's (type 0x01), then
+   * every witness key of the bundle (type 0x04, named by department).
+   */
+  verifierKeys(): string {
+    const bundle = this.runtime.trust;
+    const witnesses = bundle.departments
+      .filter((department) => department.id !== NOTARY_NOTE_NAME)
+      .flatMap((department) => noteKeysOf(bundle, department.id, NoteSignatureType.COSIGNATURE_V1, new Date()));
+    return [
+      formatVerifierKey(NOTARY_NOTE_NAME, NoteSignatureType.ED25519, this.runtime.signer.publicKey),
+      ...witnesses.map((key) => formatVerifierKey(key.name, key.type, key.publicKey)),
+    ]
+      .map((line) => `${line}\n`)
+      .join('');
+  }
+
+  /** The chains the notary has anchored. */
+  async chains(): Promise<string[]> {
+    const byChain = await countEntriesByField(
+      this.runtime.dataSource,
+      { chains: [NOTARY_NOTE_NAME], type: ANCHOR_TYPE },
+      'chain',
+    );
+    return byChain.flatMap((row) => (row.value === null ? [] : [row.value]));
+  }
+
+  /** The latest checkpoint of `chain`, signed by the notary; undefined while it has anchored none. */
+  async checkpoint(chain: string): Promise<NotaryCheckpoint | undefined> {
     const [anchor] = await entriesWithFields(
       this.runtime.dataSource,
       { chains: [NOTARY_NOTE_NAME], type: ANCHOR_TYPE, fields: { chain } },
       { newestFirst: true, limit: 1 },
     );
     if (!anchor?.fields) return undefined;
-    const text = formatCheckpoint({
-      origin: `${this.originPrefix}/${chain}`,
-      size: Number(anchor.fields.treeSize),
-      rootHash: fromHex(String(anchor.fields.root)),
-    });
-    const cached = this.signed.get(chain);
-    if (cached?.text === text) return cached.note;
-    const signer = this.runtime.signer;
-    const note = signNoteEd25519(text, NOTARY_NOTE_NAME, signer.publicKey, (message) => signer.sign(message)).then(
-      (signature) => formatNote({ text, signatures: [signature] }),
+    return this.at(chain, Number(anchor.fields.treeSize), fromHex(String(anchor.fields.root)));
+  }
+
+  /** The checkpoint of `chain` at `size` with `root` (an anchor's), signed by the notary. */
+  async at(chain: string, size: number, root: Uint8Array): Promise<NotaryCheckpoint> {
+    const text = formatCheckpoint({ origin: originOf(this.originPrefix, chain), size, rootHash: root });
+    let line = this.signed.get(text);
+    if (!line) {
+      const signer = this.runtime.signer;
+      line = signNoteEd25519(text, NOTARY_NOTE_NAME, signer.publicKey, (message) => signer.sign(message)).then((s) =>
+        formatSignatureLine(s.name, s.keyId, s.signature),
+      );
+      // A failed signature is not kept: the next request signs afresh.
+      line.catch(() => this.signed.delete(text));
+      this.signed.set(text, line);
+      if (this.signed.size > 500) this.signed.delete(this.signed.keys().next().value!);
+    }
+    return { chain, size, root, text, signatureLine: await line };
+  }
+
+  /**
+   * The checkpoints of these anchors (by seq of the notary's ledger) with the
+   * cosignatures gathered for each — those that have any: what a department
+   * puts in a receipt (the cosignatures query).
+   */
+  async forAnchors(anchorSeqs: readonly string[]): Promise<Record<string, string>> {
+    const found: Record<string, string> = {};
+    for (const seq of anchorSeqs) {
+      const stored = await this.runtime.ledger.reader.entry(NOTARY_NOTE_NAME, Number(seq));
+      if (!stored?.disclosure) continue;
+      const { fields } = parseDisclosure(parseStrictJsonBytes(stored.disclosure, 'a stored anchor'));
+      if (typeof fields.chain !== 'string' || typeof fields.treeSize !== 'string' || typeof fields.root !== 'string')
+        continue;
+      const checkpoint = await this.at(fields.chain, Number(fields.treeSize), fromHex(fields.root));
+      const cosignatures = await this.cosignatures.of(checkpoint.chain, checkpoint.size, checkpoint.root);
+      if (cosignatures.length > 0)
+        found[seq] = NotaryCheckpoints.note(
+          checkpoint,
+          cosignatures.map((c) => c.line),
+        );
+    }
+    return found;
+  }
+
+  /** The checkpoint as a signed note with only the notary's signature: what a witness is asked to cosign. */
+  static note(checkpoint: NotaryCheckpoint, cosignatureLines: readonly string[] = []): string {
+    return `${checkpoint.text}\n${[checkpoint.signatureLine, ...cosignatureLines].map((l) => `${l}\n`).join('')}`;
+  }
+
+  /** The latest checkpoint of `chain` as a signed note with every cosignature gathered for it; undefined before any. */
+  async latest(chain: string): Promise<string | undefined> {
+    const checkpoint = await this.checkpoint(chain);
+    if (!checkpoint) return undefined;
+    const cosignatures = await this.cosignatures.of(chain, checkpoint.size, checkpoint.root);
+    return NotaryCheckpoints.note(
+      checkpoint,
+      cosignatures.map((c) => c.line),
     );
-    // A failed signature is not kept: the next request signs afresh.
-    note.catch(() => this.signed.delete(chain));
-    this.signed.set(chain, { text, note });
-    return note;
   }
 }

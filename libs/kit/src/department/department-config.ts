@@ -6,6 +6,7 @@ import { MAX_SHARDS } from '@registry-bus/ledger';
 import { z } from 'zod';
 
 import { httpServerProblems, httpServerShape, pemCertificateFile } from '../http/http-config.js';
+import { checkpointOriginPrefix } from '../witness/checkpoints/checkpoint-origin.js';
 
 /** What every department app reads from its environment (README, "Configuration"). */
 export const departmentConfigSchema = z
@@ -83,6 +84,8 @@ export const departmentConfigSchema = z
      * for the life of a ledger: a start with another count is refused.
      */
     LEDGER_SHARDS: z.coerce.number().int().min(1).max(MAX_SHARDS).default(1),
+    /** The checkpoints' origins are `<prefix>/<chain>`: the notary signs and every department witnesses under it. */
+    CHECKPOINT_ORIGIN_PREFIX: checkpointOriginPrefix,
   })
   .superRefine((config, context) => {
     if (config.DEPLOYMENT_MODE === 'production') productionProblems(config, context);

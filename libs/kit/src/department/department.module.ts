@@ -22,6 +22,12 @@ import { SCOPE_RULE } from '../scope/scope-rule.token.js';
 import { ScopeRule } from '../scope/entry-scope.js';
 import { followsAnchors } from '../runtime/department-definition.js';
 import type { DepartmentRuntime } from '../runtime/department-runtime.js';
+import {
+  CHECKPOINT_WITNESS,
+  CheckpointWitness,
+  FileJoinedOrigins,
+  WitnessController,
+} from '../witness/checkpoints/index.js';
 
 export const DEPARTMENT_RUNTIME = Symbol('DEPARTMENT_RUNTIME');
 
@@ -48,8 +54,23 @@ export class DepartmentModule {
         ReceiptsController,
         MirrorController,
         RecoveryController,
+        // Every department witnesses the notary's checkpoints (C2SP tlog-witness); the notary itself cannot.
+        ...(runtime.definition.writesAnchors ? [] : [WitnessController]),
       ],
       providers: [
+        {
+          provide: CHECKPOINT_WITNESS,
+          useValue: new CheckpointWitness({
+            department: runtime.definition.department,
+            chains: runtime.ledger.chains,
+            dataSource: runtime.dataSource,
+            signer: runtime.signer,
+            trust: () => runtime.currentTrustBundle(),
+            commands: runtime.commands,
+            originPrefix: runtime.config.CHECKPOINT_ORIGIN_PREFIX,
+            joined: FileJoinedOrigins.in(runtime.config.KEYS_DIR),
+          }),
+        },
         { provide: DEPARTMENT_RUNTIME, useValue: runtime },
         { provide: LEDGER, useValue: runtime.ledger },
         { provide: COMMANDS, useValue: runtime.commands },

@@ -54,6 +54,8 @@ export async function serveHttp(
   app.set('trust proxy', config.TRUST_PROXY ?? false);
   for (const handler of options.middleware ?? []) app.use(handler);
   app.useBodyParser('raw', { type: JSON_BODY_TYPE, limit: JSON_BODY_LIMIT });
+  // C2SP tlog-witness requests are text: a checkpoint with its signatures and a proof of at most 63 lines.
+  app.useBodyParser('text', { type: 'text/plain', limit: '16kb' });
   app.use(strictJsonBody);
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(schemaValidationPipe());

@@ -21,6 +21,8 @@ const listQuery = z.strictObject({
   chain: chainField,
 });
 const proofQuery = z.strictObject({ treeSize: z.coerce.number().int().min(1).optional(), chain: chainField });
+const treeSizeField = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const consistencyQuery = z.strictObject({ from: treeSizeField, to: treeSizeField, chain: chainField });
 
 /** Where the public receipt of entry `seq` of `chain` is (the chain named only when the ledger has several). */
 export function receiptPath(ledger: Pick<Ledger, 'chains'>, chain: string, seq: number): string {
@@ -38,8 +40,9 @@ function present(entry: StoredEntry) {
 }
 
 /**
- * The common ledger surface of every department: the signed head is public;
- * entries (with their data), verification and proofs need an operator token
+ * The common ledger surface of every department: the signed head and
+ * consistency proofs between its tree sizes are public; entries (with their
+ * data), verification and inclusion proofs need an operator token
  * of the department (any role: auditors read everything, write nothing);
  * an operator scoped to one owner (a bank's clerk) gets that owner's entries
  * only (ScopeRule).
@@ -62,6 +65,17 @@ export class LedgerController {
   head(@Query() query: Record<string, string>) {
     const { treeSize, chain } = proofQuery.parse(query);
     return this.ledger.head(treeSize, chain);
+  }
+
+  // Public like the head: the proof and both roots are hashes of the tree, never an entry's content.
+  @Get('consistency')
+  @Public()
+  @ApiOperation({
+    summary: 'RFC 6962 consistency proof that the tree of `to` entries extends the tree of its first `from`',
+  })
+  consistency(@Query() query: Record<string, string>) {
+    const { from, to, chain } = consistencyQuery.parse(query);
+    return this.ledger.consistencyProof(from, to, chain);
   }
 
   @Get('chains')

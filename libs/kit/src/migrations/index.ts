@@ -1,6 +1,12 @@
 import { KitSchema1764000002000 } from './1764000002000-kit-schema.js';
 import { QueryAudit1764000002001 } from './1764000002001-query-audit.js';
 import { TrustBundleApplied1764000002002 } from './1764000002002-trust-bundle-applied.js';
+import { WitnessCheckpoints1764000002003 } from './1764000002003-witness-checkpoints.js';
 
 /** The kit's migrations; they run after the ledger's and the consumer's. */
-export const kitMigrations = [KitSchema1764000002000, QueryAudit1764000002001, TrustBundleApplied1764000002002];
+export const kitMigrations = [
+  KitSchema1764000002000,
+  QueryAudit1764000002001,
+  TrustBundleApplied1764000002002,
+  WitnessCheckpoints1764000002003,
+];

@@ -24,12 +24,19 @@ const params = z.strictObject({
  * each is signed by its witness, so the notary can withhold one but not forge
  * one (the asker checks each before it uses it).
  */
-export function cosignaturesQuery(dataSource: DataSource): QueryHandler {
+export function cosignaturesQuery(
+  dataSource: DataSource,
+  /** The notary's C2SP checkpoint of each anchor with the witnesses' cosignatures, by anchor seq (issue #23). */
+  checkpointsOf?: (anchorSeqs: string[]) => Promise<Record<string, string>>,
+): QueryHandler {
   return {
     name: COSIGNATURES_QUERY,
     eventType: 'gov.notary.anchor.signed.v1',
     // Control entries, given to every consumer whole: the anchors' grants (all `*`) govern them.
-    sources: { cosignatures: [{ type: 'gov.notary.anchor.signed.v1', path: 'cosignatures' }] },
+    sources: {
+      cosignatures: [{ type: 'gov.notary.anchor.signed.v1', path: 'cosignatures' }],
+      checkpoints: [{ type: 'gov.notary.anchor.signed.v1', path: 'checkpoints' }],
+    },
     parseParams(given) {
       const parsed = params.safeParse(given);
       if (!parsed.success)
@@ -37,7 +44,8 @@ export function cosignaturesQuery(dataSource: DataSource): QueryHandler {
       return parsed.data;
     },
     async answer(given) {
-      const rows = await receivedCosignatures(dataSource, (given as z.infer<typeof params>).anchorSeqs);
+      const { anchorSeqs } = given as z.infer<typeof params>;
+      const rows = await receivedCosignatures(dataSource, anchorSeqs);
       const cosignatures: Record<string, ReceiptEntry[]> = {};
       for (const row of rows) {
         (cosignatures[row.anchorSeq] ??= []).push({
@@ -45,9 +53,15 @@ export function cosignaturesQuery(dataSource: DataSource): QueryHandler {
           disclosure: parseDisclosure(parseStrictJsonBytes(row.disclosure!, 'a stored cosignature')),
         });
       }
-      return { cosignatures };
+      return { cosignatures, ...(checkpointsOf ? { checkpoints: await checkpointsOf(anchorSeqs) } : {}) };
     },
   };
+}
+
+/** What the notary holds of some anchors: witnesses' cosignature entries, and its checkpoints with their cosignatures. */
+export interface HeldElsewhere {
+  cosignatures: Record<string, ReceiptEntry[]>;
+  checkpoints: Record<string, string>;
 }
 
 /** Asks the notary for the cosignatures of these anchors, a question of at most COSIGNATURES_PER_QUERY at a time. */
@@ -55,8 +69,9 @@ export async function askNotaryForCosignatures(
   queries: Pick<QueryClient, 'ask'>,
   anchorSeqs: readonly string[],
   timeoutMs = 3000,
-): Promise<Record<string, ReceiptEntry[]>> {
+): Promise<HeldElsewhere> {
   const found: Record<string, ReceiptEntry[]> = {};
+  const checkpoints: Record<string, string> = {};
   for (let i = 0; i < anchorSeqs.length; i += COSIGNATURES_PER_QUERY) {
     const reply = await queries.ask(
       'notary',
@@ -67,6 +82,10 @@ export async function askNotaryForCosignatures(
     if (!reply.result.ok) continue;
     const answered = reply.result.answer.cosignatures;
     if (answered && typeof answered === 'object') Object.assign(found, answered);
+    // Checked by the builder before use, as the cosignature entries are: the notary may withhold, not forge.
+    const notes = reply.result.answer.checkpoints;
+    if (notes && typeof notes === 'object')
+      for (const [seq, note] of Object.entries(notes)) if (typeof note === 'string') checkpoints[seq] = note;
   }
-  return found;
+  return { cosignatures: found, checkpoints };
 }

@@ -16,12 +16,15 @@ import {
 import {
   LEDGER_EXPORT_FORMAT,
   RECEIPT_FORMAT,
+  checkpointWitnesses,
   cosignatureHolds,
   type LedgerExportLine,
   type Receipt,
   type ReceiptEntry,
 } from '@registry-bus/receipts';
 import type { DataSource } from 'typeorm';
+
+import type { HeldElsewhere } from './cosignatures-query.js';
 
 interface ReceivedRow {
   seq: string;
@@ -67,7 +70,7 @@ export interface ReceiptBuilderOptions {
    * it follows, so most witnesses of its own chain are out of its sight.
    * Each one is checked before it is used.
    */
-  cosignaturesElsewhere?: (anchorSeqs: string[]) => Promise<Record<string, ReceiptEntry[]>>;
+  cosignaturesElsewhere?: (anchorSeqs: string[]) => Promise<HeldElsewhere>;
 }
 
 const COSIGNATURES_PER_QUESTION = 20;
@@ -118,6 +121,7 @@ export class ReceiptBuilder {
         inclusion: { treeSize, leafIndex: seq - 1, path: proof.proof },
         anchor,
         cosignatures: chosen.cosignatures,
+        ...(chosen.checkpoint ? { checkpoint: chosen.checkpoint } : {}),
       },
     };
   }
@@ -131,9 +135,10 @@ export class ReceiptBuilder {
     const chain = this.ledger.chainOrOnly(chainOfLedger);
     const rows = await this.anchorsCovering(chain, 1);
     if (rows.length === 0) return undefined;
-    const { row, cosignatures } = await this.bestAnchor(chain, rows);
+    const best = await this.bestAnchor(chain, rows);
+    const { row } = best;
     const fields = decode(row.disclosure).fields as { treeSize: string; root: string };
-    const witnessedBy = witnessesOf(cosignatures);
+    const witnessedBy = witnessesOf(best);
     const bundle = this.options.trustBundle?.();
     const quorum = bundle ? quorumOf(bundle, chain, witnessedBy) : undefined;
     return {
@@ -162,12 +167,15 @@ export class ReceiptBuilder {
    * the best one to prove with), else the latest.
    */
   private async bestAnchor(chain: string, rows: ReceivedRow[]) {
-    const cosignatures = await this.cosignaturesOf(rows);
+    const witnessed = await this.cosignaturesOf(rows);
     const bundle = this.options.trustBundle?.();
-    const candidates = rows.map((row) => ({ row, cosignatures: cosignatures.get(row.seq) ?? [] }));
+    const candidates = rows.map((row) => ({
+      row,
+      ...(witnessed.get(row.seq) ?? { cosignatures: [], checkpointCosigners: [] }),
+    }));
     return (
-      (bundle && candidates.find((candidate) => quorumOf(bundle, chain, witnessesOf(candidate.cosignatures)).met)) ||
-      candidates.find((candidate) => candidate.cosignatures.length > 0) ||
+      (bundle && candidates.find((candidate) => quorumOf(bundle, chain, witnessesOf(candidate)).met)) ||
+      candidates.find((candidate) => witnessesOf(candidate).length > 0) ||
       candidates[0]!
     );
   }
@@ -193,9 +201,9 @@ export class ReceiptBuilder {
       ).map(asRow);
       for (let i = 0; i < page.length; i += COSIGNATURES_PER_QUESTION) {
         const rows = page.slice(i, i + COSIGNATURES_PER_QUESTION);
-        const cosignatures = await this.cosignaturesOf(rows);
+        const witnessed = await this.cosignaturesOf(rows);
         for (const row of rows)
-          yield { kind: 'anchor', anchor: received(row), cosignatures: cosignatures.get(row.seq) ?? [] };
+          yield { kind: 'anchor', anchor: received(row), cosignatures: witnessed.get(row.seq)?.cosignatures ?? [] };
       }
       anchors += page.length;
       if (page.length < 500) break;
@@ -219,27 +227,42 @@ export class ReceiptBuilder {
   /**
    * The cosignatures of each anchor (by notary seq): this department's own
    * and those it received, then — for anchors short of their quorum — those
-   * the notary holds that verify and are not here already.
+   * the notary holds that verify and are not here already, and the notary's
+   * checkpoint of the anchor when its witnesses' cosignatures verify (issue
+   * #23: witnesses that need no data of the chain).
    */
-  private async cosignaturesOf(rows: ReceivedRow[]): Promise<Map<string, ReceiptEntry[]>> {
-    const found = new Map<string, ReceiptEntry[]>();
-    for (const row of rows) found.set(row.seq, await this.cosignatures(row.seq));
+  private async cosignaturesOf(rows: ReceivedRow[]): Promise<Map<string, Witnessed>> {
+    const found = new Map<string, Witnessed>();
+    for (const row of rows)
+      found.set(row.seq, { cosignatures: await this.cosignatures(row.seq), checkpointCosigners: [] });
     const bundle = this.options.trustBundle?.();
     const elsewhere = this.options.cosignaturesElsewhere;
     if (!bundle || !elsewhere) return found;
     const chain = (row: ReceivedRow) => (decode(row.disclosure).fields as { chain: string }).chain;
     const short = rows.filter((row) => !quorumOf(bundle, chain(row), witnessesOf(found.get(row.seq)!)).met);
     if (short.length === 0) return found;
-    const more = await elsewhere(short.map((row) => row.seq)).catch(() => ({}) as Record<string, ReceiptEntry[]>);
+    const more = await elsewhere(short.map((row) => row.seq)).catch((): HeldElsewhere => ({
+      cosignatures: {},
+      checkpoints: {},
+    }));
     for (const row of short) {
       const anchor = received(row);
       const here = found.get(row.seq)!;
-      const known = new Set(here.map((c) => `${c.envelope.chain}\u0000${c.envelope.seq}`));
-      for (const cosignature of Array.isArray(more[row.seq]) ? more[row.seq]! : []) {
+      const known = new Set(here.cosignatures.map((c) => `${c.envelope.chain}\u0000${c.envelope.seq}`));
+      const entries = more.cosignatures[row.seq];
+      for (const cosignature of Array.isArray(entries) ? entries : []) {
         const key = `${cosignature?.envelope?.chain}\u0000${cosignature?.envelope?.seq}`;
         if (known.has(key) || cosignatureHolds(cosignature, anchor, bundle, verifyEd25519Node) === undefined) continue;
         known.add(key);
-        here.push(cosignature);
+        here.cosignatures.push(cosignature);
+      }
+      const checkpoint = more.checkpoints[row.seq];
+      if (checkpoint === undefined) continue;
+      try {
+        here.checkpointCosigners = checkpointWitnesses(checkpoint, anchor, bundle).cosigners;
+        here.checkpoint = checkpoint;
+      } catch {
+        // A checkpoint that does not hold is left out: the notary can withhold, never forge.
       }
     }
     return found;
@@ -261,6 +284,16 @@ export class ReceiptBuilder {
   }
 }
 
-const witnessesOf = (cosignatures: readonly ReceiptEntry[]) => [
-  ...new Set(cosignatures.map((c) => departmentOfChain(c.envelope.chain) ?? c.envelope.chain)),
+/** What witnessed one anchor: cosignature entries, and the checkpoint of it with its cosigners. */
+interface Witnessed {
+  cosignatures: ReceiptEntry[];
+  checkpoint?: string;
+  checkpointCosigners: string[];
+}
+
+const witnessesOf = (witnessed: Pick<Witnessed, 'cosignatures' | 'checkpointCosigners'>) => [
+  ...new Set([
+    ...witnessed.cosignatures.map((c) => departmentOfChain(c.envelope.chain) ?? c.envelope.chain),
+    ...witnessed.checkpointCosigners,
+  ]),
 ];

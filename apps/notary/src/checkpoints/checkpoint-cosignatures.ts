@@ -1,0 +1,60 @@
+import type { DataSource } from 'typeorm';
+
+/** A witness's cosignature line of one checkpoint, as the notary keeps it (table checkpoint_cosignature). */
+export interface StoredCosignature {
+  chain: string;
+  treeSize: number;
+  root: Uint8Array;
+  witness: string;
+  /** The cosignature's own timestamp (POSIX seconds). */
+  cosignedAt: number;
+  /** The signature line, `— <witness> <base64>`, without its newline. */
+  line: string;
+}
+
+/** The notary's store of checked cosignatures; this module alone writes SQL against its table. */
+export class CheckpointCosignatures {
+  constructor(private readonly dataSource: Pick<DataSource, 'query'>) {}
+
+  /** Keeps a checked cosignature; a second one of the same checkpoint by the same witness is not kept. */
+  async record(cosignature: StoredCosignature): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO checkpoint_cosignature (chain, tree_size, root, witness, cosigned_at, line)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [
+        cosignature.chain,
+        cosignature.treeSize,
+        Buffer.from(cosignature.root),
+        cosignature.witness,
+        cosignature.cosignedAt,
+        cosignature.line,
+      ],
+    );
+  }
+
+  /** The cosignature lines of the checkpoint of `chain` at `treeSize` with `root`, by witness name. */
+  async of(chain: string, treeSize: number, root: Uint8Array): Promise<StoredCosignature[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT witness, cosigned_at, line FROM checkpoint_cosignature
+       WHERE chain = $1 AND tree_size = $2 AND root = $3 ORDER BY witness`,
+      [chain, treeSize, Buffer.from(root)],
+    )) as Array<{ witness: string; cosigned_at: string; line: string }>;
+    return rows.map((row) => ({
+      chain,
+      treeSize,
+      root,
+      witness: row.witness,
+      cosignedAt: Number(row.cosigned_at),
+      line: row.line,
+    }));
+  }
+
+  /** The largest size of `chain` that `witness` cosigned: what it holds, unless it lost its state. */
+  async largestCosigned(chain: string, witness: string): Promise<number | undefined> {
+    const [row] = (await this.dataSource.query(
+      'SELECT max(tree_size) AS size FROM checkpoint_cosignature WHERE chain = $1 AND witness = $2',
+      [chain, witness],
+    )) as Array<{ size: string | null }>;
+    return row?.size === null || row?.size === undefined ? undefined : Number(row.size);
+  }
+}
