@@ -26,9 +26,11 @@ export const TABLE_OWNERS = {
   aggregate_state: 'libs/kit',
   query_audit: 'libs/kit',
   trust_bundle_applied: 'libs/kit',
+  witness_checkpoint: 'libs/kit',
   // apps/*/src/migrations
   credit_pledge: 'apps/credit-registry',
   notary_anchor: 'apps/notary',
+  checkpoint_cosignature: 'apps/notary',
 };
 
 /**

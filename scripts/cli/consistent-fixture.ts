@@ -11,9 +11,18 @@ const time = new Date('2026-06-01T10:00:00.000Z');
 
 /** `count` entries of chain `land`; `rewritten` (a seq) gets other data, so it and every later hash differ. */
 export function sealedChain(count: number, rewritten?: number): ReceiptEntry[] {
-  const entries: ReceiptEntry[] = [];
-  let prevhash: Uint8Array = new Uint8Array(32);
-  for (let seq = 1; seq <= count; seq++) {
+  return sealedAfter([], count, rewritten);
+}
+
+/** The chain as a department that rewrote entry `seq` would show it: the entries before it, then `seq` on sealed anew. */
+export const rewrittenAt = (entries: ReceiptEntry[], seq: number): ReceiptEntry[] =>
+  sealedAfter(entries.slice(0, seq - 1), entries.length, seq);
+
+/** `before`, followed by entries up to seq `count`, each linked to the one before it. */
+function sealedAfter(before: ReceiptEntry[], count: number, rewritten?: number): ReceiptEntry[] {
+  const entries = [...before];
+  let prevhash: Uint8Array = before.length > 0 ? fromHex(before.at(-1)!.envelope.hash) : new Uint8Array(32);
+  for (let seq = before.length + 1; seq <= count; seq++) {
     const sealed = sealEntrySync(
       {
         chain: 'land',

@@ -143,6 +143,6 @@ export function checkConsistent(older: TreeView, newer: TreeView, answer?: Consi
 }
 
 /** RFC 6962 root of entries by their hashes (an entry's leaf is SHA-256(0x00 ‖ hash), DESIGN.md). */
-function rootOf(entryHashes: string[]): string {
+export function rootOf(entryHashes: string[]): string {
   return toHex(rootFromLeafHashes(entryHashes.map((hash) => leafHash(fromHex(hash)))));
 }

@@ -1,17 +1,19 @@
 // `npm run export -- <department> [--chain <dept>/<n>] [--out <file>] [--url <base url>] [--token <token>]`:
 // writes a department's whole ledger (public fields only, with its anchors and
-// cosignatures) to a JSON-lines file, for `npx registry-bus verify-ledger`; a
+// cosignatures) to a JSON-lines file, for `npx registry-bus verify-ledger`
+// (held to the notary's latest checkpoint with `--from <notary URL>`); a
 // sharded ledger (LEDGER_SHARDS) one shard at a time (`--chain land/1`).
 // Against the local stack it needs no options: the URL and an auditor's token
 // come from .local/ (npm start writes them).
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 
 import { parseStrictJson } from '@registry-bus/protocol';
 
-import { APP_PORTS, LOCAL_DIR, localUrl, trustLocalApps } from '../start/local-stack.js';
+import { APP_PORTS, HTTPS_CA_DIR, LOCAL_DIR, localUrl, trustLocalApps } from '../start/local-stack.js';
 import { DEV_TOKENS_FILE } from '../start/dev-tokens.js';
 
 function fail(message: string): never {
@@ -59,6 +61,10 @@ await pipeline(Readable.fromWeb(response.body), createWriteStream(out)).catch((e
 const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean);
 const entries = lines.filter((line) => line.startsWith('{"kind":"entry"')).length;
 const anchors = lines.filter((line) => line.startsWith('{"kind":"anchor"')).length;
+// The local stack's notary answers over HTTPS with a certificate of its development CA, which Node trusts through NODE_EXTRA_CA_CERTS.
+const against = values.url ? '--from <notary URL>' : `--from ${localUrl(APP_PORTS.notary!)}`;
+const caFile = join(HTTPS_CA_DIR, 'ca.crt');
+const extraCa = !values.url && existsSync(caFile) ? `NODE_EXTRA_CA_CERTS=${relative(process.cwd(), caFile)} ` : '';
 process.stdout.write(
-  `wrote ${out}: ${entries} entries and ${anchors} anchors of ${chain ?? department}\ncheck it offline: npx registry-bus verify-ledger ${out}\n`,
+  `wrote ${out}: ${entries} entries and ${anchors} anchors of ${chain ?? department}\ncheck it against the notary's latest checkpoint: ${extraCa}npx registry-bus verify-ledger ${out} ${against}\n`,
 );

@@ -3,13 +3,23 @@
 // (libs/receipts over libs/merkle and libs/protocol), and whether two of them
 // see one history (`consistent`: the older tree a prefix of the newer).
 // Exit codes: 0 valid, 1 a check failed, 2 the input could not be read
-// (usage, file, trust, proof), 3 every check passed but the anchor lacks its
-// quorum of independent witnesses (not yet confirmed: `VALID — below quorum`).
+// (usage, file, trust, proof, checkpoint), 3 every check passed but the anchor
+// lacks its quorum of independent witnesses (not yet confirmed: `VALID —
+// below quorum`); for an export held to the latest checkpoint (issue #23):
+// 4 valid but its freshness unchecked (no checkpoint given), 5 stale (older
+// than the checkpoint). docs/RECEIPTS.md, "Freshness".
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { verifyEd25519Node, parseStrictJson } from '@registry-bus/protocol';
-import { verifyLedgerExport, verifyReceipt, type ReceiptVerdict } from '@registry-bus/receipts';
+import { parseChain, verifyEd25519Node, parseStrictJson } from '@registry-bus/protocol';
+import {
+  exportFreshness,
+  verifyLedgerExport,
+  verifyReceipt,
+  type ExportFreshness,
+  type LedgerExportVerdict,
+  type ReceiptVerdict,
+} from '@registry-bus/receipts';
 
 import {
   checkConsistent,
@@ -18,6 +28,7 @@ import {
   needsProof,
   olderAndNewer,
   receiptView,
+  rootOf,
   type ConsistencyAnswer,
   type TreeView,
 } from './consistent.js';
@@ -26,14 +37,22 @@ import { INSTALLATION_ROOT_FILE, loadTrust, type LoadedTrust } from './trust-fil
 
 const USAGE = `usage:
   registry-bus verify <receipt.json> [--trust <bundle.json>] [--root <trust-root.pub>] [--json]
-  registry-bus verify-ledger <ledger.jsonl> [--trust <bundle.json>] [--root <trust-root.pub>] [--json]
+  registry-bus verify-ledger <ledger.jsonl> [--checkpoint <note> | --from <notary URL>]
+                             [--trust <bundle.json>] [--root <trust-root.pub>] [--json]
+    --checkpoint / --from (or --checkpoint-from): the latest checkpoint of the chain, a file or
+    fetched from <notary URL>/v1/checkpoints/<chain>, which the export must be consistent and up to date with
   registry-bus consistent <a> <b> [--proof <proof.json> | --from <department URL>]
+                          [--checkpoint <note> | --checkpoint-from <notary URL>] [--trust …] [--root …]
     two receipts or two exports of one chain: is the older tree a prefix of the newer?
-    (two receipts need the ledger's consistency proof; signatures are not checked: verify each file)
-exit codes: 0 valid, 1 a check failed, 2 unreadable input, 3 valid but below the witness quorum`;
+    (two receipts need the ledger's consistency proof; signatures are not checked: verify each file;
+    a checkpoint is held to the newer input, which must then be an export)
+exit codes: 0 valid, 1 a check failed, 2 unreadable input, 3 valid but below the witness quorum,
+  4 valid but freshness unchecked (verify-ledger without a checkpoint), 5 stale: older than the checkpoint`;
 
 /** The exit code of a verdict: below quorum is neither valid nor invalid. */
 const EXIT_CODE = { valid: 0, invalid: 1, 'below-quorum': 3 } as const;
+/** An export's exit code once its checks passed with its quorum: how it stands against the latest checkpoint. */
+const FRESHNESS_EXIT_CODE = { fresh: 0, unchecked: 4, stale: 5 } as const;
 
 function unreadable(message: string): never {
   process.stderr.write(`registry-bus: ${message}\n`);
@@ -50,6 +69,8 @@ const { positionals, values } = (() => {
         json: { type: 'boolean', default: false },
         proof: { type: 'string' },
         from: { type: 'string' },
+        checkpoint: { type: 'string' },
+        'checkpoint-from': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -63,24 +84,19 @@ if (values.help) {
   process.exit(0);
 }
 if (command === 'consistent') {
-  if (positionals.length !== 3 || (values.proof && values.from)) unreadable(USAGE);
+  if (positionals.length !== 3 || (values.proof && values.from) || (values.checkpoint && values['checkpoint-from']))
+    unreadable(USAGE);
   await consistent(positionals[1]!, positionals[2]!);
 }
 if (!command || !file || positionals.length > 2 || !['verify', 'verify-ledger'].includes(command)) unreadable(USAGE);
+// verify-ledger asks no department for a proof: its --from is the notary, as --checkpoint-from is.
+const notaryUrl = values['checkpoint-from'] ?? values.from;
+if ([values.checkpoint, values.from, values['checkpoint-from']].filter(Boolean).length > 1) unreadable(USAGE);
 
-const trust = (() => {
-  try {
-    return loadTrust({
-      trustPath: values.trust,
-      rootPath: values.root,
-      // The root a user pins for this installation; a bundle never brings its own.
-      pinnedRootFile: process.env.REGISTRY_BUS_TRUST_ROOT_FILE || INSTALLATION_ROOT_FILE,
-      cwd: process.cwd(),
-    });
-  } catch (error) {
-    return unreadable(`cannot use the trust bundle: ${(error as Error).message}`);
-  }
-})();
+if (command === 'verify' && (values.checkpoint || notaryUrl))
+  unreadable('--checkpoint and --from hold a ledger export to the latest checkpoint: use them with verify-ledger');
+
+const trust = trustOrUnreadable();
 const text = orUnreadable(() => readText(file));
 
 if (command === 'verify') {
@@ -94,29 +110,124 @@ if (command === 'verify') {
   process.exit(EXIT_CODE[verdict.verdict]);
 } else {
   const lines = orUnreadable(() => readLedgerExport(text, file));
-  const verdict = verifyLedgerExport(lines, trust.bundle, verifyEd25519Node);
+  const header = lines[0];
+  const outside = await outsideCheckpoint(header?.kind === 'header' ? header.chain : undefined, notaryUrl, file);
+  const verdict = verifyLedgerExport(lines, trust.bundle, verifyEd25519Node, outside && { note: outside.note });
+  if (verdict.freshness?.status === 'refused')
+    unreadable(`cannot hold ${file} to the checkpoint from ${outside!.source}: ${verdict.freshness.reason}`);
   if (values.json) process.stdout.write(`${JSON.stringify({ ...trustFields(trust), ...verdict }, null, 2)}\n`);
-  else if (verdict.verdict !== 'invalid') {
-    const last = verdict.witnessed.at(-1);
-    const { quorum } = verdict;
-    process.stdout.write(
-      [
-        `${verdict.ok ? 'VALID' : `VALID — below quorum (witnessed by ${last ? last.witnessedBy.join(', ') : 'no department'})`}  the ${verdict.chain} ledger: ${verdict.entries} entries, every hash, link, signature and disclosed field checked`,
-        `  anchors:   ${verdict.anchors}, each root recomputed from the entries and matched`,
-        `  witnessed: ${verdict.witnessed.length} anchors${last ? `, the latest (${last.treeSize} entries) by ${last.witnessedBy.join(', ')}` : ''}`,
-        `  ${quorum ? `${quorum.text}, at the anchor of ${quorum.treeSize} entries` : 'quorum: no anchor to count cosignatures of'}${verdict.ok ? '' : ' — not yet confirmed'}`,
-        `  not yet anchored: the last ${verdict.unanchoredTail} entries`,
-        `  trust:     ${trust.description}`,
-        `  root:      ${trust.rootFingerprint}`,
-        '',
-      ].join('\n'),
-    );
-  } else {
-    process.stdout.write(
-      `INVALID  the ${verdict.chain} ledger, at ${verdict.failure!.at}: ${verdict.failure!.says} — FAILED (${verdict.failure!.id}): ${verdict.failure!.reason}\n  trust: ${trust.description}\n  root:  ${trust.rootFingerprint}\n`,
-    );
+  else process.stdout.write(describeLedger(verdict, trust));
+  process.exit(ledgerExitCode(verdict));
+}
+
+/**
+ * An export's exit code. A failed check (against the checkpoint too) is 1;
+ * below quorum keeps its 3 whatever the freshness — its own anchors are not
+ * yet confirmed, and a checkpoint does not confirm them for it; else the
+ * freshness decides: 0 fresh, 4 unchecked, 5 stale.
+ */
+function ledgerExitCode(verdict: LedgerExportVerdict): number {
+  if (verdict.verdict !== 'valid') return EXIT_CODE[verdict.verdict];
+  const status = verdict.freshness?.status ?? 'unchecked';
+  // A contradiction is verdict `invalid`, a refused checkpoint exited 2: neither is left here.
+  return status === 'contradicted' || status === 'refused' ? EXIT_CODE.invalid : FRESHNESS_EXIT_CODE[status];
+}
+
+function describeLedger(verdict: LedgerExportVerdict, trust: LoadedTrust): string {
+  if (verdict.verdict === 'invalid')
+    return `INVALID  the ${verdict.chain} ledger, at ${verdict.failure!.at}: ${verdict.failure!.says} — FAILED (${verdict.failure!.id}): ${verdict.failure!.reason}\n  trust: ${trust.description}\n  root:  ${trust.rootFingerprint}\n`;
+  const last = verdict.witnessed.at(-1);
+  const { quorum, freshness } = verdict;
+  const headline = verdict.ok
+    ? freshnessHeadline(freshness!, verdict.entries)
+    : `VALID — below quorum (witnessed by ${last ? last.witnessedBy.join(', ') : 'no department'})`;
+  return [
+    `${headline}  the ${verdict.chain} ledger: ${verdict.entries} entries, every hash, link, signature and disclosed field checked`,
+    `  anchors:   ${verdict.anchors}, each root recomputed from the entries and matched`,
+    `  witnessed: ${verdict.witnessed.length} anchors${last ? `, the latest (${last.treeSize} entries) by ${last.witnessedBy.join(', ')}` : ''}`,
+    `  ${quorum ? `${quorum.text}, at the anchor of ${quorum.treeSize} entries` : 'quorum: no anchor to count cosignatures of'}${verdict.ok ? '' : ' — not yet confirmed'}`,
+    `  not yet anchored: the last ${verdict.unanchoredTail} entries`,
+    `  ${freshnessLine(freshness!)}`,
+    `  trust:     ${trust.description}`,
+    `  root:      ${trust.rootFingerprint}`,
+    '',
+  ].join('\n');
+}
+
+/** `VALID (fresh: …)`, `VALID (freshness unchecked)` or `STALE (…)`: the verdict word of an export with its quorum. */
+function freshnessHeadline(freshness: ExportFreshness, entries: number): string {
+  switch (freshness.status) {
+    case 'fresh':
+      return `VALID (${freshness.text})`;
+    case 'stale':
+      return `STALE (checkpoint ${freshness.checkpoint.size} cosigned by ${freshness.checkpoint.quorum.counted.join(', ')} ${freshness.age} ago; the export has ${entries} entries)`;
+    case 'unchecked':
+      return 'VALID (freshness unchecked)';
+    // Neither reaches a headline: a contradiction is INVALID, a refused checkpoint exit 2.
+    case 'contradicted':
+    case 'refused':
+      return `INVALID (${freshness.text})`;
+    default:
+      return assertUnreachable(freshness);
   }
-  process.exit(EXIT_CODE[verdict.verdict]);
+}
+
+/** The `freshness:` line of an export's report. */
+function freshnessLine(freshness: ExportFreshness): string {
+  return freshness.status === 'unchecked'
+    ? `freshness: unchecked — pass --checkpoint <note> or --from <notary URL> to hold the export to the latest checkpoint a quorum cosigned`
+    : `freshness: ${freshness.text}`;
+}
+
+function assertUnreachable(value: never): never {
+  throw new Error(`unhandled ${JSON.stringify(value)}`);
+}
+
+/**
+ * The latest checkpoint of `chain` to hold an export to: the note in
+ * `--checkpoint <file>`, or fetched from the notary at `notary`
+ * (`GET <notary>/v1/checkpoints/<chain>`); none without either.
+ */
+async function outsideCheckpoint(
+  chain: string | undefined,
+  notary: string | undefined,
+  file: string,
+): Promise<{ note: string; source: string } | undefined> {
+  if (values.checkpoint) {
+    const path = values.checkpoint;
+    return { note: orUnreadable(() => readText(path)), source: path };
+  }
+  if (!notary) return undefined;
+  // The chain goes into the notary's URL: only an id of the one identifier module's shape.
+  if (chain === undefined || !parseChain(chain))
+    return unreadable(`${file} names no chain in its header to fetch the checkpoint of`);
+  const url = `${notary.replace(/\/+$/, '')}/v1/checkpoints/${chain}`;
+  return { note: await fetchText(url), source: url };
+}
+
+function trustOrUnreadable(): LoadedTrust {
+  try {
+    return loadTrust({
+      trustPath: values.trust,
+      rootPath: values.root,
+      // The root a user pins for this installation; a bundle never brings its own.
+      pinnedRootFile: process.env.REGISTRY_BUS_TRUST_ROOT_FILE || INSTALLATION_ROOT_FILE,
+      cwd: process.cwd(),
+    });
+  } catch (error) {
+    return unreadable(`cannot use the trust bundle: ${(error as Error).message}`);
+  }
+}
+
+/** The body of a GET that answered 2xx; anything else is input the CLI cannot use (exit 2). */
+async function fetchText(url: string): Promise<string> {
+  // Node's fetch trusts NODE_EXTRA_CA_CERTS (a development CA) as well as the system's roots.
+  const response = await fetch(url, { signal: AbortSignal.timeout(30_000) }).catch((error: Error) =>
+    unreadable(`${url} did not answer: ${error.message}`),
+  );
+  const body = await response.text();
+  if (!response.ok) return unreadable(`${url} answered ${response.status}: ${body.slice(0, 500)}`);
+  return body;
 }
 
 function readText(path: string): string {
@@ -135,7 +246,12 @@ function orUnreadable<T>(read: () => T): T {
   }
 }
 
-/** `consistent <a> <b>`: CONSISTENT exit 0, INCONSISTENT exit 1, anything it cannot judge exit 2. */
+/**
+ * `consistent <a> <b>`: CONSISTENT exit 0, INCONSISTENT exit 1, anything it
+ * cannot judge exit 2. With a checkpoint, the newer input (an export) is held
+ * to it too: INCONSISTENT 1 when it contradicts it, STALE 5 when older, and
+ * `(fresh: …)` 0. Without one, freshness is not its question: 0 as before.
+ */
 async function consistent(fileA: string, fileB: string): Promise<never> {
   const view = (path: string): TreeView =>
     orUnreadable(() => {
@@ -149,16 +265,54 @@ async function consistent(fileA: string, fileB: string): Promise<never> {
     process.stdout.write(`INCONSISTENT ${verdict.chain} ${verdict.from} → ${verdict.to}: ${verdict.reason}\n`);
     process.exit(1);
   }
+  const held = values.checkpoint || values['checkpoint-from'] ? heldToCheckpoint(older, newer) : undefined;
+  const freshness = held && (await againstCheckpoint(held));
+  if (freshness?.status === 'contradicted') {
+    process.stdout.write(`INCONSISTENT ${verdict.chain} ${held!.file} and the latest checkpoint: ${freshness.text}\n`);
+    process.exit(1);
+  }
+  const range = `${verdict.chain} ${verdict.from} → ${verdict.to}`;
+  const stale = freshness?.status === 'stale';
+  const headline = stale
+    ? `STALE ${range}: consistent with each other, but ${held!.file} is older than the latest checkpoint`
+    : `CONSISTENT ${range}${freshness?.status === 'fresh' ? ` (${freshness.text})` : ''}`;
   process.stdout.write(
     [
-      `CONSISTENT ${verdict.chain} ${verdict.from} → ${verdict.to}`,
+      headline,
       `  ${older.size} entries: root ${older.root} (${older.file})`,
       `  ${newer.size} entries: root ${newer.root} (${newer.file})`,
       `  ${answer ? `checked with the ledger's consistency proof (${answer.proof.length} hashes)` : newer.entryHashes ? 'checked entry by entry' : 'equal roots'}; signatures not checked (registry-bus verify each file)`,
+      ...(stale ? [`  ${freshness.text}`] : []),
       '',
     ].join('\n'),
   );
-  process.exit(0);
+  process.exit(stale ? FRESHNESS_EXIT_CODE.stale : 0);
+}
+
+/**
+ * The input `consistent --checkpoint` holds to the checkpoint: the newer,
+ * when it is an export (of two trees of one size, the export among them).
+ * A receipt states no entries to recompute a root from: refused (exit 2).
+ */
+function heldToCheckpoint(older: TreeView, newer: TreeView): TreeView & { entryHashes: string[] } {
+  const held = newer.entryHashes || older.size !== newer.size ? newer : older;
+  if (!held.entryHashes)
+    return unreadable(
+      `${newer.file} is a receipt: a checkpoint is held to the newer input when it is an export (registry-bus verify-ledger --checkpoint for one export)`,
+    );
+  return { ...held, entryHashes: held.entryHashes };
+}
+
+/** An export's view against the checkpoint of `--checkpoint` or `--checkpoint-from <notary URL>`. */
+async function againstCheckpoint(held: TreeView & { entryHashes: string[] }): Promise<ExportFreshness> {
+  const trust = trustOrUnreadable();
+  const outside = (await outsideCheckpoint(held.chain, values['checkpoint-from'], held.file))!;
+  const freshness = exportFreshness({ note: outside.note }, held.chain, trust.bundle, held.size, (size) =>
+    rootOf(held.entryHashes.slice(0, size)),
+  );
+  if (freshness.status === 'refused')
+    return unreadable(`cannot hold ${held.file} to the checkpoint from ${outside.source}: ${freshness.reason}`);
+  return freshness;
 }
 
 /** The route's answer, from `--proof <file>` or fetched from `--from <url>`. */
@@ -173,11 +327,7 @@ async function proofFor(older: TreeView, newer: TreeView): Promise<ConsistencyAn
     );
   const query = new URLSearchParams({ from: String(older.size), to: String(newer.size), chain: older.chain });
   const url = `${values.from.replace(/\/+$/, '')}/v1/ledger/consistency?${query}`;
-  const response = await fetch(url, { signal: AbortSignal.timeout(30_000) }).catch((error: Error) =>
-    unreadable(`${url} did not answer: ${error.message}`),
-  );
-  const body = await response.text();
-  if (!response.ok) return unreadable(`${url} answered ${response.status}: ${body.slice(0, 500)}`);
+  const body = await fetchText(url);
   return orUnreadable(() => consistencyAnswer(parseStrictJson(body, 'the consistency proof'), url));
 }
 

@@ -30,8 +30,6 @@ interface Verified {
 describe('a witness quorum that cannot be gamed', () => {
   const stack = new DepartmentStack();
   stack.witnessing = [];
-  // Today's cosignature entries alone: the checkpoints' data-less witnesses have their own test (witnessing.spec).
-  stack.notary.checkpointWitnessing = false;
   let courtSeq: number;
   let diplomaSeq: number;
   let landSeq: number;

@@ -1,5 +1,14 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import {
   NoteSignatureType,
+  cosignCheckpoint,
+  formatSignatureLine,
+  formatVerifierKey,
+  parseAddCheckpoint,
+  testSigner,
+  witnessesOf,
   formatAddCheckpoint,
   formatCheckpoint,
   formatNote,
@@ -30,14 +39,47 @@ const ORIGIN = (chain: string) => `registry-bus.test/${chain}`;
  * the departments other than its owner — the notary pushes each checkpoint
  * with a consistency proof, and each witness checks the proof against the
  * last checkpoint it cosigned. A checkpoint that rewrites a chain is refused
- * and alarmed by every witness; a witness that lost its state refuses the
- * origin, naming it.
+ * and alarmed by every witness; a witness that lost its state restores it
+ * from the last checkpoint it cosigned (the notary keeps it, the witness's
+ * own cosignature proves it), and refuses the origin, naming it, when there
+ * is none.
  */
 describe('witnesses that need no data', () => {
   const stack = new DepartmentStack();
   // The default rule: every department but the owner and the notary is eligible, 3 of 4 make the quorum.
   stack.witnessing = [];
-  const WITNESSES = (chain: string) => CHAINS.filter((department) => department !== chain);
+  stack.notary.checkpointWitnessing = true;
+  /**
+   * An outside witness — another body's C2SP witness, none of our code —
+   * named only in the trust bundle: a plain HTTP server of this test that
+   * cosigns what it is sent with its own key.
+   */
+  const OUTSIDE = 'witness.test/outside';
+  const outsideKey = testSigner('outside', 'witness');
+  const outsideSeen: number[] = [];
+  const outside = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      void (async () => {
+        const { checkpoint } = parseAddCheckpoint(body);
+        const text = parseNote(checkpoint).text;
+        outsideSeen.push(parseCheckpoint(text).size);
+        const c = await cosignCheckpoint(
+          text,
+          OUTSIDE,
+          outsideKey.publicKey,
+          Math.floor(Date.now() / 1000),
+          outsideKey.sign,
+        );
+        response
+          .writeHead(200, { 'content-type': 'text/plain' })
+          .end(`${formatSignatureLine(c.name, c.keyId, c.signature)}\n`);
+      })();
+    });
+  });
+  const DEPARTMENT_WITNESSES = (chain: string) => CHAINS.filter((department) => department !== chain);
+  const WITNESSES = (chain: string) => [...DEPARTMENT_WITNESSES(chain), OUTSIDE];
 
   const checkpointOf = async (chain: string) => {
     const answer = await fetch(`${stack.get('notary').url}/v1/checkpoints/${chain}`);
@@ -88,6 +130,14 @@ describe('witnesses that need no data', () => {
   };
 
   beforeAll(async () => {
+    await new Promise<void>((resolve) => outside.listen(0, '127.0.0.1', resolve));
+    stack.outsideWitnesses = [
+      {
+        name: OUTSIDE,
+        url: `http://127.0.0.1:${(outside.address() as AddressInfo).port}/witness`,
+        key: formatVerifierKey(OUTSIDE, NoteSignatureType.COSIGNATURE_V1, outsideKey.publicKey),
+      },
+    ];
     await stack.start([...CHAINS]);
     await stack.start(['notary']);
     const clerk = await stack.token('land', 'clerk', 'clerk:witnessing');
@@ -132,7 +182,10 @@ describe('witnesses that need no data', () => {
     keys = vkeyLines.map(parseVerifierKey);
   });
 
-  afterAll(() => stack.stop());
+  afterAll(async () => {
+    await stack.stop();
+    outside.close();
+  });
 
   it('publishes a cosignature key (type 0x04) for each department: its key in the trust bundle', () => {
     const bundle = stack.trustBundle();
@@ -144,6 +197,21 @@ describe('witnesses that need no data', () => {
       expect(Buffer.from(key.publicKey).toString('base64')).toBe(trusted.publicKey);
       expect(key.keyId).toBe(noteKeyId(department, 0x04, fromBase64(trusted.publicKey)));
     }
+  });
+
+  it('pushes to the outside witness named in the bundle, and counts its cosignature like a department’s', async () => {
+    expect(keys.find((key) => key.name === OUTSIDE)).toMatchObject({ type: NoteSignatureType.COSIGNATURE_V1 });
+    const note = await stack.eventually('a checkpoint cosigned by the outside witness', async () => {
+      const served = await checkpointOf('court');
+      return served.status === 200 && cosignersOf(served.body).includes(OUTSIDE) ? served.body : undefined;
+    });
+    expect(outsideSeen.length).toBeGreaterThan(0);
+    // Eligible by the default rule: four departments and the outside witness, 3 of 5 make the quorum.
+    expect(witnessesOf(stack.trustBundle(), 'court')).toMatchObject({
+      eligible: ['land', 'diploma', 'credit', 'bond', OUTSIDE],
+      required: 3,
+    });
+    expect(parseCheckpoint(parseNote(note).text).origin).toBe(ORIGIN('court'));
   });
 
   it('every chain’s checkpoint is cosigned by a quorum of departments other than its owner, none granted to read it', async () => {
@@ -218,7 +286,7 @@ describe('witnesses that need no data', () => {
     const bogusProof = [randomBytes(32), randomBytes(32)];
     const fork = await notarySigned('land', held.size, randomBytes(32));
     let forks = 0;
-    for (const witness of WITNESSES('land')) {
+    for (const witness of DEPARTMENT_WITNESSES('land')) {
       const size = await stack.eventually(`${witness}'s size of land`, async () => {
         const probe = await addCheckpoint(
           witness,
@@ -251,7 +319,7 @@ describe('witnesses that need no data', () => {
     }
     // At least one witness held the served size, and took the other root for the fork it is.
     expect(forks).toBeGreaterThanOrEqual(1);
-    const forkAlarms = await Promise.all(WITNESSES('land').map((w) => alarmsOf(w)));
+    const forkAlarms = await Promise.all(DEPARTMENT_WITNESSES('land').map((w) => alarmsOf(w)));
     expect(forkAlarms.flat().filter((a) => a.detail!.startsWith('checkpoint fork'))).toHaveLength(forks);
     // The rewritten checkpoint was never cosigned: the notary still serves the real one with its quorum.
     expect(cosignersOf(await quorumCheckpoint('land')).length).toBeGreaterThanOrEqual(3);
@@ -307,32 +375,59 @@ describe('witnesses that need no data', () => {
     expect(Number(probe.body)).toBeLessThanOrEqual(held.size);
   });
 
-  it('a witness that lost its state refuses the origin, naming it, and raises an alarm', async () => {
-    const note = await quorumCheckpoint('diploma');
-    const held = parseCheckpoint(parseNote(note).text);
-    // Bond's database loses its witness state (restored from an older backup, or rebuilt from the topic):
-    // the table refuses a delete, so its owner lifts the guard to stage the loss.
-    const owner = new pg.Client({ connectionString: stack.get('bond').runtime.config.DATABASE_MIGRATIONS_URL });
+  /** Removes rows from an append-only table as its owner, the guard lifted: a database that lost them. */
+  const lose = async (department: string, sql: string, values: unknown[]) => {
+    const owner = new pg.Client({ connectionString: stack.get(department).runtime.config.DATABASE_MIGRATIONS_URL });
     await owner.connect();
+    const table = /FROM (\w+)/.exec(sql)![1]!;
     try {
-      await owner.query('ALTER TABLE witness_checkpoint DISABLE TRIGGER USER');
-      await owner.query('DELETE FROM witness_checkpoint WHERE origin = $1', [ORIGIN('diploma')]);
-      await owner.query('ALTER TABLE witness_checkpoint ENABLE TRIGGER USER');
+      await owner.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+      await owner.query(sql, values);
+      await owner.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
     } finally {
       await owner.end();
     }
+  };
+
+  it('a witness that lost its state restores it from the last checkpoint it cosigned (its own cosignature the proof)', async () => {
+    const note = await quorumCheckpoint('diploma');
+    const held = parseCheckpoint(parseNote(note).text);
+    await stack.eventually('bond’s cosignature of diploma at the notary', async () =>
+      cosignersOf((await checkpointOf('diploma')).body).includes('bond') ? true : undefined,
+    );
+    // Bond's database loses its witness state of diploma (restored from an older backup, or rebuilt from the topic).
+    await lose('bond', 'DELETE FROM witness_checkpoint WHERE origin = $1', [ORIGIN('diploma')]);
+    // It knows it held one (beside its key), asks the notary for the last checkpoint it cosigned, checks its own
+    // cosignature on it, and holds that size again: a sender naming 0 is told the restored size.
+    const probe = await addCheckpoint('bond', formatAddCheckpoint({ oldSize: 0, proof: [], checkpoint: note }));
+    expect(probe.status).toBe(409);
+    expect(probe.body).toBe(`${held.size}\n`);
+    const again = await addCheckpoint('bond', formatAddCheckpoint({ oldSize: held.size, proof: [], checkpoint: note }));
+    expect(again.status).toBe(200);
+    expect(again.body).toMatch(/^\u2014 bond [A-Za-z0-9+/=]+\n$/);
+  });
+
+  it('a witness that lost its state with nothing to restore it from refuses the origin, naming it, and alarms', async () => {
+    const note = await quorumCheckpoint('court');
+    const held = parseCheckpoint(parseNote(note).text);
+    await stack.eventually('bond’s cosignature of court at the notary', async () =>
+      cosignersOf((await checkpointOf('court')).body).includes('bond') ? true : undefined,
+    );
+    // Both copies gone: bond's state of court, and the notary's record of bond's cosignatures of court.
+    await lose('bond', 'DELETE FROM witness_checkpoint WHERE origin = $1', [ORIGIN('court')]);
+    await lose('notary', 'DELETE FROM checkpoint_cosignature WHERE chain = $1 AND witness = $2', ['court', 'bond']);
     const refused = await addCheckpoint('bond', formatAddCheckpoint({ oldSize: 0, proof: [], checkpoint: note }));
     expect(refused.status).toBe(503);
     const problem = JSON.parse(refused.body) as { code: string; detail: string; errors: Array<{ field: string }> };
     expect(problem.code).toBe('WITNESS.STATE_LOST');
     expect(problem.errors[0]!.field).toBe('origin');
-    expect(problem.detail).toContain(`bond has lost its witness state of ${ORIGIN('diploma')}`);
+    expect(problem.detail).toContain(`bond has lost its witness state of ${ORIGIN('court')}`);
     const alarm = await stack.eventually('bond’s state-lost alarm', async () =>
-      (await alarmsOf('bond')).find((a) => a.chain === 'diploma' && a.detail!.startsWith('checkpoint state-lost')),
+      (await alarmsOf('bond')).find((a) => a.chain === 'court' && a.detail!.startsWith('checkpoint state-lost')),
     );
     expect(alarm).toMatchObject({ kind: 'witness-mismatch', seq: String(held.size) });
-    // The other origins go on: bond still cosigns court's checkpoint.
-    const court = await quorumCheckpoint('court');
-    expect(cosignersOf(court).length).toBeGreaterThanOrEqual(3);
+    // The other origins go on: bond still cosigns land's checkpoints.
+    const land = await quorumCheckpoint('land');
+    expect(cosignersOf(land).length).toBeGreaterThanOrEqual(3);
   });
 });

@@ -11,6 +11,7 @@ import { CheckpointCosignatures1764000020002 } from './migrations/1764000020002-
 import { CheckpointPusher } from './checkpoints/checkpoint-pusher.js';
 import { CheckpointsModule } from './checkpoints/checkpoints.module.js';
 import { NotaryCheckpoints } from './checkpoints/notary-checkpoints.js';
+import { witnessStateQuery } from './checkpoints/witness-state-query.js';
 import { OperatorModule } from './operator/operator.module.js';
 
 /** The notary's own tables beside the kit's (its anchors, the portal's indexes): `npm run migrate -- notary` too. */
@@ -40,6 +41,8 @@ export function notaryDepartment(config: NotaryConfig): DepartmentDefinition {
       cosignaturesQuery(runtime.dataSource, (anchorSeqs) =>
         NotaryCheckpoints.of(runtime, config.CHECKPOINT_ORIGIN_PREFIX).forAnchors(anchorSeqs),
       ),
+      // A witness that lost its state asks for the last checkpoint it cosigned, to restore it.
+      witnessStateQuery(NotaryCheckpoints.of(runtime, config.CHECKPOINT_ORIGIN_PREFIX)),
     ],
     services: (runtime) => [
       new NotaryAnchorer(runtime, config),
@@ -49,10 +52,16 @@ export function notaryDepartment(config: NotaryConfig): DepartmentDefinition {
             new CheckpointPusher(
               runtime,
               NotaryCheckpoints.of(runtime, config.CHECKPOINT_ORIGIN_PREFIX),
-              () =>
-                Object.entries(config.NOTARY_DEPARTMENT_URLS)
+              // The departments the notary knows (their witness route), then the bundle's outside witnesses.
+              () => [
+                ...Object.entries(config.NOTARY_DEPARTMENT_URLS)
                   .filter(([name]) => runtime.trust.departments.some((department) => department.id === name))
-                  .map(([name, url]) => ({ name, url })),
+                  .map(([name, url]) => ({ name, prefix: `${url}/v1/witness` })),
+                ...(runtime.trust.outsideWitnesses ?? []).map((witness) => ({
+                  name: witness.name,
+                  prefix: witness.url.replace(/\/$/, ''),
+                })),
+              ],
               config.NOTARY_ANCHOR_INTERVAL_MS,
             ),
           ]

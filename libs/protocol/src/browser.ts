@@ -29,5 +29,12 @@ export {
   type SignedNote,
 } from './checkpoint/signed-note.js';
 export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint/tlog-checkpoint.js';
-export { keyValidAt, noteKeyOf, noteKeysOf } from './checkpoint/bundle-note-keys.js';
+export {
+  cosignerKeysOf,
+  cosignerNames,
+  keyValidAt,
+  noteKeyOf,
+  noteKeysOf,
+  type CosignerKey,
+} from './checkpoint/bundle-note-keys.js';
 export { cosignatureMessage, splitCosignature, verifyCosignatures } from './checkpoint/tlog-cosignature.js';

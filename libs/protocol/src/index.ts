@@ -61,6 +61,7 @@ export {
   signTrustBundle,
   trustedKey,
   verifyTrustBundle,
+  type OutsideWitness,
   type SignedTrustBundle,
   type TrustBundle,
   type TrustedDepartment,
@@ -129,7 +130,14 @@ export {
   type SignedNote,
 } from './checkpoint/signed-note.js';
 export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint/tlog-checkpoint.js';
-export { keyValidAt, noteKeyOf, noteKeysOf } from './checkpoint/bundle-note-keys.js';
+export {
+  cosignerKeysOf,
+  cosignerNames,
+  keyValidAt,
+  noteKeyOf,
+  noteKeysOf,
+  type CosignerKey,
+} from './checkpoint/bundle-note-keys.js';
 export {
   MAX_PROOF_LINES,
   TLOG_SIZE_CONTENT_TYPE,

@@ -1,13 +1,15 @@
 import {
   NoteSignatureType,
-  keyValidAt,
-  noteKeyOf,
+  cosignerKeysOf,
+  cosignerNames,
   noteKeysOf,
   parseCheckpoint,
   parseNote,
   toHex,
   verifyCosignatures,
   verifyNoteEd25519,
+  type Checkpoint,
+  type SignedNote,
   type TrustBundle,
 } from '@registry-bus/protocol';
 
@@ -39,28 +41,46 @@ export function checkpointWitnesses(
   bundle: TrustBundle,
 ): CheckpointWitnesses {
   const anchorData = anchor.disclosure.fields as Record<string, string>;
-  const note = parseNote(checkpoint);
-  const body = parseCheckpoint(note.text);
-  if (!body.origin.endsWith(`/${anchorData.chain}`))
-    throw new Error(`the checkpoint's origin ${body.origin} is not of chain ${anchorData.chain}`);
+  const { note, body } = checkpointOfChain(checkpoint, anchorData.chain!);
   if (body.size !== Number(anchorData.treeSize) || toHex(body.rootHash) !== anchorData.root)
     throw new Error(
       `the checkpoint says ${body.size} entries with root ${toHex(body.rootHash)}; the anchor ${anchorData.treeSize} with ${anchorData.root}`,
     );
-  const anchoredAt = new Date(anchor.envelope.time);
-  const signed = noteKeysOf(bundle, NOTARY, NoteSignatureType.ED25519, anchoredAt).some((key) =>
-    verifyNoteEd25519(note, key),
-  );
-  if (!signed) throw new Error('the checkpoint carries no valid signature of a notary key valid at its anchor');
+  if (!signedByNotary(note, bundle, new Date(anchor.envelope.time)))
+    throw new Error('the checkpoint carries no valid signature of a notary key valid at its anchor');
+  return verifiedCosigners(note, bundle);
+}
+
+/** Parses a checkpoint note and checks that it is of `chain`: the notary's origins are `<prefix>/<chain>`. */
+export function checkpointOfChain(checkpoint: string, chain: string): { note: SignedNote; body: Checkpoint } {
+  const note = parseNote(checkpoint);
+  const body = parseCheckpoint(note.text);
+  if (!body.origin.endsWith(`/${chain}`))
+    throw new Error(`the checkpoint's origin ${body.origin} is not of chain ${chain}`);
+  return { note, body };
+}
+
+/** Whether `note` carries a valid signature (type 0x01) of a notary key of the bundle that was valid at `at`. */
+export function signedByNotary(note: SignedNote, bundle: TrustBundle, at: Date): boolean {
+  return noteKeysOf(bundle, NOTARY, NoteSignatureType.ED25519, at).some((key) => verifyNoteEd25519(note, key));
+}
+
+/**
+ * The witnesses of the bundle (its departments but the notary, its outside
+ * witnesses) with a cosignature (type
+ * 0x04) on `note` made by one of their keys valid at the cosignature's own
+ * timestamp, each once, with its earliest such timestamp. A line with a
+ * bundle key's name and ID that does not verify throws (verifyCosignatures).
+ */
+export function verifiedCosigners(note: SignedNote, bundle: TrustBundle): CheckpointWitnesses {
   const result: CheckpointWitnesses = { cosigners: [], timestamps: {} };
-  for (const department of bundle.departments) {
-    if (department.id === NOTARY) continue;
-    for (const trusted of department.keys) {
-      const timestamps = verifyCosignatures(note, noteKeyOf(department.id, trusted, NoteSignatureType.COSIGNATURE_V1));
-      const valid = timestamps.filter((t) => keyValidAt(trusted, new Date(t * 1000)));
-      if (valid.length === 0 || result.cosigners.includes(department.id)) continue;
-      result.cosigners.push(department.id);
-      result.timestamps[department.id] = Math.min(...valid);
+  // Departments and the bundle's outside witnesses alike (cosignerKeysOf says which key was valid when).
+  for (const name of cosignerNames(bundle)) {
+    for (const { key, validAt } of cosignerKeysOf(bundle, name)) {
+      const valid = verifyCosignatures(note, key).filter((t) => validAt(new Date(t * 1000)));
+      if (valid.length === 0 || result.cosigners.includes(name)) continue;
+      result.cosigners.push(name);
+      result.timestamps[name] = Math.min(...valid);
     }
   }
   return result;

@@ -23,6 +23,10 @@ describe('a ledger export’s closing line', () => {
       anchors: 0,
       witnessed: [],
       unanchoredTail: 0,
+      freshness: {
+        status: 'unchecked',
+        text: 'freshness unchecked: no outside checkpoint to hold it to — an export shows only the anchors its department chose to include',
+      },
     });
   });
 

@@ -1,4 +1,4 @@
-import { RootAccumulator, leafHash } from '@registry-bus/merkle';
+import { RootAccumulator, leafHash, rootFromLeafHashes } from '@registry-bus/merkle';
 import {
   GENESIS_PREVHASH_HEX,
   departmentOfSource,
@@ -11,6 +11,7 @@ import {
 } from '@registry-bus/protocol';
 
 import { checkCosignature, keyValidAt, message, run, signedAndCommitted, type ReceiptCheck } from './checks.js';
+import { exportFreshness, type ExportFreshness, type OutsideCheckpointInput } from './export-freshness.js';
 import { LEDGER_EXPORT_FORMAT, type LedgerExportLine } from './ledger-export.js';
 import type { Verdict } from './verify-receipt.js';
 
@@ -32,6 +33,11 @@ export interface LedgerExportVerdict {
   quorum?: QuorumReport & { treeSize: number };
   /** Entries after the last anchor: consistent, but not yet held to an anchor. */
   unanchoredTail: number;
+  /**
+   * Against the outside checkpoint (`unchecked` without one), once the
+   * export's own checks passed; `contradicted` comes with the verdict `invalid`.
+   */
+  freshness?: ExportFreshness;
   /** The first failed check, with the entry or anchor it concerns. */
   failure?: ReceiptCheck & { at: string };
 }
@@ -42,12 +48,17 @@ export interface LedgerExportVerdict {
  * each anchor's size against the root the notary signed; each anchor and
  * each cosignature; and that every entry's key was still valid when the
  * first anchor covering it was signed. Stops at the first failure and names
- * it. Pure, like verifyReceipt.
+ * it. With `outside`, the latest checkpoint taken from the notary rather than
+ * from the export, it also says whether the export is up to date with it
+ * (`freshness`), and is invalid when its entries contradict it: an export
+ * holds only the anchors its department chose to put in (issue #23). Pure,
+ * like verifyReceipt.
  */
 export function verifyLedgerExport(
   lines: readonly LedgerExportLine[],
   bundle: TrustBundle,
   verify: SignatureVerifier,
+  outside?: OutsideCheckpointInput,
 ): LedgerExportVerdict {
   const checks: ReceiptCheck[] = [];
   const header = lines[0];
@@ -183,9 +194,22 @@ export function verifyLedgerExport(
         ),
       }
     : undefined;
+  const freshness = exportFreshness(outside, chain, bundle, entries.length, (size) =>
+    toHex(rootFromLeafHashes(entries.slice(0, size).map((entry) => leafHash(fromHex(entry.envelope.hash))))),
+  );
+  if (freshness.status === 'contradicted') {
+    checks.push({
+      id: 'outside-checkpoint',
+      says: 'the export agrees with the latest checkpoint a quorum of witnesses cosigned',
+      ok: false,
+      reason: freshness.text,
+    });
+    return { ...fail(`checkpoint of ${freshness.checkpoint.size} entries`), freshness };
+  }
   const met = quorum?.met ?? false;
   return {
     ...verdict,
+    freshness,
     ok: met,
     verdict: met ? 'valid' : 'below-quorum',
     ...(quorum ? { quorum } : {}),

@@ -57,4 +57,23 @@ export class CheckpointCosignatures {
     )) as Array<{ size: string | null }>;
     return row?.size === null || row?.size === undefined ? undefined : Number(row.size);
   }
+
+  /** The latest checkpoint of `chain` that `witness` cosigned, with its line: what the witness may restore from. */
+  async latestOf(chain: string, witness: string): Promise<StoredCosignature | undefined> {
+    const [row] = (await this.dataSource.query(
+      `SELECT tree_size, root, cosigned_at, line FROM checkpoint_cosignature
+       WHERE chain = $1 AND witness = $2 ORDER BY tree_size DESC LIMIT 1`,
+      [chain, witness],
+    )) as Array<{ tree_size: string; root: Buffer; cosigned_at: string; line: string }>;
+    return row
+      ? {
+          chain,
+          treeSize: Number(row.tree_size),
+          root: new Uint8Array(row.root),
+          witness,
+          cosignedAt: Number(row.cosigned_at),
+          line: row.line,
+        }
+      : undefined;
+  }
 }

@@ -2,13 +2,11 @@ import type { DepartmentContext, DepartmentService } from '@registry-bus/kit';
 import { consistencyProofAt } from '@registry-bus/merkle';
 import { PgNodeReader } from '@registry-bus/ledger';
 import {
-  NoteSignatureType,
   TLOG_SIZE_CONTENT_TYPE,
   departmentOfChain,
   formatAddCheckpoint,
   formatSignatureLine,
-  keyValidAt,
-  noteKeyOf,
+  cosignerKeysOf,
   parseNote,
   signaturesBy,
   verifyCosignatures,
@@ -18,10 +16,11 @@ import { Counter } from 'prom-client';
 
 import { NOTARY_NOTE_NAME, NotaryCheckpoints, type NotaryCheckpoint } from './notary-checkpoints.js';
 
-/** A witness the notary pushes checkpoints to: a department of the bundle, at its URL. */
+/** A witness the notary pushes checkpoints to: its note key name and its tlog-witness submission prefix. */
 export interface WitnessTarget {
   name: string;
-  url: string;
+  /** The notary POSTs `<prefix>/add-checkpoint`. */
+  prefix: string;
 }
 
 export type PushContext = Pick<DepartmentContext, 'dataSource' | 'metrics' | 'trust' | 'log'>;
@@ -48,6 +47,8 @@ export class CheckpointPusher implements DepartmentService {
   /** What each witness said it holds of a chain (a 409's size), by `<chain> <witness>`. */
   private readonly heldBy = new Map<string, number>();
   private readonly outcomes: Counter<'witness' | 'outcome'>;
+  /** The failures already logged, by `<witness> <chain> <outcome>`. */
+  private readonly said = new Set<string>();
 
   constructor(
     private readonly runtime: PushContext,
@@ -107,7 +108,7 @@ export class CheckpointPusher implements DepartmentService {
       const body = formatAddCheckpoint({ oldSize: old, proof, checkpoint: NotaryCheckpoints.note(checkpoint) });
       let response: Response;
       try {
-        response = await fetch(`${witness.url}/v1/witness/add-checkpoint`, {
+        response = await fetch(`${witness.prefix}/add-checkpoint`, {
           method: 'POST',
           headers: { 'content-type': 'text/plain; charset=utf-8' },
           body,
@@ -150,8 +151,7 @@ export class CheckpointPusher implements DepartmentService {
     } catch (error) {
       return this.count(witness, 'bad-cosignature', checkpoint, `not signature lines: ${String(error)}`);
     }
-    for (const trusted of this.runtime.trust.departments.find((d) => d.id === witness.name)?.keys ?? []) {
-      const key = noteKeyOf(witness.name, trusted, NoteSignatureType.COSIGNATURE_V1);
+    for (const { key, validAt } of cosignerKeysOf(this.runtime.trust, witness.name)) {
       let timestamps: number[];
       try {
         timestamps = verifyCosignatures(note, key);
@@ -159,7 +159,7 @@ export class CheckpointPusher implements DepartmentService {
         return this.count(witness, 'bad-cosignature', checkpoint, String(error));
       }
       const at = timestamps[0];
-      if (at === undefined || !keyValidAt(trusted, new Date(at * 1000))) continue;
+      if (at === undefined || !validAt(new Date(at * 1000))) continue;
       const [signature] = signaturesBy(note, key);
       await this.checkpoints.cosignatures.record({
         chain: checkpoint.chain,
@@ -171,6 +171,8 @@ export class CheckpointPusher implements DepartmentService {
       });
       this.heldBy.set(`${checkpoint.chain} ${witness.name}`, checkpoint.size);
       this.outcomes.inc({ witness: witness.name, outcome: 'cosigned' });
+      for (const said of [...this.said])
+        if (said.startsWith(`${witness.name} ${checkpoint.chain} `)) this.said.delete(said);
       return 'cosigned';
     }
     return this.count(
@@ -183,12 +185,17 @@ export class CheckpointPusher implements DepartmentService {
 
   private count(witness: WitnessTarget, outcome: PushOutcome, checkpoint: NotaryCheckpoint, why: string): PushOutcome {
     this.outcomes.inc({ witness: witness.name, outcome });
-    this.runtime
-      .log()
-      .warn(
-        { witness: witness.name, chain: checkpoint.chain, size: checkpoint.size, outcome, why },
-        'checkpoint not cosigned',
-      );
+    // Said once per witness, chain and outcome: a witness away for an hour is one line, not one a round.
+    const said = `${witness.name} ${checkpoint.chain} ${outcome}`;
+    if (!this.said.has(said)) {
+      this.said.add(said);
+      this.runtime
+        .log()
+        .warn(
+          { witness: witness.name, chain: checkpoint.chain, size: checkpoint.size, outcome, why },
+          'checkpoint not cosigned (counted in registry_bus_notary_checkpoint_pushes_total; said once until it cosigns)',
+        );
+    }
     return outcome;
   }
 }

@@ -7,7 +7,8 @@ import {
   formatSignatureLine,
   formatVerifierKey,
   fromHex,
-  noteKeysOf,
+  cosignerKeysOf,
+  cosignerNames,
   parseDisclosure,
   parseStrictJsonBytes,
   signNoteEd25519,
@@ -68,13 +69,17 @@ export class NotaryCheckpoints {
 
   /**
    * The note verifier keys, a line each: the notary's (type 0x01), then
-   * every witness key of the bundle (type 0x04, named by department).
+   * every witness key of the bundle valid now (type 0x04: each department's,
+   * then each outside witness's).
    */
   verifierKeys(): string {
     const bundle = this.runtime.trust;
-    const witnesses = bundle.departments
-      .filter((department) => department.id !== NOTARY_NOTE_NAME)
-      .flatMap((department) => noteKeysOf(bundle, department.id, NoteSignatureType.COSIGNATURE_V1, new Date()));
+    const now = new Date();
+    const witnesses = cosignerNames(bundle).flatMap((name) =>
+      cosignerKeysOf(bundle, name)
+        .filter(({ validAt }) => validAt(now))
+        .map(({ key }) => key),
+    );
     return [
       formatVerifierKey(NOTARY_NOTE_NAME, NoteSignatureType.ED25519, this.runtime.signer.publicKey),
       ...witnesses.map((key) => formatVerifierKey(key.name, key.type, key.publicKey)),

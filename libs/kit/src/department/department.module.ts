@@ -69,6 +69,14 @@ export class DepartmentModule {
             commands: runtime.commands,
             originPrefix: runtime.config.CHECKPOINT_ORIGIN_PREFIX,
             joined: FileJoinedOrigins.in(runtime.config.KEYS_DIR),
+            restore: async (chain) => {
+              const reply = await runtime.queries.ask('notary', 'witness-state', {
+                chain,
+                witness: runtime.definition.department,
+              });
+              const note = reply.result.ok ? reply.result.answer.checkpoint : undefined;
+              return typeof note === 'string' ? note : undefined;
+            },
           }),
         },
         { provide: DEPARTMENT_RUNTIME, useValue: runtime },

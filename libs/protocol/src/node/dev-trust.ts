@@ -3,7 +3,13 @@ import { join } from 'node:path';
 
 import { toBase64 } from '../encoding/bytes.js';
 import { parseStrictJson } from '../json/strict-json.js';
-import { signTrustBundle, trustedKey, type SignedTrustBundle, type TrustBundle } from '../trust/trust-bundle.js';
+import {
+  signTrustBundle,
+  trustedKey,
+  type OutsideWitness,
+  type SignedTrustBundle,
+  type TrustBundle,
+} from '../trust/trust-bundle.js';
 import { checkWitnessing, type WitnessPolicy } from '../trust/witness-quorum.js';
 import { loadOrCreateFileSigner } from './file-signer.js';
 
@@ -19,13 +25,15 @@ export interface DevTrust {
  * `<keysDir>/governance/`, and the signed bundle at `<localDir>/trust-bundle.json`.
  * A new department key, or other witnessing rules, make a new bundle version;
  * existing keys are kept. `witnessing` names chains' witnesses and quorums
- * (without it every chain has the default rule); a quorum that is not a
+ * (without it every chain has the default rule), `outsideWitnesses` the
+ * checkpoints' witnesses beyond the departments; a quorum that is not a
  * majority of its witnesses is refused before anything is signed.
  */
 export async function ensureDevTrust(
   localDir: string,
   departments: readonly string[],
   witnessing?: readonly WitnessPolicy[],
+  outsideWitnesses?: readonly OutsideWitness[],
 ): Promise<DevTrust> {
   const keysDir = join(localDir, 'keys');
   mkdirSync(keysDir, { recursive: true });
@@ -40,13 +48,18 @@ export async function ensureDevTrust(
     const signer = loadOrCreateFileSigner(join(keysDir, id), id);
     return { id, keys: [trustedKey(signer, signer.createdAt)] };
   });
-  const policies =
-    witnessing && witnessing.length > 0 ? { witnessing: witnessing.map((policy) => ({ ...policy })) } : {};
+  const policies = {
+    ...(witnessing && witnessing.length > 0 ? { witnessing: witnessing.map((policy) => ({ ...policy })) } : {}),
+    ...(outsideWitnesses && outsideWitnesses.length > 0
+      ? { outsideWitnesses: outsideWitnesses.map((witness) => ({ ...witness })) }
+      : {}),
+  };
   checkWitnessing({ departments: departmentsInBundle, ...policies });
   const unchanged =
     previous !== undefined &&
     JSON.stringify(previous.bundle.departments) === JSON.stringify(departmentsInBundle) &&
     JSON.stringify(previous.bundle.witnessing) === JSON.stringify(policies.witnessing) &&
+    JSON.stringify(previous.bundle.outsideWitnesses) === JSON.stringify(policies.outsideWitnesses) &&
     previous.rootKeyId === root.keyId;
   const signed = unchanged
     ? previous

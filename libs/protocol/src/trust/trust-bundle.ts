@@ -24,6 +24,18 @@ export interface TrustedDepartment {
   keys: TrustedKey[];
 }
 
+/**
+ * A witness outside the departments (another government body, a public
+ * C2SP witness): its note key name, its tlog-witness submission prefix (the
+ * notary POSTs `<url>/add-checkpoint`) and its cosignature verifier key
+ * (`<name>+<key id>+base64(0x04 ‖ Ed25519 key)`). No code of ours runs there.
+ */
+export interface OutsideWitness {
+  name: string;
+  url: string;
+  key: string;
+}
+
 /** Who may sign what: departments, their keys and validity, versioned and signed by a governance root key. */
 export interface TrustBundle {
   version: number;
@@ -31,6 +43,8 @@ export interface TrustBundle {
   departments: TrustedDepartment[];
   /** Per chain, the witnesses eligible for it and the quorum (docs/RECEIPTS.md); a chain not named has the default. */
   witnessing?: WitnessPolicy[];
+  /** Witnesses of the checkpoints beyond the departments; eligible for every chain unless its rule names others. */
+  outsideWitnesses?: OutsideWitness[];
 }
 
 export interface SignedTrustBundle {

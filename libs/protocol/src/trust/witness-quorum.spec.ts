@@ -1,3 +1,4 @@
+import { NoteSignatureType, formatVerifierKey } from '../checkpoint/signed-note.js';
 import { ProtocolErrorCode } from '../errors/protocol-error.js';
 import { testSigner, testTrustBundle } from '../fixtures/test-department.js';
 import { signTrustBundle, verifyTrustBundle, type TrustBundle } from './trust-bundle.js';
@@ -72,7 +73,7 @@ describe('checkWitnessing', () => {
 
   it('refuses an unknown witness, the owner, the notary and a witness named twice', () => {
     expect(refusal({ chain: 'land', witnesses: ['credit', 'treasury'], quorum: 2 })).toBe(
-      "witnessing of 'land': 'treasury' is not a department in the bundle",
+      "witnessing of 'land': 'treasury' is not a department or outside witness in the bundle",
     );
     expect(refusal({ chain: 'land/1', witnesses: ['credit', 'land', 'court'], quorum: 2 })).toBe(
       "witnessing of 'land/1': land cannot witness its own chain",
@@ -143,6 +144,56 @@ describe('quorumOf', () => {
     const small = testTrustBundle({ land: [testSigner('land')], notary: [testSigner('notary')] });
     expect(quorumOf(small, 'land', ['land']).shortfall).toBe(
       "quorum: 0 of 1 independent cosignatures (land's own does not count; only 0 eligible)",
+    );
+  });
+});
+
+describe('outside witnesses (C2SP witnesses beyond the departments)', () => {
+  const key = (name: string, type: number = NoteSignatureType.COSIGNATURE_V1) =>
+    formatVerifierKey(name, type, testSigner('outside', name).publicKey);
+  const outside = (name: string, url = 'https://witness.example.org/rb', vkey = key(name)) => ({
+    name,
+    url,
+    key: vkey,
+  });
+  const withOutside = (...outsideWitnesses: ReturnType<typeof outside>[]): TrustBundle => ({
+    ...bundle,
+    outsideWitnesses,
+  });
+  const refusal = (candidate: TrustBundle) => {
+    try {
+      checkWitnessing(candidate);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('are eligible for every chain under the default rule: 4 departments and 1 outside, 3 of 5', () => {
+    expect(witnessesOf(withOutside(outside('witness.example.org')), 'land')).toMatchObject({
+      eligible: ['credit', 'diploma', 'court', 'bond', 'witness.example.org'],
+      required: 3,
+    });
+  });
+
+  it('may be named in a chain’s rule, and count there once', () => {
+    const candidate: TrustBundle = {
+      ...withOutside(outside('witness.example.org')),
+      witnessing: [{ chain: 'land', witnesses: ['credit', 'witness.example.org', 'bond'], quorum: 2 }],
+    };
+    expect(refusal(candidate)).toBe('accepted');
+    expect(quorumOf(candidate, 'land', ['witness.example.org', 'witness.example.org', 'credit']).met).toBe(true);
+  });
+
+  it('are refused with a department’s name, twice, without an http(s) URL, or with a key that is not a 0x04 key of that name', () => {
+    expect(refusal(withOutside(outside('credit')))).toMatch(/outside witness 'credit': the name is a department's/);
+    expect(refusal(withOutside(outside('w.example'), outside('w.example')))).toMatch(/given twice/);
+    expect(refusal(withOutside(outside('w.example', 'ftp://w.example')))).toMatch(/is not an http\(s\) URL/);
+    expect(refusal(withOutside(outside('w.example', undefined, key('other.example'))))).toMatch(
+      /must be a cosignature\/v1 \(0x04\) key named 'w.example'/,
+    );
+    expect(refusal(withOutside(outside('w.example', undefined, key('w.example', NoteSignatureType.ED25519))))).toMatch(
+      /must be a cosignature\/v1 \(0x04\) key/,
     );
   });
 });

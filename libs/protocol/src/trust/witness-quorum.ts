@@ -1,5 +1,6 @@
 import { departmentOfChain } from '../identifiers/identifiers.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
+import { NoteSignatureType, parseVerifierKey, type NoteVerifierKey } from '../checkpoint/signed-note.js';
 
 /**
  * Who may witness a chain, and how many of them make a quorum. `chain` is a
@@ -40,7 +41,11 @@ const NOTARY = 'notary';
 interface BundleView {
   departments: ReadonlyArray<{ id: string }>;
   witnessing?: WitnessPolicy[];
+  outsideWitnesses?: ReadonlyArray<{ name: string; url: string; key: string }>;
 }
+
+/** The names of the bundle's outside witnesses (none when it has no such section). */
+const outsideNames = (bundle: BundleView) => (bundle.outsideWitnesses ?? []).map((witness) => witness.name);
 
 /** A strict majority: any two quorums of the same witnesses share one. */
 export const defaultQuorum = (witnesses: number) => Math.floor(witnesses / 2) + 1;
@@ -48,8 +53,8 @@ export const defaultQuorum = (witnesses: number) => Math.floor(witnesses / 2) + 
 /**
  * The policy for `chain`: its exact entry, else its department's, else the
  * default — every department of the bundle but the owner and the notary
- * (for the notary's own chain: every department but the notary), with
- * q = ⌊n/2⌋ + 1.
+ * (for the notary's own chain: every department but the notary), and every
+ * outside witness, with q = ⌊n/2⌋ + 1.
  */
 export function witnessesOf(bundle: BundleView, chain: string): ChainWitnesses {
   const owner = departmentOfChain(chain) ?? chain;
@@ -57,7 +62,10 @@ export function witnessesOf(bundle: BundleView, chain: string): ChainWitnesses {
     bundle.witnessing?.find((policy) => policy.chain === chain) ??
     bundle.witnessing?.find((policy) => policy.chain === owner);
   if (entry) return { chain, owner, eligible: [...entry.witnesses], required: entry.quorum };
-  const eligible = bundle.departments.map((department) => department.id).filter((id) => id !== owner && id !== NOTARY);
+  const eligible = [
+    ...bundle.departments.map((department) => department.id).filter((id) => id !== owner && id !== NOTARY),
+    ...outsideNames(bundle),
+  ];
   return { chain, owner, eligible, required: defaultQuorum(eligible.length) };
 }
 
@@ -71,9 +79,11 @@ export function checkWitnessing(bundle: BundleView): void {
   const refuse = (message: string) => {
     throw new ProtocolError(ProtocolErrorCode.BAD_TRUST_BUNDLE, message, 'witnessing');
   };
+  checkOutsideWitnesses(bundle, refuse);
   if (bundle.witnessing === undefined) return;
   if (!Array.isArray(bundle.witnessing)) refuse('witnessing must be a list of {chain, witnesses, quorum}');
   const departments = new Set(bundle.departments.map((department) => department.id));
+  const outside = new Set(outsideNames(bundle));
   const seen = new Set<string>();
   for (const policy of bundle.witnessing) {
     const { chain, witnesses, quorum } = policy ?? ({} as WitnessPolicy);
@@ -86,8 +96,8 @@ export function checkWitnessing(bundle: BundleView): void {
     seen.add(chain);
     const named = new Set<string>();
     for (const witness of witnesses) {
-      if (typeof witness !== 'string' || !departments.has(witness))
-        refuse(`witnessing of '${chain}': '${String(witness)}' is not a department in the bundle`);
+      if (typeof witness !== 'string' || !(departments.has(witness) || outside.has(witness)))
+        refuse(`witnessing of '${chain}': '${String(witness)}' is not a department or outside witness in the bundle`);
       if (witness === owner) refuse(`witnessing of '${chain}': ${owner} cannot witness its own chain`);
       if (witness === NOTARY) refuse(`witnessing of '${chain}': the notary cannot witness a chain it anchors`);
       if (named.has(witness)) refuse(`witnessing of '${chain}': '${witness}' is named twice`);
@@ -124,4 +134,32 @@ export function quorumOf(bundle: BundleView, chain: string, cosigners: readonly 
   if (eligible.length < required) notes.push(`only ${eligible.length} eligible`);
   const text = `quorum: ${counted.length} of ${required} independent cosignatures${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
   return { required, eligible, counted, ignored, met, text, ...(met ? {} : { shortfall: text }) };
+}
+
+/**
+ * The outside witnesses: each a note key name no department has, named once,
+ * an http(s) submission prefix, and a cosignature/v1 (0x04) verifier key of
+ * that very name — its key ID checked against its key.
+ */
+function checkOutsideWitnesses(bundle: BundleView, refuse: (message: string) => never): void {
+  if (bundle.outsideWitnesses === undefined) return;
+  if (!Array.isArray(bundle.outsideWitnesses)) refuse('outsideWitnesses must be a list of {name, url, key}');
+  const taken = new Set(bundle.departments.map((department) => department.id));
+  for (const witness of bundle.outsideWitnesses) {
+    const { name, url, key } = witness ?? ({} as { name: string; url: string; key: string });
+    if (typeof name !== 'string' || typeof url !== 'string' || typeof key !== 'string')
+      refuse(`outsideWitnesses: each entry is {name, url, key}, got ${JSON.stringify(witness)}`);
+    if (taken.has(name)) refuse(`outside witness '${name}': the name is a department's, or given twice`);
+    taken.add(name);
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+      refuse(`outside witness '${name}': url '${url}' is not an http(s) URL`);
+    let parsed: NoteVerifierKey;
+    try {
+      parsed = parseVerifierKey(key);
+    } catch (error) {
+      return refuse(`outside witness '${name}': ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (parsed.name !== name || parsed.type !== NoteSignatureType.COSIGNATURE_V1)
+      refuse(`outside witness '${name}': its key must be a cosignature/v1 (0x04) key named '${name}'`);
+  }
 }

@@ -12,6 +12,7 @@ import {
   parseCheckpoint,
   parseNote,
   toHex,
+  verifyCosignatures,
   verifyNoteEd25519,
   type Checkpoint,
   type Signer,
@@ -40,6 +41,12 @@ export interface CheckpointWitnessContext {
   originPrefix: string;
   /** The origins it began (beside its key, so that a database rebuilt from the topic knows it lost them). */
   joined: JoinedOrigins;
+  /**
+   * After a loss: the last checkpoint of `chain` this witness cosigned, as
+   * the notary holds it (a signed note with this witness's own cosignature),
+   * or undefined. Believed only for the cosignature being its own.
+   */
+  restore?: (chain: string) => Promise<string | undefined>;
 }
 
 /** What add-checkpoint answers besides a problem: the cosignature line, or 409 with the witness's size. */
@@ -68,8 +75,10 @@ class StateLost extends Error {}
  * cosigned in the old format (no trust on first use from size 0 for a chain
  * it knew), else from size 0; its first advance is recorded beside its key
  * (JoinedOrigins), so a witness whose state is lost — a database rebuilt
- * from the topic — knows it and refuses that origin, naming it, instead of
- * starting again.
+ * from the topic — knows it: it restores the origin from the last
+ * checkpoint it cosigned, which the notary keeps (its own cosignature is
+ * the proof), and refuses the origin, naming it, when there is none —
+ * never starting again from an older point.
  */
 export class CheckpointWitness {
   constructor(private readonly context: CheckpointWitnessContext) {}
@@ -203,21 +212,55 @@ export class CheckpointWitness {
    * witness held it; else the last anchor of the chain it cosigned in the old
    * format; else size 0.
    */
-  private async initialState(origin: string, chain: string): Promise<WitnessState> {
+  private async initialState(origin: string, chain: string): Promise<{ state: WitnessState; restoredFrom?: string }> {
     const { dataSource, department, chains } = this.context;
     const joined = this.context.joined.joined(origin);
-    if (joined)
+    if (joined) {
+      const restored = await this.restored(origin, chain, joined.treeSize);
+      if (restored) return restored;
       throw new StateLost(
-        `${department} has lost its witness state of ${origin}: it began witnessing it at size ${joined.treeSize}, and its database holds nothing of it now; it refuses the origin until an operator restores that state`,
+        `${department} has lost its witness state of ${origin}: it began witnessing it at size ${joined.treeSize}, its database holds nothing of it now, and no checkpoint it cosigned could be restored; it refuses the origin until an operator restores that state`,
       );
+    }
     const [cosigned] = await entriesWithFields(
       dataSource,
       { chains: [...chains], type: `gov.${department}.witness.cosigned.v1`, fields: { chain } },
       { newestFirst: true, limit: 1 },
     );
     if (cosigned?.fields)
-      return { size: Number(cosigned.fields.treeSize), root: fromHex(String(cosigned.fields.root)) };
-    return { size: 0, root: EMPTY_ROOT };
+      return { state: { size: Number(cosigned.fields.treeSize), root: fromHex(String(cosigned.fields.root)) } };
+    return { state: { size: 0, root: EMPTY_ROOT } };
+  }
+
+  /**
+   * The state restored from the last checkpoint of the origin this witness
+   * cosigned, as the notary gives it back: the notary's signature and this
+   * witness's own cosignature must verify, and it must be at least the size
+   * it began at. Undefined when there is none to believe.
+   */
+  private async restored(
+    origin: string,
+    chain: string,
+    joinedAt: number,
+  ): Promise<{ state: WitnessState; restoredFrom: string } | undefined> {
+    const note = await this.context.restore?.(chain).catch(() => undefined);
+    if (note === undefined) return undefined;
+    try {
+      const parsed = parseNote(note);
+      const checkpoint = parseCheckpoint(parsed.text);
+      const own = {
+        name: this.name,
+        keyId: this.keyId(),
+        type: NoteSignatureType.COSIGNATURE_V1,
+        publicKey: this.context.signer.publicKey,
+      };
+      if (checkpoint.origin !== origin || checkpoint.size < joinedAt) return undefined;
+      if (verifyCosignatures(parsed, own).length === 0) return undefined;
+      this.checkNotarySignature(parsed, origin);
+      return { state: { size: checkpoint.size, root: checkpoint.rootHash }, restoredFrom: note };
+    } catch {
+      return undefined;
+    }
   }
 
   /** The first advance of an origin, beside the key: from then on, a lost state is known to be lost. */

@@ -20,19 +20,31 @@ export async function latestWitnessState(
 
 /**
  * Judges a checkpoint against the origin's state, read under the lock
- * (`initial` when the origin has no row yet), and records it when the
- * judgement cosigns a larger one — all or nothing.
+ * (`initial` when the origin has no row yet: recorded when it was restored),
+ * and records it when the judgement cosigns a larger one — all or nothing.
  */
 export async function judgeAndRecord(
   dataSource: DataSource,
   origin: string,
   checkpoint: { size: number; rootHash: Uint8Array; note: string },
-  initial: () => Promise<WitnessState>,
+  initial: () => Promise<{ state: WitnessState; restoredFrom?: string }>,
   judge: (state: WitnessState) => Judgement,
 ): Promise<{ judgement: Judgement; state: WitnessState }> {
   return dataSource.transaction(async (manager) => {
     await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [`witness:${origin}`]);
-    const state = (await latestWitnessState(manager, origin)) ?? (await initial());
+    let state = await latestWitnessState(manager, origin);
+    if (!state) {
+      const first = await initial();
+      state = first.state;
+      // A state restored from a checkpoint this witness cosigned is its state again, whatever is judged next.
+      if (first.restoredFrom !== undefined && state.size > 0)
+        await manager.query('INSERT INTO witness_checkpoint (origin, tree_size, root, note) VALUES ($1, $2, $3, $4)', [
+          origin,
+          state.size,
+          Buffer.from(state.root),
+          first.restoredFrom,
+        ]);
+    }
     const judgement = judge(state);
     if (judgement.kind === 'cosign' && judgement.advances)
       await manager.query('INSERT INTO witness_checkpoint (origin, tree_size, root, note) VALUES ($1, $2, $3, $4)', [
