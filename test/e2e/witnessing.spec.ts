@@ -425,7 +425,10 @@ describe('witnesses that need no data', () => {
     const alarm = await stack.eventually('bond’s state-lost alarm', async () =>
       (await alarmsOf('bond')).find((a) => a.chain === 'court' && a.detail!.startsWith('checkpoint state-lost')),
     );
-    expect(alarm).toMatchObject({ kind: 'witness-mismatch', seq: String(held.size) });
+    // The size of the checkpoint it refused: the one the test sent, or a later one the notary pushed meanwhile
+    // (court's chain moves with its own alarm entries of the earlier tests).
+    expect(alarm!.kind).toBe('witness-mismatch');
+    expect(Number(alarm!.seq)).toBeGreaterThanOrEqual(held.size);
     // The other origins go on: bond still cosigns land's checkpoints.
     const land = await quorumCheckpoint('land');
     expect(cosignersOf(land).length).toBeGreaterThanOrEqual(3);
