@@ -1,3 +1,4 @@
+import { consumerPositions } from '@registry-bus/bus';
 import type { DepartmentContext, DepartmentService } from '@registry-bus/kit';
 import { consistencyProofAt } from '@registry-bus/merkle';
 import { PgNodeReader } from '@registry-bus/ledger';
@@ -78,7 +79,8 @@ export class CheckpointPusher implements DepartmentService {
 
   /** One pass: the latest checkpoint of every anchored chain to every witness that has not cosigned it (exposed for tests). */
   async round(): Promise<void> {
-    for (const chain of await this.checkpoints.chains()) {
+    // The chains the notary follows (its consumer positions, a row per chain): those it may have anchored.
+    for (const { chain } of await consumerPositions(this.runtime.dataSource)) {
       const checkpoint = await this.checkpoints.checkpoint(chain);
       if (!checkpoint) continue;
       const have = new Set(

@@ -1,6 +1,6 @@
 import type { DepartmentContext } from '@registry-bus/kit';
 import { originOf } from '@registry-bus/kit';
-import { countEntriesByField, entriesWithFields } from '@registry-bus/ledger';
+import { entriesWithFields } from '@registry-bus/ledger';
 import {
   NoteSignatureType,
   formatCheckpoint,
@@ -86,16 +86,6 @@ export class NotaryCheckpoints {
     ]
       .map((line) => `${line}\n`)
       .join('');
-  }
-
-  /** The chains the notary has anchored. */
-  async chains(): Promise<string[]> {
-    const byChain = await countEntriesByField(
-      this.runtime.dataSource,
-      { chains: [NOTARY_NOTE_NAME], type: ANCHOR_TYPE },
-      'chain',
-    );
-    return byChain.flatMap((row) => (row.value === null ? [] : [row.value]));
   }
 
   /** The latest checkpoint of `chain`, signed by the notary; undefined while it has anchored none. */

@@ -58,27 +58,32 @@ export class DepartmentModule {
         ...(runtime.definition.writesAnchors ? [] : [WitnessController]),
       ],
       providers: [
-        {
-          provide: CHECKPOINT_WITNESS,
-          useValue: new CheckpointWitness({
-            department: runtime.definition.department,
-            chains: runtime.ledger.chains,
-            dataSource: runtime.dataSource,
-            signer: runtime.signer,
-            trust: () => runtime.currentTrustBundle(),
-            commands: runtime.commands,
-            originPrefix: runtime.config.CHECKPOINT_ORIGIN_PREFIX,
-            joined: FileJoinedOrigins.in(runtime.config.KEYS_DIR),
-            restore: async (chain) => {
-              const reply = await runtime.queries.ask('notary', 'witness-state', {
-                chain,
-                witness: runtime.definition.department,
-              });
-              const note = reply.result.ok ? reply.result.answer.checkpoint : undefined;
-              return typeof note === 'string' ? note : undefined;
-            },
-          }),
-        },
+        // The witness (C2SP tlog-witness) of every department but the notary, which cannot witness what it anchors.
+        ...(runtime.definition.writesAnchors
+          ? []
+          : [
+              {
+                provide: CHECKPOINT_WITNESS,
+                useValue: new CheckpointWitness({
+                  department: runtime.definition.department,
+                  chains: runtime.ledger.chains,
+                  dataSource: runtime.dataSource,
+                  signer: runtime.signer,
+                  trust: () => runtime.currentTrustBundle(),
+                  commands: runtime.commands,
+                  originPrefix: runtime.config.CHECKPOINT_ORIGIN_PREFIX,
+                  joined: FileJoinedOrigins.in(runtime.config.KEYS_DIR),
+                  restore: async (chain) => {
+                    const reply = await runtime.queries.ask('notary', 'witness-state', {
+                      chain,
+                      witness: runtime.definition.department,
+                    });
+                    const note = reply.result.ok ? reply.result.answer.checkpoint : undefined;
+                    return typeof note === 'string' ? note : undefined;
+                  },
+                }),
+              },
+            ]),
         { provide: DEPARTMENT_RUNTIME, useValue: runtime },
         { provide: LEDGER, useValue: runtime.ledger },
         { provide: COMMANDS, useValue: runtime.commands },
