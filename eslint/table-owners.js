@@ -27,6 +27,7 @@ export const TABLE_OWNERS = {
   query_audit: 'libs/kit',
   trust_bundle_applied: 'libs/kit',
   witness_checkpoint: 'libs/kit',
+  operator_audit: 'libs/kit',
   // apps/*/src/migrations
   credit_pledge: 'apps/credit-registry',
   notary_anchor: 'apps/notary',

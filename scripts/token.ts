@@ -7,7 +7,7 @@
 //   DATABASE_URL=postgres://… npm run token -- revoke --department land --id <token id>
 import { parseArgs } from 'node:util';
 
-import { ROLES, TokenStore, type Role } from '@registry-bus/kit';
+import { AuditLog, OPERATOR_ID, ROLES, TokenStore, type Role } from '@registry-bus/kit';
 import pg from 'pg';
 
 function fail(message: string): never {
@@ -32,11 +32,17 @@ if (!url) fail('set DATABASE_URL to the department database (an owner or writer 
 if (!values.department) fail('--department is required');
 
 const pool = new pg.Pool({ connectionString: url, max: 1 });
-const store = new TokenStore({ query: async (sql, params) => (await pool.query(sql, params)).rows }, values.department);
+const queryable = { query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows };
+const store = new TokenStore(queryable, values.department);
+// Issues and revocations from the command line go on the department's audit record like those over REST.
+const audit = new AuditLog(queryable);
+const cli = `cli:${process.env.USER ?? 'unknown'}`;
 try {
   if (action === 'issue') {
     if (!values.role || !ROLES.includes(values.role as Role)) fail(`--role must be one of ${ROLES.join(', ')}`);
     if (!values.operator) fail('--operator is required, e.g. admin:nino');
+    const operatorId = OPERATOR_ID.safeParse(values.operator);
+    if (!operatorId.success) fail(`--operator ${operatorId.error.issues[0]!.message}`);
     const days = Number(values.days);
     if (!Number.isInteger(days) || days < 1 || days > 366) fail('--days must be a whole number from 1 to 366');
     const issued = await store.issue({
@@ -44,15 +50,32 @@ try {
       role: values.role as Role,
       scope: values.scope ?? null,
       validForSeconds: days * 86_400,
-      issuedBy: `cli:${process.env.USER ?? 'unknown'}`,
+      issuedBy: cli,
+    });
+    await audit.record({
+      kind: 'token-issued',
+      operator: cli,
+      method: 'CLI',
+      route: 'npm run token -- issue',
+      subject: issued.id,
+      status: 0,
+      detail: `${issued.operator} as ${issued.role}${issued.scope ? ` for ${issued.scope}` : ''} until ${issued.expiresAt.toISOString()}`,
     });
     process.stdout.write(`${JSON.stringify(issued, null, 2)}\n(the token is shown only now; it is stored hashed)\n`);
   } else if (action === 'list') {
     process.stdout.write(`${JSON.stringify(await store.list(), null, 2)}\n`);
   } else if (action === 'revoke') {
     if (!values.id) fail('--id is required');
-    const revoked = await store.revoke(values.id, `cli:${process.env.USER ?? 'unknown'}`);
+    const revoked = await store.revoke(values.id, cli);
     if (!revoked) fail(`no active token ${values.id}`);
+    await audit.record({
+      kind: 'token-revoked',
+      operator: cli,
+      method: 'CLI',
+      route: 'npm run token -- revoke',
+      subject: values.id,
+      status: 0,
+    });
     process.stdout.write(`revoked ${values.id}\n`);
   } else {
     fail('the action must be issue, list or revoke');

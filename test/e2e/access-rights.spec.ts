@@ -212,18 +212,42 @@ describe('access rights between departments', () => {
     const given = (await stack.call('land', 'GET', '/v1/access/grants/given', { token: landAdmin }))
       .body as unknown as Array<{ grant: { grantId: string; grantee: string } }>;
     const grantId = given.find((state) => state.grant.grantee === 'credit')!.grant.grantId;
-    // What the app's own database login can do (the issue's insider): rewrite the projection of its grants.
+    // The stack's apps connect as a superuser: the trigger (migration 1764000002005) refuses the rewrite even
+    // to it, so the insider here switches the trigger off first and rewrites the projection of the grants.
     const db = stack.get('land').runtime.dataSource;
-    const forge = (sql: string, ...params: unknown[]) => db.query(sql, params);
-
-    await forge(
-      `UPDATE aggregate_state SET state = jsonb_set(state, '{grant,fields}', '"*"') WHERE aggregate = 'access-grant' AND subject = $1`,
-      grantId,
+    const widen = `UPDATE aggregate_state SET state = jsonb_set(state, '{grant,fields}', '"*"') WHERE aggregate = 'access-grant' AND subject = $1`;
+    await expect(db.query(widen, [grantId])).rejects.toThrow(
+      `aggregate_state access-grant/${grantId}: UPDATE refused, entry`,
     );
+    const forge = async (sql: string, ...params: unknown[]) => {
+      await db.query('ALTER TABLE aggregate_state DISABLE TRIGGER aggregate_state_from_ledger');
+      try {
+        await db.query(sql, params);
+      } finally {
+        await db.query('ALTER TABLE aggregate_state ENABLE TRIGGER aggregate_state_from_ledger');
+      }
+    };
+    const [{ state: honest }] = (await db.query(
+      `SELECT state FROM aggregate_state WHERE aggregate = 'access-grant' AND subject = $1`,
+      [grantId],
+    )) as Array<{ state: unknown }>;
+
+    await forge(widen, grantId);
     const widened = await ask();
     expect(widened.status).toBe(200);
     expect(widened.body).toMatchObject({ fields: ['cadastralNumber'] });
     expect(widened.body.answer).toEqual({ cadastralNumber: 'ACL-1' });
+    // The runner refuses to decide from the widened state; the honest one back, the revocation is recorded.
+    const refused = await stack.call('land', 'POST', `/v1/access/grants/${grantId}/revoke`, {
+      token: landAdmin,
+      body: { reason: 'the agreement ended' },
+    });
+    expect(refused).toMatchObject({ status: 409, body: { code: 'STATE.DISAGREES_WITH_LEDGER' } });
+    await forge(
+      `UPDATE aggregate_state SET state = $2 WHERE aggregate = 'access-grant' AND subject = $1`,
+      grantId,
+      JSON.stringify(honest),
+    );
 
     const revoked = await stack.call('land', 'POST', `/v1/access/grants/${grantId}/revoke`, {
       token: landAdmin,
@@ -237,7 +261,7 @@ describe('access rights between departments', () => {
     expect(await ask()).toMatchObject({ status: 403, body: { code: 'QUERY.NOT_GRANTED' } });
 
     await forge(
-      `INSERT INTO aggregate_state (aggregate, subject, state, last_seq) VALUES ('access-grant', 'forged-1', $1, 1)`,
+      `INSERT INTO aggregate_state (aggregate, subject, state, last_chain, last_seq) VALUES ('access-grant', 'forged-1', $1, 'land', 1)`,
       JSON.stringify({
         status: 'active',
         grant: {

@@ -160,7 +160,7 @@ export class DepartmentStack {
           ...this.notary.departmentUrls,
         },
         CHECKPOINT_ORIGIN_PREFIX: 'registry-bus.test',
-        NOTARY_CHECKPOINT_WITNESSING: this.notary.checkpointWitnessing ?? false,
+        NOTARY_CHECKPOINT_WITNESSING: this.notary.checkpointWitnessing ?? true,
         NOTARY_ANCHOR_INTERVAL_MS: this.notary.intervalMs,
         NOTARY_ANCHOR_EVERY_ENTRIES: this.notary.everyEntries,
         NOTARY_BROKER_ADMIN_USERNAME: this.notary.brokerAdmin?.username,

@@ -192,7 +192,8 @@ describe('portal in a browser', () => {
     return stack.eventually(`the receipt of ${number} witnessed`, async () => {
       const answer = await stack.call('diploma', 'GET', latest.receipt);
       const receipt = answer.body as unknown as Receipt;
-      return answer.status === 200 && receipt.cosignatures.length > 0 ? receipt : undefined;
+      // Witnesses cosign the anchor's checkpoint (#23); of the diploma registry's, only land runs here.
+      return answer.status === 200 && receipt.checkpoint?.includes('\u2014 land ') ? receipt : undefined;
     });
   };
 
@@ -203,8 +204,8 @@ describe('portal in a browser', () => {
     await page.locator('#diploma-result .verdict').waitFor({ timeout: 60_000 });
   };
 
-  // Nobody follows the diploma registry, so only its own cosignature is there: every check passes, but no
-  // quorum of independent witnesses has confirmed it (the default rule) — the page says "not yet confirmed".
+  // Of the four departments that may witness the diploma registry (the default rule, 3 needed) only land runs
+  // here, so one cosignature is there: every check passes, but no quorum has confirmed it — "not yet confirmed".
   it('shows a valid diploma with every check passed in plain words, not yet confirmed by a quorum, verified in the browser', async () => {
     await witnessedReceipt('TSU-P-0001');
     await checkDiploma('TSU-P-0001');
@@ -213,7 +214,7 @@ describe('portal in a browser', () => {
     await expect(verdict.getAttribute('data-verdict')).resolves.toBe('below-quorum');
     expect(await verdict.locator('h2').innerText()).toMatch(/^Not yet confirmed/);
     await expect(verdict.locator('[data-shortfall]').getAttribute('data-shortfall')).resolves.toBe(
-      "quorum: 0 of 3 independent cosignatures (diploma's own does not count)",
+      'quorum: 1 of 3 independent cosignatures',
     );
     const lines = await verdict.locator('.headlines li').allInnerTexts();
     expect(lines).toHaveLength(4);
@@ -221,7 +222,7 @@ describe('portal in a browser', () => {
     expect(lines[3]).toMatch(/^Not yet confirmed/);
     expect(lines[0]).toMatch(/exactly what the diploma registry signed/);
     expect(lines[2]).toMatch(/anchored by the notary on .* UTC/);
-    expect(lines[3]).toMatch(/witnessed that anchor: .*the diploma registry/);
+    expect(lines[3]).toMatch(/1 department witnessed that anchor: the land registry\./);
     const text = await page.locator('main').innerText();
     expect(text).toMatch(/Public Law/);
     expect(text).not.toMatch(/Portal-Holder|person:portal-holder/);
@@ -270,9 +271,12 @@ describe('portal in a browser', () => {
     wrongProof.inclusion.path = [...wrongProof.inclusion.path, 'ab'.repeat(32)];
     const forgedAnchor = structuredClone(good);
     (forgedAnchor.anchor.disclosure.fields as Record<string, unknown>).treeSize = '1000';
-    const forgedCosignature = structuredClone(good);
-    const sig = forgedCosignature.cosignatures[0]!.envelope.sig;
-    forgedCosignature.cosignatures[0]!.envelope.sig = `${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`;
+    // Land's cosignature line on the checkpoint, one byte of its signature changed.
+    const lines = good.checkpoint!.split('\n');
+    const land = lines.findIndex((line) => line.startsWith('\u2014 land '));
+    lines[land] =
+      `${lines[land]!.slice(0, -6)}${lines[land]!.slice(-6, -5) === 'A' ? 'B' : 'A'}${lines[land]!.slice(-5)}`;
+    const forgedCosignature = { ...structuredClone(good), checkpoint: lines.join('\n') };
     const unknownFormat = { ...structuredClone(good), format: 'registry-bus/receipt/v99' };
     const cases: Record<string, unknown> = {
       good,
@@ -303,7 +307,7 @@ describe('portal in a browser', () => {
     expect(verdicts.altered!.browser).toEqual({ verdict: 'invalid', failed: 'entry-data' });
     expect(verdicts['wrong-proof']!.browser).toEqual({ verdict: 'invalid', failed: 'inclusion' });
     expect(verdicts['forged-anchor']!.browser).toEqual({ verdict: 'invalid', failed: 'anchor-data' });
-    expect(verdicts['forged-cosignature']!.browser).toEqual({ verdict: 'invalid', failed: 'cosignature-0-signature' });
+    expect(verdicts['forged-cosignature']!.browser).toEqual({ verdict: 'invalid', failed: 'checkpoint' });
     expect(verdicts['unknown-format']!.browser).toEqual({ verdict: 'invalid', failed: 'format' });
 
     // The altered field is named in plain words on the page.
@@ -330,7 +334,7 @@ describe('portal in a browser', () => {
       'The link you followed names the root sha256:0123456789abcdef: not the one this page trusts; it is shown only',
     );
     // …and the receipt is still checked under the built-in root: every check passes (the diploma
-    // registry's chain has no followers to witness it, so its verdict is below quorum, not refused).
+    // registry's chain has one witness running here, short of its quorum, so its verdict is below quorum, not refused).
     const file = join(stack.local, 'receipt-linked-root.json');
     writeFileSync(file, JSON.stringify(await witnessedReceipt('TSU-P-0001')));
     await page.getByLabel('Receipt file').setInputFiles(file);

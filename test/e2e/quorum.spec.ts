@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { verifyEd25519Node } from '@registry-bus/protocol';
+import { cosignCheckpoint, formatNote, parseNote, verifyEd25519Node, type NoteSignature } from '@registry-bus/protocol';
 import { verifyReceipt, type Receipt, type ReceiptVerdict } from '@registry-bus/receipts';
 
 import { DepartmentStack, surveyedParcel } from './department-stack.js';
@@ -18,14 +18,15 @@ interface Verified {
 }
 
 /**
- * The witness quorum on today's cosignatures, with the default rule (every
- * department but the owner and the notary is eligible; a strict majority of
- * them, 3 of 4, is the quorum) on real Kafka and Postgres: the court's chain,
- * followed by land, diploma and credit, reaches it and its receipt is VALID;
- * nobody follows the diploma registry, so its receipts stay below quorum and
- * say why; land (followed by credit alone) likewise; a receipt stripped of
- * cosignatures or left with the owner's only is below quorum, with the CLI's
- * own exit code; a forged cosignature is INVALID.
+ * The witness quorum (#13) on the checkpoints' cosignatures (#23), with the
+ * default rule (every department but the owner and the notary is eligible; a
+ * strict majority of them, 3 of 4, is the quorum) on real Kafka and
+ * Postgres: every chain is cosigned by the four other departments, none of
+ * them granted to read it, and its receipts are VALID; the owner's own
+ * cosignature verifies and is not counted; a receipt stripped of its
+ * checkpoint, left with the owner's cosignature only or with two witnesses'
+ * is below quorum, with the CLI's own exit code; a forged cosignature is
+ * INVALID.
  */
 describe('a witness quorum that cannot be gamed', () => {
   const stack = new DepartmentStack();
@@ -130,62 +131,89 @@ describe('a witness quorum that cannot be gamed', () => {
     expect(startLogs.filter((line) => line.context === 'RouterExplorer')).toEqual([]);
   });
 
-  it("the court's chain reaches its quorum: land, diploma and credit cosign, the court's own does not count", async () => {
-    const receipt = await receiptOf('court', courtSeq, (verdict) => verdict.verdict === 'valid');
+  /** The checkpoint's note with only the signatures `keep` accepts (the notary's always kept), and `add` after them. */
+  const withSignatures = (checkpoint: string, keep: (name: string) => boolean, add: NoteSignature[] = []) => {
+    const note = parseNote(checkpoint);
+    const signatures = note.signatures.filter((s) => s.name === 'notary' || keep(s.name));
+    return formatNote({ text: note.text, signatures: [...signatures, ...add] });
+  };
+  /** A cosignature of the checkpoint by the chain's owner, with its own key: what a department can add to its receipts. */
+  const ownCosignature = (department: string, checkpoint: string) => {
+    const signer = stack.get(department).runtime.signer;
+    return cosignCheckpoint(
+      parseNote(checkpoint).text,
+      department,
+      signer.publicKey,
+      Math.floor(Date.now() / 1000),
+      (m) => signer.sign(m),
+    );
+  };
+  const allFourCosigned = (verdict: ReceiptVerdict) =>
+    verdict.verdict === 'valid' && verdict.quorum!.counted.length === 4;
+
+  it("the court's chain reaches its quorum from the checkpoint's cosignatures; the court's own does not count", async () => {
+    const receipt = await receiptOf('court', courtSeq, allFourCosigned);
+    // Witnesses write no cosignature entries any more (#23): the checkpoint carries them.
+    expect(receipt.cosignatures).toEqual([]);
     const sut = verdictOf(receipt);
     expect(sut).toMatchObject({ ok: true, verdict: 'valid' });
     expect(sut.quorum!.required).toBe(3);
-    expect([...sut.quorum!.counted].sort()).toEqual(['credit', 'diploma', 'land']);
-    expect(sut.quorum!.ignored).toEqual([{ witness: 'court', why: "court's own does not count" }]);
-    expect(sut.quorum!.text).toBe("quorum: 3 of 3 independent cosignatures (court's own does not count)");
+    expect([...sut.quorum!.counted].sort()).toEqual(['bond', 'credit', 'diploma', 'land']);
+    expect(sut.quorum!.text).toBe('quorum: 4 of 3 independent cosignatures');
     const run = await cli('court', receipt);
     expect(run.status).toBe(0);
     expect(run.out).toMatch(/^VALID {2}gov\.court\.case\.opened\.v1/m);
 
+    // The court adds its own cosignature: it verifies, and is not counted.
+    const withOwn = {
+      ...receipt,
+      checkpoint: withSignatures(receipt.checkpoint!, () => true, [await ownCosignature('court', receipt.checkpoint!)]),
+    };
+    expect(verdictOf(withOwn).quorum!.ignored).toEqual([{ witness: 'court', why: "court's own does not count" }]);
+    expect(verdictOf(withOwn).quorum!.counted).toHaveLength(4);
+
     // A forged cosignature spoils a receipt that had its quorum: INVALID, not merely short.
-    const forged = structuredClone(receipt);
-    const witness = forged.cosignatures.findIndex((c) => c.envelope.chain === 'land');
-    const fields = forged.cosignatures[witness]!.disclosure.fields as Record<string, string>;
-    fields.root = 'ab'.repeat(32);
-    expect(verdictOf(forged)).toMatchObject({ ok: false, verdict: 'invalid' });
-    expect(verdictOf(forged).failure!.id).toBe(`cosignature-${witness}-data`);
+    const lines = receipt.checkpoint!.split('\n');
+    const last = lines.length - 2;
+    lines[last] =
+      `${lines[last]!.slice(0, -6)}${lines[last]!.slice(-6, -5) === 'A' ? 'B' : 'A'}${lines[last]!.slice(-5)}`;
+    const forged = { ...receipt, checkpoint: lines.join('\n') };
+    expect(verdictOf(forged)).toMatchObject({ ok: false, verdict: 'invalid', failure: { id: 'checkpoint' } });
     const invalid = await cli('forged', forged);
     expect(invalid.status).toBe(1);
     expect(invalid.out).toMatch(/^INVALID {2}gov\.court\.case\.opened\.v1/m);
   }, 90_000);
 
-  it('GET /v1/ledger/verify holds the court to an anchor with its quorum, and shows land short of it', async () => {
-    const auditor = await stack.token('court', 'auditor', 'auditor:quorum');
-    const court = await stack.eventually('court verified against an anchor with its quorum', async () => {
-      const body = (await stack.call('court', 'GET', '/v1/ledger/verify', { token: auditor }))
-        .body as unknown as Verified;
-      return body.anchor?.quorum.met ? body : undefined;
-    });
-    expect(court.ok).toBe(true);
-    expect(court.anchor).toMatchObject({ matches: true, quorum: { required: 3, met: true } });
-    expect([...court.anchor!.quorum.counted].sort()).toEqual(['credit', 'diploma', 'land']);
-    expect(court.anchor!.quorum.shortfall).toBeUndefined();
-
-    const landAuditor = await stack.token('land', 'auditor', 'auditor:quorum');
-    const land = await stack.eventually('land verified against a witnessed anchor', async () => {
-      const body = (await stack.call('land', 'GET', '/v1/ledger/verify', { token: landAuditor }))
-        .body as unknown as Verified;
-      return body.anchor?.witnessedBy.includes('credit') ? body : undefined;
-    });
-    // Consistent with itself and with the anchor (ok), and visibly short of the quorum.
-    expect(land.ok).toBe(true);
-    expect(land.anchor).toMatchObject({ matches: true, quorum: { required: 3, counted: ['credit'], met: false } });
-    expect(land.anchor!.quorum.shortfall).toBe("quorum: 1 of 3 independent cosignatures (land's own does not count)");
+  it('GET /v1/ledger/verify holds the court and land to an anchor with its quorum, the owner never counted', async () => {
+    for (const chain of ['court', 'land']) {
+      const auditor = await stack.token(chain, 'auditor', `auditor:quorum-${chain}`);
+      const verified = await stack.eventually(`${chain} verified against an anchor with its quorum`, async () => {
+        const body = (await stack.call(chain, 'GET', '/v1/ledger/verify', { token: auditor }))
+          .body as unknown as Verified;
+        return body.anchor?.quorum.met && body.anchor.quorum.counted.length === 4 ? body : undefined;
+      });
+      expect(verified.ok).toBe(true);
+      expect(verified.anchor).toMatchObject({ matches: true, quorum: { required: 3, met: true } });
+      const others = ['bond', 'court', 'credit', 'diploma', 'land'].filter((d) => d !== chain);
+      expect([...verified.anchor!.quorum.counted].sort()).toEqual(others);
+      expect(verified.anchor!.quorum.shortfall).toBeUndefined();
+    }
   }, 60_000);
 
-  it('the diploma registry, which nobody follows, stays below quorum and says so', async () => {
-    const receipt = await receiptOf('diploma', diplomaSeq, (_, found) => found.cosignatures.length > 0);
-    const sut = verdictOf(receipt);
+  it("a diploma receipt left with the owner's own cosignature only is below quorum and says so", async () => {
+    const receipt = await receiptOf('diploma', diplomaSeq, allFourCosigned);
+    const ownOnly = {
+      ...receipt,
+      checkpoint: withSignatures(receipt.checkpoint!, () => false, [
+        await ownCosignature('diploma', receipt.checkpoint!),
+      ]),
+    };
+    const sut = verdictOf(ownOnly);
     expect(sut).toMatchObject({ ok: false, verdict: 'below-quorum' });
     expect(sut.failure).toBeUndefined();
     expect(sut.summary.witnessedBy).toEqual(['diploma']);
     expect(sut.quorum!.shortfall).toBe("quorum: 0 of 3 independent cosignatures (diploma's own does not count)");
-    const run = await cli('diploma', receipt);
+    const run = await cli('diploma', ownOnly);
     expect(run.status).toBe(3);
     expect(run.out).toMatch(/^VALID — below quorum \(witnessed by diploma\) {2}gov\.diploma\.institution\./m);
     expect(run.out).toContain(
@@ -193,28 +221,20 @@ describe('a witness quorum that cannot be gamed', () => {
     );
   }, 60_000);
 
-  it("land's receipt: short with credit alone, and below quorum stripped or left with land's own only", async () => {
-    const receipt = await receiptOf('land', landSeq, (verdict) => verdict.summary.witnessedBy.includes('credit'));
-    expect(verdictOf(receipt)).toMatchObject({ verdict: 'below-quorum', quorum: { counted: ['credit'] } });
-    expect(verdictOf(receipt).quorum!.shortfall).toBe(
-      "quorum: 1 of 3 independent cosignatures (land's own does not count)",
-    );
-
-    const stripped = { ...receipt, cosignatures: [] };
-    expect(verdictOf(stripped)).toMatchObject({ ok: false, verdict: 'below-quorum' });
-    expect(verdictOf(stripped).quorum!.shortfall).toBe('quorum: 0 of 3 independent cosignatures');
-    const strippedRun = await cli('stripped', stripped);
+  it("land's receipt: below quorum stripped of its checkpoint, or with two witnesses' cosignatures kept", async () => {
+    const receipt = await receiptOf('land', landSeq, allFourCosigned);
+    const { checkpoint, ...stripped } = receipt;
+    expect(verdictOf(stripped as Receipt)).toMatchObject({ ok: false, verdict: 'below-quorum' });
+    expect(verdictOf(stripped as Receipt).quorum!.shortfall).toBe('quorum: 0 of 3 independent cosignatures');
+    const strippedRun = await cli('stripped', stripped as Receipt);
     expect(strippedRun.status).toBe(3);
     expect(strippedRun.out).toMatch(/^VALID — below quorum \(witnessed by no department\) {2}gov\.land\.parcel/m);
 
-    const ownOnly = { ...receipt, cosignatures: receipt.cosignatures.filter((c) => c.envelope.chain === 'land') };
-    expect(ownOnly.cosignatures).toHaveLength(1);
-    expect(verdictOf(ownOnly)).toMatchObject({ ok: false, verdict: 'below-quorum' });
-    expect(verdictOf(ownOnly).quorum!.shortfall).toBe(
-      "quorum: 0 of 3 independent cosignatures (land's own does not count)",
-    );
-    const ownRun = await cli('own-only', ownOnly);
-    expect(ownRun.status).toBe(3);
-    expect(ownRun.out).toMatch(/^VALID — below quorum \(witnessed by land\) {2}gov\.land\.parcel/m);
+    const two = { ...receipt, checkpoint: withSignatures(checkpoint!, (name) => name === 'court' || name === 'bond') };
+    expect(verdictOf(two)).toMatchObject({ ok: false, verdict: 'below-quorum' });
+    expect([...verdictOf(two).quorum!.counted].sort()).toEqual(['bond', 'court']);
+    expect(verdictOf(two).quorum!.shortfall).toBe('quorum: 2 of 3 independent cosignatures');
+    const twoRun = await cli('two', two);
+    expect(twoRun.status).toBe(3);
   }, 60_000);
 });

@@ -13,6 +13,8 @@ import {
   formatCheckpoint,
   formatNote,
   fromBase64,
+  fromHex,
+  toHex,
   noteKeyId,
   parseCheckpoint,
   parseNote,
@@ -25,6 +27,7 @@ import {
 } from '@registry-bus/protocol';
 import { verifyReceipt, type Receipt } from '@registry-bus/receipts';
 import { goCheck } from '@registry-bus/testing';
+import { consistencyProof, rootFromLeaves } from '@registry-bus/merkle';
 import pg from 'pg';
 
 import { DepartmentStack, surveyedParcel } from './department-stack.js';
@@ -113,8 +116,12 @@ describe('witnesses that need no data', () => {
     return { status: answer.status, type: answer.headers.get('content-type') ?? '', body: await answer.text() };
   };
   /** A checkpoint of `chain` signed with the notary's own key: what a stolen key, or a dishonest notary, can make. */
-  const notarySigned = async (chain: string, size: number, rootHash: Uint8Array) => {
-    const signer = stack.get('notary').runtime.signer;
+  const notarySigned = async (
+    chain: string,
+    size: number,
+    rootHash: Uint8Array,
+    signer = stack.get('notary').runtime.signer,
+  ) => {
     const text = formatCheckpoint({ origin: ORIGIN(chain), size, rootHash });
     const signature = await signNoteEd25519(text, 'notary', signer.publicKey, (m) => signer.sign(m));
     return formatNote({ text, signatures: [signature] });
@@ -433,4 +440,99 @@ describe('witnesses that need no data', () => {
     const land = await quorumCheckpoint('land');
     expect(cosignersOf(land).length).toBeGreaterThanOrEqual(3);
   });
+  it('a consistent checkpoint the topic never carried: cosigned without data, refused by land’s followers, found by the notary', async () => {
+    const clerk = await stack.token('land', 'clerk', 'clerk:witnessing-unsupported');
+    await quorumCheckpoint('land');
+    // The notary stops (its key is what a thief holds), and land records two parcels its followers receive.
+    const stolen = stack.get('notary').runtime.signer;
+    await stack.stopOne('notary');
+    for (const id of ['W-U1', 'W-U2'])
+      expect(
+        (await stack.call('land', 'POST', '/v1/parcels', { token: clerk, body: surveyedParcel(id, `S-${id}`) })).status,
+      ).toBe(201);
+    const landDb = stack.get('land').runtime.dataSource;
+    const hashes = (
+      (await landDb.query("SELECT hash FROM ledger_entry WHERE chain = 'land' ORDER BY seq")) as Array<{
+        hash: Buffer | string;
+      }>
+    ).map((row) => (typeof row.hash === 'string' ? fromHex(row.hash) : new Uint8Array(row.hash)));
+    const size = hashes.length;
+    const heldOf = async (department: string) =>
+      Number(
+        (
+          (await stack
+            .get(department)
+            .runtime.dataSource.query(
+              "SELECT max(seq) AS seq FROM received_entry WHERE source_chain = 'land'",
+            )) as Array<{
+            seq: string | null;
+          }>
+        )[0]!.seq ?? 0,
+      );
+    // Which witnesses hold land's entries (its followers, whatever their grants): each must hold all of them.
+    const followers: string[] = [];
+    for (const witness of DEPARTMENT_WITNESSES('land'))
+      if ((await heldOf(witness)) > 0) {
+        await stack.eventually(`${witness} holds land's ${size} entries`, async () =>
+          (await heldOf(witness)) >= size ? true : undefined,
+        );
+        followers.push(witness);
+      }
+    expect(followers).toContain('credit');
+    // The stolen key signs land at its real size, its last entry swapped for one never published: consistent
+    // with every checkpoint cosigned before, as a proof shows.
+    const forgedLeaves = [...hashes.slice(0, -1), randomBytes(32)];
+    const forged = await notarySigned('land', size, rootFromLeaves(forgedLeaves), stolen);
+    for (const witness of DEPARTMENT_WITNESSES('land')) {
+      const probe = await addCheckpoint(witness, formatAddCheckpoint({ oldSize: 0, proof: [], checkpoint: forged }));
+      const held = probe.status === 409 ? Number(probe.body) : 0;
+      const answer = await addCheckpoint(
+        witness,
+        formatAddCheckpoint({ oldSize: held, proof: consistencyProof(forgedLeaves, held), checkpoint: forged }),
+      );
+      if (followers.includes(witness)) {
+        // The follower's own copy of the topic gives another root at that size: refused, alarmed, state unmoved.
+        expect({ witness, status: answer.status }).toEqual({ witness, status: 422 });
+        expect(JSON.parse(answer.body)).toMatchObject({
+          code: 'WITNESS.UNSUPPORTED',
+          errors: [{ field: 'checkpoint' }],
+        });
+        const alarm = await stack.eventually(`${witness}'s unsupported alarm`, async () =>
+          (await alarmsOf(witness)).find((a) => a.chain === 'land' && a.detail!.startsWith('checkpoint unsupported')),
+        );
+        expect(alarm).toMatchObject({ kind: 'witness-mismatch', seq: String(size) });
+      } else {
+        // A witness without data can check consistency only: it cosigns (what the followers and notary are for).
+        expect({ witness, status: answer.status }).toEqual({ witness, status: 200 });
+      }
+    }
+    // The notary comes back, anchors land's real entries at that size and pushes the real checkpoint: the
+    // witnesses that cosigned the forgery hold another root there, and the notary raises its own alarm.
+    await stack.start(['notary']);
+    const notaryAlarm = await stack.eventually(
+      "the notary's alarm: a checkpoint under its key it never made",
+      async () =>
+        (await alarmsOf('notary')).find(
+          (a) => a.chain === 'land' && a.detail!.startsWith("checkpoint not the notary's"),
+        ),
+      60_000,
+    );
+    expect(notaryAlarm).toMatchObject({ kind: 'witness-mismatch', seq: String(size) });
+    // …and each witness that cosigned the forgery names the fork; the followers cosign the real checkpoint.
+    for (const witness of DEPARTMENT_WITNESSES('land').filter((w) => !followers.includes(w)))
+      await stack.eventually(`${witness}'s fork alarm`, async () =>
+        (await alarmsOf(witness)).find(
+          (a) => a.chain === 'land' && a.seq === String(size) && a.detail!.startsWith('checkpoint fork'),
+        ),
+      );
+    const real = await stack.eventually('the real checkpoint of land cosigned by the followers', async () => {
+      const served = await checkpointOf('land');
+      const body = served.status === 200 ? served.body : '';
+      return parseCheckpoint(parseNote(body).text).size === size &&
+        followers.every((f) => cosignersOf(body).includes(f))
+        ? body
+        : undefined;
+    });
+    expect(toHex(parseCheckpoint(parseNote(real).text).rootHash)).toBe(toHex(rootFromLeaves(hashes)));
+  }, 120_000);
 });

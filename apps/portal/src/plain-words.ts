@@ -21,7 +21,9 @@ const NAMES: Record<string, string> = {
   notary: 'the notary',
 };
 
-export const nameOf = (department: string) => NAMES[department] ?? `department ${department}`;
+/** A department in words; a name of the bundle's outside witnesses (`host/path`, issue #23) as itself. */
+export const nameOf = (department: string) =>
+  NAMES[department] ?? (/[./]/.test(department) ? `the outside witness ${department}` : `department ${department}`);
 
 /**
  * The verifier's checks, grouped into the four things a person wants to
@@ -32,7 +34,9 @@ export const nameOf = (department: string) => NAMES[department] ?? `department $
 export function headlines(verdict: ReceiptVerdict): Headline[] {
   const { summary } = verdict;
   const who = nameOf(summary.department);
-  const cosignatureChecks = verdict.checks.filter((check) => check.id.startsWith('cosignature-'));
+  const cosignatureChecks = verdict.checks.filter(
+    (check) => check.id.startsWith('cosignature-') || check.id === 'checkpoint',
+  );
   const witnesses = summary.witnessedBy;
   const { quorum } = verdict;
   const named =

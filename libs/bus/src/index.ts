@@ -67,7 +67,6 @@ export {
   receivedHashAndTime,
   receivedGrantEntries,
   type ReceivedGrantEntry,
-  hasReceivedEntryNotOfType,
   latestReceived,
   latestReceivedOfType,
   type ReceivedEntry,

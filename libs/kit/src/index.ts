@@ -46,7 +46,8 @@ export { SCOPE_RULE } from './scope/scope-rule.token.js';
 export { ROLES, bearerToken, departmentOfToken, hashToken, type Operator, type Role } from './auth/operator-token.js';
 export { TokenStore, type IssuedToken, type TokenCheck, type TokenRecord } from './auth/token-store.js';
 export { OPERATOR_ID } from './auth/tokens.controller.js';
-export { loadState, saveState, setStateInteger, type Aggregate, type DomainEvent } from './commands/aggregate.js';
+export { type Aggregate, type DomainEvent, type LedgerPosition } from './commands/aggregate.js';
+export { STATE_DISAGREES } from './commands/ledger-state.js';
 export { CommandRunner, requestDigest, type CommandOptions, type CommandOutcome } from './commands/command-runner.js';
 export { COMMANDS } from './commands/commands.token.js';
 export { causeOf, reaction, type Cause, type ReactionContext, type ReactionDefinition } from './reactions/reaction.js';
@@ -91,3 +92,14 @@ export {
 export { serveHttp, type ServedHttp } from './http/serve-http.js';
 export { FixedWindowLimiter } from './http/fixed-window-limiter.js';
 export { PUBLIC_RATE_LIMIT, PublicRateLimitGuard } from './http/public-rate-limit.guard.js';
+export { AUDIT_LOG, AuditLog, type AuditEvent, type AuditKind, type AuditRecord } from './audit/audit-log.js';
+export { PersonalData, personalFieldsOfEntries, type PersonalDataRead } from './audit/personal-data.js';
+export {
+  OidcVerifier,
+  identitySettings,
+  identityShape,
+  oidcActor,
+  operatorOfClaims,
+  verifyAccessToken,
+  type IdentitySettings,
+} from './identity/index.js';

@@ -11,6 +11,7 @@ import {
 } from '@registry-bus/protocol';
 
 import { checkCosignature, keyValidAt, message, run, signedAndCommitted, type ReceiptCheck } from './checks.js';
+import { checkpointWitnesses } from './checkpoint-cosigners.js';
 import { exportFreshness, type ExportFreshness, type OutsideCheckpointInput } from './export-freshness.js';
 import { LEDGER_EXPORT_FORMAT, type LedgerExportLine } from './ledger-export.js';
 import type { Verdict } from './verify-receipt.js';
@@ -101,7 +102,7 @@ export function verifyLedgerExport(
       return fail('header');
 
     // Anchors first: each entry's key must have been valid when its first covering anchor was signed.
-    for (const [i, { anchor, cosignatures, treeSize }] of anchors.entries()) {
+    for (const [i, { anchor, cosignatures, checkpoint, treeSize }] of anchors.entries()) {
       const at = `anchor of ${treeSize} entries (notary seq ${anchor.envelope?.seq})`;
       if (!signedAndCommitted(checks, 'anchor', 'the notary’s anchor', anchor, bundle, verify)) return fail(at);
       if (
@@ -119,6 +120,17 @@ export function verifyLedgerExport(
         const witness = checkCosignature(checks, `cosignature-${j}`, cosignature, anchor, bundle, verify);
         if (witness === undefined) return fail(at);
         if (!witnessedBy.includes(witness)) witnessedBy.push(witness);
+      }
+      if (checkpoint !== undefined) {
+        let cosigners: string[] = [];
+        if (
+          !run(checks, `checkpoint-${i}`, 'the notary’s checkpoint of this anchor and the cosignatures on it', () => {
+            cosigners = checkpointWitnesses(checkpoint, anchor, bundle).cosigners;
+            return true;
+          })
+        )
+          return fail(at);
+        for (const witness of cosigners) if (!witnessedBy.includes(witness)) witnessedBy.push(witness);
       }
       if (witnessedBy.length > 0)
         verdict.witnessed.push({ treeSize, witnessedBy, quorum: quorumOf(bundle, chain, witnessedBy) });
@@ -217,6 +229,10 @@ export function verifyLedgerExport(
   };
 }
 
+/** How many cosignatures an anchor line carries (a checkpoint's `— ` lines after the notary's own). */
+const witnessCount = (anchor: { cosignatures: unknown[]; checkpoint?: string }) =>
+  anchor.cosignatures.length + Math.max(0, (anchor.checkpoint?.match(/^\u2014 /gmu)?.length ?? 0) - 1);
+
 const COSIGNATURE_TYPE = /^gov\.[a-z][a-z0-9-]*\.witness\.cosigned\.v1$/;
 
 /**
@@ -226,7 +242,7 @@ const COSIGNATURE_TYPE = /^gov\.[a-z][a-z0-9-]*\.witness\.cosigned\.v1$/;
  * asked to sign. (Two anchors of one size: the one with the most witnesses.)
  */
 function decidingAnchor(
-  anchors: ReadonlyArray<{ treeSize: number; cosignatures: unknown[] }>,
+  anchors: ReadonlyArray<{ treeSize: number; cosignatures: unknown[]; checkpoint?: string }>,
   entries: ReadonlyArray<{ envelope: { type: string } }>,
 ) {
   for (let i = anchors.length - 1; i >= 0; i--) {
@@ -235,7 +251,7 @@ function decidingAnchor(
     if (entries.slice(before, treeSize).some((entry) => !COSIGNATURE_TYPE.test(entry.envelope.type)))
       return anchors
         .filter((anchor) => anchor.treeSize === treeSize)
-        .sort((a, b) => b.cosignatures.length - a.cosignatures.length)[0]!;
+        .sort((a, b) => witnessCount(b) - witnessCount(a))[0]!;
   }
   return undefined;
 }

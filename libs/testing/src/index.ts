@@ -46,3 +46,14 @@ export { fuzzRequests, type FuzzRequest, type OpenApiDocument } from './fuzz/ope
 export { TEST_DEPARTMENTS, testReceipt } from './receipts/test-receipt.js';
 export { ensureDevCa, type DevCa, type DevCertificate } from './dev-ca/index.js';
 export { goCheck } from './crosscheck/go-check.js';
+export {
+  ACCESS_TOKEN_SECONDS,
+  DEV_ACR_MFA,
+  DEV_ACR_PASSWORD,
+  DEV_CLIENT_ID,
+  DevIdentityProvider,
+  devUsers,
+  type DevIdentityProviderOptions,
+  type DevUser,
+  type SignedIn,
+} from './identity/dev-identity-provider.js';

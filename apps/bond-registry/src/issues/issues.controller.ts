@@ -6,6 +6,7 @@ import {
   CommandContext,
   CommandRoute,
   CommandRunner,
+  PersonalData,
   Readers,
   commandAnswer,
   type CommandRequest,
@@ -173,6 +174,7 @@ export class IssuesController {
 
   @Get('issues/:isin')
   @Readers()
+  @PersonalData({ subjectParam: 'isin', fields: ['allocations', 'investor', 'quantity'] })
   @ApiOperation({ summary: 'An issue: terms, step, allocations, holdings, coupons' })
   async issue(@Param({ schema: issueParams }) params: Params) {
     const state = await this.commands.state(issueAggregate, params.isin);

@@ -6,6 +6,7 @@ import {
   CommandContext,
   CommandRoute,
   CommandRunner,
+  PersonalData,
   Readers,
   commandAnswer,
   type CommandRequest,
@@ -75,6 +76,7 @@ export class CasesController {
 
   @Get(':caseNumber')
   @Readers()
+  @PersonalData({ subjectParam: 'caseNumber', fields: ['parties', 'summary'] })
   @ApiOperation({ summary: 'A case with its hearings and judgments' })
   async case(@Param({ schema: caseParams }) params: Params) {
     const state = await this.commands.state(caseAggregate, params.caseNumber);

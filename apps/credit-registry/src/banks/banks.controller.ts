@@ -9,6 +9,7 @@ import {
   DEPARTMENT_RUNTIME,
   CommandRoute,
   CommandRunner,
+  PersonalData,
   Readers,
   assertActsFor,
   commandAnswer,
@@ -70,6 +71,7 @@ export class BanksController {
 
   @Get(':bankId')
   @Readers()
+  @PersonalData({ subjectParam: 'bankId', fields: ['borrower', 'amount', 'currency'] })
   @ApiOperation({ summary: 'A bank and its loans' })
   async bank(@Param({ schema: bankParams }) params: z.infer<typeof bankParams>, @CurrentOperator() operator: Operator) {
     assertActsFor(operator, params.bankId, 'bankId');
@@ -87,6 +89,7 @@ export class BanksController {
 
   @Get(':bankId/bond-holdings')
   @Readers()
+  @PersonalData({ subjectParam: 'bankId', fields: ['investor', 'quantity'] })
   @ApiOperation({ summary: "What this bank's investors hold in settled bond issues (noted from the bond register)" })
   async bondHoldings(
     @Param({ schema: bankParams }) params: z.infer<typeof bankParams>,

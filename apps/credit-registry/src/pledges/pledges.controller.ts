@@ -10,6 +10,7 @@ import {
   DEPARTMENT_RUNTIME,
   type Operator,
   type DepartmentContext,
+  PersonalData,
   Readers,
   assertActsFor,
   assertOwnedBy,
@@ -145,6 +146,7 @@ export class PledgesController {
 
   @Get('pledges/:pledgeId')
   @Readers()
+  @PersonalData({ subjectParam: 'pledgeId', fields: ['pledgor'] })
   @ApiOperation({ summary: 'A pledge: its parcel, bank and status' })
   async pledgeOf(
     @Param({ schema: pledgeParams }) params: z.infer<typeof pledgeParams>,
@@ -158,6 +160,7 @@ export class PledgesController {
 
   @Get('parcels/:cadastralNumber/pledges')
   @Readers()
+  @PersonalData({ subjectParam: 'cadastralNumber', fields: ['pledgor'] })
   @ApiOperation({
     summary: "Every pledge of a parcel (a bank's clerk: its bank's only), and whether a court banned new ones",
   })

@@ -10,6 +10,7 @@ import {
   LEDGER,
   type Operator,
   Public,
+  PersonalData,
   Readers,
   assertActsFor,
   assertOwnedBy,
@@ -119,6 +120,7 @@ export class DiplomasController {
 
   @Get(':diplomaNumber')
   @Readers()
+  @PersonalData({ subjectParam: 'diplomaNumber', fields: ['holder', 'holderName'] })
   @ApiOperation({ summary: 'A diploma with its holder (operators of the register)' })
   async diploma(@Param({ schema: diplomaParams }) params: Params, @CurrentOperator() operator: Operator) {
     const state = await this.commands.state(diplomaAggregate, params.diplomaNumber);

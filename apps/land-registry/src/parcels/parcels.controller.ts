@@ -7,6 +7,7 @@ import {
   CommandRoute,
   CommandRunner,
   LEDGER,
+  PersonalData,
   Readers,
   commandAnswer,
   type CommandRequest,
@@ -125,6 +126,7 @@ export class ParcelsController {
 
   @Get(':cadastralNumber')
   @Readers()
+  @PersonalData({ subjectParam: 'cadastralNumber', fields: ['owners'] })
   @ApiOperation({ summary: 'A parcel with its current owners and encumbrances' })
   async parcel(@Param({ schema: parcelParams }) params: Params) {
     const state = await this.commands.state(parcelAggregate, params.cadastralNumber);
@@ -141,6 +143,7 @@ export class ParcelsController {
 
   @Get(':cadastralNumber/history')
   @Readers()
+  @PersonalData({ subjectParam: 'cadastralNumber', fields: ['owners', 'from', 'to'] })
   @ApiOperation({ summary: 'Every ledger entry about the parcel, with its basis, oldest first' })
   async history(@Param({ schema: parcelParams }) params: Params) {
     const entries = await this.ledger.reader.entriesOfSubject(

@@ -1,5 +1,5 @@
 import { DomainError, type Decider } from '@registry-bus/domain';
-import { setStateInteger, type Aggregate } from '@registry-bus/kit';
+import type { Aggregate } from '@registry-bus/kit';
 
 export interface AnchorCommand {
   chain: string;
@@ -62,9 +62,10 @@ export const anchorAggregate: Aggregate<AnchorCommand, AnchorEvent, AnchorState>
   name: 'anchor',
   eventTypes: ['gov.notary.anchor.*'],
   decider: anchorDecider,
+  // The anchor's own seq comes from its position, so a fold of the ledger gives the same state (issue #27).
+  positioned: (state, entry) => ({ ...state, anchorSeq: entry.seq }),
   async project(manager, chain, state, events, entries) {
     const entry = entries.at(-1)!;
-    await setStateInteger(manager, 'anchor', chain, 'anchorSeq', entry.seq);
     await manager.query(
       `INSERT INTO notary_anchor (chain, anchor_seq, tree_size, root, anchored_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (chain) DO UPDATE SET anchor_seq = EXCLUDED.anchor_seq, tree_size = EXCLUDED.tree_size,

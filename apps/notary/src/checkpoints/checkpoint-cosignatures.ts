@@ -49,6 +49,30 @@ export class CheckpointCosignatures {
     }));
   }
 
+  /**
+   * Who cosigned each of these checkpoints (by `chain`, size and hex root), in
+   * one query: what the operator view shows beside the latest anchors.
+   */
+  async witnessesOf(
+    checkpoints: ReadonlyArray<{ chain: string; treeSize: number; root: string }>,
+  ): Promise<Map<string, string[]>> {
+    const found = new Map<string, string[]>();
+    if (checkpoints.length === 0) return found;
+    const rows = (await this.dataSource.query(
+      `SELECT c.chain, c.tree_size, encode(c.root, 'hex') AS root, c.witness
+         FROM checkpoint_cosignature c
+         JOIN unnest($1::text[], $2::bigint[], $3::text[]) AS w(chain, tree_size, root)
+           ON c.chain = w.chain AND c.tree_size = w.tree_size AND c.root = decode(w.root, 'hex')
+        ORDER BY c.witness`,
+      [checkpoints.map((c) => c.chain), checkpoints.map((c) => c.treeSize), checkpoints.map((c) => c.root)],
+    )) as Array<{ chain: string; tree_size: string; root: string; witness: string }>;
+    for (const row of rows) {
+      const key = checkpointKey(row.chain, Number(row.tree_size), row.root);
+      found.set(key, [...(found.get(key) ?? []), row.witness]);
+    }
+    return found;
+  }
+
   /** The largest size of `chain` that `witness` cosigned: what it holds, unless it lost its state. */
   async largestCosigned(chain: string, witness: string): Promise<number | undefined> {
     const [row] = (await this.dataSource.query(
@@ -77,3 +101,7 @@ export class CheckpointCosignatures {
       : undefined;
   }
 }
+
+/** The key `witnessesOf` answers by. */
+export const checkpointKey = (chain: string, treeSize: number, rootHex: string) =>
+  `${chain}\u0000${treeSize}\u0000${rootHex.toLowerCase()}`;

@@ -1,5 +1,5 @@
 import { consumerPositions } from '@registry-bus/bus';
-import type { DepartmentContext, DepartmentService } from '@registry-bus/kit';
+import { AlarmWriter, type DepartmentContext, type DepartmentService } from '@registry-bus/kit';
 import { consistencyProofAt } from '@registry-bus/merkle';
 import { PgNodeReader } from '@registry-bus/ledger';
 import {
@@ -10,6 +10,7 @@ import {
   cosignerKeysOf,
   parseNote,
   signaturesBy,
+  toHex,
   verifyCosignatures,
   type SignedNote,
 } from '@registry-bus/protocol';
@@ -24,7 +25,7 @@ export interface WitnessTarget {
   prefix: string;
 }
 
-export type PushContext = Pick<DepartmentContext, 'dataSource' | 'metrics' | 'trust' | 'log'>;
+export type PushContext = Pick<DepartmentContext, 'dataSource' | 'metrics' | 'trust' | 'log' | 'commands'>;
 
 /** What one add-checkpoint request came to. */
 export type PushOutcome = 'cosigned' | 'conflict' | 'refused' | 'unreachable' | 'bad-cosignature';
@@ -124,9 +125,16 @@ export class CheckpointPusher implements DepartmentService {
         const size = /^(0|[1-9][0-9]*)\n$/.exec(text);
         if (!size)
           return this.count(witness, 'refused', checkpoint, `409 with a body that is not a size: ${text.slice(0, 80)}`);
-        this.heldBy.set(key, Number(size[1]));
+        const holds = Number(size[1]);
+        this.heldBy.set(key, holds);
         this.outcomes.inc({ witness: witness.name, outcome: 'conflict' });
-        if (Number(size[1]) > checkpoint.size || Number(size[1]) === old) break;
+        if (holds > checkpoint.size || (holds === checkpoint.size && holds === old)) {
+          // The latest checkpoint is the largest the notary ever signed: a witness holding a larger one, or
+          // another root at this size, cosigned a checkpoint under the notary's key that the notary never made.
+          await this.notMine(checkpoint, witness, holds);
+          break;
+        }
+        if (holds === old) break;
         continue;
       }
       if (response.status !== 200)
@@ -182,6 +190,25 @@ export class CheckpointPusher implements DepartmentService {
       'bad-cosignature',
       checkpoint,
       'no cosignature by a key of this witness valid at its time',
+    );
+  }
+
+  /** An alarm of the notary's own ledger: its key signed a checkpoint it never made (stolen, or misused). */
+  private async notMine(checkpoint: NotaryCheckpoint, witness: WitnessTarget, holds: number): Promise<void> {
+    const origin = `${checkpoint.chain} at ${holds}`;
+    if (this.said.has(`not-mine ${witness.name} ${origin}`)) return;
+    this.said.add(`not-mine ${witness.name} ${origin}`);
+    await new AlarmWriter('notary', this.runtime.commands).raise(
+      {
+        kind: 'witness-mismatch',
+        chain: checkpoint.chain,
+        seq: String(holds),
+        detail: `checkpoint not the notary's: witness ${witness.name} holds a checkpoint of ${checkpoint.chain} at ${holds} entries${holds === checkpoint.size ? ` with another root than the notary's (${toHex(checkpoint.root)})` : `, the notary signed at most ${checkpoint.size}`}: a checkpoint signed with the notary's key that the notary never made`,
+      },
+      {
+        actor: 'system:notary',
+        idempotencyKey: `alarm:checkpoint-not-mine:${witness.name}:${checkpoint.chain}:${holds}`,
+      },
     );
   }
 

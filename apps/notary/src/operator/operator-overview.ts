@@ -10,6 +10,7 @@ import { latestReceived, latestReceivedOfType, receivedEntry } from '@registry-b
 import { entriesWithFields, entryWithFields, latestEntries, latestEntriesOfType } from '@registry-bus/ledger';
 import type { DataSource } from 'typeorm';
 
+import { CheckpointCosignatures, checkpointKey } from '../checkpoints/checkpoint-cosignatures.js';
 import { maxOf, parsePrometheusText, sumOf, type MetricPage } from './prometheus-text.js';
 
 /** One register as the operator view shows it. */
@@ -207,7 +208,8 @@ export class OperatorOverview {
   }
 
   /**
-   * The last few hundred anchors and the cosignatures of them: enough to
+   * The last few hundred anchors and who cosigned them (the checkpoint
+   * cosignatures, and the cosignature entries of before #23): enough to
    * name each chain's latest anchor and latest witnessed anchor on a screen
    * that refreshes every few seconds, with bounded queries.
    */
@@ -230,15 +232,25 @@ export class OperatorOverview {
       if (!list.includes(row.chain)) list.push(row.chain);
       witnesses.set(Number(row.anchor_seq), list.sort());
     }
+    const anchors = anchorRows.map((row) => ({
+      notarySeq: row.seq,
+      chain: text(row.fields?.chain) ?? '',
+      treeSize: Number(row.fields?.treeSize),
+      root: text(row.fields?.root) ?? '',
+      anchoredAt: row.time.toISOString(),
+    }));
+    // Since #23 witnesses cosign the checkpoint of an anchor (kept by the notary), not in entries of their own.
+    const cosigned = await new CheckpointCosignatures(this.dataSource).witnessesOf(anchors);
     return new RecentAnchors(
       this.runtime.currentTrustBundle(),
-      anchorRows.map((row) => ({
-        notarySeq: row.seq,
-        chain: text(row.fields?.chain) ?? '',
-        treeSize: Number(row.fields?.treeSize),
-        root: text(row.fields?.root) ?? '',
-        anchoredAt: row.time.toISOString(),
-        witnessedBy: witnesses.get(Number(row.seq)) ?? [],
+      anchors.map((anchor) => ({
+        ...anchor,
+        witnessedBy: [
+          ...new Set([
+            ...(witnesses.get(Number(anchor.notarySeq)) ?? []),
+            ...(cosigned.get(checkpointKey(anchor.chain, anchor.treeSize, anchor.root)) ?? []),
+          ]),
+        ].sort(),
       })),
     );
   }

@@ -96,20 +96,6 @@ export async function receivedHashAndTime(
   return rows[0];
 }
 
-/** Whether the chain has a received entry with after < seq <= upTo whose type is not LIKE `typePattern`. */
-export async function hasReceivedEntryNotOfType(
-  db: SqlQueryable,
-  chain: string,
-  range: { after: string | number; upTo: string | number },
-  typePattern: string,
-): Promise<boolean> {
-  const rows: unknown[] = await db.query(
-    'SELECT 1 FROM received_entry WHERE source_chain = $1 AND seq > $2 AND seq <= $3 AND type NOT LIKE $4 LIMIT 1',
-    [chain, range.after, range.upTo, typePattern],
-  );
-  return rows.length > 0;
-}
-
 /** The entries received last (of every chain), newest first: where and what, no data. */
 export async function latestReceived(
   db: SqlQueryable,

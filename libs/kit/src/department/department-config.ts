@@ -6,12 +6,15 @@ import { MAX_SHARDS } from '@registry-bus/ledger';
 import { z } from 'zod';
 
 import { httpServerProblems, httpServerShape, pemCertificateFile } from '../http/http-config.js';
+import { identityProblems, identityShape } from '../identity/identity-config.js';
 import { checkpointOriginPrefix } from '../witness/checkpoints/checkpoint-origin.js';
 
 /** What every department app reads from its environment (README, "Configuration"). */
 export const departmentConfigSchema = z
   .object({
     ...httpServerShape,
+    /** Operators signed in through the state's OpenID provider (issue #26). */
+    ...identityShape,
     DATABASE_URL: variables.postgresUrl,
     /** The owner connection that runs migrations at start-up; without it the app expects them done. */
     DATABASE_MIGRATIONS_URL: variables.postgresUrl.optional(),
@@ -90,6 +93,7 @@ export const departmentConfigSchema = z
   .superRefine((config, context) => {
     if (config.DEPLOYMENT_MODE === 'production') productionProblems(config, context);
     httpServerProblems(config, context);
+    identityProblems(config, context);
     if (config.LEDGER_RECOVERY === 'from-mirror' && !config.LEDGER_RECOVERY_MIRRORS)
       context.addIssue({
         code: 'custom',

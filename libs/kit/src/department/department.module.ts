@@ -1,15 +1,20 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 
 import { ACCESS_CONTEXT, AccessController, type AccessContext } from '../access/access.controller.js';
+import { AuditController } from '../audit/audit.controller.js';
+import { AUDIT_LOG, AuditLog } from '../audit/audit-log.js';
+import { EVENT_TYPES, ReadAuditInterceptor } from '../audit/personal-data.js';
 import { AuthGuard, TOKEN_STORE } from '../auth/auth.guard.js';
+import { IDENTITY_METRICS, IdentityMetrics, OIDC_VERIFIER, OidcVerifier, identitySettings } from '../identity/index.js';
 import { TokensController } from '../auth/tokens.controller.js';
 import { COMMANDS } from '../commands/commands.token.js';
 import { HEALTH_INDICATORS, HealthController } from '../health/health.controller.js';
 import { kafkaIndicator, postgresIndicator } from '../health/indicators.js';
 import { FixedWindowLimiter } from '../http/fixed-window-limiter.js';
 import { PUBLIC_RATE_LIMIT, PublicRateLimitGuard } from '../http/public-rate-limit.guard.js';
-import { LEDGER, LedgerController } from '../ledger-http/ledger.controller.js';
+import { checkStoredStates, type CheckedAggregate } from '../commands/ledger-state.js';
+import { LEDGER, LedgerController, STATE_CHECK } from '../ledger-http/ledger.controller.js';
 import { METRICS, MetricsController } from '../metrics/metrics.controller.js';
 import { QUERY_CLIENT, QueriesController } from '../queries/queries.controller.js';
 import { MIRROR_CONTEXT, MirrorController, type MirrorContext } from '../mirror/mirror.controller.js';
@@ -28,6 +33,7 @@ import {
   FileJoinedOrigins,
   WitnessController,
 } from '../witness/checkpoints/index.js';
+import { followedRootAt } from '../witness/witness-reaction.js';
 
 export const DEPARTMENT_RUNTIME = Symbol('DEPARTMENT_RUNTIME');
 
@@ -54,6 +60,7 @@ export class DepartmentModule {
         ReceiptsController,
         MirrorController,
         RecoveryController,
+        AuditController,
         // Every department witnesses the notary's checkpoints (C2SP tlog-witness); the notary itself cannot.
         ...(runtime.definition.writesAnchors ? [] : [WitnessController]),
       ],
@@ -73,6 +80,7 @@ export class DepartmentModule {
                   commands: runtime.commands,
                   originPrefix: runtime.config.CHECKPOINT_ORIGIN_PREFIX,
                   joined: FileJoinedOrigins.in(runtime.config.KEYS_DIR),
+                  heldRoot: (chain, size) => followedRootAt(runtime.dataSource, chain, size),
                   restore: async (chain) => {
                     const reply = await runtime.queries.ask('notary', 'witness-state', {
                       chain,
@@ -86,12 +94,28 @@ export class DepartmentModule {
             ]),
         { provide: DEPARTMENT_RUNTIME, useValue: runtime },
         { provide: LEDGER, useValue: runtime.ledger },
+        {
+          provide: STATE_CHECK,
+          useValue: {
+            check: () =>
+              checkStoredStates(
+                runtime.dataSource,
+                runtime.stateAggregates as ReadonlyArray<CheckedAggregate<unknown>>,
+              ),
+          },
+        },
         { provide: COMMANDS, useValue: runtime.commands },
         {
           provide: SCOPE_RULE,
           useValue: new ScopeRule(runtime.definition.department, runtime.dataSource, runtime.definition.scope),
         },
         { provide: TOKEN_STORE, useValue: runtime.tokens },
+        // Operators signed in by the state's OpenID provider, when one is configured (issue #26).
+        { provide: OIDC_VERIFIER, useValue: oidcVerifierOf(runtime) },
+        { provide: IDENTITY_METRICS, useValue: new IdentityMetrics(runtime.metrics.registry) },
+        { provide: AUDIT_LOG, useValue: new AuditLog(runtime.dataSource, runtime.log()) },
+        { provide: EVENT_TYPES, useValue: runtime.registry },
+        { provide: APP_INTERCEPTOR, useClass: ReadAuditInterceptor },
         { provide: METRICS, useValue: runtime.metrics },
         { provide: QUERY_CLIENT, useValue: runtime.queries },
         {
@@ -146,7 +170,12 @@ export class DepartmentModule {
           ],
         },
       ],
-      exports: [DEPARTMENT_RUNTIME, LEDGER, COMMANDS, TOKEN_STORE, SCOPE_RULE],
+      exports: [DEPARTMENT_RUNTIME, LEDGER, COMMANDS, TOKEN_STORE, SCOPE_RULE, AUDIT_LOG],
     };
   }
+}
+
+function oidcVerifierOf(runtime: DepartmentRuntime): OidcVerifier | null {
+  const settings = identitySettings(runtime.config);
+  return settings ? new OidcVerifier(settings, runtime.definition.department) : null;
 }

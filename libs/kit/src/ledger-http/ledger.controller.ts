@@ -7,12 +7,16 @@ import { z } from 'zod';
 import { CurrentOperator, Public, Readers } from '../auth/access.decorators.js';
 import type { Operator } from '../auth/operator-token.js';
 import type { ScopeRule } from '../scope/entry-scope.js';
+import { PersonalData } from '../audit/personal-data.js';
 import { SCOPE_RULE } from '../scope/scope-rule.token.js';
 import type { ReceiptBuilder } from '../receipts/receipt-builder.js';
 import { RECEIPTS } from '../receipts/receipts.controller.js';
+import type { StatesReport } from '../commands/ledger-state.js';
 import { chainField, chainQuery } from './chain-query.js';
 
 export const LEDGER = Symbol('LEDGER');
+/** Holds the stored aggregate states to the ledger (verify); absent in a bare ledger with no register. */
+export const STATE_CHECK = Symbol('STATE_CHECK');
 
 const seqParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const listQuery = z.strictObject({
@@ -58,6 +62,7 @@ export class LedgerController {
     @Inject(SCOPE_RULE) private readonly scope: ScopeRule,
     // Optional: a bare ledger (no notary view) still verifies against itself.
     @Optional() @Inject(RECEIPTS) private readonly receipts?: ReceiptBuilder,
+    @Optional() @Inject(STATE_CHECK) private readonly states?: { check(): Promise<StatesReport> },
   ) {}
 
   @Get('head')
@@ -87,6 +92,7 @@ export class LedgerController {
 
   @Get('entries')
   @Readers()
+  @PersonalData({ entries: 'page' })
   async entries(@Query() query: Record<string, string>, @CurrentOperator() operator: Operator) {
     const { after, limit, ...named } = listQuery.parse(query);
     const chain = this.ledger.chainOrOnly(named.chain);
@@ -103,6 +109,7 @@ export class LedgerController {
 
   @Get('entries/:seq')
   @Readers()
+  @PersonalData({ entries: 'one' })
   async entry(
     @Param('seq') seq: string,
     @Query() query: Record<string, string>,
@@ -133,17 +140,31 @@ export class LedgerController {
   })
   async verify(@Query() query: Record<string, string>) {
     const { chain } = chainQuery.parse(query);
-    if (chain !== undefined || this.ledger.chains.length === 1) return this.verifyChain(this.ledger.chainOrOnly(chain));
+    if (chain !== undefined || this.ledger.chains.length === 1)
+      return this.withStates(await this.verifyChain(this.ledger.chainOrOnly(chain)));
     // Every shard, each held to its own anchors: the ledger is ok when every chain is.
     const chains = [];
     for (const shard of this.ledger.chains) chains.push(await this.verifyChain(shard));
     const failed = chains.find((report) => !report.ok);
-    return {
+    return this.withStates({
       ok: !failed,
       checked: chains.reduce((total, report) => total + report.checked, 0),
       ...(failed ? { reason: `${failed.chain}: ${failed.reason ?? 'failed'}` } : {}),
       chains,
-    };
+    });
+  }
+
+  /**
+   * The states the deciders read, each folded again from the ledger: a row
+   * rewritten with the trigger switched off is named (issue #27). A chain
+   * that failed keeps its own reason first.
+   */
+  private async withStates<R extends { ok: boolean; reason?: string }>(report: R) {
+    if (!this.states) return report;
+    const states = await this.states.check();
+    const first = states.disagreements[0];
+    if (!first) return { ...report, states };
+    return { ...report, ok: false, reason: report.ok ? `aggregate_state: ${first.reason}` : report.reason, states };
   }
 
   private async verifyChain(chain: string) {

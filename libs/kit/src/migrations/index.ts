@@ -2,6 +2,8 @@ import { KitSchema1764000002000 } from './1764000002000-kit-schema.js';
 import { QueryAudit1764000002001 } from './1764000002001-query-audit.js';
 import { TrustBundleApplied1764000002002 } from './1764000002002-trust-bundle-applied.js';
 import { WitnessCheckpoints1764000002003 } from './1764000002003-witness-checkpoints.js';
+import { OperatorAudit1764000002004 } from './1764000002004-operator-audit.js';
+import { StateAtLedgerPosition1764000002005 } from './1764000002005-state-at-ledger-position.js';
 
 /** The kit's migrations; they run after the ledger's and the consumer's. */
 export const kitMigrations = [
@@ -9,4 +11,6 @@ export const kitMigrations = [
   QueryAudit1764000002001,
   TrustBundleApplied1764000002002,
   WitnessCheckpoints1764000002003,
+  OperatorAudit1764000002004,
+  StateAtLedgerPosition1764000002005,
 ];

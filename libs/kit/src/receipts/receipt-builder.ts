@@ -202,8 +202,15 @@ export class ReceiptBuilder {
       for (let i = 0; i < page.length; i += COSIGNATURES_PER_QUESTION) {
         const rows = page.slice(i, i + COSIGNATURES_PER_QUESTION);
         const witnessed = await this.cosignaturesOf(rows);
-        for (const row of rows)
-          yield { kind: 'anchor', anchor: received(row), cosignatures: witnessed.get(row.seq)?.cosignatures ?? [] };
+        for (const row of rows) {
+          const held = witnessed.get(row.seq);
+          yield {
+            kind: 'anchor',
+            anchor: received(row),
+            cosignatures: held?.cosignatures ?? [],
+            ...(held?.checkpoint ? { checkpoint: held.checkpoint } : {}),
+          };
+        }
       }
       anchors += page.length;
       if (page.length < 500) break;

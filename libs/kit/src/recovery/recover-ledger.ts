@@ -27,9 +27,9 @@ import {
   type TrustBundle,
 } from '@registry-bus/protocol';
 import { cosignatureHolds, type ReceiptEntry } from '@registry-bus/receipts';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
-import { loadState, saveState, type Aggregate, type DomainEvent } from '../commands/aggregate.js';
+import { loadStoredState, saveState, type Aggregate, type DomainEvent } from '../commands/aggregate.js';
 import type { RecoveryReport } from './recovery-report.js';
 import type { RecoverySource } from './recovery-source.js';
 
@@ -111,6 +111,8 @@ export async function recoverLedger(context: RecoveryContext): Promise<RecoveryR
     return entry ? toHex(entry.hash) : undefined;
   };
 
+  const claim = claimer(context);
+  const rebuilt = new Set<string>();
   let pending: StoredEntry[] = [];
   const flush = async () => {
     if (pending.length === 0) return;
@@ -121,6 +123,8 @@ export async function recoverLedger(context: RecoveryContext): Promise<RecoveryR
     try {
       await runner.startTransaction();
       await restoreEntries(runner, chain, batch[0]!.seq - 1, batch, { published: context.published });
+      // In the same transaction as the entries: a state is written only with the entry it stands at (#27).
+      await replayProjections(runner.manager, claim, batch, report, rebuilt);
       await runner.commitTransaction();
     } catch (error) {
       await runner.rollbackTransaction();
@@ -198,8 +202,9 @@ export async function recoverLedger(context: RecoveryContext): Promise<RecoveryR
   report.head = size;
   context.log(`read ${report.records} records: ${report.restored} entries restored, ${report.duplicates} duplicates`);
 
+  if (rebuilt.size > 0)
+    context.log(`rebuilt ${rebuilt.size} aggregate states and their read models`, { projections: report.projections });
   await checkAnchors(context, size, report);
-  await replayProjections(context, before, size, report);
   report.ms = Date.now() - started;
   return report;
 }
@@ -296,20 +301,30 @@ async function checkAnchors(context: RecoveryContext, size: number, report: Reco
   );
 }
 
-/**
- * Replays the restored entries into their aggregates' states and read
- * models: the same evolve and project the commands ran, in seq order, per
- * subject, starting from whatever state the database still had.
- */
-async function replayProjections(context: RecoveryContext, before: number, size: number, report: RecoveryReport) {
-  if (size <= before) return;
+/** The aggregate whose state an entry type moves, if any. */
+function claimer(context: RecoveryContext) {
   const replaysShared = context.replaysEveryChainAggregates ?? true;
-  const claim = (type: string) =>
+  return (type: string) =>
     context.aggregates.find(
       (aggregate) =>
         (replaysShared || !aggregate.inEveryChain) &&
         (aggregate.eventTypes ?? []).some((pattern) => typeMatches(pattern, type)),
     );
+}
+
+/**
+ * Replays a batch of restored entries into their aggregates' states and
+ * read models, inside the transaction that inserted them: the same evolve
+ * (and positioned) and project the commands ran, in seq order, per subject,
+ * starting from whatever state the database still had.
+ */
+async function replayProjections(
+  manager: EntityManager,
+  claim: ReturnType<typeof claimer>,
+  batch: readonly StoredEntry[],
+  report: RecoveryReport,
+  rebuilt: Set<string>,
+) {
   interface Replay {
     aggregate: Aggregate<unknown, DomainEvent, unknown>;
     subject: string;
@@ -317,8 +332,7 @@ async function replayProjections(context: RecoveryContext, before: number, size:
     entries: SealedEntry[];
   }
   const replays = new Map<string, Replay>();
-  const chain = context.chain ?? context.department;
-  for await (const entry of context.reader.stream(chain, { fromSeq: before + 1, toSeq: size })) {
+  for (const entry of batch) {
     const aggregate = claim(entry.type);
     if (!aggregate) {
       report.unclaimedTypes[entry.type] = (report.unclaimedTypes[entry.type] ?? 0) + 1;
@@ -331,15 +345,18 @@ async function replayProjections(context: RecoveryContext, before: number, size:
     replay.events.push({ type: entry.type, data });
     replay.entries.push({ ...entry, disclosure: entry.disclosure });
     replays.set(key, replay);
+    rebuilt.add(key);
     report.projections[aggregate.name] = (report.projections[aggregate.name] ?? 0) + 1;
   }
-  await context.dataSource.transaction(async (manager) => {
-    for (const { aggregate, subject, events, entries } of replays.values()) {
-      const initial = (await loadState(manager, aggregate.name, subject)) ?? aggregate.decider.initialState;
-      const state = events.reduce(aggregate.decider.evolve, initial);
-      await saveState(manager, aggregate.name, subject, state, entries.at(-1)!.seq);
-      await aggregate.project?.(manager, subject, state, events, entries);
-    }
-  });
-  context.log(`rebuilt ${replays.size} aggregate states and their read models`, { projections: report.projections });
+  for (const { aggregate, subject, events, entries } of replays.values()) {
+    let state =
+      (await loadStoredState<unknown>(manager, aggregate.name, subject))?.state ?? aggregate.decider.initialState;
+    events.forEach((event, i) => {
+      state = aggregate.decider.evolve(state, event);
+      if (aggregate.positioned) state = aggregate.positioned(state, { chain: entries[i]!.chain, seq: entries[i]!.seq });
+    });
+    const last = entries.at(-1)!;
+    await saveState(manager, aggregate.name, subject, state, { chain: last.chain, seq: last.seq });
+    await aggregate.project?.(manager, subject, state, events, entries);
+  }
 }

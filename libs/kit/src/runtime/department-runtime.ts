@@ -6,6 +6,8 @@ import { EventTypeRegistry, loadOrCreateFileSigner, type Signer, type TrustBundl
 import type { DataSource } from 'typeorm';
 
 import { TokenStore } from '../auth/token-store.js';
+import { grantAggregate } from '../access/grant-aggregate.js';
+import type { Aggregate } from '../commands/aggregate.js';
 import { CommandRunner } from '../commands/command-runner.js';
 import { kafkaSasl, type DepartmentConfig } from '../department/department-config.js';
 import { DepartmentMetrics } from '../metrics/department-metrics.js';
@@ -44,6 +46,8 @@ export class DepartmentRuntime implements DepartmentContext {
   /** Asks other departments' registers (POST /v1/queries/:department/:query). */
   readonly queries: QueryClient;
   readonly signer: Signer;
+  /** The aggregates of the register and its grants, with their event types: what GET /v1/ledger/verify folds. */
+  readonly stateAggregates: ReadonlyArray<Aggregate<any, any, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   private readonly trustPart: DepartmentTrust;
   private readonly recovery: Recovery;
   private readonly lifecycle: Lifecycle;
@@ -56,6 +60,9 @@ export class DepartmentRuntime implements DepartmentContext {
     private readonly logger: Logger,
   ) {
     const { department, follows, aggregates = [] } = definition;
+    // Every aggregate whose states this department keeps, with the event types that move them (held to the ledger).
+    const stateAggregates = [...aggregates, { ...grantAggregate, eventTypes: [`gov.${department}.access.*`] }];
+    this.stateAggregates = stateAggregates;
     const namespace = config.KAFKA_TOPIC_NAMESPACE;
     const sasl = kafkaSasl(config);
     // On a broker with users and ACLs (the department has credentials), reading another ledger needs a grant.
@@ -99,6 +106,7 @@ export class DepartmentRuntime implements DepartmentContext {
       dataSource,
       (outcome) => metrics.commands.inc({ outcome }),
       publishing.waitPublished,
+      (aggregate) => stateAggregates.find((known) => known.name === aggregate)?.eventTypes,
     ));
     this.tokens = new TokenStore(dataSource, department);
     const policy = (this.policy = new GrantPolicy(department, (type) => registry.isControl(type)));
@@ -132,7 +140,6 @@ export class DepartmentRuntime implements DepartmentContext {
         followerHandlers(definition, commands, {
           dataSource,
           ledger,
-          signer,
           reads: (owner) => !secured || following.consuming.includes(ledgerTopic(owner, namespace)),
         }),
       logger,

@@ -1,6 +1,5 @@
 import type { EventHandler } from '@registry-bus/bus';
 import type { Ledger } from '@registry-bus/ledger';
-import type { Signer } from '@registry-bus/protocol';
 import type { DataSource } from 'typeorm';
 
 import type { CommandRunner } from '../commands/command-runner.js';
@@ -10,8 +9,8 @@ import { followsAnchors, type DepartmentDefinition } from './department-definiti
 
 /**
  * What a department does with the entries it follows: its handlers, its
- * reactions, and — when it follows the anchors — the witness that checks
- * each anchor against its own tree and cosigns it (or raises an alarm).
+ * reactions, and — when it follows the anchors — the check of each anchor
+ * against its own tree (an alarm when they differ).
  */
 export function followerHandlers(
   definition: DepartmentDefinition,
@@ -19,7 +18,6 @@ export function followerHandlers(
   witness: {
     dataSource: DataSource;
     ledger: Ledger;
-    signer: Signer;
     /** With broker ACLs a followed ledger without a grant is not read at all: nothing to witness. */
     reads: (owner: string) => boolean;
   },

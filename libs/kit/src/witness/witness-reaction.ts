@@ -1,7 +1,7 @@
 import { rootAt } from '@registry-bus/merkle';
-import { appliedSeq, hasReceivedEntryNotOfType } from '@registry-bus/bus';
-import { PgNodeReader, hasEntryNotOfType, type Ledger } from '@registry-bus/ledger';
-import { cosign, departmentOfChain, toHex, type CosignedStatement, type Signer } from '@registry-bus/protocol';
+import { appliedSeq } from '@registry-bus/bus';
+import { PgNodeReader, type Ledger } from '@registry-bus/ledger';
+import { departmentOfChain, toHex } from '@registry-bus/protocol';
 import type { DataSource } from 'typeorm';
 
 import { recordAggregate } from '../commands/record-aggregate.js';
@@ -17,17 +17,13 @@ export interface WitnessContext {
   reads?: (department: string) => boolean;
   dataSource: DataSource;
   ledger: Ledger;
-  signer: Signer;
 }
 
 interface AnchorData {
   chain: string;
   treeSize: string;
   root: string;
-  previousTreeSize?: string;
 }
-
-const COSIGNATURE_TYPE = 'gov.%.witness.cosigned.v1';
 
 /** The witness is behind on that chain: retry the anchor when it has caught up (never park it). */
 class NotYetWitnessed extends Error {
@@ -35,11 +31,12 @@ class NotYetWitnessed extends Error {
 }
 
 /**
- * Every department witnesses the notary: for each anchor of a chain it keeps
- * a tree of (its own, or one it follows), it computes the root at the
- * anchored size from its own tree and cosigns the anchor when they match —
- * or raises an alarm entry when they do not. Either is an entry of its own
- * ledger citing the anchor.
+ * Every department checks the notary's anchors against the data it holds:
+ * for each anchor of a chain it keeps a tree of (its own, or one it follows),
+ * it computes the root at the anchored size from its own tree and raises an
+ * alarm entry citing the anchor when they differ. This is the check a
+ * data-less witness cannot make: a consistent checkpoint of entries the
+ * topic never carried is caught here, and by the notary's head check.
  */
 export function witnessReaction(context: WitnessContext): ReactionDefinition {
   return {
@@ -60,46 +57,30 @@ export function witnessReaction(context: WitnessContext): ReactionDefinition {
       else if (!own)
         throw new NotYetWitnessed(`${context.department} has ${have} of ${anchor.chain}, the anchor ${size}`);
 
-      if (root === anchor.root && !(await addsMoreThanCosignatures(context, own, anchor))) {
-        // Cosigning an anchor of nothing but cosignatures would move this chain again, the notary would
-        // anchor that, and so on for ever: the tree was checked, and these entries wait for the next anchor.
-        return;
-      }
-      const statement: CosignedStatement = {
-        anchorChain: cause.chain,
-        anchorSeq: cause.seq,
-        anchorHash: cause.hash,
+      // The tree holds: nothing to record. Its cosignature is the C2SP one the notary asks for
+      // (POST /v1/witness/add-checkpoint), kept by the notary — not an entry that would move this chain every
+      // interval for ever (issue #23). Old `witness.cosigned.v1` entries stay readable for old receipts.
+      if (root === anchor.root) return;
+      const entry = alarmEntry(context.department, {
+        kind: 'witness-mismatch',
         chain: anchor.chain,
-        treeSize: anchor.treeSize,
-        root: anchor.root,
-      };
-      const entry =
-        root === anchor.root
-          ? {
-              type: `gov.${context.department}.witness.cosigned.v1`,
-              data: { ...statement, signature: await cosign(statement, context.signer) },
-            }
-          : alarmEntry(context.department, {
-              kind: 'witness-mismatch',
-              chain: anchor.chain,
-              seq: anchor.treeSize,
-              detail:
-                root === undefined
-                  ? `the notary anchored ${anchor.chain} at ${size} entries (notary seq ${cause.seq}), but the ledger has only ${have}`
-                  : `the notary anchored ${anchor.chain} at ${size} with root ${anchor.root} (notary seq ${cause.seq}); this department's tree has ${root}`,
-            });
+        seq: anchor.treeSize,
+        detail:
+          root === undefined
+            ? `the notary anchored ${anchor.chain} at ${size} entries (notary seq ${cause.seq}), but the ledger has only ${have}`
+            : `the notary anchored ${anchor.chain} at ${size} with root ${anchor.root} (notary seq ${cause.seq}); this department's tree has ${root}`,
+      });
       await commands.run(witnessAggregate, `anchor:${cause.seq}`, entry, { actor, idempotencyKey });
     },
   };
 }
 
-/** Whether the anchor covers any entry (since the chain's previous anchor) that is not itself a cosignature. */
-async function addsMoreThanCosignatures(context: WitnessContext, own: boolean, anchor: AnchorData): Promise<boolean> {
-  const range = { after: anchor.previousTreeSize ?? '0', upTo: anchor.treeSize };
-  return (own ? hasEntryNotOfType : hasReceivedEntryNotOfType)(
-    context.dataSource,
-    anchor.chain,
-    range,
-    COSIGNATURE_TYPE,
-  );
+/**
+ * The root of a chain this department follows at `size`, from the entries it
+ * received — undefined while it holds fewer (it may only be behind). What the
+ * checkpoint witness holds a followed chain's checkpoint to.
+ */
+export async function followedRootAt(dataSource: DataSource, chain: string, size: number): Promise<string | undefined> {
+  if (size === 0 || (await appliedSeq(dataSource, chain)) < size) return undefined;
+  return toHex(await rootAt(new PgNodeReader(dataSource, chain), size));
 }

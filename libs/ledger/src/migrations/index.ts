@@ -3,6 +3,7 @@ import { AppendOnlyGuards1764000000001 } from './1764000000001-append-only-guard
 import { WriterRole1764000000002 } from './1764000000002-writer-role.js';
 import { IdempotencyByLastSeq1764000000003 } from './1764000000003-idempotency-by-last-seq.js';
 import { EntryFieldsView1764000000004 } from './1764000000004-entry-fields-view.js';
+import { WrittenInTransaction1764000000005 } from './1764000000005-written-in-transaction.js';
 
 /** The ledger's migrations, in order. Apps append their own after these. */
 export const ledgerMigrations = [
@@ -11,4 +12,5 @@ export const ledgerMigrations = [
   WriterRole1764000000002,
   IdempotencyByLastSeq1764000000003,
   EntryFieldsView1764000000004,
+  WrittenInTransaction1764000000005,
 ];

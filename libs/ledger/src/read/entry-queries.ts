@@ -1,6 +1,12 @@
 import type { EntityManager } from 'typeorm';
 
-import { toStoredEntry, type StoredEntry, type StoredEntryRow } from '../relay/stored-entry.js';
+import {
+  STORED_ENTRY_COLUMNS,
+  STORED_ENTRY_FROM,
+  toStoredEntry,
+  type StoredEntry,
+  type StoredEntryRow,
+} from '../relay/stored-entry.js';
 
 /** A DataSource, or the EntityManager of a transaction: anything that runs a query. */
 export type SqlQueryable = Pick<EntityManager, 'query'>;
@@ -47,20 +53,6 @@ export async function unpublishedEntries(
     [chain],
   );
   return { count: Number(rows[0]?.n ?? 0), oldestAgeSeconds: Math.max(0, rows[0]?.age ?? 0) };
-}
-
-/** Whether the chain has an entry with after < seq <= upTo whose type is not LIKE `typePattern`. */
-export async function hasEntryNotOfType(
-  db: SqlQueryable,
-  chain: string,
-  range: { after: string | number; upTo: string | number },
-  typePattern: string,
-): Promise<boolean> {
-  const rows: unknown[] = await db.query(
-    'SELECT 1 FROM ledger_entry WHERE chain = $1 AND seq > $2 AND seq <= $3 AND type NOT LIKE $4 LIMIT 1',
-    [chain, range.after, range.upTo, typePattern],
-  );
-  return rows.length > 0;
 }
 
 /** Which entries to read by their data: of some chains, of one type (or a LIKE pattern), with some field values. */
@@ -220,4 +212,18 @@ export async function fieldByKey(
     [lookup.department, lookup.type, lookup.key, lookup.field, lookup.values],
   );
   return new Map(rows.filter((row) => row.value !== null).map((row) => [row.key, row.value!]));
+}
+
+/**
+ * Every entry of one subject in a chain, in seq order, with its data: what an
+ * aggregate's state is folded from when it is checked against the ledger.
+ * Through the caller's transaction when it passes one, so a batch sees the
+ * entries its earlier commands wrote.
+ */
+export async function subjectEntries(db: SqlQueryable, chain: string, subject: string): Promise<StoredEntry[]> {
+  const rows: StoredEntryRow[] = await db.query(
+    `SELECT ${STORED_ENTRY_COLUMNS} FROM ${STORED_ENTRY_FROM} WHERE e.chain = $1 AND e.subject = $2 ORDER BY e.seq`,
+    [chain, subject],
+  );
+  return rows.map(toStoredEntry);
 }

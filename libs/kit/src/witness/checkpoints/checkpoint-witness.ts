@@ -47,6 +47,13 @@ export interface CheckpointWitnessContext {
    * or undefined. Believed only for the cosignature being its own.
    */
   restore?: (chain: string) => Promise<string | undefined>;
+  /**
+   * The root at `size` of the copy this department holds of a chain it
+   * follows (hex), or undefined — it does not follow it, or holds fewer
+   * entries yet. A follower refuses a checkpoint its copy contradicts: the
+   * check a data-less witness cannot make.
+   */
+  heldRoot?: (chain: string, size: number) => Promise<string | undefined>;
 }
 
 /** What add-checkpoint answers besides a problem: the cosignature line, or 409 with the witness's size. */
@@ -68,8 +75,11 @@ class StateLost extends Error {}
  * last checkpoint it cosigned, are all it needs. It never cosigns two
  * checkpoints of one origin that do not extend one another. Data-less
  * witnessing adds to the followers' check, it does not replace it: a
- * consistent but fabricated extension is caught by the chain's followers
- * (witness-mismatch) and the notary's head check.
+ * consistent but fabricated extension is caught by the chain's followers —
+ * here, when one holds the chain up to the checkpoint's size (422
+ * WITNESS.UNSUPPORTED, an alarm), and in its check of each anchor — and by
+ * the notary, which sees a witness hold a checkpoint under its key it never
+ * signed.
  *
  * An origin it first witnesses starts from the last anchor of that chain it
  * cosigned in the old format (no trust on first use from size 0 for a chain
@@ -93,6 +103,7 @@ export class CheckpointWitness {
     const { request, note, checkpoint } = this.read(body);
     const chain = this.chainOf(checkpoint.origin);
     this.checkNotarySignature(note, checkpoint.origin);
+    const held = await this.context.heldRoot?.(chain, checkpoint.size);
 
     let outcome: Awaited<ReturnType<typeof judgeAndRecord>>;
     try {
@@ -101,7 +112,7 @@ export class CheckpointWitness {
         checkpoint.origin,
         { size: checkpoint.size, rootHash: checkpoint.rootHash, note: request.checkpoint },
         () => this.initialState(checkpoint.origin, chain),
-        (state) => judgeCheckpoint(state, request, checkpoint),
+        (state) => judgeCheckpoint(state, request, checkpoint, held === undefined ? undefined : fromHex(held)),
       );
     } catch (error) {
       if (!(error instanceof StateLost)) throw error;
@@ -137,6 +148,18 @@ export class CheckpointWitness {
           `the notary's checkpoint ${checkpoint.origin} at ${checkpoint.size} is not consistent with the ${state.size} this witness cosigned: ${judgement.reason}`,
         );
         throw refuse(422, 'WITNESS.INCONSISTENT', 'Checkpoint not consistent', judgement.reason, 'proof');
+      case 'unsupported': {
+        // A follower holding the chain to that size: a consistent extension made of entries the topic never
+        // carried, which witnesses without data would cosign. Refused before the state moves.
+        const reason = `${this.context.department} follows ${chain}: its copy of the topic has root ${held} at ${checkpoint.size} entries, the checkpoint ${toHex(checkpoint.rootHash)}`;
+        await this.alarm(
+          chain,
+          checkpoint,
+          'unsupported',
+          `the notary signed ${checkpoint.origin} at ${checkpoint.size}, but ${reason}`,
+        );
+        throw refuse(422, 'WITNESS.UNSUPPORTED', 'Checkpoint not supported by the topic', reason, 'checkpoint');
+      }
       case 'cosign':
         if (judgement.advances) this.recordJoined(checkpoint);
         return { status: 200, body: await this.cosign(note, now) };

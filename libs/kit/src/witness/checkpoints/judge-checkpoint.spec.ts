@@ -62,4 +62,24 @@ describe('judgeCheckpoint (c2sp.org/tlog-witness add-checkpoint)', () => {
       fork: false,
     });
   });
+
+  it('a follower refuses a consistent extension its own copy contradicts (422), and judges a fork as one first', () => {
+    const fabricated = leaves.map((leaf, i) => (i === 11 ? new TextEncoder().encode('never published') : leaf));
+    const request = { oldSize: 5, proof: consistencyProof(fabricated, 5) };
+    // Consistent with what was cosigned: a witness without data cosigns it…
+    expect(judgeCheckpoint(state(5), request, tree(12, fabricated))).toEqual({ kind: 'cosign', advances: true });
+    // …a follower whose copy has the real entries at that size does not; with the same root it cosigns.
+    expect(judgeCheckpoint(state(5), request, tree(12, fabricated), tree(12).rootHash)).toEqual({
+      kind: 'unsupported',
+    });
+    expect(
+      judgeCheckpoint(state(5), { oldSize: 5, proof: consistencyProof(leaves, 5) }, tree(12), tree(12).rootHash),
+    ).toEqual({ kind: 'cosign', advances: true });
+    // Another root at the witness's own size stays a fork (409), whatever its copy says.
+    expect(judgeCheckpoint(state(12), { oldSize: 12, proof: [] }, tree(12, fabricated), tree(12).rootHash)).toEqual({
+      kind: 'size-mismatch',
+      size: 12,
+      fork: true,
+    });
+  });
 });

@@ -15,7 +15,9 @@ export type Judgement =
   /** 409 with the witness's size: the sender's old size is not it. `fork`: same size, another root (an alarm). */
   | { kind: 'size-mismatch'; size: number; fork: boolean }
   /** 422: the consistency proof does not prove the checkpoint extends the state (an alarm). */
-  | { kind: 'bad-proof'; reason: string };
+  | { kind: 'bad-proof'; reason: string }
+  /** 422: consistent, but the witness's own copy of the chain (it follows it) has another root at that size (an alarm). */
+  | { kind: 'unsupported' };
 
 /**
  * Pure: the checks of tlog-witness's add-checkpoint against the state. A
@@ -23,6 +25,20 @@ export type Judgement =
  * consistent with each other, nor a smaller one after a larger one.
  */
 export function judgeCheckpoint(
+  state: WitnessState,
+  request: { oldSize: number; proof: Uint8Array[] },
+  checkpoint: { size: number; rootHash: Uint8Array },
+  /** The root at the checkpoint's size of the witness's own copy, when it follows the chain that far. */
+  copyRoot?: Uint8Array,
+): Judgement {
+  const judgement = judgeConsistency(state, request, checkpoint);
+  // What passes every check a data-less witness can make is still refused when the data says otherwise.
+  if (judgement.kind === 'cosign' && copyRoot !== undefined && !equalBytes(copyRoot, checkpoint.rootHash))
+    return { kind: 'unsupported' };
+  return judgement;
+}
+
+function judgeConsistency(
   state: WitnessState,
   request: { oldSize: number; proof: Uint8Array[] },
   checkpoint: { size: number; rootHash: Uint8Array },

@@ -1,0 +1,335 @@
+import { createHash, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+
+import { SignJWT, type JWTPayload } from 'jose';
+import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
+
+/** A development operator: who signs in, for which department, in which role, for which bank or institution. */
+export interface DevUser {
+  /** The account id, the tokens' `sub` (pseudonymous: never a name). */
+  sub: string;
+  department: string;
+  role: 'admin' | 'clerk' | 'auditor';
+  actsFor?: string;
+}
+
+/** One development user per department and role (and a bank's clerk), as `npm start` and the tests use them. */
+export function devUsers(departments: readonly string[]): DevUser[] {
+  return departments.flatMap((department) => [
+    { sub: `dev-${department}-admin`, department, role: 'admin' as const },
+    { sub: `dev-${department}-clerk`, department, role: 'clerk' as const },
+    { sub: `dev-${department}-auditor`, department, role: 'auditor' as const },
+    ...(department === 'credit'
+      ? [{ sub: 'dev-credit-clerk-alpha', department, role: 'clerk' as const, actsFor: 'bank:alpha' }]
+      : []),
+  ]);
+}
+
+/** The acr a sign-in with a second factor gets, and the one of a password alone. */
+export const DEV_ACR_MFA = 'urn:registry-bus:dev:mfa';
+export const DEV_ACR_PASSWORD = 'urn:registry-bus:dev:password';
+
+export const DEV_CLIENT_ID = 'registry-bus-operator-console';
+const REDIRECT_URI = 'http://127.0.0.1/operator/callback';
+/** RFC 9068 tokens of at most 10 minutes (issue #26). */
+export const ACCESS_TOKEN_SECONDS = 600;
+
+export interface DevIdentityProviderOptions {
+  users: DevUser[];
+  /** The resource servers (each register's OIDC_AUDIENCE) tokens may be issued for. */
+  audiences: string[];
+  /** Serve HTTPS with this certificate (PEM files); else plain HTTP. */
+  tls?: { certFile: string; keyFile: string };
+  port?: number;
+  host?: string;
+}
+
+export interface SignedIn {
+  accessToken: string;
+  idToken: string;
+  expiresIn: number;
+}
+
+/**
+ * An OpenID provider on this machine — `oidc-provider`, the certified
+ * implementation — for tests and `npm start`: authorization code with PKCE
+ * for one public client, resource indicators (RFC 8707) so that access
+ * tokens are RFC 9068 JWTs for one register, signed RS256 under a key made
+ * at start, at most 10 minutes long, carrying the department, role and
+ * scope claims and the sign-in's acr/amr. Sign-in is a development form
+ * that lets anyone be any development user, with or without a second factor.
+ */
+export class DevIdentityProvider {
+  private constructor(
+    readonly issuer: string,
+    private readonly server: Server,
+    private readonly provider: Provider,
+    readonly users: DevUser[],
+    private readonly signingKey: { key: KeyObject; kid: string },
+  ) {}
+
+  static async start(options: DevIdentityProviderOptions): Promise<DevIdentityProvider> {
+    let handle: (request: IncomingMessage, response: ServerResponse) => void = (_request, response) =>
+      response.writeHead(503).end();
+    const listener = (request: IncomingMessage, response: ServerResponse) => handle(request, response);
+    const server = options.tls
+      ? createHttpsServer(
+          { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) },
+          listener,
+        )
+      : createHttpServer(listener);
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, resolve);
+    });
+    const { port } = server.address() as { port: number };
+    const issuer = `${options.tls ? 'https' : 'http'}://${host}:${port}`;
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const signingKey = { key: privateKey, kid: `dev-${randomBytes(4).toString('hex')}` };
+    const provider = buildProvider(issuer, options, signingKey);
+    const callback = provider.callback();
+    handle = (request, response) => {
+      const login = /^\/interaction\/([A-Za-z0-9_-]+)(\/login)?$/.exec(request.url ?? '');
+      if (login) void interaction(provider, options.users, request, response, login[1]!, login[2] !== undefined);
+      else void callback(request, response);
+    };
+    return new DevIdentityProvider(issuer, server, provider, options.users, signingKey);
+  }
+
+  /**
+   * Tests only: a JWT under the provider's own key, with whatever claims and
+   * header — the dishonest or broken tokens a real provider would not issue
+   * (expired, another issuer, no role), so that each check is the one failing.
+   */
+  signAsProvider(payload: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
+    return new SignJWT(payload)
+      .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: this.signingKey.kid, ...header })
+      .sign(this.signingKey.key);
+  }
+
+  /**
+   * Signs a development user in as a browser would — authorization request
+   * with PKCE (RFC 7636) and a resource indicator, the sign-in form, the
+   * redirect with the code, the token request — and returns the tokens.
+   */
+  async signIn(sub: string, resource: string, options: { mfa: boolean }): Promise<SignedIn> {
+    const cookies = new Map<string, string>();
+    const send = async (url: string, init: RequestInit = {}) => {
+      const response = await fetch(url, {
+        ...init,
+        redirect: 'manual',
+        headers: {
+          ...(init.headers as Record<string, string>),
+          cookie: [...cookies].map((c) => c.join('=')).join('; '),
+        },
+      });
+      for (const cookie of response.headers.getSetCookie()) {
+        const [pair] = cookie.split(';');
+        const at = pair!.indexOf('=');
+        cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+      }
+      return response;
+    };
+    const location = (response: Response, what: string) => {
+      const value = response.headers.get('location');
+      if (response.status < 300 || response.status > 399 || !value)
+        throw new Error(`${what}: expected a redirect, got ${response.status}`);
+      return new URL(value, this.issuer).href;
+    };
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const authorize = new URL('/auth', this.issuer);
+    for (const [name, value] of Object.entries({
+      client_id: DEV_CLIENT_ID,
+      response_type: 'code',
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid registry',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      resource,
+      state: randomBytes(8).toString('hex'),
+    }))
+      authorize.searchParams.set(name, value);
+    const form = new URLSearchParams({ user: sub, ...(options.mfa ? { mfa: 'on' } : {}) });
+    let next = location(await send(authorize.href), 'the authorization request');
+    // The form answers each prompt (login, then consent if one is left); bounded, a loop would be a bug.
+    for (let prompts = 0; new URL(next).pathname.startsWith('/interaction/'); prompts++) {
+      if (prompts === 3) throw new Error('the provider keeps prompting');
+      const resumed = location(
+        await send(`${next}/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: form.toString(),
+        }),
+        'the sign-in',
+      );
+      next = location(await send(resumed), 'the resumed authorization');
+    }
+    const redirected = new URL(next);
+    const code = redirected.searchParams.get('code');
+    if (!code) throw new Error(`no code in the redirect: ${redirected.href}`);
+    const tokenResponse = await send(new URL('/token', this.issuer).href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        client_id: DEV_CLIENT_ID,
+        code_verifier: verifier,
+        resource,
+      }).toString(),
+    });
+    const tokens = (await tokenResponse.json()) as Record<string, unknown>;
+    if (tokenResponse.status !== 200) throw new Error(`the token request failed: ${JSON.stringify(tokens)}`);
+    return {
+      accessToken: tokens.access_token as string,
+      idToken: tokens.id_token as string,
+      expiresIn: tokens.expires_in as number,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections?.();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The provider, for a test that needs more of it. */
+  get oidc(): Provider {
+    return this.provider;
+  }
+}
+
+function buildProvider(
+  issuer: string,
+  options: DevIdentityProviderOptions,
+  signingKey: { key: KeyObject; kid: string },
+): Provider {
+  const byId = new Map(options.users.map((user) => [user.sub, user]));
+  // A signing key made at each start: nothing to keep, and no key of any real provider.
+  const jwk = { ...signingKey.key.export({ format: 'jwk' }), kid: signingKey.kid, alg: 'RS256', use: 'sig' };
+  return new Provider(issuer, {
+    clients: [
+      {
+        client_id: DEV_CLIENT_ID,
+        token_endpoint_auth_method: 'none',
+        redirect_uris: [REDIRECT_URI],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
+    ],
+    jwks: { keys: [jwk as never] },
+    pkce: { required: () => true },
+    scopes: ['openid'],
+    claims: { openid: ['sub'] },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    ttl: {
+      AccessToken: ACCESS_TOKEN_SECONDS,
+      AuthorizationCode: 60,
+      IdToken: ACCESS_TOKEN_SECONDS,
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, resourceIndicator) => {
+          if (!options.audiences.includes(resourceIndicator)) throw new errors.InvalidTarget();
+          return {
+            scope: 'registry',
+            audience: resourceIndicator,
+            accessTokenTTL: ACCESS_TOKEN_SECONDS,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    findAccount: (_ctx, sub) => (byId.has(sub) ? { accountId: sub, claims: () => ({ sub }) } : undefined),
+    // The register's claims, and how the operator signed in (from the code's login), in the access token.
+    extraTokenClaims: (ctx: KoaContextWithOIDC, token) => {
+      const user = 'accountId' in token && typeof token.accountId === 'string' ? byId.get(token.accountId) : undefined;
+      if (!user) return undefined;
+      const code = ctx.oidc.entities.AuthorizationCode;
+      return {
+        department: user.department,
+        roles: [user.role],
+        ...(user.actsFor ? { acts_for: user.actsFor } : {}),
+        ...(code?.acr ? { acr: code.acr } : {}),
+        ...(code?.amr ? { amr: code.amr } : {}),
+      };
+    },
+  });
+}
+
+/** The development sign-in: a form listing the users, and its POST, which signs in and consents at once. */
+async function interaction(
+  provider: Provider,
+  users: DevUser[],
+  request: IncomingMessage,
+  response: ServerResponse,
+  uid: string,
+  submitted: boolean,
+): Promise<void> {
+  try {
+    const details = await provider.interactionDetails(request, response);
+    if (details.uid !== uid) throw new Error('interaction mismatch');
+    if (!submitted) {
+      const options = users.map((user) => `<option value="${user.sub}">${user.sub}</option>`).join('');
+      response
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(
+          `<!doctype html><title>Development sign-in</title><form method="post" action="/interaction/${uid}/login">` +
+            `<select name="user">${options}</select><label><input type="checkbox" name="mfa" checked> second factor</label>` +
+            `<button>Sign in</button></form>`,
+        );
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    const sub = form.get('user') ?? '';
+    if (!users.some((user) => user.sub === sub)) {
+      response.writeHead(400).end('unknown development user');
+      return;
+    }
+    const mfa = form.get('mfa') === 'on';
+    if (details.prompt.name === 'login') {
+      await provider.interactionFinished(
+        request,
+        response,
+        {
+          login: {
+            accountId: sub,
+            acr: mfa ? DEV_ACR_MFA : DEV_ACR_PASSWORD,
+            amr: mfa ? ['pwd', 'otp', 'mfa'] : ['pwd'],
+          },
+        },
+        { mergeWithLastSubmission: false },
+      );
+      return;
+    }
+    // Consent: development users grant what the console asks (oidc-provider's own consent example).
+    const missing = details.prompt.details as {
+      missingOIDCScope?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
+    const grant = details.grantId
+      ? (await provider.Grant.find(details.grantId))!
+      : new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params.client_id) });
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+      grant.addResourceScope(indicator, scopes.join(' '));
+    const grantId = await grant.save();
+    await provider.interactionFinished(request, response, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  } catch (error) {
+    response.writeHead(400, { 'content-type': 'text/plain' }).end(`sign-in failed: ${String(error)}`);
+  }
+}
