@@ -3,6 +3,7 @@
 // proof fetched by the caller. Nothing here checks a signature — the roots are
 // the ones the files state; `registry-bus verify` / `verify-ledger` check
 // that the notary and the department signed them.
+import type { ConsistencyAnswer } from '@registry-bus/ledger';
 import { leafHash, rootFromLeafHashes, verifyConsistency } from '@registry-bus/merkle';
 import { fromHex, toHex } from '@registry-bus/protocol';
 import { LEDGER_EXPORT_FORMAT, RECEIPT_FORMAT, type LedgerExportLine, type Receipt } from '@registry-bus/receipts';
@@ -19,15 +20,8 @@ export interface TreeView {
   entryHashes?: string[];
 }
 
-/** What `GET /v1/ledger/consistency` answers. */
-export interface ConsistencyAnswer {
-  chain: string;
-  from: number;
-  to: number;
-  fromRoot: string;
-  toRoot: string;
-  proof: string[];
-}
+/** What `GET /v1/ledger/consistency` answers: the ledger's own type (a type only, nothing of the ledger runs here). */
+export type { ConsistencyAnswer };
 
 export type ConsistencyVerdict =
   | { consistent: true; chain: string; from: number; to: number }

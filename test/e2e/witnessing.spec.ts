@@ -27,7 +27,7 @@ import {
 } from '@registry-bus/protocol';
 import { verifyReceipt, type Receipt } from '@registry-bus/receipts';
 import { goCheck } from '@registry-bus/testing';
-import { consistencyProof, rootFromLeaves } from '@registry-bus/merkle';
+import { consistencyProof, rootFromLeaves, verifyConsistency } from '@registry-bus/merkle';
 import pg from 'pg';
 
 import { DepartmentStack, surveyedParcel } from './department-stack.js';
@@ -244,6 +244,38 @@ describe('witnesses that need no data', () => {
       expect(checked.answer.signed).toContain('notary');
       expect(Object.keys(checked.answer.cosigned as Record<string, number>).sort()).toEqual(cosigners);
     }
+  });
+
+  it('the notary serves consistency proofs of the chains it follows, the same as the owner’s, hashes only', async () => {
+    const held = parseCheckpoint(parseNote(await quorumCheckpoint('court')).text);
+    const from = Math.max(1, held.size - 2);
+    const proofOf = async (app: string) => {
+      const answer = await fetch(
+        `${stack.get(app).url}/v1/ledger/consistency?from=${from}&to=${held.size}&chain=court`,
+      );
+      return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
+    };
+    const owner = await proofOf('court');
+    const notary = await proofOf('notary');
+    expect(notary).toEqual(owner);
+    expect(notary.status).toBe(200);
+    // The proof joins the court's tree at `from` to the root the checkpoint carries.
+    expect(notary.body.toRoot).toBe(toHex(held.rootHash));
+    expect(
+      verifyConsistency(
+        from,
+        held.size,
+        fromHex(notary.body.fromRoot as string),
+        held.rootHash,
+        (notary.body.proof as string[]).map(fromHex),
+      ),
+    ).toBe(true);
+    // Beyond what the notary holds of the chain: a 400 naming `to`; a chain it does not hold: 404.
+    const beyond = await fetch(`${stack.get('notary').url}/v1/ledger/consistency?from=0&to=100000&chain=court`);
+    expect(beyond.status).toBe(400);
+    expect(((await beyond.json()) as { errors: Array<{ field: string }> }).errors[0]!.field).toBe('to');
+    const unknown = await fetch(`${stack.get('notary').url}/v1/ledger/consistency?from=0&to=1&chain=nobody`);
+    expect(unknown.status).toBe(404);
   });
 
   it('a receipt of the diploma registry, which nobody follows, has its quorum from the checkpoint’s cosignatures', async () => {

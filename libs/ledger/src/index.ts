@@ -6,7 +6,7 @@ export {
   writerRoleName,
   type LedgerDataSourceOptions,
 } from './database/data-source.js';
-export { Ledger, type LedgerOptions } from './ledger.js';
+export { Ledger, treeConsistency, type ConsistencyAnswer, type LedgerOptions } from './ledger.js';
 export { MAX_SHARDS, chainForSubject, shardChains, shardOf } from './shards/chain-shards.js';
 export {
   LedgerAppender,

@@ -138,31 +138,52 @@ export class Ledger {
    * the tree of its first `from` (0 ≤ from ≤ to ≤ the current size), with
    * both roots; from 0 or from = to the proof is empty (RFC 9162 §2.1.4).
    */
-  async consistencyProof(
-    from: number,
-    to: number,
-    chainOfTree?: string,
-  ): Promise<{ chain: string; from: number; to: number; fromRoot: string; toRoot: string; proof: string[] }> {
+  async consistencyProof(from: number, to: number, chainOfTree?: string): Promise<ConsistencyAnswer> {
     const chain = this.chainOrOnly(chainOfTree);
     const size = (await this.reader.head(chain))?.seq ?? 0;
-    if (!Number.isSafeInteger(to) || to < 0 || to > size)
-      throw new LedgerError(LedgerErrorCode.INVALID, `chain '${chain}' has ${size} entries, not ${to}`, {
-        field: 'to',
-      });
-    if (!Number.isSafeInteger(from) || from < 0 || from > to)
-      throw new LedgerError(LedgerErrorCode.INVALID, `from (${from}) must be between 0 and to (${to})`, {
-        field: 'from',
-      });
-    const reader = new PgNodeReader(this.options.dataSource, chain);
-    const [proof, fromRoot, toRoot] = await Promise.all([
-      consistencyProofAt(reader, from, to),
-      rootAt(reader, from),
-      rootAt(reader, to),
-    ]);
-    return { chain, from, to, fromRoot: toHex(fromRoot), toRoot: toHex(toRoot), proof: proof.map(toHex) };
+    return treeConsistency(this.options.dataSource, chain, size, from, to);
   }
 
   close(): Promise<void> {
     return this.appender.close();
   }
+}
+
+/** A consistency proof between two sizes of a chain's tree, with both roots (hex). */
+export interface ConsistencyAnswer {
+  chain: string;
+  from: number;
+  to: number;
+  fromRoot: string;
+  toRoot: string;
+  proof: string[];
+}
+
+/**
+ * The consistency proof between sizes `from` and `to` of the hash tree this
+ * database keeps of `chain` — its own, or one it follows (the notary, every
+ * follower) — which holds `size` entries now. Hashes only.
+ */
+export async function treeConsistency(
+  dataSource: DataSource,
+  chain: string,
+  size: number,
+  from: number,
+  to: number,
+): Promise<ConsistencyAnswer> {
+  if (!Number.isSafeInteger(to) || to < 0 || to > size)
+    throw new LedgerError(LedgerErrorCode.INVALID, `chain '${chain}' has ${size} entries, not ${to}`, {
+      field: 'to',
+    });
+  if (!Number.isSafeInteger(from) || from < 0 || from > to)
+    throw new LedgerError(LedgerErrorCode.INVALID, `from (${from}) must be between 0 and to (${to})`, {
+      field: 'from',
+    });
+  const reader = new PgNodeReader(dataSource, chain);
+  const [proof, fromRoot, toRoot] = await Promise.all([
+    consistencyProofAt(reader, from, to),
+    rootAt(reader, from),
+    rootAt(reader, to),
+  ]);
+  return { chain, from, to, fromRoot: toHex(fromRoot), toRoot: toHex(toRoot), proof: proof.map(toHex) };
 }

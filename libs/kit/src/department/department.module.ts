@@ -1,4 +1,5 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { appliedSeq } from '@registry-bus/bus';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 
 import { ACCESS_CONTEXT, AccessController, type AccessContext } from '../access/access.controller.js';
@@ -14,7 +15,7 @@ import { kafkaIndicator, postgresIndicator } from '../health/indicators.js';
 import { FixedWindowLimiter } from '../http/fixed-window-limiter.js';
 import { PUBLIC_RATE_LIMIT, PublicRateLimitGuard } from '../http/public-rate-limit.guard.js';
 import { checkStoredStates, type CheckedAggregate } from '../commands/ledger-state.js';
-import { LEDGER, LedgerController, STATE_CHECK } from '../ledger-http/ledger.controller.js';
+import { FOLLOWED_TREES, LEDGER, LedgerController, STATE_CHECK } from '../ledger-http/ledger.controller.js';
 import { METRICS, MetricsController } from '../metrics/metrics.controller.js';
 import { QUERY_CLIENT, QueriesController } from '../queries/queries.controller.js';
 import { MIRROR_CONTEXT, MirrorController, type MirrorContext } from '../mirror/mirror.controller.js';
@@ -94,6 +95,13 @@ export class DepartmentModule {
             ]),
         { provide: DEPARTMENT_RUNTIME, useValue: runtime },
         { provide: LEDGER, useValue: runtime.ledger },
+        {
+          provide: FOLLOWED_TREES,
+          useValue: {
+            dataSource: runtime.dataSource,
+            sizeOf: (chain: string) => appliedSeq(runtime.dataSource, chain),
+          },
+        },
         {
           provide: STATE_CHECK,
           useValue: {

@@ -1,8 +1,9 @@
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
-import { Ledger, LedgerError, LedgerErrorCode, type StoredEntry } from '@registry-bus/ledger';
+import { Ledger, LedgerError, LedgerErrorCode, treeConsistency, type StoredEntry } from '@registry-bus/ledger';
 import { envelopeFromStored, parseDisclosure, parseStrictJsonBytes } from '@registry-bus/protocol';
 import { z } from 'zod';
+import type { DataSource } from 'typeorm';
 
 import { CurrentOperator, Public, Readers } from '../auth/access.decorators.js';
 import type { Operator } from '../auth/operator-token.js';
@@ -53,6 +54,14 @@ function present(entry: StoredEntry) {
  * A sharded ledger is asked about one chain at a time (`?chain=land/1`),
  * except verify, which checks every chain when none is named.
  */
+export const FOLLOWED_TREES = Symbol('FOLLOWED_TREES');
+
+/** The hash trees a department keeps of the chains it follows: how many entries of each it holds. */
+export interface FollowedTrees {
+  dataSource: DataSource;
+  sizeOf(chain: string): Promise<number>;
+}
+
 @ApiTags('ledger')
 @ApiBearerAuth()
 @Controller('v1/ledger')
@@ -63,6 +72,7 @@ export class LedgerController {
     // Optional: a bare ledger (no notary view) still verifies against itself.
     @Optional() @Inject(RECEIPTS) private readonly receipts?: ReceiptBuilder,
     @Optional() @Inject(STATE_CHECK) private readonly states?: { check(): Promise<StatesReport> },
+    @Optional() @Inject(FOLLOWED_TREES) private readonly followed?: FollowedTrees,
   ) {}
 
   @Get('head')
@@ -76,10 +86,16 @@ export class LedgerController {
   @Get('consistency')
   @Public()
   @ApiOperation({
-    summary: 'RFC 6962 consistency proof that the tree of `to` entries extends the tree of its first `from`',
+    summary:
+      'RFC 6962 consistency proof that the tree of `to` entries extends the tree of its first `from`: of this ledger, or (`chain=`) of a chain it follows — the notary follows every chain',
   })
-  consistency(@Query() query: Record<string, string>) {
+  async consistency(@Query() query: Record<string, string>) {
     const { from, to, chain } = consistencyQuery.parse(query);
+    // A followed chain is proved from the hash tree this department keeps of it (what it received, hashes only).
+    if (chain !== undefined && !this.ledger.chains.includes(chain) && this.followed) {
+      const size = await this.followed.sizeOf(chain);
+      if (size > 0) return treeConsistency(this.followed.dataSource, chain, size, from, to);
+    }
     return this.ledger.consistencyProof(from, to, chain);
   }
 
