@@ -30,7 +30,7 @@ module.exports = {
         pathNot: [
           '^libs/protocol/src',
           '^libs/merkle/src',
-          '^node_modules/(@noble/hashes|@noble/curves|canonicalize|zod)/',
+          '^node_modules/(@noble/hashes|@noble/curves|@hpke/core|canonicalize|zod)/',
         ],
       },
     },

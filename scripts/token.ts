@@ -1,13 +1,14 @@
 // `npm run token -- <issue|list|revoke> …`: operator tokens of one department,
-// straight in its database (the first admin of a new department is made this
-// way; later ones through POST /v1/admin/tokens).
+// recorded as entries of its ledger, signed with its key (the first admin of a
+// new department is made this way; later ones through POST /v1/admin/tokens).
 //
-//   DATABASE_URL=postgres://… npm run token -- issue --department land --role admin --operator admin:nino [--scope x] [--days 30]
+//   DATABASE_URL=postgres://… KEYS_DIR=… npm run token -- issue --department land --role admin --operator admin:nino [--scope x] [--days 30]
 //   DATABASE_URL=postgres://… npm run token -- list --department land
-//   DATABASE_URL=postgres://… npm run token -- revoke --department land --id <token id>
+//   DATABASE_URL=postgres://… KEYS_DIR=… npm run token -- revoke --department land --id <token id>
+// KEYS_DIR is the app's (the folder of its signing-key.json); LEDGER_SHARDS too when the ledger is sharded.
 import { parseArgs } from 'node:util';
 
-import { AuditLog, OPERATOR_ID, ROLES, TokenStore, type Role } from '@registry-bus/kit';
+import { AuditLog, OPERATOR_ID, ROLES, TokenStore, openTokenLedger, type Role } from '@registry-bus/kit';
 import pg from 'pg';
 
 function fail(message: string): never {
@@ -33,7 +34,16 @@ if (!values.department) fail('--department is required');
 
 const pool = new pg.Pool({ connectionString: url, max: 1 });
 const queryable = { query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows };
-const store = new TokenStore(queryable, values.department);
+// Issue and revoke write signed entries of the department's ledger: opened only once the arguments hold.
+let ledger: Awaited<ReturnType<typeof openTokenLedger>> | undefined;
+async function writer(): Promise<TokenStore> {
+  const keysDir = process.env.KEYS_DIR;
+  if (!keysDir) fail("set KEYS_DIR to the department's key folder: a token is a signed entry of its ledger");
+  const shards = Number(process.env.LEDGER_SHARDS ?? '1');
+  if (!Number.isInteger(shards) || shards < 1) fail('LEDGER_SHARDS must be a whole number of 1 or more');
+  ledger = await openTokenLedger({ databaseUrl: url!, department: values.department!, keysDir, shards });
+  return ledger.tokens;
+}
 // Issues and revocations from the command line go on the department's audit record like those over REST.
 const audit = new AuditLog(queryable);
 const cli = `cli:${process.env.USER ?? 'unknown'}`;
@@ -45,7 +55,9 @@ try {
     if (!operatorId.success) fail(`--operator ${operatorId.error.issues[0]!.message}`);
     const days = Number(values.days);
     if (!Number.isInteger(days) || days < 1 || days > 366) fail('--days must be a whole number from 1 to 366');
-    const issued = await store.issue({
+    const issued = await (
+      await writer()
+    ).issue({
       operator: values.operator,
       role: values.role as Role,
       scope: values.scope ?? null,
@@ -63,10 +75,10 @@ try {
     });
     process.stdout.write(`${JSON.stringify(issued, null, 2)}\n(the token is shown only now; it is stored hashed)\n`);
   } else if (action === 'list') {
-    process.stdout.write(`${JSON.stringify(await store.list(), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(await new TokenStore(queryable, values.department).list(), null, 2)}\n`);
   } else if (action === 'revoke') {
     if (!values.id) fail('--id is required');
-    const revoked = await store.revoke(values.id, cli);
+    const revoked = await (await writer()).revoke(values.id, cli);
     if (!revoked) fail(`no active token ${values.id}`);
     await audit.record({
       kind: 'token-revoked',
@@ -81,5 +93,6 @@ try {
     fail('the action must be issue, list or revoke');
   }
 } finally {
+  await ledger?.close();
   await pool.end();
 }

@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { TokenStore, type Role } from '@registry-bus/kit';
-import pg from 'pg';
+import { openTokenLedger, type Role } from '@registry-bus/kit';
 
-import { LOCAL_DIR } from './local-stack.js';
+import { KEYS_DIR, LOCAL_DIR } from './local-stack.js';
 
 export const DEV_TOKENS_FILE = join(LOCAL_DIR, 'dev-tokens.json');
 const ISSUER = 'npm start';
@@ -41,19 +40,21 @@ function operatorsOf(department: string): DevOperator[] {
 export type DevTokens = Record<string, Record<string, string>>;
 
 /**
- * Issues fresh development tokens straight into each department's database
+ * Issues fresh development tokens as entries of each department's ledger
  * (revoking the previous start's), and writes them to .local/dev-tokens.json
  * (git-ignored, mode 600). Production issues tokens with `npm run token`.
  */
 export async function issueDevTokens(departments: Array<{ department: string; ownerUrl: string }>): Promise<DevTokens> {
   const tokens: DevTokens = {};
   for (const { department, ownerUrl } of departments) {
-    const pool = new pg.Pool({ connectionString: ownerUrl, max: 1 });
+    // Each token an entry of the department's ledger (issue #27), signed with the key the app uses.
+    const ledger = await openTokenLedger({
+      databaseUrl: ownerUrl,
+      department,
+      keysDir: join(KEYS_DIR, department),
+    });
     try {
-      const store = new TokenStore(
-        { query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows },
-        department,
-      );
+      const store = ledger.tokens;
       await store.revokeIssuedBy(ISSUER, ISSUER);
       tokens[department] = {};
       for (const operator of operatorsOf(department)) {
@@ -67,7 +68,7 @@ export async function issueDevTokens(departments: Array<{ department: string; ow
         tokens[department][operator.label] = issued.token;
       }
     } finally {
-      await pool.end();
+      await ledger.close();
     }
   }
   writeFileSync(DEV_TOKENS_FILE, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });

@@ -305,7 +305,13 @@ describe('operators signed in by the OpenID provider', () => {
           operator,
         ],
         {
-          env: { PATH: process.env.PATH, USER: 'ops', DATABASE_URL: stack.configOf('land').DATABASE_URL },
+          env: {
+            PATH: process.env.PATH,
+            USER: 'ops',
+            DATABASE_URL: stack.configOf('land').DATABASE_URL,
+            // A token is a signed entry of the department's ledger (issue #27): the tool signs with the app's key.
+            KEYS_DIR: stack.configOf('land').KEYS_DIR,
+          },
           timeout: 60_000,
         },
       );

@@ -6,6 +6,7 @@ const survey = { documentType: 'survey', reference: 'S-SCOPE' };
 const loanAgreement = { documentType: 'loan-agreement', reference: 'L-SA1' };
 const accreditation = { documentType: 'accreditation', reference: 'NCEQE-SCOPE' };
 const decision = { documentType: 'academic-decision', reference: 'AD-SCOPE' };
+const creditApplication = { documentType: 'credit-application', reference: 'CA-SCOPE' };
 
 interface Route {
   method: string;
@@ -133,6 +134,7 @@ describe('a scoped operator sees only its own owner’s data, on every route', (
   let alpha: string;
   let beta: string;
   let betaAuditor: string;
+  let creditAuditor: string;
   let diplomaAdmin: string;
   let uniA: string;
   let uniB: string;
@@ -144,6 +146,7 @@ describe('a scoped operator sees only its own owner’s data, on every route', (
     alpha = await stack.token('credit', 'clerk', 'clerk:scope-alpha', 'bank:alpha');
     beta = await stack.token('credit', 'clerk', 'clerk:scope-beta', 'bank:beta');
     betaAuditor = await stack.token('credit', 'auditor', 'auditor:scope-beta', 'bank:beta');
+    creditAuditor = await stack.token('credit', 'auditor', 'auditor:scope-credit');
     await stack.bankWithLoan('bank:alpha', 'L-SA1', 'person:alpha-borrower', alpha);
     await stack.bankWithLoan('bank:beta', 'L-SB1', 'person:beta-borrower', beta);
     const landClerk = await stack.token('land', 'clerk', 'clerk:scope-land');
@@ -176,6 +179,17 @@ describe('a scoped operator sees only its own owner’s data, on every route', (
       const pledge = await stack.call('credit', 'GET', '/v1/pledges/P-SA1', { token: alpha });
       return pledge.body.status === 'active' ? true : undefined;
     });
+    // Each bank's credit application offering the parcel: the purpose of a creditor-register search.
+    for (const [token, bankId, applicationId, borrower] of [
+      [alpha, 'bank:alpha', 'APP-SA1', 'person:alpha-borrower'],
+      [beta, 'bank:beta', 'APP-SB1', 'person:beta-applicant'],
+    ] as const) {
+      const opened = await stack.call('credit', 'POST', `/v1/banks/${bankId}/applications`, {
+        token,
+        body: { applicationId, borrower, assets: ['SCOPE-1'], basis: creditApplication },
+      });
+      expect(opened.status).toBe(201);
+    }
 
     diplomaAdmin = await stack.token('diploma', 'admin', 'admin:scope');
     uniA = await stack.token('diploma', 'clerk', 'clerk:scope-uni-a', 'inst:uni-a');
@@ -221,9 +235,10 @@ describe('a scoped operator sees only its own owner’s data, on every route', (
   it("lists to a bank's clerk exactly its own bank's entries, every page followed", async () => {
     const alphaSeqs = await seqsMentioning(stack, 'credit', creditAdmin, ['bank:alpha', 'P-SA1']);
     const betaSeqs = await seqsMentioning(stack, 'credit', creditAdmin, ['bank:beta']);
-    // Registration, loan, pledge request, activation (found through the request); beta: registration, loan.
-    expect(alphaSeqs).toHaveLength(4);
-    expect(betaSeqs).toHaveLength(2);
+    // Registration, loan, pledge request, activation (found through the request), application;
+    // beta: registration, loan, application.
+    expect(alphaSeqs).toHaveLength(5);
+    expect(betaSeqs).toHaveLength(3);
     expect(await listedSeqs(stack, 'credit', alpha)).toEqual(alphaSeqs);
     expect(await listedSeqs(stack, 'credit', beta)).toEqual(betaSeqs);
     expect(await listedSeqs(stack, 'credit', betaAuditor)).toEqual(betaSeqs);
@@ -243,12 +258,13 @@ describe('a scoped operator sees only its own owner’s data, on every route', (
   it("shows a bank's clerk and auditor nothing of another bank's on any GET route of the credit registry", async () => {
     const values = {
       bankId: ['bank:alpha'],
+      applicationId: ['APP-SA1'],
       pledgeId: ['P-SA1'],
       cadastralNumber: ['SCOPE-1'],
       seq: (await seqsMentioning(stack, 'credit', creditAdmin, ['bank:alpha', 'P-SA1'])).map(String),
     };
     const marks = {
-      owned: ['bank:alpha', 'L-SA1', 'P-SA1'],
+      owned: ['bank:alpha', 'L-SA1', 'P-SA1', 'APP-SA1'],
       personal: ['person:alpha-borrower', 'person:alpha-pledgor'],
     };
     for (const token of [beta, betaAuditor]) {
@@ -261,11 +277,69 @@ describe('a scoped operator sees only its own owner’s data, on every route', (
     expect(own.leaks).toEqual(
       expect.arrayContaining([
         expect.stringContaining('/v1/banks/bank%3Aalpha (200)'),
+        expect.stringContaining('/v1/banks/bank%3Aalpha/applications/APP-SA1 (200)'),
         expect.stringContaining('/v1/pledges/P-SA1 (200)'),
         expect.stringContaining('/v1/parcels/SCOPE-1/pledges (200)'),
         expect.stringContaining('/v1/ledger/entries (200)'),
       ]),
     );
+  });
+
+  it("the one exception, the shared creditor register: another bank's pledge as its named fields only, with a purpose, audited", async () => {
+    const route = '/v1/creditor-register/pledges';
+    const withoutPurpose = await stack.call('credit', 'GET', `${route}?asset=SCOPE-1`, { token: beta });
+    expect(withoutPurpose.status).toBe(400);
+    expect(withoutPurpose.body).toMatchObject({ code: 'REQUEST.INVALID', errors: [{ field: 'purpose' }] });
+    // Alpha's application is no purpose of beta's.
+    const foreignPurpose = await stack.call('credit', 'GET', `${route}?asset=SCOPE-1&purpose=APP-SA1`, { token: beta });
+    expect(foreignPurpose.status).toBe(403);
+    expect(foreignPurpose.body).toMatchObject({
+      code: 'CREDIT.PURPOSE_NOT_PERMISSIBLE',
+      errors: [{ field: 'purpose' }],
+    });
+
+    const entries = await stack.call('credit', 'GET', '/v1/ledger/entries?limit=1000', { token: creditAdmin });
+    const activation = (
+      entries.body.entries as Array<{
+        envelope: { type: string; time: string };
+        data: { fields: { pledgeId?: string } };
+      }>
+    ).find(
+      (entry) => entry.envelope.type === 'gov.credit.pledge.activated.v1' && entry.data.fields.pledgeId === 'P-SA1',
+    )!;
+    {
+      const answer = await stack.call('credit', 'GET', `${route}?asset=SCOPE-1&purpose=APP-SB1`, { token: beta });
+      expect(answer.status).toBe(200);
+      const pledges = answer.body.pledges as Array<Record<string, unknown>>;
+      expect(pledges.map((pledge) => Object.keys(pledge).sort())).toEqual([
+        ['amountBand', 'asset', 'date', 'exists', 'rank'],
+      ]);
+      expect(pledges).toEqual([
+        {
+          exists: true,
+          asset: 'SCOPE-1',
+          amountBand: { currency: 'GEL', from: '1000.00', below: '10000.00' },
+          rank: 1,
+          date: activation.envelope.time.slice(0, 10),
+        },
+      ]);
+      // Nothing else of alpha's is in the answer.
+      const text = JSON.stringify(answer.body);
+      for (const mark of ['bank:alpha', 'L-SA1', 'P-SA1', 'APP-SA1', 'person:alpha-borrower', 'person:alpha-pledgor'])
+        expect(text).not.toContain(mark);
+    }
+    const audit = await stack.call('credit', 'GET', '/v1/audit/reads?subject=SCOPE-1', { token: creditAuditor });
+    expect(
+      (audit.body.reads as Array<{ operator: string; route: string; detail: string }>)
+        .filter((read) => read.route === route)
+        .map(({ operator, detail }) => ({ operator, detail })),
+    ).toEqual([
+      {
+        operator: 'clerk:scope-beta',
+        detail:
+          'creditor-register search: purpose credit application APP-SB1 of bank:beta; asked asset SCOPE-1; answers 1, of other banks 1',
+      },
+    ]);
   });
 
   it("shows an institution's registrar nothing of another institution's on any GET route of the diploma register", async () => {

@@ -21,13 +21,14 @@ describe('aggregate states only from the ledger', () => {
   const moveOwner = `UPDATE aggregate_state SET state = jsonb_set(state, '{owners,0,ownerId}', '"person:forger"')
     WHERE aggregate = 'parcel' AND subject = 'SFL-1'`;
   const invent = `INSERT INTO aggregate_state (aggregate, subject, state, last_chain, last_seq)
-    VALUES ('parcel', 'SFL-FORGED', '{"status":"registered"}', 'land', 1)`;
+    VALUES ('parcel', 'SFL-FORGED', '{"status":"registered"}', 'land', 3)`;
   const stateOf = async (subject: string) =>
     (await superuser.query(`SELECT state, last_chain, last_seq FROM aggregate_state WHERE subject = $1`, [subject]))
       .rows;
 
   beforeAll(async () => {
     await stack.start(['land']);
+    // Each token is an entry of the chain (issue #27): the parcel registered after them is entry 3.
     clerk = await stack.token('land', 'clerk', 'clerk:sfl');
     auditor = await stack.token('land', 'auditor', 'auditor:sfl');
     const registered = await stack.call('land', 'POST', '/v1/parcels', {
@@ -57,10 +58,10 @@ describe('aggregate states only from the ledger', () => {
       { rolsuper: true },
     ]);
     await expect(superuser.query(moveOwner)).rejects.toThrow(
-      'aggregate_state parcel/SFL-1: UPDATE refused, entry 1 of chain land was not written by this transaction',
+      'aggregate_state parcel/SFL-1: UPDATE refused, entry 3 of chain land was not written by this transaction',
     );
     await expect(superuser.query(invent)).rejects.toThrow(
-      'aggregate_state parcel/SFL-FORGED: INSERT refused, entry 1 of chain land was not written by this transaction',
+      'aggregate_state parcel/SFL-FORGED: INSERT refused, entry 3 of chain land was not written by this transaction',
     );
     await expect(superuser.query(`DELETE FROM aggregate_state WHERE subject = 'SFL-1'`)).rejects.toThrow(
       'aggregate_state: DELETE refused',
@@ -71,14 +72,14 @@ describe('aggregate states only from the ledger', () => {
 
   it('the app’s own login is refused the same, inside a savepoint too, and cannot switch the trigger off', async () => {
     await expect(appLogin.query(moveOwner)).rejects.toThrow(
-      'aggregate_state parcel/SFL-1: UPDATE refused, entry 1 of chain land was not written by this transaction',
+      'aggregate_state parcel/SFL-1: UPDATE refused, entry 3 of chain land was not written by this transaction',
     );
     await appLogin.query('BEGIN');
     await appLogin.query('SAVEPOINT forge');
     await appLogin.query(invent);
     await appLogin.query('RELEASE SAVEPOINT forge');
     await expect(appLogin.query('COMMIT')).rejects.toThrow(
-      'aggregate_state parcel/SFL-FORGED: INSERT refused, entry 1 of chain land was not written by this transaction',
+      'aggregate_state parcel/SFL-FORGED: INSERT refused, entry 3 of chain land was not written by this transaction',
     );
     await expect(
       appLogin.query('ALTER TABLE aggregate_state DISABLE TRIGGER aggregate_state_from_ledger'),
@@ -88,7 +89,8 @@ describe('aggregate states only from the ledger', () => {
 
   it('with the trigger switched off by a superuser, verify names the forged state and the register refuses it', async () => {
     const honest = await stack.call('land', 'GET', '/v1/ledger/verify', { token: auditor });
-    expect(honest.body).toMatchObject({ ok: true, states: { checked: 1, disagreements: [] } });
+    // Checked: the parcel's state, the two tokens' states and their two operator_token rows (issue #27).
+    expect(honest.body).toMatchObject({ ok: true, states: { checked: 5, disagreements: [] } });
 
     await superuser.query('ALTER TABLE aggregate_state DISABLE TRIGGER aggregate_state_from_ledger');
     try {
@@ -98,12 +100,12 @@ describe('aggregate states only from the ledger', () => {
     }
 
     const verified = await stack.call('land', 'GET', '/v1/ledger/verify', { token: auditor });
-    const reason = 'the state of parcel SFL-1 at land seq 1 is not what its entries give (owners differ)';
+    const reason = 'the state of parcel SFL-1 at land seq 3 is not what its entries give (owners differ)';
     expect(verified.body).toMatchObject({
       ok: false,
       reason: `aggregate_state: ${reason}`,
-      checked: 1,
-      states: { checked: 1, disagreements: [{ aggregate: 'parcel', subject: 'SFL-1', reason }] },
+      checked: 3,
+      states: { checked: 5, disagreements: [{ aggregate: 'parcel', subject: 'SFL-1', reason }] },
     });
 
     const read = await stack.call('land', 'GET', '/v1/parcels/SFL-1', { token: auditor });
@@ -118,6 +120,6 @@ describe('aggregate states only from the ledger', () => {
       },
     });
     expect(transfer).toMatchObject({ status: 409, body: { code: 'STATE.DISAGREES_WITH_LEDGER' } });
-    expect((await superuser.query(`SELECT count(*)::int AS n FROM ledger_entry`)).rows).toEqual([{ n: 1 }]);
+    expect((await superuser.query(`SELECT count(*)::int AS n FROM ledger_entry`)).rows).toEqual([{ n: 3 }]);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  applicationOutcome,
   bankId,
   cadastralNumber,
   clientId,
@@ -44,6 +45,34 @@ export const consentRequest = z.strictObject({
 
 export const releaseRequest = z.strictObject({ basis: legalBasisSchema });
 
+export const openApplicationRequest = z.strictObject({
+  applicationId: clientId,
+  borrower: partyId,
+  assets: z
+    .array(cadastralNumber)
+    .max(20)
+    .refine((assets) => new Set(assets).size === assets.length, 'must name each parcel once')
+    .describe('The parcels offered as collateral: the assets this application lets the bank search the register for'),
+  basis: legalBasisSchema,
+});
+
+export const closeApplicationRequest = z.strictObject({ outcome: applicationOutcome, basis: legalBasisSchema });
+
+/** A search of the shared creditor register: a borrower or an asset, and the open application it is for. */
+export const creditorRegisterQuery = z
+  .strictObject({
+    borrower: partyId.optional().describe('The borrower whose loans the pledges secure'),
+    asset: cadastralNumber.optional().describe('The pledged parcel'),
+    purpose: clientId.describe(
+      "The id of an open credit application of the caller's bank naming the borrower or asset",
+    ),
+  })
+  .superRefine((query, context) => {
+    if ((query.borrower === undefined) === (query.asset === undefined))
+      context.addIssue({ code: 'custom', path: ['borrower'], message: 'give exactly one of borrower and asset' });
+  });
+
 export const bankParams = z.strictObject({ bankId });
+export const applicationParams = z.strictObject({ bankId, applicationId: clientId });
 export const pledgeParams = z.strictObject({ pledgeId: clientId });
 export const parcelParams = z.strictObject({ cadastralNumber });

@@ -11,6 +11,7 @@ import { CheckpointCosignatures1764000020002 } from './migrations/1764000020002-
 import { CheckpointPusher } from './checkpoints/checkpoint-pusher.js';
 import { CheckpointsModule } from './checkpoints/checkpoints.module.js';
 import { NotaryCheckpoints } from './checkpoints/notary-checkpoints.js';
+import { coveringCheckpointQuery } from './checkpoints/covering-checkpoint-query.js';
 import { witnessStateQuery } from './checkpoints/witness-state-query.js';
 import { OperatorModule } from './operator/operator.module.js';
 
@@ -43,6 +44,8 @@ export function notaryDepartment(config: NotaryConfig): DepartmentDefinition {
       ),
       // A witness that lost its state asks for the last checkpoint it cosigned, to restore it.
       witnessStateQuery(NotaryCheckpoints.of(runtime, config.CHECKPOINT_ORIGIN_PREFIX)),
+      // A follower holding an entry whose key does not hold at receipt asks for its proof under a checkpoint.
+      coveringCheckpointQuery(runtime.dataSource, NotaryCheckpoints.of(runtime, config.CHECKPOINT_ORIGIN_PREFIX)),
     ],
     services: (runtime) => [
       new NotaryAnchorer(runtime, config),

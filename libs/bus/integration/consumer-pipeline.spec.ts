@@ -210,7 +210,7 @@ describe('consumer pipeline against every kind of bad input', () => {
     expect(handled.filter((seq) => seq === '2')).toHaveLength(1);
   });
 
-  it('refuses a changed attribute, an unknown key and a revoked key without advancing the chain', async () => {
+  it('refuses a changed attribute, an unknown key and a forged signature without advancing the chain', async () => {
     const good = chain.seal(3);
     const changed = { ...good, envelope: { ...good.envelope, subject: 'P-stolen' } };
     expect(await outcomeAt(await sendEntry(changed))).toMatchObject({
@@ -222,11 +222,6 @@ describe('consumer pipeline against every kind of bad input', () => {
       kind: 'quarantined',
       failure: { code: 'PROTOCOL.UNKNOWN_KEY' },
     });
-    const revoked = chain.seal(3, { signer: landRetired });
-    expect(await outcomeAt(await sendEntry(revoked))).toMatchObject({
-      kind: 'quarantined',
-      failure: { code: 'PROTOCOL.KEY_REVOKED' },
-    });
     const forgedKey = chain.seal(3, { signer: { ...testSigner('land', 'stranger'), keyId: land.keyId } });
     expect(await outcomeAt(await sendEntry(forgedKey))).toMatchObject({
       kind: 'quarantined',
@@ -234,7 +229,23 @@ describe('consumer pipeline against every kind of bad input', () => {
     });
   });
 
-  it('parks data that fails its commitment, and the chain advances', async () => {
+  it('holds an entry of a revoked key that claims a time before the revocation (a stolen key backdating), with one alarm', async () => {
+    // The bundle revoked landRetired at 2026-01-01; judged at the time it claims, this entry would pass.
+    const backdated = chain.seal(3, { signer: landRetired, time: new Date('2025-12-31T23:00:00Z') });
+    expect(await outcomeAt(await sendEntry(backdated))).toMatchObject({
+      kind: 'held-key',
+      chain: 'land',
+      seq: 3,
+      failure: { code: 'PROTOCOL.KEY_REVOKED' },
+    });
+    expect(notices.filter((notice) => notice.code === 'PROTOCOL.KEY_REVOKED')).toEqual([
+      { code: 'PROTOCOL.KEY_REVOKED', seq: 3, alarm: true },
+    ]);
+    expect(handled).not.toContain('3');
+    expect((await writer.query(`SELECT seq FROM consumer_position WHERE source_chain = 'land'`))[0].seq).toBe('2');
+  });
+
+  it("the owner's entry at that seq takes the held one's place (refused as an equivocation), and its data is checked as ever", async () => {
     const entry = chain.append(chain.seal(3));
     const tampered = { ...entry.disclosure, fields: { ...entry.disclosure.fields, area: '99.00' } };
     expect(await outcomeAt(await sendEntry(entry, tampered))).toMatchObject({
@@ -242,6 +253,22 @@ describe('consumer pipeline against every kind of bad input', () => {
       seq: 3,
       handled: false,
       parked: { code: 'PROTOCOL.DATA_COMMITMENT_MISMATCH' },
+    });
+    expect(notices).toContainEqual({ code: 'CONSUMER.EQUIVOCATION', seq: 3, alarm: true });
+    const [refused] = await writer.query(
+      `SELECT reason FROM consumer_quarantine WHERE code = 'CONSUMER.EQUIVOCATION' AND seq = 3`,
+    );
+    expect(refused.reason).toMatch(
+      /^seq 3 of 'land' held \(PROTOCOL\.KEY_REVOKED: .*\) is refused: another entry at that seq, signed with a key valid at its receipt, took its place$/,
+    );
+  });
+
+  it('holds an entry that claims a time more than the skew before the one it follows (key valid)', async () => {
+    const before = chain.seal(4, { time: new Date('2026-11-24T11:54:59Z') });
+    expect(await outcomeAt(await sendEntry(before))).toMatchObject({
+      kind: 'held-key',
+      seq: 4,
+      failure: { code: 'PROTOCOL.TIME_BEFORE_PREVIOUS' },
     });
   });
 
@@ -263,9 +290,13 @@ describe('consumer pipeline against every kind of bad input', () => {
       failure: { code: 'CONSUMER.EQUIVOCATION' },
     });
     const alarms = await writer.query(
-      `SELECT seq, alarm FROM consumer_quarantine WHERE code = 'CONSUMER.EQUIVOCATION'`,
+      `SELECT seq, alarm FROM consumer_quarantine WHERE code = 'CONSUMER.EQUIVOCATION' ORDER BY seq`,
     );
-    expect(alarms).toEqual([{ seq: '4', alarm: true }]);
+    expect(alarms).toEqual([
+      { seq: '3', alarm: true },
+      { seq: '4', alarm: true },
+      { seq: '4', alarm: true },
+    ]);
   });
 
   it('holds a gap, fills it from the owner, then applies the held entry', async () => {

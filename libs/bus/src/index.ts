@@ -42,6 +42,7 @@ export { LedgerConsumer, type LedgerConsumerOptions } from './consumer/ledger-co
 export { ConsumerCode, ALARM_CODES } from './consumer/consumer-codes.js';
 export {
   type AccessAuditRecord,
+  type CheckpointRelease,
   type CodedFailure,
   type ConsumedEvent,
   type Disclosure,
@@ -49,6 +50,7 @@ export {
   type EventHandler,
   type GapFiller,
   type IncomingRecord,
+  type KeyTimeOptions,
   type VerifiedEntry,
 } from './consumer/consumer-types.js';
 export { protocolVerifier } from './consumer/protocol-verifier.js';
@@ -72,6 +74,7 @@ export {
   type ReceivedEntry,
 } from './received/received-entries.js';
 export {
+  earliestAnchorCovering,
   latestAnchoredTreeSize,
   receivedAnchors,
   receivedAnchorsCovering,

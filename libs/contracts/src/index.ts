@@ -2,7 +2,7 @@ export { causeSchema, clientId, legalBasisSchema, partyId } from './common-schem
 export { domainEventTypes } from './all-domain-event-types.js';
 export { area, cadastralNumber, consentTo, encumbranceKind, ownership, owners, share } from './land/land-schemas.js';
 export { landEventTypes } from './land/land-event-types.js';
-export { bankId, currency, loanKind, money } from './credit/credit-schemas.js';
+export { applicationOutcome, bankId, currency, loanKind, money } from './credit/credit-schemas.js';
 export { creditEventTypes } from './credit/credit-event-types.js';
 export {
   calendarDate,

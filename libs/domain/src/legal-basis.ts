@@ -8,6 +8,9 @@ export const LEGAL_DOCUMENT_TYPES = [
   'inheritance',
   'court-decision',
   'loan-agreement',
+  // A borrower's signed application for credit: the permissible purpose a bank searches the shared creditor
+  // register under (#27).
+  'credit-application',
   'guarantee',
   'repayment-receipt',
   'consent-letter',

@@ -44,7 +44,15 @@ export { AuthGuard, TOKEN_STORE } from './auth/auth.guard.js';
 export { ScopeRule, seesEveryOwner, type EntryScope } from './scope/entry-scope.js';
 export { SCOPE_RULE } from './scope/scope-rule.token.js';
 export { ROLES, bearerToken, departmentOfToken, hashToken, type Operator, type Role } from './auth/operator-token.js';
-export { TokenStore, type IssuedToken, type TokenCheck, type TokenRecord } from './auth/token-store.js';
+export {
+  TokenStore,
+  type IssuedToken,
+  type TokenCheck,
+  type TokenLedger,
+  type TokenRecord,
+} from './auth/token-store.js';
+export { openTokenLedger } from './auth/token-ledger-connection.js';
+export { tokenAggregate } from './auth/token-aggregate.js';
 export { OPERATOR_ID } from './auth/tokens.controller.js';
 export { type Aggregate, type DomainEvent, type LedgerPosition } from './commands/aggregate.js';
 export { STATE_DISAGREES } from './commands/ledger-state.js';

@@ -6,7 +6,14 @@ export {
   writerRoleName,
   type LedgerDataSourceOptions,
 } from './database/data-source.js';
-export { Ledger, treeConsistency, type ConsistencyAnswer, type LedgerOptions } from './ledger.js';
+export {
+  Ledger,
+  treeConsistency,
+  treeInclusion,
+  type ConsistencyAnswer,
+  type InclusionAnswer,
+  type LedgerOptions,
+} from './ledger.js';
 export { MAX_SHARDS, chainForSubject, shardChains, shardOf } from './shards/chain-shards.js';
 export {
   LedgerAppender,

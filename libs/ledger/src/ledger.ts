@@ -116,21 +116,10 @@ export class Ledger {
   }
 
   /** RFC 6962 inclusion proof of entry `seq` in the tree of `treeSize` entries (default: the current size). */
-  async inclusionProof(
-    seq: number,
-    treeSize?: number,
-    chainOfEntry?: string,
-  ): Promise<{ seq: number; leafIndex: number; treeSize: number; root: string; proof: string[] }> {
+  async inclusionProof(seq: number, treeSize?: number, chainOfEntry?: string): Promise<InclusionAnswer> {
     const chain = this.chainOrOnly(chainOfEntry);
-    const size = treeSize ?? (await this.reader.head(chain))?.seq ?? 0;
-    if (!Number.isSafeInteger(seq) || seq < 1 || seq > size) {
-      throw new LedgerError(LedgerErrorCode.NOT_FOUND, `entry ${seq} is not in a tree of ${size} entries`, {
-        field: 'seq',
-      });
-    }
-    const reader = new PgNodeReader(this.options.dataSource, chain);
-    const [proof, root] = await Promise.all([inclusionProofAt(reader, seq - 1, size), rootAt(reader, size)]);
-    return { seq, leafIndex: seq - 1, treeSize: size, root: toHex(root), proof: proof.map(toHex) };
+    const size = (await this.reader.head(chain))?.seq ?? 0;
+    return treeInclusion(this.options.dataSource, chain, size, seq, treeSize ?? size);
   }
 
   /**
@@ -147,6 +136,40 @@ export class Ledger {
   close(): Promise<void> {
     return this.appender.close();
   }
+}
+
+/** An RFC 6962 inclusion proof of one entry in a tree of `treeSize` entries, with that tree's root (hex). */
+export interface InclusionAnswer {
+  seq: number;
+  leafIndex: number;
+  treeSize: number;
+  root: string;
+  proof: string[];
+}
+
+/**
+ * The inclusion proof of entry `seq` in the first `treeSize` entries of the
+ * hash tree this database keeps of `chain` — its own, or one it follows —
+ * which holds `size` entries now. Hashes only.
+ */
+export async function treeInclusion(
+  dataSource: DataSource,
+  chain: string,
+  size: number,
+  seq: number,
+  treeSize: number,
+): Promise<InclusionAnswer> {
+  if (!Number.isSafeInteger(treeSize) || treeSize < 1 || treeSize > size)
+    throw new LedgerError(LedgerErrorCode.NOT_FOUND, `chain '${chain}' has ${size} entries, not ${treeSize}`, {
+      field: 'treeSize',
+    });
+  if (!Number.isSafeInteger(seq) || seq < 1 || seq > treeSize)
+    throw new LedgerError(LedgerErrorCode.NOT_FOUND, `entry ${seq} is not in a tree of ${treeSize} entries`, {
+      field: 'seq',
+    });
+  const reader = new PgNodeReader(dataSource, chain);
+  const [proof, root] = await Promise.all([inclusionProofAt(reader, seq - 1, treeSize), rootAt(reader, treeSize)]);
+  return { seq, leafIndex: seq - 1, treeSize, root: toHex(root), proof: proof.map(toHex) };
 }
 
 /** A consistency proof between two sizes of a chain's tree, with both roots (hex). */

@@ -1,7 +1,9 @@
 // `npm run bench -- protocol`: envelopes committed, canonicalised, hashed, signed
 // and verified per second with both Ed25519 implementations, beside a bare
 // SHA-256 of the same canonical bytes in the same run; and the strict JSON
-// parser of every decode path beside JSON.parse on the same records.
+// parser of every decode path beside JSON.parse on the same records; and the
+// encrypted-data format (#28): an entry's fields sealed and opened, a key
+// release sealed and opened, beside sealing and verifying the same entries.
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
   SignatureDomain,
@@ -17,7 +19,16 @@ import {
   verifyEd25519Node,
   verifyEnvelope,
   checkDisclosure,
+  deriveFieldKey,
+  generateEncryptionKeyPair,
+  newSubjectKey,
+  openField,
+  openKeyRelease,
+  sealField,
+  sealKeyRelease,
+  type KeyRelease,
   type SealedEnvelope,
+  type SealedField,
   type InProcessSigner,
 } from '@registry-bus/protocol';
 import { compare, measure, type BenchRow } from '@registry-bus/testing';
@@ -114,8 +125,20 @@ export default async function protocolBench(): Promise<{ rows: BenchRow[]; extra
     await measure('decode + hash + verify + data check (@noble/curves)', n, verifyFull(verifyEd25519)),
     bare,
   );
+  const encryption = await encryptionRows(sample, sealNode, verifyNode);
   return {
-    rows: [bare, sealNode, sealNoble, signNode, signNoble, verifyNode, verifyNoble, nativeParse, strictParse],
+    rows: [
+      bare,
+      sealNode,
+      sealNoble,
+      signNode,
+      signNoble,
+      verifyNode,
+      verifyNoble,
+      nativeParse,
+      strictParse,
+      ...encryption,
+    ],
     extra: {
       envelopeBytes: sample[0]!.canonical.length,
       recordBytes: records[0]!.value.length,
@@ -123,4 +146,83 @@ export default async function protocolBench(): Promise<{ rows: BenchRow[]; extra
       choice: 'node:crypto on Node (faster), @noble/curves in browsers',
     },
   };
+}
+
+/**
+ * Per entry (5 fields): HKDF + AES-256-GCM of every field, and the opening;
+ * per entry and follower: one HPKE release of its 5 field keys, and the
+ * opening. Beside sealing and verifying the same entries in this run.
+ */
+async function encryptionRows(sample: SealedEnvelope[], seal: BenchRow, verify: BenchRow): Promise<BenchRow[]> {
+  const n = 1000;
+  const entries = sample.slice(0, n);
+  const subjectKey = newSubjectKey();
+  const keysOf = (sealed: SealedEnvelope) =>
+    Object.keys(sealed.disclosure.fields).map((field) => ({
+      seq: Number(sealed.envelope.seq),
+      field,
+      key: deriveFieldKey(subjectKey, {
+        chain: sealed.envelope.chain,
+        seq: Number(sealed.envelope.seq),
+        type: sealed.envelope.type,
+        field,
+      }),
+    }));
+  const at = (sealed: SealedEnvelope, field: string) => ({
+    chain: sealed.envelope.chain,
+    seq: Number(sealed.envelope.seq),
+    field,
+    hash: sealed.envelope.hash,
+  });
+  const boxes: SealedField[][] = [];
+  const sealFields = compare(
+    await measure("encrypt an entry's 5 fields: HKDF + AES-256-GCM (WebCrypto)", n, async () => {
+      for (const sealed of entries) {
+        const row: SealedField[] = [];
+        for (const { field, key } of keysOf(sealed)) {
+          const { salts, fields } = sealed.disclosure;
+          row.push(await sealField(key, at(sealed, field), { salt: salts[field]!, value: fields[field] }));
+        }
+        boxes.push(row);
+      }
+    }),
+    seal,
+  );
+  const openFields = compare(
+    await measure("decrypt an entry's 5 fields (keys released)", n, async () => {
+      for (let i = 0; i < n; i++) {
+        const sealed = entries[i]!;
+        const keys = keysOf(sealed);
+        for (let f = 0; f < keys.length; f++) await openField(keys[f]!.key, at(sealed, keys[f]!.field), boxes[i]![f]);
+      }
+    }),
+    verify,
+  );
+  const grantee = generateEncryptionKeyPair();
+  const recipient = { keyId: 'credit-bench', alg: 'X25519' as const, publicKey: grantee.publicKey };
+  const releases: KeyRelease[] = [];
+  const sealReleases = compare(
+    await measure('key release: HPKE seal of one entry’s 5 field keys for one follower', n, async () => {
+      for (const sealed of entries) {
+        const seq = Number(sealed.envelope.seq);
+        releases.push(
+          await sealKeyRelease(
+            { grantee: 'credit', chain: 'land', fromSeq: seq, toSeq: seq },
+            recipient,
+            keysOf(sealed),
+          ),
+        );
+      }
+    }),
+    seal,
+  );
+  const openReleases = compare(
+    await measure('key release: HPKE open of one entry’s 5 field keys', n, async () => {
+      for (const release of releases) {
+        await openKeyRelease(release, { grantee: 'credit', keyId: 'credit-bench', privateKey: grantee.privateKey });
+      }
+    }),
+    verify,
+  );
+  return [sealFields, openFields, sealReleases, openReleases];
 }

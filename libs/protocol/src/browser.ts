@@ -11,6 +11,7 @@ export { verifyEd25519 } from './signing/ed25519.js';
 export { resolveKey, verifyTrustBundle, type SignedTrustBundle, type TrustBundle } from './trust/trust-bundle.js';
 export { rootFingerprint } from './trust/trust-identity.js';
 export { quorumOf, witnessesOf, type QuorumReport } from './trust/witness-quorum.js';
+export { checkpointTime, validWhenAnchored, DEFAULT_ANCHOR_GRACE_SECONDS } from './trust/key-time.js';
 export { verifyEnvelope, type SignatureVerifier } from './entry/verify-entry.js';
 export { verifyCosignature } from './witness/cosignature.js';
 export {

@@ -58,6 +58,9 @@ export { verifyEd25519, signEd25519, publicKeyOf, generateSecretKey } from './si
 export { memorySigner, type InProcessSigner, type Signature, type Signer } from './signing/signer.js';
 export {
   resolveKey,
+  findKey,
+  keyProblemAt,
+  bundlePublicKey,
   signTrustBundle,
   trustedKey,
   verifyTrustBundle,
@@ -85,7 +88,20 @@ export {
   type EntryInput,
   type SealedEnvelope,
 } from './entry/seal-entry.js';
-export { verifyEnvelope, type SignatureVerifier, type VerifiedEnvelope } from './entry/verify-entry.js';
+export {
+  verifyEnvelope,
+  verifyEnvelopeSignature,
+  type SignatureVerifier,
+  type VerifiedEnvelope,
+} from './entry/verify-entry.js';
+export {
+  DEFAULT_ANCHOR_GRACE_SECONDS,
+  DEFAULT_CLOCK_SKEW_MS,
+  checkpointTime,
+  judgeAtReceipt,
+  validWhenAnchored,
+  type ReceiptTimes,
+} from './trust/key-time.js';
 export {
   EventTypeRegistry,
   defineEventType,
@@ -103,6 +119,47 @@ export {
   type WireRecord,
 } from './kafka/kafka-codec.js';
 export { testSecret, testSigner, testTrustBundle } from './fixtures/test-department.js';
+export { EncryptionDomain, fromBase64UrlStrict, lengthPrefixed, tuple, type FieldPath } from './encryption/encoding.js';
+export {
+  FIELD_KEY_BYTES,
+  SUBJECT_KEY_BYTES,
+  deriveFieldKey,
+  fieldKeyInfo,
+  hkdfSha256,
+  newSubjectKey,
+  type FieldKeyContext,
+} from './encryption/field-key.js';
+export {
+  fieldAssociatedData,
+  openField,
+  parseSealedField,
+  sealField,
+  type FieldCipherContext,
+  type OpenedField,
+  type SealedField,
+} from './encryption/field-cipher.js';
+export {
+  checkEncryptionPublicKey,
+  encryptionKeyId,
+  encryptionPublicKeyOf,
+  formatEncryptionKey,
+  generateEncryptionKeyPair,
+  parseEncryptionKey,
+  type EncryptionKeyEntry,
+  type EncryptionKeyPair,
+  type EncryptionPublicKey,
+} from './encryption/encryption-key.js';
+export {
+  KEY_RELEASE_ALG,
+  keyReleaseInfo,
+  openKeyRelease,
+  parseKeyRelease,
+  sealKeyRelease,
+  type KeyRelease,
+  type KeyReleaseScope,
+  type OpenedKeyRelease,
+  type ReleasedKey,
+} from './encryption/key-release.js';
 
 // Node-only (node:crypto, node:fs): not for browsers.
 export { nodeSigner, verifyEd25519Node, SMALL_ORDER_ENCODINGS } from './node/node-ed25519.js';

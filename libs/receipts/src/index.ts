@@ -4,5 +4,6 @@ export { verifyReceipt, type ReceiptVerdict, type Verdict } from './verify-recei
 export { LEDGER_EXPORT_FORMAT, type LedgerExportLine } from './ledger-export.js';
 export { verifyLedgerExport, type LedgerExportVerdict } from './verify-ledger-export.js';
 export { checkpointWitnesses, type CheckpointWitnesses } from './checkpoint-cosigners.js';
+export { checkpointCoverage, type Coverage, type CoverageInput } from './checkpoint-coverage.js';
 export { verifyOutsideCheckpoint, type OutsideCheckpoint } from './outside-checkpoint.js';
 export { exportFreshness, formatAge, type ExportFreshness, type OutsideCheckpointInput } from './export-freshness.js';

@@ -9,9 +9,12 @@ import {
   fromHex,
   cosignerKeysOf,
   cosignerNames,
+  envelopeFromStored,
   parseDisclosure,
   parseStrictJsonBytes,
   signNoteEd25519,
+  type Disclosure,
+  type SignedEnvelope,
 } from '@registry-bus/protocol';
 
 import { CheckpointCosignatures } from './checkpoint-cosignatures.js';
@@ -138,6 +141,35 @@ export class NotaryCheckpoints {
         );
     }
     return found;
+  }
+
+  /**
+   * The first anchor of `chain` that covers its entry `seq` (tree size ≥
+   * seq) — the one that fixed when the world saw it — as a signed entry
+   * with its data, and its checkpoint with the cosignatures gathered.
+   */
+  async firstCovering(
+    chain: string,
+    seq: number,
+  ): Promise<
+    { anchor: { envelope: SignedEnvelope; disclosure: Disclosure }; treeSize: number; checkpoint: string } | undefined
+  > {
+    const [stored] = await entriesWithFields(
+      this.runtime.dataSource,
+      { chains: [NOTARY_NOTE_NAME], type: ANCHOR_TYPE, fields: { chain }, atLeast: { treeSize: seq } },
+      { limit: 1 },
+    );
+    if (!stored?.disclosure || !stored.fields) return undefined;
+    const checkpoint = (await this.forAnchors([String(stored.seq)]))[String(stored.seq)];
+    if (!checkpoint) return undefined;
+    return {
+      anchor: {
+        envelope: envelopeFromStored(stored.envelope, stored.hash, stored.sig, stored.keyid),
+        disclosure: parseDisclosure(parseStrictJsonBytes(stored.disclosure, 'a stored anchor')),
+      },
+      treeSize: Number(stored.fields.treeSize),
+      checkpoint,
+    };
   }
 
   /** The checkpoint as a signed note with only the notary's signature: what a witness is asked to cosign. */

@@ -1,4 +1,4 @@
-import { shardOfChain, typeMatches } from '@registry-bus/protocol';
+import { judgeAtReceipt, shardOfChain, typeMatches, validWhenAnchored } from '@registry-bus/protocol';
 import type { EntityManager } from 'typeorm';
 
 import { chainOf, withoutNamespace } from '../topics/topic-names.js';
@@ -54,11 +54,15 @@ export class ConsumerPipeline {
   private readonly gapHoldMs: number;
   private readonly handlerAttempts: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => Date;
+  /** Held entries already alarmed (chain/seq/hash): a held record is read again every few seconds. */
+  private readonly alarmedHeld = new Set<string>();
 
   constructor(private readonly options: ConsumerPipelineOptions) {
     this.gapHoldMs = options.gapHoldMs ?? 5000;
     this.handlerAttempts = options.handlerAttempts ?? 3;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.now = options.keyTime?.now ?? (() => new Date());
   }
 
   /** Where this consumer stands on a chain (0 before its first entry). */
@@ -117,12 +121,85 @@ export class ConsumerPipeline {
         }
       }
       const first = run[0];
-      const outcome = first ? await this.processVerified(first.record, first.entry) : await this.process(records[i]!);
+      let outcome = first ? await this.processVerified(first.record, first.entry) : await this.process(records[i]!);
+      if (outcome.kind === 'held-key' && (await this.supersededLater(outcome, records, i + 1)))
+        outcome = await this.refuseHeld(records[i]!, outcome);
       outcomes.push(outcome);
       i++;
-      if (outcome.kind === 'held') break;
+      if (outcome.kind === 'held' || outcome.kind === 'held-key') break;
     }
     return outcomes;
+  }
+
+  /**
+   * Whether a record after a held one carries the same position of its
+   * chain and passes every check at receipt: the owner's own entry, signed
+   * with a key valid now. The held one then can never be applied (one seq,
+   * one entry), so it is refused instead of stalling the chain behind it —
+   * a stolen key's backdated entry does not block the owner's next one.
+   */
+  private async supersededLater(
+    held: Extract<PipelineOutcome, { kind: 'held-key' }>,
+    records: readonly IncomingRecord[],
+    from: number,
+  ): Promise<boolean> {
+    const position = await this.position(held.chain);
+    for (let j = from; j < records.length; j++) {
+      const verified = this.verify(records[j]!);
+      if (!('entry' in verified)) continue;
+      const { entry } = verified;
+      if (entry.chain !== held.chain || entry.seq !== held.seq || !equalBytes(entry.prevhash, position.hash)) continue;
+      if (!this.heldAtReceipt(entry, position)) return true;
+    }
+    return false;
+  }
+
+  /** Quarantines a held entry for good (another entry took its place), with an alarm: its key signed it. */
+  private async refuseHeld(
+    record: IncomingRecord,
+    held: Extract<PipelineOutcome, { kind: 'held-key' }>,
+  ): Promise<PipelineOutcome> {
+    const verified = this.verify(record);
+    // Two signed entries at one seq: an equivocation, whichever key signed the one refused.
+    const failure = {
+      code: ConsumerCode.EQUIVOCATION,
+      reason: `seq ${held.seq} of '${held.chain}' held (${held.failure.code}: ${held.failure.reason}) is refused: another entry at that seq, signed with a key valid at its receipt, took its place`,
+    };
+    if (!('entry' in verified)) return this.quarantine({ record, failure, alarm: true });
+    return this.quarantine(noticeOf(record, verified.entry, failure, true));
+  }
+
+  /** Why the entry is held at its receipt (key-time.ts), given the position before it. */
+  private heldAtReceipt(entry: VerifiedEntry, position: Position): CodedFailure | undefined {
+    const problem = judgeAtReceipt(entry.signingKey, {
+      claimed: entry.time,
+      receivedAt: this.now(),
+      ...(position.time ? { previousClaimed: position.time } : {}),
+      ...(this.options.keyTime?.skewMs !== undefined ? { skewMs: this.options.keyTime.skewMs } : {}),
+    });
+    return problem ? { code: problem.code, reason: problem.message } : undefined;
+  }
+
+  /**
+   * An entry held at receipt is applied once a quorum checkpoint covers it
+   * and its key was valid at the time the checkpoint fixed; until then it is
+   * held like a gap (its partition alone waits), with one alarm.
+   */
+  private async holdOrRelease(
+    record: IncomingRecord,
+    entry: VerifiedEntry,
+    failure: CodedFailure,
+  ): Promise<PipelineOutcome | undefined> {
+    const release = this.options.keyTime?.release;
+    const at = release ? await release(entry).catch(() => undefined) : undefined;
+    if (at && validWhenAnchored(entry.signingKey, at, this.options.keyTime?.bundle?.() ?? {})) return undefined;
+    const key = `${entry.chain}/${entry.seq}/${hex(entry.hash)}`;
+    if (!this.alarmedHeld.has(key)) {
+      if (this.alarmedHeld.size > 1000) this.alarmedHeld.clear();
+      this.alarmedHeld.add(key);
+      this.options.onQuarantine?.(noticeOf(record, entry, failure, true));
+    }
+    return { kind: 'held-key', chain: entry.chain, seq: entry.seq, failure };
   }
 
   private verify(record: IncomingRecord): { entry: VerifiedEntry } | { failure: unknown } {
@@ -162,6 +239,8 @@ export class ConsumerPipeline {
       if (entry.chain !== this.expectedChain(record, entry)) break;
       const position = ahead.get(entry.chain) ?? (await this.position(entry.chain));
       if (entry.seq !== position.seq + 1 || !equalBytes(entry.prevhash, position.hash)) break;
+      // Held at receipt: alone, through the path that holds it or finds the checkpoint that releases it.
+      if (this.heldAtReceipt(entry, position)) break;
       const withHandlers = this.options.handlers.some((h) =>
         h.types.some((pattern) => typeMatches(pattern, entry.type)),
       );
@@ -172,7 +251,7 @@ export class ConsumerPipeline {
         break;
       }
       run.push({ record, entry });
-      ahead.set(entry.chain, { seq: entry.seq, hash: entry.hash });
+      ahead.set(entry.chain, { seq: entry.seq, hash: entry.hash, time: entry.time });
     }
     return run;
   }
@@ -204,7 +283,7 @@ export class ConsumerPipeline {
       return out;
     });
     return done.map(({ entry, record, checked }) => {
-      this.positions.set(entry.chain, { seq: entry.seq, hash: entry.hash });
+      this.positions.set(entry.chain, { seq: entry.seq, hash: entry.hash, time: entry.time });
       if (checked.parked) this.notifyQuarantine(record, entry, checked.parked, false);
       if (checked.audit) this.options.onAccessAudit?.(checked.audit);
       return { kind: 'applied', seq: entry.seq, handled: false, ...(checked.parked ? { parked: checked.parked } : {}) };
@@ -239,6 +318,11 @@ export class ConsumerPipeline {
       const reason = `seq ${entry.seq} of '${entry.chain}' links to prevhash ${hex(entry.prevhash)}, but seq ${position.seq} has hash ${hex(position.hash)}: the chain was rewritten`;
       return this.quarantine(noticeOf(record, entry, { code: ConsumerCode.EQUIVOCATION, reason }, true));
     }
+    const held = this.heldAtReceipt(entry, position);
+    if (held) {
+      const outcome = await this.holdOrRelease(record, entry, held);
+      if (outcome) return outcome;
+    }
     return this.apply(record, entry);
   }
 
@@ -261,7 +345,7 @@ export class ConsumerPipeline {
         const records = await filler.fetch(chain, fromSeq, toSeq);
         for (const missing of records) {
           const outcome = await this.process(missing);
-          if (outcome.kind === 'held') return false;
+          if (outcome.kind === 'held' || outcome.kind === 'held-key') return false;
         }
         if ((await this.position(chain)).seq >= toSeq) return true;
       } catch {
@@ -290,7 +374,7 @@ export class ConsumerPipeline {
             handlers,
           ),
         );
-        this.positions.set(entry.chain, { seq: entry.seq, hash: entry.hash });
+        this.positions.set(entry.chain, { seq: entry.seq, hash: entry.hash, time: entry.time });
         if (parked) this.notifyQuarantine(record, entry, parked, false);
         if (checked.audit) this.options.onAccessAudit?.(checked.audit);
         return { kind: 'applied', seq: entry.seq, handled, ...(parked ? { parked } : {}) };

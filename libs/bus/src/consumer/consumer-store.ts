@@ -21,6 +21,8 @@ import type {
 export interface Position {
   seq: number;
   hash: Uint8Array;
+  /** The time the entry at `seq` claims (the next one may not claim much earlier: key-time.ts). */
+  time?: Date;
 }
 
 /** One applied entry with what its checks decided: data kept, audited, parked. */
@@ -36,11 +38,15 @@ const toBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffs
 
 /** The consumer's position on a chain, undefined before its first entry. */
 export async function readPosition(db: DataSource, chain: string): Promise<Position | undefined> {
-  const rows: Array<{ seq: string; hash: Buffer }> = await db.query(
-    'SELECT seq, hash FROM consumer_position WHERE source_chain = $1',
+  const rows: Array<{ seq: string; hash: Buffer; time: Date | null }> = await db.query(
+    `SELECT p.seq, p.hash, r.time FROM consumer_position p
+       LEFT JOIN received_entry r ON r.source_chain = p.source_chain AND r.seq = p.seq
+      WHERE p.source_chain = $1`,
     [chain],
   );
-  return rows[0] ? { seq: Number(rows[0].seq), hash: new Uint8Array(rows[0].hash) } : undefined;
+  const row = rows[0];
+  if (!row) return undefined;
+  return { seq: Number(row.seq), hash: new Uint8Array(row.hash), ...(row.time ? { time: row.time } : {}) };
 }
 
 /** Kafka offsets to resume from: the offset after the last applied record of each (topic, partition). */

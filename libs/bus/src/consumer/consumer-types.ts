@@ -1,4 +1,5 @@
 import type { AccessPolicy } from '@registry-bus/access';
+import type { TrustedKey } from '@registry-bus/protocol';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** A record as it came off a ledger topic. */
@@ -35,6 +36,8 @@ export interface VerifiedEntry {
   envelope: Uint8Array;
   sig: Uint8Array;
   keyid: string;
+  /** The bundle's key that verified `sig`; when it was valid is judged by the pipeline (key-time.ts). */
+  signingKey: TrustedKey;
   disclosure?: Disclosure;
 }
 
@@ -109,7 +112,28 @@ export type PipelineOutcome =
   | { kind: 'applied'; seq: number; handled: boolean; parked?: CodedFailure }
   | { kind: 'duplicate'; seq: number }
   | { kind: 'quarantined'; failure: CodedFailure; alarm: boolean }
-  | { kind: 'held'; chain: string; missingFrom: number; missingTo: number };
+  | { kind: 'held'; chain: string; missingFrom: number; missingTo: number }
+  /** Signed, in order, but its key or claimed time does not hold at receipt: held until a quorum checkpoint covers it. */
+  | { kind: 'held-key'; chain: string; seq: number; failure: CodedFailure };
+
+/**
+ * What a quorum checkpoint says of a held entry: the time it fixed for it
+ * (key-time.ts `checkpointTime`), when one covers the entry with its hash;
+ * undefined when none does (yet), or it cannot be had now.
+ */
+export type CheckpointRelease = (entry: VerifiedEntry) => Promise<Date | undefined>;
+
+/** How the pipeline judges keys and claimed times at receipt (issue #24). */
+export interface KeyTimeOptions {
+  /** Tolerance between a signer's clock and this follower's; 5 minutes by default. */
+  skewMs?: number;
+  /** This follower's clock. */
+  now?: () => Date;
+  /** Asks whether a quorum checkpoint covers a held entry; without it a held entry waits for its owner's replacement. */
+  release?: CheckpointRelease;
+  /** The bundle's anchorGraceSeconds (retired keys), read each time: the bundle may change. */
+  bundle?: () => { anchorGraceSeconds?: number };
+}
 
 export interface ConsumerPipelineOptions {
   dataSource: DataSource;
@@ -132,6 +156,8 @@ export interface ConsumerPipelineOptions {
   /** After an access audit row is committed (a denial or a redaction): count it. */
   onAccessAudit?: (record: AccessAuditRecord) => void;
   sleep?: (ms: number) => Promise<void>;
+  /** Keys judged at receipt, claimed times against the clock and the entry before (issue #24). */
+  keyTime?: KeyTimeOptions;
   /** Prefix of every topic name (see topic-names.ts); the protocol sees names without it. */
   topicNamespace?: string;
 }

@@ -116,7 +116,7 @@ export class LedgerConsumer {
       for (const outcome of outcomes) {
         const record = records[next++]!;
         this.options.onOutcome?.(record, outcome);
-        if (outcome.kind === 'held') {
+        if (outcome.kind === 'held' || outcome.kind === 'held-key') {
           // Leave the record unacknowledged; read the partition again later, starting at it.
           const resume = pause();
           setTimeout(() => {

@@ -3,7 +3,7 @@ import {
   decodeRecord,
   redact,
   verifyEd25519Node,
-  verifyEnvelope,
+  verifyEnvelopeSignature,
   type EventTypeRegistry,
   type TrustBundle,
 } from '@registry-bus/protocol';
@@ -18,7 +18,8 @@ export function protocolVerifier(options: {
   return {
     verify(record: IncomingRecord): VerifiedEntry {
       const { envelope, disclosure } = decodeRecord({ topic: record.topic, key: record.key, value: record.value });
-      const verified = verifyEnvelope(envelope, options.trustBundle(), verifyEd25519Node);
+      // The key's validity is the pipeline's to judge, at receipt (key-time.ts): never at the claimed time.
+      const verified = verifyEnvelopeSignature(envelope, options.trustBundle(), verifyEd25519Node);
       return {
         id: envelope.id,
         chain: envelope.chain,
@@ -34,6 +35,7 @@ export function protocolVerifier(options: {
         envelope: verified.canonical,
         sig: verified.sig,
         keyid: envelope.keyid,
+        signingKey: verified.key,
         ...(disclosure ? { disclosure } : {}),
       };
     },

@@ -46,6 +46,21 @@ export async function receivedAnchorsCovering(
   return rows.map(toReceivedEntry);
 }
 
+/** The first anchor of `chain` received that covers its entry `seq` (tree size ≥ seq): the one that fixed its time. */
+export async function earliestAnchorCovering(
+  db: SqlQueryable,
+  chain: string,
+  seq: number,
+): Promise<ReceivedEntry | undefined> {
+  const rows: ReceivedEntryRow[] = await db.query(
+    `SELECT ${RECEIVED_ENTRY_COLUMNS} FROM received_entry_fields
+      WHERE ${ANCHOR} AND fields ->> 'chain' = $1 AND (fields ->> 'treeSize')::bigint >= $2
+      ORDER BY seq LIMIT 1`,
+    [chain, seq],
+  );
+  return rows[0] ? toReceivedEntry(rows[0]) : undefined;
+}
+
 /**
  * The tree size of the latest anchor of `chain` received (0: none); with
  * `cosignedHere`, of the latest one that a cosignature received names.

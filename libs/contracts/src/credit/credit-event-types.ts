@@ -3,12 +3,14 @@ import { z } from 'zod';
 
 import { causeSchema, clientId, legalBasisSchema, partyId } from '../common-schemas.js';
 import { cadastralNumber } from '../land/land-schemas.js';
-import { bankId, consentTo, currency, loanKind, money } from './credit-schemas.js';
+import { applicationOutcome, bankId, consentTo, currency, loanKind, money } from './credit-schemas.js';
 
 /**
  * The bank-creditor register's event types. Borrowers, amounts and pledgors
  * are personal; banks, parcels and the state of a pledge are public, so anyone
- * holding a receipt can see that a parcel is pledged and to whom.
+ * holding a receipt can see that a parcel is pledged and to whom. A credit
+ * application (who applied, on which parcels) is the bank's and the
+ * borrower's business: only its id, bank, times and basis are public.
  */
 export const creditEventTypes = [
   defineEventType({
@@ -131,5 +133,34 @@ export const creditEventTypes = [
     }),
     publicFields: ['isin', 'bankId', 'cause'],
     personalFields: ['investor', 'quantity'],
+  }),
+  defineEventType({
+    type: 'gov.credit.application.opened.v1',
+    description:
+      "A bank's clerk records that a borrower applied for credit, offering these parcels as collateral: the permissible purpose under which the bank may search the shared creditor register (#27).",
+    schema: z.strictObject({
+      applicationId: clientId,
+      bankId,
+      borrower: partyId,
+      assets: z.array(cadastralNumber).max(20),
+      openedAt: z.iso.datetime(),
+      basis: legalBasisSchema,
+    }),
+    publicFields: ['applicationId', 'bankId', 'openedAt', 'basis'],
+    personalFields: ['borrower', 'assets'],
+  }),
+  defineEventType({
+    type: 'gov.credit.application.closed.v1',
+    description:
+      'The credit application is closed (granted, declined or withdrawn): no longer a purpose to search the creditor register under.',
+    schema: z.strictObject({
+      applicationId: clientId,
+      bankId,
+      outcome: applicationOutcome,
+      closedAt: z.iso.datetime(),
+      basis: legalBasisSchema,
+    }),
+    publicFields: ['applicationId', 'bankId', 'closedAt', 'basis'],
+    personalFields: ['outcome'],
   }),
 ];

@@ -10,4 +10,6 @@ export const money = z
 export const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "GEL"');
 export const loanKind = z.enum(['loan', 'guarantee']);
 export const consentTo = z.enum(['second-pledge', 'transfer']);
+/** How a credit application ended: the loan was granted, the bank declined it, or the borrower withdrew. */
+export const applicationOutcome = z.enum(['granted', 'declined', 'withdrawn']);
 export { partyId };

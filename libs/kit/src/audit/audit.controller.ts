@@ -36,13 +36,15 @@ export class AuditController {
     const reads = await this.audit.reads(subject, after);
     return {
       subject,
-      reads: reads.map(({ id, operator, role, method, route, fields, recordedAt }) => ({
+      reads: reads.map(({ id, operator, role, method, route, fields, detail, recordedAt }) => ({
         id,
         operator,
         role,
         method,
         route,
         fields,
+        // What a read said of itself beyond its route (a creditor-register search: its purpose and answers).
+        detail,
         at: recordedAt.toISOString(),
       })),
       next: reads.length === AUDIT_PAGE_LIMIT ? reads.at(-1)!.id : null,

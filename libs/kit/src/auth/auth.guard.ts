@@ -1,5 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { assertNever } from '@registry-bus/domain';
 import type { Request } from 'express';
 
 import { AUDIT_LOG, type AuditLog } from '../audit/audit-log.js';
@@ -10,7 +11,7 @@ import { KeySourceUnavailable } from '../identity/access-token.js';
 import { ProblemError } from '../problems/problem-details.js';
 import { ACCESS_METADATA, type Access, type AuthenticatedRequest } from './access.decorators.js';
 import { bearerToken, departmentOfToken, type Operator, type Role } from './operator-token.js';
-import type { TokenStore } from './token-store.js';
+import type { TokenCheck, TokenStore } from './token-store.js';
 
 export const TOKEN_STORE = Symbol('TOKEN_STORE');
 
@@ -40,7 +41,7 @@ const forbidden = (detail: string, code = 'AUTH.FORBIDDEN') => new ProblemError(
  * OpenID provider (operators, when OIDC_ISSUER is set), or an opaque
  * Registry Bus token (service accounts and the break-glass admin).
  * Failures are problem+json: 401 (no, unknown, expired or revoked token, a
- * JWT that does not verify) or 403 (a token of another department, a role
+ * token whose row its ledger entries do not give, a JWT that does not verify) or 403 (a token of another department, a role
  * that may not do this, a write without multi-factor sign-in). Every 403
  * goes on the audit record; a 401 only to the log and a metric.
  */
@@ -109,16 +110,7 @@ export class AuthGuard implements CanActivate {
       );
     }
     const checked = await this.tokens.check(bearer.token);
-    if (!checked.ok) {
-      throw unauthenticated(
-        checked.reason,
-        checked.reason === 'unknown'
-          ? 'the token is not known here'
-          : checked.reason === 'expired'
-            ? 'the token has expired; ask an admin for a new one'
-            : 'the token was revoked',
-      );
-    }
+    if (!checked.ok) throw unauthenticated(checked.reason, refusalDetail(checked));
     const { operator } = checked;
     caller.operator = operator;
     if (!access.roles.includes(operator.role)) {
@@ -160,6 +152,23 @@ export class AuthGuard implements CanActivate {
         'AUTH.MFA_REQUIRED',
       );
     return operator;
+  }
+}
+
+/** What a 401 tells the caller of a token the store refused. */
+function refusalDetail(refused: Exclude<TokenCheck, { ok: true }>): string {
+  switch (refused.reason) {
+    case 'unknown':
+      return 'the token is not known here';
+    case 'expired':
+      return 'the token has expired; ask an admin for a new one';
+    case 'revoked':
+      return 'the token was revoked';
+    case 'disagrees-with-ledger':
+      // A row the ledger does not give: rewritten behind the trigger's back (GET /v1/ledger/verify names it).
+      return `the token's record disagrees with the ledger: ${refused.detail}`;
+    default:
+      return assertNever(refused, 'token refusal');
   }
 }
 

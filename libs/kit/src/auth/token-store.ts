@@ -1,6 +1,22 @@
 import { randomUUID } from 'node:crypto';
 
+import { DomainError } from '@registry-bus/domain';
+import { subjectEntries, type StoredEntry } from '@registry-bus/ledger';
+import { toHex, type TrustBundle } from '@registry-bus/protocol';
+
+import type { CommandRunner } from '../commands/command-runner.js';
 import { hashToken, newTokenSecret, type Operator, type Role } from './operator-token.js';
+import { TokenErrorCode, tokenAggregate } from './token-aggregate.js';
+import { foldTokenEntries, readTokenEntry, tokenDisagreement, type TokenEntry, type TokenRow } from './token-ledger.js';
+import {
+  activeTokenIdsIssuedBy,
+  tokenRowByHash,
+  tokenRows,
+  type Queryable,
+  type StoredTokenRow,
+} from './token-rows.js';
+
+export type { Queryable } from './token-rows.js';
 
 export interface IssuedToken {
   id: string;
@@ -9,6 +25,8 @@ export interface IssuedToken {
   role: Role;
   scope: string | null;
   expiresAt: Date;
+  /** The token's issue entry. */
+  entry: { chain: string; seq: number };
 }
 
 export interface TokenRecord {
@@ -21,23 +39,25 @@ export interface TokenRecord {
   expiresAt: Date;
   revokedAt: Date | null;
   revokedBy: string | null;
+  /** The token's last entry (issue or revocation); null for a row revoked by the upgrade that tied tokens to the ledger. */
+  entry: { chain: string; seq: number } | null;
 }
 
-export type TokenCheck = { ok: true; operator: Operator } | { ok: false; reason: 'unknown' | 'expired' | 'revoked' };
+export type TokenCheck =
+  | { ok: true; operator: Operator }
+  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' }
+  | { ok: false; reason: 'disagrees-with-ledger'; detail: string };
 
-interface TokenRow {
-  id: string;
-  operator: string;
-  role: Role;
-  scope: string | null;
-  created_at: Date;
-  created_by: string;
-  expires_at: Date;
-  revoked_at: Date | null;
-  revoked_by: string | null;
+/** What the store writes and checks with: the department's command runner and the trust bundle in force. */
+export interface TokenLedger {
+  commands: CommandRunner;
+  trustBundle: () => TrustBundle;
 }
 
-const toRecord = (row: TokenRow): TokenRecord => ({
+const positionOf = (row: StoredTokenRow) =>
+  row.last_chain !== null && row.last_seq !== null ? { chain: row.last_chain, seq: Number(row.last_seq) } : null;
+
+const toRecord = (row: StoredTokenRow): TokenRecord => ({
   id: row.id,
   operator: row.operator,
   role: row.role,
@@ -47,20 +67,50 @@ const toRecord = (row: TokenRow): TokenRecord => ({
   expiresAt: row.expires_at,
   revokedAt: row.revoked_at,
   revokedBy: row.revoked_by,
+  entry: positionOf(row),
 });
 
-/** What the store needs of a connection: a TypeORM DataSource, or a pg pool wrapped to return rows. */
-export interface Queryable {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows come back untyped from every driver
-  query(sql: string, params?: unknown[]): Promise<any>;
-}
+const toTokenRow = (row: StoredTokenRow): TokenRow => ({
+  id: row.id,
+  tokenHash: toHex(new Uint8Array(row.token_hash)),
+  operator: row.operator,
+  role: row.role,
+  scope: row.scope,
+  expiresAt: row.expires_at,
+  revokedAt: row.revoked_at,
+  position: positionOf(row),
+});
 
-/** Operator tokens of one department, in its own database. Only hashes are stored. */
+const VERIFIED_LIMIT = 10_000;
+
+/**
+ * Operator tokens of one department (issue #27). Issue and revocation are
+ * control entries of the department's own chain
+ * (`gov.<dept>.operator.token-issued.v1` / `token-revoked.v1`), and the
+ * operator_token row the guard reads is their read model, written in the
+ * same transaction; the table refuses any other write (kit migration
+ * 1764000002006). The guard decides from the row and accepts it only when
+ * the token's entries, their signatures checked, give the same: a row
+ * rewritten by a superuser who switched the trigger off is refused.
+ * Only hashes of the secrets are stored.
+ */
 export class TokenStore {
+  private readonly aggregate;
+  /** Token entries whose signature this process checked, by position and hash: entries never change. */
+  private readonly verified = new Map<string, TokenEntry>();
+
   constructor(
-    private readonly dataSource: Queryable,
+    private readonly db: Queryable,
     readonly department: string,
-  ) {}
+    private readonly ledger?: TokenLedger,
+  ) {
+    this.aggregate = tokenAggregate(department);
+  }
+
+  private writer(): TokenLedger {
+    if (!this.ledger) throw new Error('this token store reads only: it was given no ledger to record tokens in');
+    return this.ledger;
+  }
 
   async issue(input: {
     operator: string;
@@ -71,23 +121,44 @@ export class TokenStore {
   }): Promise<IssuedToken> {
     const token = newTokenSecret(this.department);
     const id = randomUUID();
+    // Whole milliseconds: the entry's ISO time and the row's timestamptz must say the same instant.
     const expiresAt = new Date(Date.now() + input.validForSeconds * 1000);
-    await this.dataSource.query(
-      `INSERT INTO operator_token (id, token_hash, operator, role, scope, created_by, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [id, hashToken(token), input.operator, input.role, input.scope ?? null, input.issuedBy, expiresAt],
+    const scope = input.scope ?? null;
+    const outcome = await this.writer().commands.run(
+      this.aggregate,
+      id,
+      {
+        kind: 'issue-token',
+        department: this.department,
+        tokenId: id,
+        tokenHash: toHex(new Uint8Array(hashToken(token))),
+        operator: input.operator,
+        role: input.role,
+        ...(scope !== null ? { scope } : {}),
+        expiresAt: expiresAt.toISOString(),
+      },
+      { actor: input.issuedBy },
     );
-    return { id, token, operator: input.operator, role: input.role, scope: input.scope ?? null, expiresAt };
+    const entry = outcome.entries.at(-1)!;
+    return {
+      id,
+      token,
+      operator: input.operator,
+      role: input.role,
+      scope,
+      expiresAt,
+      entry: { chain: entry.chain, seq: entry.seq },
+    };
   }
 
   async check(token: string, now = new Date()): Promise<TokenCheck> {
-    const rows: TokenRow[] = await this.dataSource.query('SELECT * FROM operator_token WHERE token_hash = $1', [
-      hashToken(token),
-    ]);
-    const row = rows[0];
+    const row = await tokenRowByHash(this.db, hashToken(token));
     if (!row) return { ok: false, reason: 'unknown' };
+    // A refusal the row gives needs no ledger: only an acceptance must be one the entries give too.
     if (row.revoked_at) return { ok: false, reason: 'revoked' };
     if (row.expires_at.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
+    const problem = await this.ledgerDisagreement(row);
+    if (problem) return { ok: false, reason: 'disagrees-with-ledger', detail: problem };
     return {
       ok: true,
       operator: {
@@ -100,25 +171,78 @@ export class TokenStore {
     };
   }
 
+  /** How the row disagrees with the token's entries (signatures checked); undefined when they agree. */
+  private async ledgerDisagreement(row: StoredTokenRow): Promise<string | undefined> {
+    const stored = toTokenRow(row);
+    if (!stored.position) return `operator token ${row.id} names no entry of the ledger`;
+    const read: TokenEntry[] = [];
+    for (const entry of await subjectEntries(this.db, stored.position.chain, row.id)) {
+      const checked = this.verifiedEntry(entry);
+      if ('problem' in checked) return `operator token ${row.id}: ${checked.problem}`;
+      read.push(checked);
+    }
+    const folded = foldTokenEntries(this.department, row.id, read);
+    if (folded.problem) return folded.problem;
+    return tokenDisagreement(stored, folded.token);
+  }
+
+  private verifiedEntry(entry: StoredEntry): TokenEntry | { problem: string } {
+    const key = `${entry.chain}\u0000${entry.seq}\u0000${toHex(entry.hash)}`;
+    const known = this.verified.get(key);
+    if (known) return known;
+    if (!this.ledger) return { problem: 'this store has no trust bundle to check entries with' };
+    const checked = readTokenEntry(entry, this.department, this.ledger.trustBundle());
+    if ('problem' in checked) return checked;
+    this.verified.set(key, checked);
+    // A Map iterates in insertion order: the first key is the oldest.
+    if (this.verified.size > VERIFIED_LIMIT) this.verified.delete(this.verified.keys().next().value!);
+    return checked;
+  }
+
   async list(): Promise<TokenRecord[]> {
-    const rows: TokenRow[] = await this.dataSource.query('SELECT * FROM operator_token ORDER BY created_at, id');
-    return rows.map(toRecord);
+    return (await tokenRows(this.db)).map(toRecord);
+  }
+
+  /**
+   * Every token whose row the ledger does not give (a row rewritten with
+   * the trigger switched off): what GET /v1/ledger/verify reports.
+   */
+  async disagreements(): Promise<{ checked: number; disagreements: Array<{ tokenId: string; reason: string }> }> {
+    const rows = await tokenRows(this.db);
+    const disagreements: Array<{ tokenId: string; reason: string }> = [];
+    for (const row of rows) {
+      // Rows revoked by the upgrade (no entry) refuse themselves; every other row is held to its entries.
+      if (row.last_chain === null && row.revoked_at !== null) continue;
+      const reason = await this.ledgerDisagreement(row);
+      if (reason) disagreements.push({ tokenId: row.id, reason });
+    }
+    return { checked: rows.length, disagreements };
   }
 
   /** Revokes every active token one issuer made (`npm start` renews its development tokens this way). */
   async revokeIssuedBy(issuedBy: string, revokedBy: string): Promise<void> {
-    await this.dataSource.query(
-      'UPDATE operator_token SET revoked_at = now(), revoked_by = $2 WHERE created_by = $1 AND revoked_at IS NULL',
-      [issuedBy, revokedBy],
-    );
+    const ids = await activeTokenIdsIssuedBy(this.db, issuedBy);
+    // Together, so that group commit records them in one transaction.
+    await Promise.all(ids.map((id) => this.revoke(id, revokedBy)));
   }
 
-  /** Revokes a token; false when there is no such token or it was already revoked. */
+  /** Revokes a token (an entry of the ledger); false when there is no such token or it was already revoked. */
   async revoke(id: string, revokedBy: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `UPDATE operator_token SET revoked_at = now(), revoked_by = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
-      [id, revokedBy],
-    );
-    return (Array.isArray(rows[0]) ? (rows[0] as unknown[]) : rows).length > 0;
+    try {
+      await this.writer().commands.run(
+        this.aggregate,
+        id,
+        { kind: 'revoke-token', department: this.department, tokenId: id },
+        { actor: revokedBy },
+      );
+      return true;
+    } catch (error) {
+      if (
+        error instanceof DomainError &&
+        (error.code === TokenErrorCode.TOKEN_NOT_FOUND || error.code === TokenErrorCode.TOKEN_REVOKED)
+      )
+        return false;
+      throw error;
+    }
   }
 }

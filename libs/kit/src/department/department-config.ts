@@ -87,6 +87,11 @@ export const departmentConfigSchema = z
      * for the life of a ledger: a start with another count is refused.
      */
     LEDGER_SHARDS: z.coerce.number().int().min(1).max(MAX_SHARDS).default(1),
+    /**
+     * How far a followed entry's claimed time may be ahead of this clock, or
+     * behind the entry before it, before the entry is held (issue #24).
+     */
+    KEY_TIME_SKEW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
     /** The checkpoints' origins are `<prefix>/<chain>`: the notary signs and every department witnesses under it. */
     CHECKPOINT_ORIGIN_PREFIX: checkpointOriginPrefix,
   })

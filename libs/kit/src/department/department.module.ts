@@ -105,11 +105,25 @@ export class DepartmentModule {
         {
           provide: STATE_CHECK,
           useValue: {
-            check: () =>
-              checkStoredStates(
+            // The decider states, then the operator tokens: each row held to its entries (issue #27).
+            check: async () => {
+              const states = await checkStoredStates(
                 runtime.dataSource,
                 runtime.stateAggregates as ReadonlyArray<CheckedAggregate<unknown>>,
-              ),
+              );
+              const tokens = await runtime.tokens.disagreements();
+              return {
+                checked: states.checked + tokens.checked,
+                disagreements: [
+                  ...states.disagreements,
+                  ...tokens.disagreements.map(({ tokenId, reason }) => ({
+                    aggregate: 'operator_token',
+                    subject: tokenId,
+                    reason,
+                  })),
+                ],
+              };
+            },
           },
         },
         { provide: COMMANDS, useValue: runtime.commands },

@@ -4,6 +4,7 @@ import { TrustBundleApplied1764000002002 } from './1764000002002-trust-bundle-ap
 import { WitnessCheckpoints1764000002003 } from './1764000002003-witness-checkpoints.js';
 import { OperatorAudit1764000002004 } from './1764000002004-operator-audit.js';
 import { StateAtLedgerPosition1764000002005 } from './1764000002005-state-at-ledger-position.js';
+import { OperatorTokenAtLedgerPosition1764000002006 } from './1764000002006-operator-token-at-ledger-position.js';
 
 /** The kit's migrations; they run after the ledger's and the consumer's. */
 export const kitMigrations = [
@@ -13,4 +14,5 @@ export const kitMigrations = [
   WitnessCheckpoints1764000002003,
   OperatorAudit1764000002004,
   StateAtLedgerPosition1764000002005,
+  OperatorTokenAtLedgerPosition1764000002006,
 ];

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 
 import { TokenStore } from '../auth/token-store.js';
 import { grantAggregate } from '../access/grant-aggregate.js';
+import { tokenAggregate } from '../auth/token-aggregate.js';
 import type { Aggregate } from '../commands/aggregate.js';
 import { CommandRunner } from '../commands/command-runner.js';
 import { kafkaSasl, type DepartmentConfig } from '../department/department-config.js';
@@ -22,7 +23,7 @@ import { AlarmWriter, reportQuarantine } from './parts/alarms/index.js';
 import { Answering } from './parts/answering/index.js';
 import { DepartmentDatabase, departmentDataSource } from './parts/database/index.js';
 import { FollowedWatch } from './parts/followed-watch/index.js';
-import { Following } from './parts/following/index.js';
+import { Following, checkpointRelease } from './parts/following/index.js';
 import { Publishing } from './parts/publishing/index.js';
 import { Recovery } from './parts/recovery/index.js';
 import { MetricsAdmin, metricsFromHeads } from './parts/metrics/index.js';
@@ -61,7 +62,11 @@ export class DepartmentRuntime implements DepartmentContext {
   ) {
     const { department, follows, aggregates = [] } = definition;
     // Every aggregate whose states this department keeps, with the event types that move them (held to the ledger).
-    const stateAggregates = [...aggregates, { ...grantAggregate, eventTypes: [`gov.${department}.access.*`] }];
+    const stateAggregates = [
+      ...aggregates,
+      { ...grantAggregate, eventTypes: [`gov.${department}.access.*`] },
+      tokenAggregate(department),
+    ];
     this.stateAggregates = stateAggregates;
     const namespace = config.KAFKA_TOPIC_NAMESPACE;
     const sasl = kafkaSasl(config);
@@ -108,7 +113,8 @@ export class DepartmentRuntime implements DepartmentContext {
       publishing.waitPublished,
       (aggregate) => stateAggregates.find((known) => known.name === aggregate)?.eventTypes,
     ));
-    this.tokens = new TokenStore(dataSource, department);
+    // Tokens are issued and revoked as entries of this ledger, and checked against them (issue #27).
+    this.tokens = new TokenStore(dataSource, department, { commands, trustBundle });
     const policy = (this.policy = new GrantPolicy(department, (type) => registry.isControl(type)));
     const shape = { department, follows, shards: chains.length, secured };
     const probe = departmentKafka(department, config);
@@ -133,7 +139,21 @@ export class DepartmentRuntime implements DepartmentContext {
       kafka,
       dataSource,
       metrics,
-      { department, namespace, trustBundle, registry, policy },
+      {
+        department,
+        namespace,
+        trustBundle,
+        registry,
+        policy,
+        keyTime: {
+          skewMs: config.KEY_TIME_SKEW_SECONDS * 1000,
+          bundle: trustBundle,
+          // The notary holds what it holds: no checkpoint can cover an entry missing from its own tree.
+          ...(department === 'notary'
+            ? {}
+            : { release: checkpointRelease({ queries: () => this.queries, trustBundle, logger }) }),
+        },
+      },
       () => topics.readable,
       reportQuarantine(metrics, alarms, logger),
       () =>

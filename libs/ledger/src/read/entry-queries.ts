@@ -64,6 +64,8 @@ export interface EntryDataFilter {
   typeLike?: string;
   /** Fields of the entry's data that must have these values (compared as text). */
   fields?: Readonly<Record<string, string>>;
+  /** Integer fields of the entry's data that must be at least these values. */
+  atLeast?: Readonly<Record<string, number>>;
 }
 
 /** A stored entry with its data's fields decoded (null when it has no data). */
@@ -98,6 +100,8 @@ function whereOf(filter: EntryDataFilter): { where: string; params: unknown[] } 
   if (filter.typeLike !== undefined) conditions.push(`type LIKE ${bind(filter.typeLike)}`);
   for (const [field, value] of Object.entries(filter.fields ?? {}))
     conditions.push(`fields ->> ${bind(field)} = ${bind(value)}`);
+  for (const [field, value] of Object.entries(filter.atLeast ?? {}))
+    conditions.push(`(fields ->> ${bind(field)})::bigint >= ${bind(value)}`);
   return { where: conditions.join(' AND '), params };
 }
 

@@ -32,7 +32,7 @@ export interface CommittedData {
 }
 
 const SALT_BYTES = 16;
-const SALT_PATTERN = /^[A-Za-z0-9_-]{22,}$/;
+export const SALT_PATTERN = /^[A-Za-z0-9_-]{22,}$/;
 const HEX32 = /^[0-9a-f]{64}$/;
 
 export function fieldCommitment(salt: string, field: string, value: unknown): string {

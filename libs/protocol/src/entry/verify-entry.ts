@@ -5,7 +5,7 @@ import { departmentOfSource } from '../identifiers/identifiers.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
 import { SignatureDomain, signingMessage } from '../signing/domains.js';
 import { verifyEd25519 } from '../signing/ed25519.js';
-import { resolveKey, type TrustBundle } from '../trust/trust-bundle.js';
+import { findKey, keyProblemAt, bundlePublicKey, type TrustBundle, type TrustedKey } from '../trust/trust-bundle.js';
 
 export type SignatureVerifier = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
 
@@ -21,12 +21,38 @@ export interface VerifiedEnvelope {
  * the key the trust bundle gives for `keyid`, which must belong to the
  * envelope's department and be valid at the envelope's `time`.
  * Throws ProtocolError (HASH_MISMATCH, UNKNOWN_KEY, KEY_REVOKED, ..., BAD_SIGNATURE).
+ *
+ * The claimed time decides here: right for the owner's own ledger and its
+ * recovery, which trust their own clock's entries. A follower judges the
+ * key at its receipt instead (`verifyEnvelopeSignature` and key-time.ts).
  */
 export function verifyEnvelope(
   envelope: SignedEnvelope,
   bundle: TrustBundle,
   verify: SignatureVerifier = verifyEd25519,
 ): VerifiedEnvelope {
+  return checkSignature(envelope, bundle, verify, new Date(envelope.time));
+}
+
+/**
+ * The same checks but the key's validity: the hash, a key of the envelope's
+ * department, the signature. Returns the bundle's key so that the caller
+ * judges when it was valid (a follower at its receipt: key-time.ts).
+ */
+export function verifyEnvelopeSignature(
+  envelope: SignedEnvelope,
+  bundle: TrustBundle,
+  verify: SignatureVerifier = verifyEd25519,
+): VerifiedEnvelope & { key: TrustedKey } {
+  return checkSignature(envelope, bundle, verify, undefined);
+}
+
+function checkSignature(
+  envelope: SignedEnvelope,
+  bundle: TrustBundle,
+  verify: SignatureVerifier,
+  keyAt: Date | undefined,
+): VerifiedEnvelope & { key: TrustedKey } {
   const { canonical, hash } = envelopeHash(envelope);
   if (!equalBytes(hash, fromHex(envelope.hash))) {
     throw new ProtocolError(
@@ -36,7 +62,10 @@ export function verifyEnvelope(
     );
   }
   const department = departmentOfSource(envelope.source)!;
-  const publicKey = resolveKey(bundle, envelope.keyid, department, new Date(envelope.time));
+  const key = findKey(bundle, envelope.keyid, department);
+  const problem = keyAt ? keyProblemAt(key, keyAt) : undefined;
+  if (problem) throw problem;
+  const publicKey = bundlePublicKey(key);
   const sig = fromBase64(envelope.sig);
   if (!verify(sig, signingMessage(SignatureDomain.ENTRY, hash), publicKey)) {
     throw new ProtocolError(
@@ -45,5 +74,5 @@ export function verifyEnvelope(
       'sig',
     );
   }
-  return { envelope, canonical, hash, sig };
+  return { envelope, canonical, hash, sig, key };
 }

@@ -50,6 +50,24 @@ export function controlEventTypes(dept: string): EventTypeDefinition[] {
       .optional(),
     detail: z.string().min(1).max(2000),
   });
+  // An operator token of this department (issue #27): what the guard accepts is what these entries say. The
+  // secret never leaves the answer to the issuer. Its SHA-256 does (`tokenHash`): the secret is 32 random bytes,
+  // so the hash opens nothing, and with it in the entry the ledger alone names the credential — a row whose hash
+  // was swapped for the forger's own disagrees with its entry, and recovery can rebuild the table. The holder is
+  // named by the operator id they act under (already every envelope's `actor` of what they do), never by a
+  // name; the issuer and revoker are the entry's own actor, its time the time of issue or revocation.
+  const tokenIssued = z.strictObject({
+    tokenId: z.uuid(),
+    tokenHash: hex32,
+    operator: z.string().regex(/^[a-z][a-z0-9._:-]{0,99}$/, 'must be an operator id such as "clerk:anna"'),
+    role: z.enum(['admin', 'clerk', 'auditor']),
+    scope: z
+      .string()
+      .regex(/^[a-z][a-z0-9._:-]{0,99}$/)
+      .optional(),
+    expiresAt: instant,
+  });
+  const tokenRevoked = z.strictObject({ tokenId: z.uuid() });
   const fieldsOf = (schema: z.ZodObject) => Object.keys(schema.shape);
   const control = (type: string, schema: z.ZodObject, description: string) =>
     defineEventType({ type, schema, description, publicFields: fieldsOf(schema), personalFields: [], control: true });
@@ -60,6 +78,16 @@ export function controlEventTypes(dept: string): EventTypeDefinition[] {
       'The owner grants a department access to some of its event types and fields.',
     ),
     control(`gov.${dept}.access.grant-revoked.v1`, grantRevoked, 'The owner withdraws a grant from this position on.'),
+    control(
+      `gov.${dept}.operator.token-issued.v1`,
+      tokenIssued,
+      'The department issued a bearer token to one of its operators (its hash, role, scope and expiry; never the secret).',
+    ),
+    control(
+      `gov.${dept}.operator.token-revoked.v1`,
+      tokenRevoked,
+      'The department revoked an operator token: it is refused from this position on.',
+    ),
     control(
       `gov.${dept}.witness.cosigned.v1`,
       cosigned,

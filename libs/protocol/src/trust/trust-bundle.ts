@@ -45,6 +45,13 @@ export interface TrustBundle {
   witnessing?: WitnessPolicy[];
   /** Witnesses of the checkpoints beyond the departments; eligible for every chain unless its rule names others. */
   outsideWitnesses?: OutsideWitness[];
+  /**
+   * How long after a key's retirement (`validUntil`) an entry it signed may
+   * still be first anchored and count as valid (issue #24: an entry signed
+   * just before a rotation is anchored a little after it). Not for revoked
+   * keys. Seconds; absent: DEFAULT_ANCHOR_GRACE_SECONDS.
+   */
+  anchorGraceSeconds?: number;
 }
 
 export interface SignedTrustBundle {
@@ -99,6 +106,19 @@ export function verifyTrustBundle(signed: SignedTrustBundle, rootPublicKey: Uint
  * Throws ProtocolError naming which of these failed.
  */
 export function resolveKey(bundle: TrustBundle, keyId: string, department: string, at: Date): Uint8Array {
+  const key = findKey(bundle, keyId, department);
+  const problem = keyProblemAt(key, at);
+  if (problem) throw problem;
+  return bundlePublicKey(key);
+}
+
+/**
+ * The bundle's key `keyId`, which must belong to `department` — whatever
+ * its validity: a follower judges that at the time it received the entry,
+ * a receipt at the time an anchor fixed (key-time.ts), not at the time the
+ * entry claims. Throws UNKNOWN_KEY or KEY_WRONG_DEPARTMENT.
+ */
+export function findKey(bundle: TrustBundle, keyId: string, department: string): TrustedKey {
   for (const owner of bundle.departments) {
     const key = owner.keys.find((candidate) => candidate.keyId === keyId);
     if (!key) continue;
@@ -109,32 +129,42 @@ export function resolveKey(bundle: TrustBundle, keyId: string, department: strin
         'keyid',
       );
     }
-    const time = at.getTime();
-    if (key.revokedAt !== undefined && time >= Date.parse(key.revokedAt)) {
-      throw new ProtocolError(
-        ProtocolErrorCode.KEY_REVOKED,
-        `key '${keyId}' was revoked at ${key.revokedAt}${key.revocationReason ? ` (${key.revocationReason})` : ''}`,
-        'keyid',
-      );
-    }
-    if (time < Date.parse(key.validFrom) || (key.validUntil !== undefined && time >= Date.parse(key.validUntil))) {
-      throw new ProtocolError(
-        ProtocolErrorCode.KEY_NOT_VALID_AT_TIME,
-        `key '${keyId}' is valid from ${key.validFrom}${key.validUntil ? ` until ${key.validUntil}` : ''}, not at ${at.toISOString()}`,
-        'keyid',
-      );
-    }
-    try {
-      return fromBase64(key.publicKey);
-    } catch {
-      throw new ProtocolError(ProtocolErrorCode.BAD_TRUST_BUNDLE, `public key of '${keyId}' is not base64`, 'keyid');
-    }
+    return key;
   }
   throw new ProtocolError(
     ProtocolErrorCode.UNKNOWN_KEY,
     `key '${keyId}' is not in trust bundle version ${bundle.version}`,
     'keyid',
   );
+}
+
+/** Why `key` signed nothing valid at `at` (revoked, or outside its window), or undefined when it did. */
+export function keyProblemAt(key: TrustedKey, at: Date): ProtocolError | undefined {
+  const time = at.getTime();
+  if (key.revokedAt !== undefined && time >= Date.parse(key.revokedAt)) {
+    return new ProtocolError(
+      ProtocolErrorCode.KEY_REVOKED,
+      `key '${key.keyId}' was revoked at ${key.revokedAt}${key.revocationReason ? ` (${key.revocationReason})` : ''}`,
+      'keyid',
+    );
+  }
+  if (time < Date.parse(key.validFrom) || (key.validUntil !== undefined && time >= Date.parse(key.validUntil))) {
+    return new ProtocolError(
+      ProtocolErrorCode.KEY_NOT_VALID_AT_TIME,
+      `key '${key.keyId}' is valid from ${key.validFrom}${key.validUntil ? ` until ${key.validUntil}` : ''}, not at ${at.toISOString()}`,
+      'keyid',
+    );
+  }
+  return undefined;
+}
+
+/** The Ed25519 public key of a bundle key. */
+export function bundlePublicKey(key: TrustedKey): Uint8Array {
+  try {
+    return fromBase64(key.publicKey);
+  } catch {
+    throw new ProtocolError(ProtocolErrorCode.BAD_TRUST_BUNDLE, `public key of '${key.keyId}' is not base64`, 'keyid');
+  }
 }
 
 /** A bundle entry for a signer (development bundles, tests). */

@@ -5,6 +5,7 @@ import {
   type KafkaTransport,
   protocolVerifier,
   type EventHandler,
+  type KeyTimeOptions,
   type QuarantineNotice,
 } from '@registry-bus/bus';
 import type { GrantPolicy } from '@registry-bus/access';
@@ -23,6 +24,8 @@ export interface FollowingOptions {
   trustBundle: () => TrustBundle;
   registry: EventTypeRegistry;
   policy: GrantPolicy;
+  /** Keys judged at receipt, claimed times checked, held entries released by quorum checkpoints (issue #24). */
+  keyTime?: KeyTimeOptions;
 }
 
 /**
@@ -75,6 +78,7 @@ export class Following {
         }),
       topicNamespace: this.options.namespace,
       onQuarantine: this.onQuarantine,
+      ...(this.options.keyTime ? { keyTime: this.options.keyTime } : {}),
     });
     await this.startConsumer(this.readable());
   }

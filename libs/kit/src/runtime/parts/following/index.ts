@@ -1,1 +1,2 @@
 export { Following, type FollowingOptions } from './following.js';
+export { checkpointRelease } from './checkpoint-release.js';

@@ -6,6 +6,7 @@ import type { KafkaTransport } from '@registry-bus/bus';
 import type { DataSource } from 'typeorm';
 
 import type { DepartmentMetrics } from '../../../metrics/department-metrics.js';
+import { tokenAggregate } from '../../../auth/token-aggregate.js';
 import { grantAggregate } from '../../../access/grant-aggregate.js';
 import type { Aggregate, DomainEvent } from '../../../commands/aggregate.js';
 import { checkRecoverySource, combinedCheck, type SourceCheck } from '../../../recovery/check-source.js';
@@ -206,9 +207,12 @@ export class Recovery {
         dataSource: this.dataSource,
         reader: this.ledger.reader,
         trust: this.trustBundle(),
-        aggregates: [...this.aggregates, { ...grantAggregate, eventTypes: [`gov.${department}.access.*`] }] as Array<
-          Aggregate<unknown, DomainEvent, unknown>
-        >,
+        // The operator tokens too: their rows are rebuilt from their entries in the restoring transaction.
+        aggregates: [
+          ...this.aggregates,
+          { ...grantAggregate, eventTypes: [`gov.${department}.access.*`] },
+          tokenAggregate(department),
+        ] as Array<Aggregate<unknown, DomainEvent, unknown>>,
         log: (message, details) => this.logger.warn(details ?? {}, `recovery: ${message}`),
       });
       if (coverage) report.mirrors = coverage;
