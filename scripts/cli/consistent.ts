@@ -6,7 +6,14 @@
 import type { ConsistencyAnswer } from '@registry-bus/ledger';
 import { leafHash, rootFromLeafHashes, verifyConsistency } from '@registry-bus/merkle';
 import { fromHex, toHex } from '@registry-bus/protocol';
-import { LEDGER_EXPORT_FORMAT, RECEIPT_FORMAT, type LedgerExportLine, type Receipt } from '@registry-bus/receipts';
+import {
+  LEDGER_EXPORT_FORMAT,
+  RECEIPT_FORMAT,
+  isAnchored,
+  type LedgerExportLine,
+  type Receipt,
+  type UnanchoredReceipt,
+} from '@registry-bus/receipts';
 
 const HASH_HEX = /^[0-9a-f]{64}$/;
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
@@ -28,17 +35,20 @@ export type ConsistencyVerdict =
   | { consistent: false; chain: string; from: number; to: number; reason: string };
 
 /** A receipt's tree is the one its anchor names: the notary's disclosed chain, tree size and root. */
-export function receiptView(receipt: Receipt, file: string): TreeView {
+export function receiptView(receipt: Receipt | UnanchoredReceipt, file: string): TreeView {
   if (receipt?.format !== RECEIPT_FORMAT)
     throw new Error(`${file} is neither a receipt (${RECEIPT_FORMAT}) nor a ledger export (${LEDGER_EXPORT_FORMAT})`);
-  const fields = (receipt?.anchor?.disclosure?.fields ?? {}) as Record<string, unknown>;
+  if (!isAnchored(receipt)) throw new Error(`${file}: the receipt's entry is not yet anchored: it states no tree`);
+  // The latest anchor when the receipt carries one (issue #24): the larger tree it states.
+  const anchored = receipt.latest ?? receipt;
+  const fields = (anchored?.anchor?.disclosure?.fields ?? {}) as Record<string, unknown>;
   const { chain, treeSize, root } = fields;
   if (typeof chain !== 'string' || typeof treeSize !== 'string' || !DECIMAL.test(treeSize))
     throw new Error(`${file}: the anchor discloses no chain and tree size`);
   if (typeof root !== 'string' || !HASH_HEX.test(root)) throw new Error(`${file}: the anchor discloses no root`);
-  if (receipt.inclusion?.treeSize !== Number(treeSize))
+  if (anchored.inclusion?.treeSize !== Number(treeSize))
     throw new Error(
-      `${file}: the inclusion proof is for ${String(receipt.inclusion?.treeSize)} entries, the anchor for ${treeSize} (registry-bus verify tells more)`,
+      `${file}: the inclusion proof is for ${String(anchored.inclusion?.treeSize)} entries, the anchor for ${treeSize} (registry-bus verify tells more)`,
     );
   return { file, chain, size: Number(treeSize), root };
 }

@@ -3,11 +3,18 @@
 // file is read two ways (duplicate keys, __proto__). A failure names the file
 // (and the line) for the CLI's exit 2.
 import { parseStrictJson } from '@registry-bus/protocol';
-import type { LedgerExportLine, Receipt } from '@registry-bus/receipts';
+import type { LedgerExportLine, Receipt, UnanchoredReceipt } from '@registry-bus/receipts';
 
-export function readReceipt(text: string, file: string): Receipt {
+/**
+ * A receipt, or the 202 answer of an entry not yet anchored saved whole
+ * (`{status: "not-yet-anchored", …, receipt}`): its receipt, the entry alone.
+ */
+export function readReceipt(text: string, file: string): Receipt | UnanchoredReceipt {
   try {
-    return parseStrictJson(text, 'the receipt') as Receipt;
+    const read = parseStrictJson(text, 'the receipt') as Receipt | { status?: unknown; receipt?: UnanchoredReceipt };
+    return 'status' in read && read.status === 'not-yet-anchored' && read.receipt !== undefined
+      ? read.receipt
+      : (read as Receipt);
   } catch (error) {
     throw new Error(`${file} cannot be read: ${(error as Error).message}`, { cause: error });
   }
@@ -30,7 +37,7 @@ export function readLedgerExport(text: string, file: string): LedgerExportLine[]
 export function readReceiptOrExport(
   text: string,
   file: string,
-): { kind: 'receipt'; receipt: Receipt } | { kind: 'export'; lines: LedgerExportLine[] } {
+): { kind: 'receipt'; receipt: Receipt | UnanchoredReceipt } | { kind: 'export'; lines: LedgerExportLine[] } {
   const firstLine = text.trimStart().split('\n', 1)[0] ?? '';
   let first: unknown;
   try {

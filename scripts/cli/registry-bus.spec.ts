@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { signTrustBundle, testSigner, toBase64 } from '@registry-bus/protocol';
-import type { Receipt } from '@registry-bus/receipts';
+import type { Receipt, UnanchoredReceipt } from '@registry-bus/receipts';
 import { testReceipt } from '@registry-bus/testing';
 
 /**
@@ -24,7 +24,7 @@ describe('registry-bus verify: exit codes', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const verify = (name: string, content: Receipt) => {
+  const verify = (name: string, content: Receipt | UnanchoredReceipt | object) => {
     const file = join(dir, name);
     writeFileSync(file, JSON.stringify(content));
     const result = spawnSync(
@@ -65,5 +65,20 @@ describe('registry-bus verify: exit codes', () => {
     expect(sut.status).toBe(1);
     expect(sut.out).toMatch(/^INVALID {2}gov\.land\.parcel\.registered\.v1/m);
     expect(sut.out).toContain("failed check 'cosignature-1-data'");
+  }, 60_000);
+
+  it('6 for an entry not yet anchored (the 202 answer saved whole): UNANCHORED, its key judged now', () => {
+    const answer = {
+      status: 'not-yet-anchored',
+      seq: 2,
+      detail: 'the notary has not anchored this entry yet; retry shortly',
+      receipt: { format: receipt.format, entry: receipt.entry },
+    };
+    const sut = verify('unanchored.json', answer);
+    expect(sut.status).toBe(6);
+    expect(sut.out).toMatch(/^UNANCHORED {2}gov\.land\.parcel\.registered\.v1 — land ledger, entry 2, subject P-2$/m);
+    expect(sut.out).toContain('  anchored:  not yet — no anchor of the notary covers this entry');
+    expect(sut.out).toMatch(/^ {2}key: {7}valid under trust bundle version 1 as of \d{4}-\d\d-\d\dT/m);
+    expect(sut.out).toContain('checks:    4 passed (format, entry-signature, entry-data, key-now)');
   }, 60_000);
 });

@@ -7,7 +7,8 @@
 // lacks its quorum of independent witnesses (not yet confirmed: `VALID —
 // below quorum`); for an export held to the latest checkpoint (issue #23):
 // 4 valid but its freshness unchecked (no checkpoint given), 5 stale (older
-// than the checkpoint). docs/RECEIPTS.md, "Freshness".
+// than the checkpoint). docs/RECEIPTS.md, "Freshness"; for a receipt of an
+// entry no anchor covers yet (issue #24): 6 unanchored.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -47,10 +48,11 @@ const USAGE = `usage:
     (two receipts need the ledger's consistency proof; signatures are not checked: verify each file;
     a checkpoint is held to the newer input, which must then be an export)
 exit codes: 0 valid, 1 a check failed, 2 unreadable input, 3 valid but below the witness quorum,
-  4 valid but freshness unchecked (verify-ledger without a checkpoint), 5 stale: older than the checkpoint`;
+  4 valid but freshness unchecked (verify-ledger without a checkpoint), 5 stale: older than the checkpoint,
+  6 unanchored: the entry checks out, but no anchor covers it yet (verify)`;
 
 /** The exit code of a verdict: below quorum is neither valid nor invalid. */
-const EXIT_CODE = { valid: 0, invalid: 1, 'below-quorum': 3 } as const;
+const EXIT_CODE = { valid: 0, invalid: 1, 'below-quorum': 3, unanchored: 6 } as const;
 /** An export's exit code once its checks passed with its quorum: how it stands against the latest checkpoint. */
 const FRESHNESS_EXIT_CODE = { fresh: 0, unchecked: 4, stale: 5 } as const;
 
@@ -355,17 +357,43 @@ function describeReceipt(verdict: ReceiptVerdict, trust: LoadedTrust): string {
     .map(([field, value]) => `${field}=${JSON.stringify(value)}`)
     .join(', ');
   const witnesses = summary.witnessedBy.length > 0 ? summary.witnessedBy.join(', ') : 'no department';
-  return [
-    verdict.ok ? `VALID  ${what}` : `VALID — below quorum (witnessed by ${witnesses})  ${what}`,
+  const recorded = [
     `  recorded:  ${summary.recordedAt} by ${summary.actor}`,
     `  disclosed: ${disclosed || '(nothing)'}`,
     `  withheld:  ${summary.withheld.length > 0 ? `${summary.withheld.join(', ')} (only their commitments)` : '(nothing)'}`,
-    `  anchored:  by the notary at ${summary.anchoredAt} (tree of ${summary.anchoredTreeSize} entries)`,
-    `  witnessed: ${summary.witnessedBy.length > 0 ? summary.witnessedBy.join(', ') : 'by no department yet'}`,
-    `  ${verdict.quorum!.text}${verdict.ok ? '' : ' — not yet confirmed: the record checks out, but too few independent departments have cosigned its anchor'}`,
+  ];
+  const checked = [
     `  checks:    ${verdict.checks.length} passed (${verdict.checks.map((check) => check.id).join(', ')})`,
     `  trust:     ${trust.description}`,
     `  root:      ${trust.rootFingerprint}`,
+  ];
+  if (verdict.verdict === 'unanchored')
+    return [
+      `UNANCHORED  ${what}`,
+      ...recorded,
+      `  anchored:  not yet — no anchor of the notary covers this entry, so only its signer says when it was made`,
+      `  key:       valid under trust bundle version ${trust.bundle.version} as of ${summary.keyJudgedAt} (judged now, not at a time the world fixed)`,
+      ...checked,
+      `  Fetch the receipt again once the notary has anchored the entry (every few seconds): then it proves`,
+      `  the record was in the ${summary.department} ledger, with its key judged at its first anchor.`,
+      '',
+    ].join('\n');
+  const anchoredLine = `  anchored:  ${summary.firstAnchor ? 'first ' : ''}by the notary at ${summary.anchoredAt} (tree of ${summary.anchoredTreeSize} entries)`;
+  return [
+    verdict.ok ? `VALID  ${what}` : `VALID — below quorum (witnessed by ${witnesses})  ${what}`,
+    ...recorded,
+    anchoredLine,
+    ...(summary.latest
+      ? [
+          `  latest:    by the notary at ${summary.latest.anchoredAt} (tree of ${summary.latest.treeSize} entries), consistent with the first`,
+        ]
+      : []),
+    ...(summary.keyJudgedAt
+      ? [`  key time:  ${summary.keyJudgedAt} (${summary.keyJudgedBy}): the key was valid then`]
+      : []),
+    `  witnessed: ${summary.witnessedBy.length > 0 ? summary.witnessedBy.join(', ') : 'by no department yet'}`,
+    `  ${verdict.quorum!.text}${verdict.ok ? '' : ' — not yet confirmed: the record checks out, but too few independent departments have cosigned its anchor'}`,
+    ...checked,
     `  This proves the record was in the ${summary.department} ledger as of the anchor; it does not prove`,
     `  that it is still current — a later entry may have corrected, transferred or revoked it.`,
     '',

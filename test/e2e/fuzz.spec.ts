@@ -62,9 +62,14 @@ describe('fuzzing every app from its OpenAPI document', () => {
     Object.fromEntries(
       await Promise.all(
         APPS.map(async (app) => {
+          // The notary keeps anchoring what the departments wrote before (their admins' tokens among it, #27):
+          // its anchors are its own work; anything else it wrote would be the fuzzer's doing.
           const [row]: Array<{ seq: string | null }> = await stack
             .get(app)
-            .runtime.dataSource.query('SELECT max(seq) AS seq FROM ledger_entry WHERE chain = $1', [app]);
+            .runtime.dataSource.query(
+              `SELECT max(seq) AS seq FROM ledger_entry WHERE chain = $1 AND type <> 'gov.notary.anchor.signed.v1'`,
+              [app],
+            );
           return [app, Number(row?.seq ?? 0)];
         }),
       ),
@@ -74,7 +79,6 @@ describe('fuzzing every app from its OpenAPI document', () => {
     `sends ${PER_OPERATION} invalid requests to every operation: no 5xx, no accepted write, problem+json, no ledger change`,
     async () => {
       const began = Date.now();
-      const before = await heads();
       const findings: Finding[] = [];
       let sent = 0;
       const statuses: Record<number, number> = {};
@@ -93,6 +97,8 @@ describe('fuzzing every app from its OpenAPI document', () => {
         ];
         plans.push({ app, base, admin, requests });
       }
+      // After the admins' tokens, which are ledger entries themselves (#27): from here on nothing may write.
+      const before = await heads();
       const total = plans.reduce((sum, plan) => sum + plan.requests.length, 0);
       const started = Date.now();
       const deadline = began + BUDGET_MS - CHECKS_MS;

@@ -58,6 +58,8 @@ interface AnchorRow {
 describe('notary, witnesses and receipts', () => {
   const stack = new DepartmentStack();
   let clerk: string;
+  /** Land's first parcel (the entries before it are the operators' token entries, #27). */
+  let firstParcel = 0;
 
   const anchorsOf = async (chain: string): Promise<AnchorRow[]> =>
     stack.get('notary').runtime.dataSource.query(
@@ -76,7 +78,7 @@ describe('notary, witnesses and receipts', () => {
       );
     }
   };
-  /** A receipt of land's `seq` whose checkpoint credit, land's one follower here, has cosigned (#23). */
+  /** A receipt of land's `seq` whose (first quorum) checkpoint credit, land's one follower here, has cosigned (#23, #24). */
   const receiptOf = (seq: number) =>
     stack.eventually(`a receipt of land ${seq} cosigned by credit`, async () => {
       const answer = await stack.call('land', 'GET', `/v1/ledger/entries/${seq}/receipt`);
@@ -95,6 +97,7 @@ describe('notary, witnesses and receipts', () => {
   it('anchors each chain that moved, and every department witnesses the anchor', async () => {
     const first = await stack.call('land', 'POST', '/v1/parcels', { token: clerk, body: parcel('N-0') });
     const seq = (first.body.entries as Array<{ seq: number }>)[0]!.seq;
+    firstParcel = seq;
     const early = await stack.call('land', 'GET', `/v1/ledger/entries/${seq}/receipt`);
     if (early.status === 202) expect(early.headers.get('retry-after')).toBe('5');
     await register(1, 6);
@@ -115,7 +118,7 @@ describe('notary, witnesses and receipts', () => {
   });
 
   it('fails a tampered receipt with the precise check', async () => {
-    const receipt = await receiptOf(1);
+    const receipt = await receiptOf(firstParcel);
     const bundle = stack.trustBundle();
     const failed = (change: (copy: Receipt) => void) => {
       const copy = structuredClone(receipt);
@@ -154,8 +157,9 @@ describe('notary, witnesses and receipts', () => {
     expect(anchored - recorded).toBeGreaterThan(1);
     const before = new Date(recorded - 1000).toISOString();
     const between = new Date(recorded + Math.floor((anchored - recorded) / 2)).toISOString();
+    // The key is judged when the world saw the record (its first anchor, once credit cosigned it), never at the time it claims (#24).
     expect(withLandKey((key) => (key.revokedAt = before))).toMatchObject({
-      id: 'entry-signature',
+      id: 'keys-at-anchor',
       reason: expect.stringMatching(/revoked/),
     });
     // A stolen key signing "in the past": the anchor's time gives it away.
@@ -163,16 +167,23 @@ describe('notary, witnesses and receipts', () => {
       id: 'keys-at-anchor',
       reason: expect.stringMatching(/revoked/),
     });
-    expect(withLandKey((key) => (key.validUntil = between))).toMatchObject({
+    // A key retired (not revoked) before the anchor: within the bundle's anchor grace it still vouches; without, it does not.
+    expect(withLandKey((key) => (key.validUntil = between))).toBeUndefined();
+    const noGrace = structuredClone(bundle);
+    noGrace.anchorGraceSeconds = 0;
+    noGrace.departments
+      .find((d) => d.id === 'land')!
+      .keys.find((k) => k.keyId === receipt.entry.envelope.keyid)!.validUntil = between;
+    expect(verifyReceipt(receipt, noGrace, verifyEd25519Node).failure).toMatchObject({
       id: 'keys-at-anchor',
-      reason: expect.stringMatching(/valid from/),
+      reason: expect.stringMatching(/retired at .*anchor grace of 0 s/),
     });
   });
 
   it(
     'the CLI verifies a receipt offline, and names the first failed check of a tampered one',
     async () => {
-      const receipt = await receiptOf(1);
+      const receipt = await receiptOf(firstParcel);
       const good = join(stack.local, 'receipt.json');
       writeFileSync(good, JSON.stringify(receipt));
       const valid = await cli(stack, 'verify', good);

@@ -65,10 +65,21 @@ function urlsOf(route: Route, values: Record<string, readonly string[]>): string
 /** The seqs of the department's ledger whose entry's data mentions any of these values (read as its admin). */
 async function seqsMentioning(stack: DepartmentStack, department: string, admin: string, values: string[]) {
   const answer = await stack.call(department, 'GET', '/v1/ledger/entries?limit=1000', { token: admin });
-  const entries = answer.body.entries as Array<{ seq: number; data: { fields: Record<string, unknown> } | null }>;
-  return entries
-    .filter((entry) => entry.data && Object.values(entry.data.fields).some((value) => values.includes(value as string)))
-    .map((entry) => entry.seq);
+  const entries = answer.body.entries as Array<{
+    seq: number;
+    envelope: { type: string };
+    data: { fields: Record<string, unknown> } | null;
+  }>;
+  return (
+    entries
+      // An operator token names its scope (#27) but is the department's own record, not the owner's data: a
+      // scoped operator is not shown it.
+      .filter((entry) => !/\.operator\.token-(issued|revoked)\.v1$/.test(entry.envelope.type))
+      .filter(
+        (entry) => entry.data && Object.values(entry.data.fields).some((value) => values.includes(value as string)),
+      )
+      .map((entry) => entry.seq)
+  );
 }
 
 /** The seqs a token is shown by `GET /v1/ledger/entries`, every page followed. */

@@ -14,6 +14,7 @@ import { NotaryCheckpoints } from './checkpoints/notary-checkpoints.js';
 import { coveringCheckpointQuery } from './checkpoints/covering-checkpoint-query.js';
 import { witnessStateQuery } from './checkpoints/witness-state-query.js';
 import { OperatorModule } from './operator/operator.module.js';
+import { TrustBundlesModule } from './trust/trust-bundles.module.js';
 
 /** The notary's own tables beside the kit's (its anchors, the portal's indexes): `npm run migrate -- notary` too. */
 export const NOTARY_MIGRATIONS = [
@@ -83,10 +84,12 @@ export function notaryDepartment(config: NotaryConfig): DepartmentDefinition {
   };
 }
 
-/** The notary's HTTP surface beyond the ledger's: its checkpoints, the operator view's data (the portal is its own app). */
+/** The notary's HTTP surface beyond the ledger's: its checkpoints, the operator view's data, trust bundles (the portal is its own app). */
 export function notaryModules(config: NotaryConfig): DynamicModule[] {
   return [
     CheckpointsModule.forRoot({ originPrefix: config.CHECKPOINT_ORIGIN_PREFIX }),
     OperatorModule.forRoot({ urls: config.NOTARY_DEPARTMENT_URLS }),
+    // Trust bundles published on its ledger, in force at every app that follows it (issue #24).
+    TrustBundlesModule.forRoot(),
   ];
 }

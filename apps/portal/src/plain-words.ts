@@ -35,7 +35,11 @@ export function headlines(verdict: ReceiptVerdict): Headline[] {
   const { summary } = verdict;
   const who = nameOf(summary.department);
   const cosignatureChecks = verdict.checks.filter(
-    (check) => check.id.startsWith('cosignature-') || check.id === 'checkpoint',
+    (check) =>
+      check.id.startsWith('cosignature-') ||
+      check.id.startsWith('latest-cosignature-') ||
+      check.id === 'checkpoint' ||
+      check.id === 'latest-checkpoint',
   );
   const witnesses = summary.witnessedBy;
   const { quorum } = verdict;
@@ -55,8 +59,10 @@ export function headlines(verdict: ReceiptVerdict): Headline[] {
     {
       outcome: group(verdict.checks, ['anchor-signature', 'anchor-data', 'anchor-is-notary', 'keys-at-anchor']),
       text: summary.anchoredAt
-        ? `The ledger was anchored by the notary on ${readable(summary.anchoredAt)} (${summary.anchoredTreeSize} entries), with keys valid at that time.`
-        : 'The ledger was anchored by the notary.',
+        ? `The ledger was ${summary.firstAnchor ? 'first ' : ''}anchored by the notary on ${readable(summary.anchoredAt)} (${summary.anchoredTreeSize} entries)${summary.latest ? `, and again on ${readable(summary.latest.anchoredAt)} (${summary.latest.treeSize} entries, the same history)` : ''}, with the record’s key valid when the world first saw it${summary.keyJudgedAt ? ` (${readable(summary.keyJudgedAt)})` : ''}.`
+        : verdict.verdict === 'unanchored'
+          ? 'The notary has not anchored the ledger since this record: it is not yet held to an anchor.'
+          : 'The ledger was anchored by the notary.',
     },
     {
       outcome: cosignatureChecks.some((check) => !check.ok)

@@ -10,16 +10,18 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
   short: 'Not yet confirmed',
 };
 
-const VERDICT_CLASS = { valid: 'ok', 'below-quorum': 'pending', invalid: 'bad' } as const;
+const VERDICT_CLASS = { valid: 'ok', 'below-quorum': 'pending', unanchored: 'pending', invalid: 'bad' } as const;
 
 const value = (field: unknown) => (typeof field === 'string' ? field : JSON.stringify(field));
 
 /**
  * A verdict as the page shows it: one sentence on top, the four plain-word
  * headlines, what the record discloses and withholds, and every check.
- * Three verdicts: valid, not yet confirmed (every check passed, but too few
- * independent departments witnessed the anchor) and invalid. `data-verdict`
- * (`valid`, `below-quorum`, `invalid`) and `data-failed-check` carry it for
+ * Four verdicts: valid, not yet confirmed (every check passed, but too few
+ * independent departments witnessed the anchor), not yet anchored (the
+ * record is what its register signed, but no anchor covers it yet: issue
+ * #24) and invalid. `data-verdict` (`valid`, `below-quorum`, `unanchored`,
+ * `invalid`) and `data-failed-check` carry it for
  * machines (the browser test compares them with the CLI's).
  */
 export function verdictView(verdict: ReceiptVerdict): HTMLElement {
@@ -29,7 +31,9 @@ export function verdictView(verdict: ReceiptVerdict): HTMLElement {
       ? 'All checks passed'
       : verdict.verdict === 'below-quorum'
         ? 'Not yet confirmed: every check passed, but too few independent departments have witnessed it'
-        : `A check failed: ${failure?.says ?? 'the receipt could not be read'}`;
+        : verdict.verdict === 'unanchored'
+          ? 'Not yet anchored: the record is what its register signed, but the notary has not anchored it yet'
+          : `A check failed: ${failure?.says ?? 'the receipt could not be read'}`;
   return h(
     'section',
     {
@@ -45,6 +49,13 @@ export function verdictView(verdict: ReceiptVerdict): HTMLElement {
           'p',
           { class: 'reason', 'data-shortfall': quorum.shortfall },
           `Why not yet: ${quorum.shortfall}. The record is what its register signed; it is confirmed once ${quorum.required} of the departments that witness this register have cosigned an anchor covering it.`,
+        )
+      : null,
+    verdict.verdict === 'unanchored'
+      ? h(
+          'p',
+          { class: 'reason' },
+          `Why not yet: only the register itself says when this record was made; its key was checked against the trust bundle as of ${summary.keyJudgedAt ?? 'now'}. Ask the register for the receipt again in a few seconds, once the notary has anchored it.`,
         )
       : null,
     h(
@@ -72,7 +83,7 @@ export function verdictView(verdict: ReceiptVerdict): HTMLElement {
       {},
       verdict.verdict === 'valid'
         ? 'Disclosed fields'
-        : verdict.verdict === 'below-quorum'
+        : verdict.verdict === 'below-quorum' || verdict.verdict === 'unanchored'
           ? 'Disclosed fields (not yet confirmed)'
           : 'Disclosed fields (as the file says — not to be relied on)',
     ),

@@ -207,3 +207,65 @@ describe('consumer pipeline: a batch is applied exactly as its records one by on
     expect(await rowsOf(interrupted)).toEqual(await rowsOf(oneByOne));
   });
 });
+
+/**
+ * Issue #24: a follower judges a key at the entry's receipt, and the
+ * claimed time only against the skew and the entry before it — never
+ * against its clock for being old. A new follower replays a chain begun
+ * months ago in one go.
+ */
+describe('consumer pipeline: a new follower replays a chain whose claimed times are months old', () => {
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    dataSource = (await departmentDatabase('months-old')).writer;
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+  });
+
+  it('accepts every entry, the first one claiming a time nine months before the replay', async () => {
+    const now = new Date('2026-12-01T12:00:00Z');
+    const sealed: SealedEnvelope[] = [];
+    for (let seq = 1; seq <= 120; seq++) {
+      sealed.push(
+        sealEntrySync(
+          {
+            chain: 'land',
+            seq,
+            prevhash: sealed.at(-1)?.hash ?? new Uint8Array(32),
+            type: registered.type,
+            subject: `M-${seq}`,
+            data: { parcelId: `M-${seq}`, area: '3.00' },
+            actor: 'clerk:1',
+            // From 2026-03-01, two days apart (and the last ones a few seconds back in time: within the skew).
+            time: new Date(Date.parse('2026-03-01T09:00:00Z') + seq * 2 * 86_400_000 - (seq > 118 ? 3000 * seq : 0)),
+          },
+          land,
+        ),
+      );
+    }
+    const pipeline = new ConsumerPipeline({
+      dataSource,
+      verifier: protocolVerifier({ trustBundle: () => bundle, registry }),
+      policy: { decide: () => ({ kind: 'allow' }) },
+      topicNamespace: namespace,
+      handlers: [],
+      keyTime: { now: () => now },
+    });
+    const outcomes = await pipeline.processBatch(
+      sealed.map((entry, i) => ({
+        topic,
+        partition: 0,
+        offset: String(i),
+        key: entry.envelope.subject,
+        value: encodeRecord(entry.envelope, entry.disclosure).value,
+        headers: {},
+      })),
+    );
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(Array(120).fill('applied'));
+    expect(Date.parse(sealed[0]!.envelope.time)).toBeLessThan(now.getTime() - 270 * 86_400_000);
+    expect(await dataSource.query('SELECT seq FROM consumer_position')).toEqual([{ seq: '120' }]);
+  });
+});

@@ -71,6 +71,7 @@ export {
   type ReceivedGrantEntry,
   latestReceived,
   latestReceivedOfType,
+  receivedSignedWith,
   type ReceivedEntry,
 } from './received/received-entries.js';
 export {

@@ -63,6 +63,7 @@ export {
   type EntryDataFilter,
   type EntryWithFields,
   type SqlQueryable,
+  entriesByActor,
 } from './read/entry-queries.js';
 export { verifyChain, type ChainChecks, type CheckedEntry, type VerifyReport } from './verify/verify-chain.js';
 export { protocolChainChecks } from './verify/protocol-checks.js';

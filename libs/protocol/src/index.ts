@@ -62,15 +62,21 @@ export {
   keyProblemAt,
   bundlePublicKey,
   signTrustBundle,
+  addGovernanceSignature,
+  bundleSignatures,
   trustedKey,
   verifyTrustBundle,
+  type BundleSignature,
   type OutsideWitness,
   type SignedTrustBundle,
   type TrustBundle,
+  type KeyCompromise,
   type TrustedDepartment,
   type TrustedKey,
 } from './trust/trust-bundle.js';
 export { rootFingerprint, trustBundleDigest } from './trust/trust-identity.js';
+export { checkGovernance, type Governance, type GovernanceKey } from './trust/governance.js';
+export { governanceOf, governanceSigners, verifyBundleSuccession } from './trust/bundle-succession.js';
 export {
   checkWitnessing,
   defaultQuorum,
@@ -98,8 +104,10 @@ export {
   DEFAULT_ANCHOR_GRACE_SECONDS,
   DEFAULT_CLOCK_SKEW_MS,
   checkpointTime,
+  compromiseRuling,
   judgeAtReceipt,
   validWhenAnchored,
+  type CompromiseRuling,
   type ReceiptTimes,
 } from './trust/key-time.js';
 export {
@@ -108,7 +116,7 @@ export {
   typeMatches,
   type EventTypeDefinition,
 } from './event-types/event-type-registry.js';
-export { anchorSignedV1, controlEventTypes } from './event-types/control-events.js';
+export { anchorSignedV1, controlEventTypes, trustBundlePublishedV1 } from './event-types/control-events.js';
 export {
   CLOUDEVENTS_CONTENT_TYPE,
   decodeRecord,

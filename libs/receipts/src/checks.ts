@@ -1,11 +1,12 @@
 import {
   checkDisclosure,
   departmentOfSource,
-  resolveKey,
   verifyCosignature,
   verifyEnvelope,
+  verifyEnvelopeSignature,
   type SignatureVerifier,
   type TrustBundle,
+  type TrustedKey,
 } from '@registry-bus/protocol';
 
 import type { ReceiptEntry } from './receipt.js';
@@ -110,20 +111,31 @@ export function checkCosignature(
   return ok ? witness : undefined;
 }
 
-/** `keys-at-anchor`: the entry's key was valid when the notary anchored it, and the entry does not claim a later time. */
-export function keyValidAt(
+/**
+ * `<prefix>-signature` and `<prefix>-data` of a record whose key is judged
+ * later, at the time an anchor fixed (key-at-anchor.ts), not at the time it
+ * claims: the hash, a key of its department, the signature. Returns that
+ * key, or undefined when a check failed.
+ */
+export function recordSignedAndCommitted(
   checks: ReceiptCheck[],
+  prefix: string,
+  what: string,
   entry: ReceiptEntry,
-  anchor: ReceiptEntry,
   bundle: TrustBundle,
-): boolean {
-  return run(checks, 'keys-at-anchor', 'the record’s key was valid when the notary anchored it (no backdating)', () => {
-    const anchoredAt = new Date(anchor.envelope.time);
-    resolveKey(bundle, entry.envelope.keyid, departmentOfSource(entry.envelope.source)!, anchoredAt);
-    return Date.parse(entry.envelope.time) <= anchoredAt.getTime() + 60_000
-      ? true
-      : 'the record claims a time after its anchor';
-  });
+  verify: SignatureVerifier,
+): TrustedKey | undefined {
+  let key: TrustedKey | undefined;
+  const ok =
+    run(checks, `${prefix}-signature`, `${what} is exactly what its department signed`, () => {
+      key = verifyEnvelopeSignature(entry.envelope, bundle, verify).key;
+      return true;
+    }) &&
+    run(checks, `${prefix}-data`, `the disclosed fields of ${what} are the ones it committed to`, () => {
+      checkDisclosure(entry.disclosure, entry.envelope.datadigest);
+      return true;
+    });
+  return ok ? key : undefined;
 }
 
 /**

@@ -10,9 +10,16 @@ import {
   type TrustBundle,
 } from '@registry-bus/protocol';
 
-import { checkCosignature, keyValidAt, message, run, signedAndCommitted, type ReceiptCheck } from './checks.js';
-import { checkpointWitnesses } from './checkpoint-cosigners.js';
+import { message, recordSignedAndCommitted, run, signedAndCommitted, type ReceiptCheck } from './checks.js';
 import { exportFreshness, type ExportFreshness, type OutsideCheckpointInput } from './export-freshness.js';
+import {
+  anchorWitnessing,
+  entryKeyTime,
+  keyProblemWhenAnchored,
+  quorumOfAnchor,
+  type KeyTime,
+  type WitnessedAnchor,
+} from './key-at-anchor.js';
 import { LEDGER_EXPORT_FORMAT, type LedgerExportLine } from './ledger-export.js';
 import type { Verdict } from './verify-receipt.js';
 
@@ -20,7 +27,7 @@ export interface LedgerExportVerdict {
   /** verdict === 'valid'. */
   ok: boolean;
   /** `below-quorum` when every check passed but the latest anchor witnesses are asked to cosign lacks its quorum. */
-  verdict: Verdict;
+  verdict: Exclude<Verdict, 'unanchored'>;
   chain: string;
   entries: number;
   anchors: number;
@@ -60,6 +67,7 @@ export function verifyLedgerExport(
   bundle: TrustBundle,
   verify: SignatureVerifier,
   outside?: OutsideCheckpointInput,
+  options: { now?: Date } = {},
 ): LedgerExportVerdict {
   const checks: ReceiptCheck[] = [];
   const header = lines[0];
@@ -69,7 +77,9 @@ export function verifyLedgerExport(
   const anchors = lines
     .flatMap((line) => (line.kind === 'anchor' ? [line] : []))
     .map((line) => ({ ...line, treeSize: Number((line.anchor.disclosure.fields as { treeSize: string }).treeSize) }))
-    .sort((a, b) => a.treeSize - b.treeSize);
+    .sort((a, b) => a.treeSize - b.treeSize || Number(a.anchor.envelope?.seq) - Number(b.anchor.envelope?.seq));
+  const witnessedAnchors: WitnessedAnchor[] = [];
+  const quorumMet: boolean[] = [];
   const chain = header?.kind === 'header' ? header.chain : '?';
   const verdict: LedgerExportVerdict = {
     ok: false,
@@ -115,23 +125,19 @@ export function verifyLedgerExport(
         )
       )
         return fail(at);
-      const witnessedBy: string[] = [];
-      for (const [j, cosignature] of cosignatures.entries()) {
-        const witness = checkCosignature(checks, `cosignature-${j}`, cosignature, anchor, bundle, verify);
-        if (witness === undefined) return fail(at);
-        if (!witnessedBy.includes(witness)) witnessedBy.push(witness);
-      }
-      if (checkpoint !== undefined) {
-        let cosigners: string[] = [];
-        if (
-          !run(checks, `checkpoint-${i}`, 'the notary’s checkpoint of this anchor and the cosignatures on it', () => {
-            cosigners = checkpointWitnesses(checkpoint, anchor, bundle).cosigners;
-            return true;
-          })
-        )
-          return fail(at);
-        for (const witness of cosigners) if (!witnessedBy.includes(witness)) witnessedBy.push(witness);
-      }
+      const witnessing = anchorWitnessing(
+        checks,
+        { cosignature: 'cosignature', checkpoint: `checkpoint-${i}` },
+        anchor,
+        cosignatures,
+        checkpoint,
+        bundle,
+        verify,
+      );
+      if (!witnessing) return fail(at);
+      witnessedAnchors.push({ anchor, witnessing });
+      quorumMet.push(quorumOfAnchor(bundle, chain, witnessedAnchors[i]!).met);
+      const { witnessedBy } = witnessing;
       if (witnessedBy.length > 0)
         verdict.witnessed.push({ treeSize, witnessedBy, quorum: quorumOf(bundle, chain, witnessedBy) });
       if (i > 0 && anchors[i - 1]!.treeSize === treeSize) {
@@ -150,10 +156,16 @@ export function verifyLedgerExport(
     const tree = new RootAccumulator();
     let previous = GENESIS_PREVHASH_HEX;
     let nextAnchor = 0;
+    // The first anchor covering entry seq, and the first covering it with its quorum: both only move forward with seq.
+    let firstCovering = 0;
+    let firstQuorum = 0;
+    const keyTimes = new Map<string, KeyTime>();
+    const now = options.now ?? new Date();
     for (const [i, entry] of entries.entries()) {
       const seq = i + 1;
       const at = `entry ${seq}`;
-      if (!signedAndCommitted(checks, 'entry', `entry ${seq}`, entry, bundle, verify)) return fail(at);
+      const key = recordSignedAndCommitted(checks, 'entry', `entry ${seq}`, entry, bundle, verify);
+      if (!key) return fail(at);
       if (
         !run(checks, 'entry-position', 'the entries follow each other without gap or rewrite', () => {
           if (entry.envelope.chain !== chain)
@@ -165,8 +177,41 @@ export function verifyLedgerExport(
         })
       )
         return fail(at);
-      const covering = anchors.find((anchor) => anchor.treeSize >= seq);
-      if (covering && !keyValidAt(checks, entry, covering.anchor, bundle)) return fail(at);
+      const position = { chain, seq, hash: entry.envelope.hash };
+      while (firstCovering < anchors.length && anchors[firstCovering]!.treeSize < seq) firstCovering++;
+      while (firstQuorum < anchors.length && (anchors[firstQuorum]!.treeSize < seq || !quorumMet[firstQuorum]))
+        firstQuorum++;
+      if (firstCovering < anchors.length) {
+        const timeKey = `${firstCovering}/${firstQuorum}`;
+        let keyTime = keyTimes.get(timeKey);
+        if (!keyTime) {
+          keyTime = entryKeyTime(chain, witnessedAnchors[firstCovering]!, witnessedAnchors[firstQuorum], bundle);
+          keyTimes.set(timeKey, keyTime);
+        }
+        const anchoredAt = Date.parse(anchors[firstCovering]!.anchor.envelope.time);
+        const fixed = keyTime.at;
+        if (
+          !run(
+            checks,
+            'keys-at-anchor',
+            `the key of entry ${seq} was valid when the world first saw it: at its first anchor, once a quorum of witnesses had cosigned it (no backdating)`,
+            () =>
+              keyProblemWhenAnchored(key, fixed, bundle, 'first', position)?.message ??
+              (Date.parse(entry.envelope.time) <= anchoredAt + 60_000
+                ? true
+                : 'the entry claims a time after its anchor'),
+          )
+        )
+          return fail(at);
+      } else if (
+        !run(
+          checks,
+          'key-now',
+          `the key of entry ${seq}, not yet anchored, is valid under this bundle now`,
+          () => keyProblemWhenAnchored(key, now, bundle, 'now', position)?.message ?? true,
+        )
+      )
+        return fail(at);
       previous = entry.envelope.hash;
       tree.push(leafHash(fromHex(entry.envelope.hash)));
       while (nextAnchor < anchors.length && anchors[nextAnchor]!.treeSize === seq) {

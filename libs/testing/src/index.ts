@@ -43,7 +43,13 @@ export { freePort, isPortOpen } from './ports/free-port.js';
 export { compare, formatReport, machineInfo, measure, type BenchReport, type BenchRow } from './bench/index.js';
 export { FaultProxy, type FaultMode } from './fault-proxy/fault-proxy.js';
 export { fuzzRequests, type FuzzRequest, type OpenApiDocument } from './fuzz/openapi-requests.js';
-export { TEST_DEPARTMENTS, testReceipt } from './receipts/test-receipt.js';
+export {
+  ENTRY_TIME,
+  TEST_DEPARTMENTS,
+  testReceipt,
+  testReceiptAcrossAnchors,
+  type AnchoredTimes,
+} from './receipts/test-receipt.js';
 export { ensureDevCa, type DevCa, type DevCertificate } from './dev-ca/index.js';
 export { goCheck } from './crosscheck/go-check.js';
 export {

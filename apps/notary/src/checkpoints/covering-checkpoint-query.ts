@@ -19,8 +19,8 @@ const params = z.strictObject({
 
 /**
  * The notary's answer: its first anchor of `chain` of at least `seq`
- * entries (the signed entry with its data), that anchor's checkpoint with
- * the witnesses' cosignatures, and the RFC 6962 inclusion proof of entry
+ * entries whose checkpoint a quorum cosigned (the signed entry with its
+ * data), that checkpoint with the witnesses' cosignatures, and the RFC 6962 inclusion proof of entry
  * `seq` in it from the hash tree the notary keeps of the chain. The asker
  * checks each — the anchor's signature, the checkpoint's, the quorum, the
  * proof against the anchored root — so the notary can withhold an answer,

@@ -12,10 +12,13 @@ import {
   envelopeFromStored,
   parseDisclosure,
   parseStrictJsonBytes,
+  quorumOf,
   signNoteEd25519,
   type Disclosure,
   type SignedEnvelope,
 } from '@registry-bus/protocol';
+
+import { checkpointWitnesses } from '@registry-bus/receipts';
 
 import { CheckpointCosignatures } from './checkpoint-cosignatures.js';
 
@@ -24,6 +27,8 @@ export type CheckpointsContext = Pick<DepartmentContext, 'dataSource' | 'signer'
 
 /** The note key name of the notary: its name in the trust bundle. */
 export const NOTARY_NOTE_NAME = 'notary';
+/** How many anchors covering an entry the notary looks through for the first one a quorum cosigned. */
+const FIRST_COVERING_LIMIT = 100;
 
 const ANCHOR_TYPE = 'gov.notary.anchor.signed.v1';
 
@@ -145,8 +150,13 @@ export class NotaryCheckpoints {
 
   /**
    * The first anchor of `chain` that covers its entry `seq` (tree size ≥
-   * seq) — the one that fixed when the world saw it — as a signed entry
-   * with its data, and its checkpoint with the cosignatures gathered.
+   * seq) and whose checkpoint a quorum cosigned — the one that fixed when
+   * the world saw it — as a signed entry with its data, and its checkpoint
+   * with the cosignatures gathered. Not simply the first covering anchor:
+   * the pusher sends each round only the latest checkpoint of a chain, so an
+   * anchor superseded within a round is never cosigned. The first
+   * `FIRST_COVERING_LIMIT` covering anchors are looked at; the asker checks
+   * the quorum again.
    */
   async firstCovering(
     chain: string,
@@ -154,22 +164,29 @@ export class NotaryCheckpoints {
   ): Promise<
     { anchor: { envelope: SignedEnvelope; disclosure: Disclosure }; treeSize: number; checkpoint: string } | undefined
   > {
-    const [stored] = await entriesWithFields(
+    const covering = await entriesWithFields(
       this.runtime.dataSource,
       { chains: [NOTARY_NOTE_NAME], type: ANCHOR_TYPE, fields: { chain }, atLeast: { treeSize: seq } },
-      { limit: 1 },
+      { limit: FIRST_COVERING_LIMIT },
     );
-    if (!stored?.disclosure || !stored.fields) return undefined;
-    const checkpoint = (await this.forAnchors([String(stored.seq)]))[String(stored.seq)];
-    if (!checkpoint) return undefined;
-    return {
-      anchor: {
+    for (const stored of covering) {
+      if (!stored.disclosure || !stored.fields) continue;
+      const checkpoint = (await this.forAnchors([String(stored.seq)]))[String(stored.seq)];
+      if (!checkpoint) continue;
+      const anchor = {
         envelope: envelopeFromStored(stored.envelope, stored.hash, stored.sig, stored.keyid),
         disclosure: parseDisclosure(parseStrictJsonBytes(stored.disclosure, 'a stored anchor')),
-      },
-      treeSize: Number(stored.fields.treeSize),
-      checkpoint,
-    };
+      };
+      let cosigners: string[];
+      try {
+        cosigners = checkpointWitnesses(checkpoint, anchor, this.runtime.trust).cosigners;
+      } catch {
+        continue;
+      }
+      if (!quorumOf(this.runtime.trust, chain, cosigners).met) continue;
+      return { anchor, treeSize: Number(stored.fields.treeSize), checkpoint };
+    }
+    return undefined;
   }
 
   /** The checkpoint as a signed note with only the notary's signature: what a witness is asked to cosign. */

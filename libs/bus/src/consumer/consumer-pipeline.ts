@@ -1,4 +1,11 @@
-import { judgeAtReceipt, shardOfChain, typeMatches, validWhenAnchored } from '@registry-bus/protocol';
+import {
+  ProtocolErrorCode,
+  compromiseRuling,
+  judgeAtReceipt,
+  shardOfChain,
+  typeMatches,
+  validWhenAnchored,
+} from '@registry-bus/protocol';
 import type { EntityManager } from 'typeorm';
 
 import { chainOf, withoutNamespace } from '../topics/topic-names.js';
@@ -171,7 +178,11 @@ export class ConsumerPipeline {
 
   /** Why the entry is held at its receipt (key-time.ts), given the position before it. */
   private heldAtReceipt(entry: VerifiedEntry, position: Position): CodedFailure | undefined {
-    const problem = judgeAtReceipt(entry.signingKey, {
+    const ruling = compromiseRuling(entry.signingKey, entry.chain, entry.seq, hex(entry.hash));
+    if (ruling.kind === 'unvouched') return { code: ProtocolErrorCode.KEY_REVOKED, reason: ruling.reason };
+    // An entry the department vouched for after its key was stolen: the revocation does not touch it.
+    const key = ruling.kind === 'vouched' ? { ...entry.signingKey, revokedAt: undefined } : entry.signingKey;
+    const problem = judgeAtReceipt(key, {
       claimed: entry.time,
       receivedAt: this.now(),
       ...(position.time ? { previousClaimed: position.time } : {}),
@@ -190,7 +201,9 @@ export class ConsumerPipeline {
     entry: VerifiedEntry,
     failure: CodedFailure,
   ): Promise<PipelineOutcome | undefined> {
-    const release = this.options.keyTime?.release;
+    // Signed with a stolen key and not vouched for: no checkpoint releases it, however early it was anchored.
+    const unvouched = compromiseRuling(entry.signingKey, entry.chain, entry.seq, hex(entry.hash)).kind === 'unvouched';
+    const release = unvouched ? undefined : this.options.keyTime?.release;
     const at = release ? await release(entry).catch(() => undefined) : undefined;
     if (at && validWhenAnchored(entry.signingKey, at, this.options.keyTime?.bundle?.() ?? {})) return undefined;
     const key = `${entry.chain}/${entry.seq}/${hex(entry.hash)}`;

@@ -156,3 +156,17 @@ export async function receivedGrantEntries(db: SqlQueryable): Promise<ReceivedGr
     disclosure: row.disclosure,
   }));
 }
+
+/** The received entries of `chain` after `afterSeq` signed with key `keyid`: what a compromise revocation is held against. */
+export async function receivedSignedWith(
+  db: SqlQueryable,
+  chain: string,
+  keyid: string,
+  afterSeq: number,
+): Promise<Array<{ seq: number; id: string; hash: Buffer }>> {
+  const rows: Array<{ seq: string; id: string; hash: Buffer }> = await db.query(
+    'SELECT seq, id, hash FROM received_entry WHERE source_chain = $1 AND keyid = $2 AND seq > $3 ORDER BY seq',
+    [chain, keyid, afterSeq],
+  );
+  return rows.map((row) => ({ seq: Number(row.seq), id: row.id, hash: row.hash }));
+}

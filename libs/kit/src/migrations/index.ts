@@ -5,6 +5,7 @@ import { WitnessCheckpoints1764000002003 } from './1764000002003-witness-checkpo
 import { OperatorAudit1764000002004 } from './1764000002004-operator-audit.js';
 import { StateAtLedgerPosition1764000002005 } from './1764000002005-state-at-ledger-position.js';
 import { OperatorTokenAtLedgerPosition1764000002006 } from './1764000002006-operator-token-at-ledger-position.js';
+import { TrustBundleContent1764000002008 } from './1764000002008-trust-bundle-content.js';
 
 /** The kit's migrations; they run after the ledger's and the consumer's. */
 export const kitMigrations = [
@@ -15,4 +16,5 @@ export const kitMigrations = [
   OperatorAudit1764000002004,
   StateAtLedgerPosition1764000002005,
   OperatorTokenAtLedgerPosition1764000002006,
+  TrustBundleContent1764000002008,
 ];

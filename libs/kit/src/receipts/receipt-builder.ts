@@ -1,4 +1,10 @@
-import { receivedAnchors, receivedAnchorsCovering, receivedCosignatures, type ReceivedEntry } from '@registry-bus/bus';
+import {
+  earliestAnchorCovering,
+  receivedAnchors,
+  receivedAnchorsCovering,
+  receivedCosignatures,
+  type ReceivedEntry,
+} from '@registry-bus/bus';
 import { entriesWithFields, type Ledger, type StoredEntry } from '@registry-bus/ledger';
 import {
   departmentOfChain,
@@ -18,9 +24,11 @@ import {
   RECEIPT_FORMAT,
   checkpointWitnesses,
   cosignatureHolds,
+  type LatestAnchor,
   type LedgerExportLine,
   type Receipt,
   type ReceiptEntry,
+  type UnanchoredReceipt,
 } from '@registry-bus/receipts';
 import type { DataSource } from 'typeorm';
 
@@ -74,18 +82,26 @@ export interface ReceiptBuilderOptions {
 }
 
 const COSIGNATURES_PER_QUESTION = 20;
+/** How many anchors from the first covering an entry the builder looks through for the first with its quorum. */
+const FIRST_QUORUM_SCAN = 100;
 
 export type ReceiptResult =
-  { kind: 'ready'; receipt: Receipt } | { kind: 'not-anchored'; treeSize: number } | { kind: 'not-found' };
+  | { kind: 'ready'; receipt: Receipt }
+  /** No anchor covers the entry yet: the entry alone, which the verifier judges by the bundle as of now (issue #24). */
+  | { kind: 'not-anchored'; treeSize: number; receipt: UnanchoredReceipt }
+  | { kind: 'not-found' };
 
 /**
  * Builds the receipt of one entry of this department's ledger: only the
  * fields its event type marks public are disclosed (with their salts), the
- * others stay commitments; the inclusion path goes to the latest anchor of
- * this chain that covers the entry and has its witness quorum (else the
- * latest witnessed one: the verifier then says it is below quorum); the
- * cosignatures are the witnesses' entries this department has received, its
- * own, and those the notary holds.
+ * others stay commitments; the inclusion path goes to the first anchor of
+ * this chain that covered the entry (the time the world saw it, at which its
+ * key is judged: issue #24), and `latest` adds the latest anchor covering it
+ * that has its witness quorum (else the latest witnessed one: the verifier
+ * then says it is below quorum), with the entry's path in its tree and the
+ * consistency proof from the first; the cosignatures are the witnesses'
+ * entries this department has received, its own, and those the notary holds,
+ * and the notary's checkpoints with their cosignatures.
  */
 export class ReceiptBuilder {
   constructor(
@@ -105,24 +121,99 @@ export class ReceiptBuilder {
     const chain = this.ledger.chainOrOnly(chainOfEntry);
     const stored = await this.ledger.reader.entry(chain, seq);
     if (!stored) return { kind: 'not-found' };
-    const anchors = await this.anchorsCovering(chain, seq);
-    if (anchors.length === 0) {
-      return { kind: 'not-anchored', treeSize: (await this.ledger.reader.head(chain))?.seq ?? 0 };
+    const entry = this.publicView(stored);
+    const earliest = await earliestAnchorCovering(this.dataSource, chain, seq);
+    if (!earliest) {
+      return {
+        kind: 'not-anchored',
+        treeSize: (await this.ledger.reader.head(chain))?.seq ?? 0,
+        receipt: { format: RECEIPT_FORMAT, entry },
+      };
     }
-    const chosen = await this.bestAnchor(chain, anchors);
-    const anchor = received(chosen.row);
-    const treeSize = Number((anchor.disclosure.fields as { treeSize: string }).treeSize);
+    const first = await this.firstWitnessed(chain, asRow(earliest));
+    const rows = await this.anchorsCovering(chain, seq);
+    const witnessed = await this.cosignaturesOf(rows.filter((row) => row.seq !== first.row.seq));
+    const candidate = (row: ReceivedRow): Candidate =>
+      row.seq === first.row.seq
+        ? first
+        : { row, ...(witnessed.get(row.seq) ?? { cosignatures: [], checkpointCosigners: [] }) };
+    const anchor = received(first.row);
+    const treeSize = treeSizeOf(anchor);
     const proof = await this.ledger.inclusionProof(seq, treeSize, chain);
+    const best = rows.length > 0 ? this.pick(chain, rows.map(candidate)) : first;
     return {
       kind: 'ready',
       receipt: {
         format: RECEIPT_FORMAT,
-        entry: this.publicView(stored),
+        entry,
         inclusion: { treeSize, leafIndex: seq - 1, path: proof.proof },
         anchor,
-        cosignatures: chosen.cosignatures,
-        ...(chosen.checkpoint ? { checkpoint: chosen.checkpoint } : {}),
+        cosignatures: first.cosignatures,
+        ...(first.checkpoint ? { checkpoint: first.checkpoint } : {}),
+        ...(this.addsToFirst(chain, first, best) ? { latest: await this.latest(chain, seq, treeSize, best) } : {}),
       },
+    };
+  }
+
+  /**
+   * The first anchor covering the entry whose witnesses make the quorum —
+   * from `earliest` on, FIRST_QUORUM_SCAN anchors at most — else `earliest`
+   * itself. The notary pushes its latest checkpoint to the witnesses each
+   * round, so an anchor superseded before a push is never cosigned; the
+   * first one that was fixes the key time (issue #24).
+   */
+  private async firstWitnessed(chain: string, earliest: ReceivedRow): Promise<Candidate> {
+    const bundle = this.options.trustBundle?.();
+    const rows = bundle
+      ? [
+          earliest,
+          ...(
+            await receivedAnchors(this.dataSource, chain, {
+              afterSeq: Number(earliest.seq),
+              maxTreeSize: Number.MAX_SAFE_INTEGER,
+              limit: FIRST_QUORUM_SCAN - 1,
+            })
+          ).map(asRow),
+        ]
+      : [earliest];
+    let fallback: Candidate | undefined;
+    for (let i = 0; i < rows.length; i += COSIGNATURES_PER_QUESTION) {
+      const page = rows.slice(i, i + COSIGNATURES_PER_QUESTION);
+      const witnessed = await this.cosignaturesOf(page);
+      for (const row of page) {
+        const found: Candidate = { row, ...witnessed.get(row.seq)! };
+        fallback ??= found;
+        if (bundle && quorumOf(bundle, chain, witnessesOf(found)).met) return found;
+      }
+    }
+    return fallback!;
+  }
+
+  /**
+   * Whether the latest anchor chosen says more than the first: a later one,
+   * with its quorum, or at least witnessed where the first lacks its quorum.
+   */
+  private addsToFirst(chain: string, first: Candidate, best: Candidate): boolean {
+    if (best.row.seq === first.row.seq) return false;
+    const bundle = this.options.trustBundle?.();
+    if (!bundle) return true;
+    return quorumOf(bundle, chain, witnessesOf(best)).met || !quorumOf(bundle, chain, witnessesOf(first)).met;
+  }
+
+  /** The latest anchor's part of a receipt: its witnesses, the entry's path in its tree, and the consistency proof from the first. */
+  private async latest(chain: string, seq: number, firstSize: number, best: Candidate): Promise<LatestAnchor> {
+    const anchor = received(best.row);
+    const treeSize = treeSizeOf(anchor);
+    const [inclusion, consistency] = await Promise.all([
+      this.ledger.inclusionProof(seq, treeSize, chain),
+      this.ledger.consistencyProof(firstSize, treeSize, chain),
+    ]);
+    return {
+      anchor,
+      cosignatures: best.cosignatures,
+      ...(best.checkpoint ? { checkpoint: best.checkpoint } : {}),
+      inclusion: { treeSize, leafIndex: seq - 1, path: inclusion.proof },
+      consistency: { fromSize: firstSize, toSize: treeSize, proof: consistency.proof },
     };
   }
 
@@ -166,13 +257,17 @@ export class ReceiptBuilder {
    * cosignatures is not cosigned itself, so the latest anchor is not always
    * the best one to prove with), else the latest.
    */
-  private async bestAnchor(chain: string, rows: ReceivedRow[]) {
+  private async bestAnchor(chain: string, rows: ReceivedRow[]): Promise<Candidate> {
     const witnessed = await this.cosignaturesOf(rows);
+    return this.pick(
+      chain,
+      rows.map((row) => ({ row, ...(witnessed.get(row.seq) ?? { cosignatures: [], checkpointCosigners: [] }) })),
+    );
+  }
+
+  /** Of `candidates` (latest first), the latest with its quorum, else the latest witnessed, else the latest. */
+  private pick(chain: string, candidates: Candidate[]): Candidate {
     const bundle = this.options.trustBundle?.();
-    const candidates = rows.map((row) => ({
-      row,
-      ...(witnessed.get(row.seq) ?? { cosignatures: [], checkpointCosigners: [] }),
-    }));
     return (
       (bundle && candidates.find((candidate) => quorumOf(bundle, chain, witnessesOf(candidate)).met)) ||
       candidates.find((candidate) => witnessesOf(candidate).length > 0) ||
@@ -297,6 +392,11 @@ interface Witnessed {
   checkpoint?: string;
   checkpointCosigners: string[];
 }
+
+/** An anchor received, with what witnessed it. */
+type Candidate = Witnessed & { row: ReceivedRow };
+
+const treeSizeOf = (anchor: ReceiptEntry) => Number((anchor.disclosure.fields as { treeSize: string }).treeSize);
 
 const witnessesOf = (witnessed: Pick<Witnessed, 'cosignatures' | 'checkpointCosigners'>) => [
   ...new Set([

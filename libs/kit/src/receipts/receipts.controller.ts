@@ -51,7 +51,13 @@ export class ReceiptsController {
     if (result.kind === 'not-anchored') {
       // Not an error: the notary anchors every few seconds.
       response.status(202).setHeader('Retry-After', '5');
-      return { status: 'not-yet-anchored', seq, detail: 'the notary has not anchored this entry yet; retry shortly' };
+      // With the entry alone: `registry-bus verify` says UNANCHORED, judging its key by the bundle as of now (#24).
+      return {
+        status: 'not-yet-anchored',
+        seq,
+        detail: 'the notary has not anchored this entry yet; retry shortly',
+        receipt: result.receipt,
+      };
     }
     return result.receipt;
   }

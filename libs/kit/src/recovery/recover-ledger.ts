@@ -22,8 +22,12 @@ import {
   typeMatches,
   utf8,
   verifyEd25519Node,
+  compromiseRuling,
+  findKey,
   verifyEnvelope,
+  verifyEnvelopeSignature,
   parseStrictJsonBytes,
+  type SignedEnvelope,
   type TrustBundle,
 } from '@registry-bus/protocol';
 import { cosignatureHolds, type ReceiptEntry } from '@registry-bus/receipts';
@@ -150,6 +154,14 @@ export async function recoverLedger(context: RecoveryContext): Promise<RecoveryR
         throw new RecoveryRefused(
           `${where} is an entry of ${envelope.source} (chain ${envelope.chain}), not of ${chain}`,
         );
+      // A stolen key's entry that the bundle's compromise revocation does not vouch for (issue #24): not part of
+      // the history, whatever time it claims; the department's own entry at that seq follows it on the topic.
+      const ruling = compromiseOf(envelope, context.trust);
+      if (ruling.kind === 'unvouched') {
+        (report.refused ??= []).push({ seq, hash: envelope.hash, reason: ruling.reason });
+        context.log(`${where}: entry ${seq} skipped: ${ruling.reason}`);
+        continue;
+      }
       if (seq <= size) {
         // Published again (at least once), or already in the database: it must be the very same entry.
         const known = seq > before ? pending.find((e) => e.seq === seq) : undefined;
@@ -169,7 +181,11 @@ export async function recoverLedger(context: RecoveryContext): Promise<RecoveryR
         );
       let verified;
       try {
-        verified = verifyEnvelope(envelope, context.trust, verifyEd25519Node);
+        // Vouched for after its key was stolen: its signature must hold, the revocation does not touch it.
+        verified =
+          ruling.kind === 'vouched'
+            ? verifyEnvelopeSignature(envelope, context.trust, verifyEd25519Node)
+            : verifyEnvelope(envelope, context.trust, verifyEd25519Node);
         if (disclosure) checkDisclosure(disclosure, envelope.datadigest);
       } catch (error) {
         throw new RecoveryRefused(`${where}: entry ${seq} fails verification: ${(error as Error).message}`);
@@ -358,5 +374,15 @@ async function replayProjections(
     const last = entries.at(-1)!;
     await saveState(manager, aggregate.name, subject, state, { chain: last.chain, seq: last.seq });
     await aggregate.project?.(manager, subject, state, events, entries);
+  }
+}
+
+/** What the bundle's compromise revocations say of an entry (not-named for a key that was never stolen, or unknown). */
+function compromiseOf(envelope: SignedEnvelope, trust: TrustBundle) {
+  try {
+    const key = findKey(trust, envelope.keyid, departmentOfSource(envelope.source) ?? '');
+    return compromiseRuling(key, envelope.chain, Number(envelope.seq), envelope.hash);
+  } catch {
+    return { kind: 'not-named' } as const; // an unknown key fails verification below, with its reason
   }
 }

@@ -27,6 +27,8 @@ export interface RecoveryReport {
    * not, by seq and type. Not replayed into states or read models.
    */
   dataMissing: Array<{ seq: number; type: string; chain?: string }>;
+  /** Records skipped: signed with a key revoked as compromised and not vouched for by the bundle (issue #24). */
+  refused?: Array<{ seq: number; hash: string; reason: string }>;
   anchors: {
     checked: number;
     latest: {

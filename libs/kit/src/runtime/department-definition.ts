@@ -5,6 +5,7 @@ import type { Logger } from '@registry-bus/logging';
 import {
   anchorSignedV1,
   controlEventTypes,
+  trustBundlePublishedV1,
   type EventTypeDefinition,
   type EventTypeRegistry,
   type Signer,
@@ -23,6 +24,7 @@ import type { RecoveryReport } from '../recovery/recover-ledger.js';
 import type { ReactionDefinition } from '../reactions/reaction.js';
 import type { EntryScope } from '../scope/entry-scope.js';
 import type { Migrations } from './parts/database/index.js';
+import type { DepartmentTrust } from './parts/trust/index.js';
 
 /** The department whose ledger holds the anchors every follower witnesses. */
 const ANCHOR_WRITER = 'notary';
@@ -78,6 +80,8 @@ export interface DepartmentContext {
   readonly queries: QueryClient;
   readonly signer: Signer;
   readonly trust: TrustBundle;
+  /** The bundle in force and how a new one comes into force (the notary publishes bundles through it). */
+  readonly trustPart: DepartmentTrust;
   readonly lastRecovery: RecoveryReport | undefined;
   currentTrustBundle(): TrustBundle;
   checkOffsiteCopy(from: 'topic' | 'mirrors'): Promise<SourceCheck> | 'no-mirrors' | 'busy';
@@ -106,7 +110,8 @@ export function departmentEventTypes(definition: DepartmentDefinition): EventTyp
   return [
     // Control entries of every followed ledger too: grants, cosignatures and alarms reach every consumer.
     ...[definition.department, ...definition.follows].flatMap((owner) => controlEventTypes(owner)),
-    ...(knowsAnchors(definition) ? [anchorSignedV1] : []),
+    // Trust bundles are published where the anchors are (issue #24): whoever reads those applies them.
+    ...(knowsAnchors(definition) ? [anchorSignedV1, trustBundlePublishedV1] : []),
     ...(definition.eventTypes ?? []),
   ];
 }

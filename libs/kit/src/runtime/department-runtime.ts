@@ -14,7 +14,12 @@ import { kafkaSasl, type DepartmentConfig } from '../department/department-confi
 import { DepartmentMetrics } from '../metrics/department-metrics.js';
 import type { RecoveryReport } from '../recovery/recover-ledger.js';
 import type { SourceCheck } from '../recovery/check-source.js';
-import { departmentEventTypes, type DepartmentContext, type DepartmentDefinition } from './department-definition.js';
+import {
+  departmentEventTypes,
+  followsAnchors,
+  type DepartmentContext,
+  type DepartmentDefinition,
+} from './department-definition.js';
 import { DepartmentServices } from './department-services.js';
 import { followerHandlers } from './follower-handlers.js';
 import { checkWrittenChains, enforce, hasEntries, unshardedChainIsOneShard } from './guards/index.js';
@@ -23,7 +28,7 @@ import { AlarmWriter, reportQuarantine } from './parts/alarms/index.js';
 import { Answering } from './parts/answering/index.js';
 import { DepartmentDatabase, departmentDataSource } from './parts/database/index.js';
 import { FollowedWatch } from './parts/followed-watch/index.js';
-import { Following, checkpointRelease } from './parts/following/index.js';
+import { Following, alarmOnEntriesRefusedByBundle, checkpointRelease } from './parts/following/index.js';
 import { Publishing } from './parts/publishing/index.js';
 import { Recovery } from './parts/recovery/index.js';
 import { MetricsAdmin, metricsFromHeads } from './parts/metrics/index.js';
@@ -49,7 +54,8 @@ export class DepartmentRuntime implements DepartmentContext {
   readonly signer: Signer;
   /** The aggregates of the register and its grants, with their event types: what GET /v1/ledger/verify folds. */
   readonly stateAggregates: ReadonlyArray<Aggregate<any, any, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  private readonly trustPart: DepartmentTrust;
+  /** The trust part: the bundle in force, and bundles published on the notary's ledger taken into force (#24). */
+  readonly trustPart: DepartmentTrust;
   private readonly recovery: Recovery;
   private readonly lifecycle: Lifecycle;
   /** Reached by the faults drill (test/e2e/faults.spec.ts), which stops it to stand for Kafka being away. */
@@ -156,14 +162,34 @@ export class DepartmentRuntime implements DepartmentContext {
       },
       () => topics.readable,
       reportQuarantine(metrics, alarms, logger),
-      () =>
-        followerHandlers(definition, commands, {
+      () => [
+        ...followerHandlers(definition, commands, {
           dataSource,
           ledger,
           reads: (owner) => !secured || following.consuming.includes(ledgerTopic(owner, namespace)),
         }),
+        // Trust bundles published on the notary's ledger: in force at their position, without a restart (#24).
+        ...(followsAnchors(definition)
+          ? [
+              trust.publishedHandler((refusal) =>
+                alarms
+                  .raise(
+                    { kind: 'forged-control', chain: refusal.chain, seq: String(refusal.seq), detail: refusal.reason },
+                    { actor: 'system:trust', idempotencyKey: `alarm:${refusal.position}:trust-bundle` },
+                  )
+                  .catch((error: unknown) => logger.error({ err: error }, 'could not record the alarm entry')),
+              ),
+            ]
+          : []),
+      ],
       logger,
     );
+    // A bundle taken into force live may refuse entries accepted before it (a compromise): the same alarms as at start.
+    trust.onApplied((bundle) => {
+      alarmOnEntriesRefusedByBundle(dataSource, bundle, alarms, logger).catch((error: unknown) =>
+        logger.error({ err: error }, 'could not look for entries the new trust bundle refuses'),
+      );
+    });
     const watch = new FollowedWatch(kafka, department, namespace, () => topics.followed, secured, following, logger);
 
     // Anchors and the department's other background work: started last, stopped first.
@@ -180,6 +206,11 @@ export class DepartmentRuntime implements DepartmentContext {
       { name: 'services (prepare)', start: () => services.prepare(), stop: () => services.stop() },
       { name: 'topics', start: () => topics.start() },
       { name: 'recovery', start: () => recovery.start() },
+      // Entries accepted under an earlier bundle that this one refuses (a stolen key's): an alarm each.
+      {
+        name: 'entries the bundle refuses',
+        start: async () => void (await alarmOnEntriesRefusedByBundle(dataSource, trust.bundle, alarms, logger)),
+      },
       { name: 'relay', start: () => publishing.start() },
       { name: 'answering', start: () => answering.start(), stop: () => answering.stop() },
       ...(follows.length > 0

@@ -231,3 +231,17 @@ export async function subjectEntries(db: SqlQueryable, chain: string, subject: s
   );
   return rows.map(toStoredEntry);
 }
+
+/** The entries whose envelope names one of these actors (e.g. `reaction:<cause id>`: what a reaction appended), in order. */
+export async function entriesByActor(
+  db: SqlQueryable,
+  actors: readonly string[],
+): Promise<Array<{ chain: string; seq: number; type: string }>> {
+  if (actors.length === 0) return [];
+  const rows: Array<{ chain: string; seq: string; type: string }> = await db.query(
+    `SELECT chain, seq, type FROM ledger_entry
+      WHERE convert_from(envelope, 'UTF8')::jsonb ->> 'actor' = ANY($1) ORDER BY chain, seq`,
+    [actors],
+  );
+  return rows.map((row) => ({ chain: row.chain, seq: Number(row.seq), type: row.type }));
+}

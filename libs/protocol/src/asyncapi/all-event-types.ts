@@ -1,5 +1,5 @@
 import { DEPARTMENTS } from '../envelope/envelope.js';
-import { anchorSignedV1, controlEventTypes } from '../event-types/control-events.js';
+import { anchorSignedV1, controlEventTypes, trustBundlePublishedV1 } from '../event-types/control-events.js';
 import { EventTypeRegistry, type EventTypeDefinition } from '../event-types/event-type-registry.js';
 
 /** The registry the AsyncAPI document describes: control types of every department, plus what domains add. */
@@ -7,6 +7,7 @@ export function protocolRegistry(domainTypes: EventTypeDefinition[] = []): Event
   return new EventTypeRegistry([
     ...DEPARTMENTS.flatMap((dept) => (dept === 'notary' ? [] : controlEventTypes(dept))),
     anchorSignedV1,
+    trustBundlePublishedV1,
     ...domainTypes,
   ]);
 }

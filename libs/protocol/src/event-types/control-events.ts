@@ -9,8 +9,10 @@ const department = z.string().regex(DEPARTMENT_PATTERN, 'must be a department id
 const chain = z.string().regex(CHAIN_PATTERN, 'must be a chain id');
 
 /**
- * Control entries: every consumer receives them whatever the grants. Their
- * fields are all public. The issues that use them (access rights, notary,
+ * The kit's own entry types of every department. Control entries (grants,
+ * cosignatures, alarms): every consumer receives them whatever the grants,
+ * and their fields are all public. The operator tokens are not control
+ * entries (see below). The issues that use them (access rights, notary,
  * witnesses) extend these schemas with new versions, never by editing v1.
  */
 export function controlEventTypes(dept: string): EventTypeDefinition[] {
@@ -78,16 +80,24 @@ export function controlEventTypes(dept: string): EventTypeDefinition[] {
       'The owner grants a department access to some of its event types and fields.',
     ),
     control(`gov.${dept}.access.grant-revoked.v1`, grantRevoked, 'The owner withdraws a grant from this position on.'),
-    control(
-      `gov.${dept}.operator.token-issued.v1`,
-      tokenIssued,
-      'The department issued a bearer token to one of its operators (its hash, role, scope and expiry; never the secret).',
-    ),
-    control(
-      `gov.${dept}.operator.token-revoked.v1`,
-      tokenRevoked,
-      'The department revoked an operator token: it is refused from this position on.',
-    ),
+    // Not control entries: a department's tokens are its own business. No other department needs them (the
+    // owner's guard and recovery read its own ledger), so followers keep their envelopes only, as for any type
+    // not granted, and the holder's operator id is withheld from receipts and exports like any personal field.
+    defineEventType({
+      type: `gov.${dept}.operator.token-issued.v1`,
+      schema: tokenIssued,
+      description:
+        'The department issued a bearer token to one of its operators (its hash, role, scope and expiry; never the secret).',
+      publicFields: ['tokenId', 'tokenHash', 'role', 'scope', 'expiresAt'],
+      personalFields: ['operator'],
+    }),
+    defineEventType({
+      type: `gov.${dept}.operator.token-revoked.v1`,
+      schema: tokenRevoked,
+      description: 'The department revoked an operator token: it is refused from this position on.',
+      publicFields: ['tokenId'],
+      personalFields: [],
+    }),
     control(
       `gov.${dept}.witness.cosigned.v1`,
       cosigned,
@@ -121,6 +131,34 @@ export const anchorSignedV1 = defineEventType({
       .optional(),
   }),
   publicFields: ['chain', 'treeSize', 'root', 'headSeq', 'headHash', 'previousAnchorSeq', 'previousTreeSize'],
+  personalFields: [],
+  control: true,
+});
+
+/**
+ * A new trust bundle, published on the notary's ledger (issue #24): every
+ * app follows that ledger, so each applies it at this position without a
+ * restart — once it follows its predecessor (bundle-succession.ts: k of the
+ * previous bundle's governance keys, no key dropped). `signed` is the bundle
+ * with its governance signatures, as the holders signed it.
+ */
+export const trustBundlePublishedV1 = defineEventType({
+  type: 'gov.notary.trust.bundle-published.v1',
+  description: 'A trust bundle signed by k of the governance keys of the one before it, in force from this entry on.',
+  schema: z.strictObject({
+    version: z.string().regex(/^[1-9][0-9]*$/),
+    digest: hex32,
+    signed: z.strictObject({
+      bundle: z.record(z.string(), z.unknown()),
+      rootKeyId: z.string().min(1).max(200).optional(),
+      sig: z.string().min(1).max(200).optional(),
+      signatures: z
+        .array(z.strictObject({ keyId: z.string().min(1).max(200), sig: z.string().min(1).max(200) }))
+        .max(100)
+        .optional(),
+    }),
+  }),
+  publicFields: ['version', 'digest', 'signed'],
   personalFields: [],
   control: true,
 });

@@ -1,5 +1,5 @@
 import { ProtocolErrorCode } from '../errors/protocol-error.js';
-import { checkpointTime, judgeAtReceipt, validWhenAnchored } from './key-time.js';
+import { checkpointTime, compromiseRuling, judgeAtReceipt, validWhenAnchored } from './key-time.js';
 import type { TrustedKey } from './trust-bundle.js';
 
 const key = (extra: Partial<TrustedKey> = {}): TrustedKey => ({
@@ -94,5 +94,30 @@ describe("a checkpoint's time", () => {
   });
   it('is undefined with fewer than q timestamps', () => {
     expect(checkpointTime(anchor, [seconds('2026-06-01T12:00:09Z')], 2)).toBeUndefined();
+  });
+});
+
+describe('a compromise revocation keeps the honest history', () => {
+  const legit = 'ab'.repeat(32);
+  const forged = 'cd'.repeat(32);
+  const stolen = key({
+    revokedAt: '2026-06-01T00:00:00.000Z',
+    compromise: [{ chain: 'land', size: 10, root: 'ee'.repeat(32), legitimate: [legit] }],
+  });
+  it('the vouched prefix is judged as any entry is', () => {
+    expect(compromiseRuling(stolen, 'land', 10, forged)).toEqual({ kind: 'in-prefix', size: 10 });
+  });
+  it('after it, only the hashes the department listed', () => {
+    expect(compromiseRuling(stolen, 'land', 11, legit.toUpperCase())).toEqual({ kind: 'vouched' });
+    expect(compromiseRuling(stolen, 'land', 11, forged)).toEqual({
+      kind: 'unvouched',
+      reason: `key 'land-1' was revoked as compromised; land vouched up to 10 and 1 legitimate entry after it, not entry 11 (${forged})`,
+    });
+  });
+  it('a chain it does not name keeps the ordinary rule, and so does a key revoked without one', () => {
+    expect(compromiseRuling(stolen, 'land/1', 11, forged)).toEqual({ kind: 'not-named' });
+    expect(compromiseRuling(key({ revokedAt: '2026-06-01T00:00:00.000Z' }), 'land', 11, forged)).toEqual({
+      kind: 'not-named',
+    });
   });
 });

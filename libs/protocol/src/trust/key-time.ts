@@ -104,3 +104,30 @@ export function checkpointTime(
   if (qth === undefined) return undefined;
   return new Date(Math.max(anchorTime.getTime(), qth * 1000));
 }
+
+/**
+ * What a compromise revocation says of one entry signed with the stolen key
+ * (issue #24): its chain not named — the revocation's ordinary rule; at or
+ * below the vouched checkpoint's size — the vouched prefix, judged as any
+ * entry is (the first checkpoint covering it must be before the
+ * revocation); after it — valid only when its hash is among the
+ * legitimate ones the department listed, whenever it was anchored (the
+ * thief's entries between the theft and the revocation were anchored
+ * before the revocation too). Pure.
+ */
+export type CompromiseRuling =
+  | { kind: 'not-named' }
+  | { kind: 'in-prefix'; size: number }
+  | { kind: 'vouched' }
+  | { kind: 'unvouched'; reason: string };
+
+export function compromiseRuling(key: TrustedKey, chain: string, seq: number, hashHex: string): CompromiseRuling {
+  const vouched = key.compromise?.find((record) => record.chain === chain);
+  if (!vouched) return { kind: 'not-named' };
+  if (seq <= vouched.size) return { kind: 'in-prefix', size: vouched.size };
+  if (vouched.legitimate.includes(hashHex.toLowerCase())) return { kind: 'vouched' };
+  return {
+    kind: 'unvouched',
+    reason: `key '${key.keyId}' was revoked as compromised; ${chain} vouched up to ${vouched.size} and ${vouched.legitimate.length} legitimate entr${vouched.legitimate.length === 1 ? 'y' : 'ies'} after it, not entry ${seq} (${hashHex})`,
+  };
+}

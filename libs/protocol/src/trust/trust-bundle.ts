@@ -6,6 +6,7 @@ import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
 import { SignatureDomain, signingMessage } from '../signing/domains.js';
 import { verifyEd25519 } from '../signing/ed25519.js';
 import type { Signer } from '../signing/signer.js';
+import { checkGovernance, type Governance } from './governance.js';
 import { checkWitnessing, type WitnessPolicy } from './witness-quorum.js';
 
 export interface TrustedKey {
@@ -17,6 +18,23 @@ export interface TrustedKey {
   /** From this instant on, the key signs nothing valid (a stolen key cannot sign into the past either: anchors fix time). */
   revokedAt?: string;
   revocationReason?: string;
+  /**
+   * A revocation for compromise keeps the honest history (issue #24): per
+   * chain, the last checkpoint the department vouches for under its new key
+   * and the hashes of its legitimate entries after it. Those still verify;
+   * every other entry this key signed is refused, whenever it was anchored.
+   */
+  compromise?: KeyCompromise[];
+}
+
+/** What a department vouches for of one chain when its key was stolen (key-time.ts `compromiseRuling`). */
+export interface KeyCompromise {
+  chain: string;
+  /** The vouched checkpoint: its tree size and RFC 6962 root (hex). */
+  size: number;
+  root: string;
+  /** Hashes (hex) of the legitimate entries after `size`, signed with this key. */
+  legitimate: string[];
 }
 
 export interface TrustedDepartment {
@@ -52,36 +70,35 @@ export interface TrustBundle {
    * keys. Seconds; absent: DEFAULT_ANCHOR_GRACE_SECONDS.
    */
   anchorGraceSeconds?: number;
+  /** Who signs the next bundle (k of n); absent: the pinned root key alone. */
+  governance?: Governance;
 }
 
-export interface SignedTrustBundle {
-  bundle: TrustBundle;
-  /** Key id of the governance root key. */
-  rootKeyId: string;
+/** One governance holder's signature over a bundle. */
+export interface BundleSignature {
+  keyId: string;
   /** Signature over `registry-bus/trust-bundle/v1\n` ‖ SHA-256(JCS(bundle)), base64. */
   sig: string;
 }
 
+/**
+ * A bundle with its governance signatures: one root signature (`rootKeyId`,
+ * `sig`: the first bundle, verified under the pinned root, and every bundle
+ * made before issue #24), or `signatures` of the previous bundle's
+ * governance keys, k of them (bundle-succession.ts).
+ */
+export interface SignedTrustBundle {
+  bundle: TrustBundle;
+  /** Key id of the governance root key. */
+  rootKeyId?: string;
+  /** The root's signature over `registry-bus/trust-bundle/v1\n` ‖ SHA-256(JCS(bundle)), base64. */
+  sig?: string;
+  signatures?: BundleSignature[];
+}
+
 function bundleHash(bundle: TrustBundle): Uint8Array {
-  return sha256(utf8(canonicalize(bundle)));
-}
-
-export async function signTrustBundle(bundle: TrustBundle, root: Signer): Promise<SignedTrustBundle> {
-  const sig = await root.sign(signingMessage(SignatureDomain.TRUST_BUNDLE, bundleHash(bundle)));
-  return { bundle, rootKeyId: root.keyId, sig: toBase64(sig) };
-}
-
-/** Checks the governance signature and the witnessing rules; returns the bundle or throws ProtocolError(BAD_TRUST_BUNDLE). */
-export function verifyTrustBundle(signed: SignedTrustBundle, rootPublicKey: Uint8Array): TrustBundle {
-  let sig: Uint8Array;
   try {
-    sig = fromBase64(signed.sig);
-  } catch {
-    throw new ProtocolError(ProtocolErrorCode.BAD_TRUST_BUNDLE, 'the bundle signature is not base64', 'sig');
-  }
-  let hash: Uint8Array;
-  try {
-    hash = bundleHash(signed.bundle);
+    return sha256(utf8(canonicalize(bundle)));
   } catch (error) {
     throw new ProtocolError(
       ProtocolErrorCode.BAD_TRUST_BUNDLE,
@@ -89,7 +106,70 @@ export function verifyTrustBundle(signed: SignedTrustBundle, rootPublicKey: Uint
       'bundle',
     );
   }
-  if (!verifyEd25519(sig, signingMessage(SignatureDomain.TRUST_BUNDLE, hash), rootPublicKey)) {
+}
+
+/** The message a governance key signs for `bundle`. */
+export function trustBundleMessage(bundle: TrustBundle): Uint8Array {
+  return signingMessage(SignatureDomain.TRUST_BUNDLE, bundleHash(bundle));
+}
+
+export async function signTrustBundle(bundle: TrustBundle, root: Signer): Promise<SignedTrustBundle> {
+  const sig = await root.sign(trustBundleMessage(bundle));
+  return { bundle, rootKeyId: root.keyId, sig: toBase64(sig) };
+}
+
+/**
+ * Adds one governance holder's signature to a bundle (offline, each holder
+ * in turn: k of them make it valid). Refuses a second signature of one key.
+ */
+export async function addGovernanceSignature(signed: SignedTrustBundle, holder: Signer): Promise<SignedTrustBundle> {
+  const signatures = signed.signatures ?? [];
+  if (signatures.some((signature) => signature.keyId === holder.keyId)) {
+    throw new ProtocolError(
+      ProtocolErrorCode.BAD_TRUST_BUNDLE,
+      `the bundle already carries a signature of '${holder.keyId}'`,
+      'signatures',
+    );
+  }
+  const sig = toBase64(await holder.sign(trustBundleMessage(signed.bundle)));
+  return { ...signed, signatures: [...signatures, { keyId: holder.keyId, sig }] };
+}
+
+/** Every governance signature a bundle carries, the root form and the k-of-n form alike. */
+export function bundleSignatures(signed: SignedTrustBundle): BundleSignature[] {
+  return [
+    ...(signed.sig !== undefined ? [{ keyId: signed.rootKeyId ?? 'root', sig: signed.sig }] : []),
+    ...(signed.signatures ?? []),
+  ];
+}
+
+/** Whether `signature` is a valid signature of `publicKey` over `bundle` (false for one that is not base64). */
+export function bundleSignatureHolds(bundle: TrustBundle, signature: BundleSignature, publicKey: Uint8Array): boolean {
+  let sig: Uint8Array;
+  try {
+    sig = fromBase64(signature.sig);
+  } catch {
+    return false;
+  }
+  return verifyEd25519(sig, trustBundleMessage(bundle), publicKey);
+}
+
+/**
+ * Checks that the pinned root signed the bundle, and the bundle's witnessing
+ * and governance rules; returns the bundle or throws ProtocolError(BAD_TRUST_BUNDLE).
+ * A later bundle signed by k governance keys instead is checked against the
+ * one before it (verifyBundleSuccession).
+ */
+export function verifyTrustBundle(signed: SignedTrustBundle, rootPublicKey: Uint8Array): TrustBundle {
+  const signatures = bundleSignatures(signed);
+  if (signatures.length === 0) {
+    throw new ProtocolError(ProtocolErrorCode.BAD_TRUST_BUNDLE, 'the bundle carries no governance signature', 'sig');
+  }
+  if (signed.sig !== undefined && !/^[A-Za-z0-9+/]*={0,2}$/.test(signed.sig)) {
+    throw new ProtocolError(ProtocolErrorCode.BAD_TRUST_BUNDLE, 'the bundle signature is not base64', 'sig');
+  }
+  bundleHash(signed.bundle);
+  if (!signatures.some((signature) => bundleSignatureHolds(signed.bundle, signature, rootPublicKey))) {
     throw new ProtocolError(
       ProtocolErrorCode.BAD_TRUST_BUNDLE,
       'the governance signature over the trust bundle does not verify',
@@ -97,6 +177,7 @@ export function verifyTrustBundle(signed: SignedTrustBundle, rootPublicKey: Uint
     );
   }
   checkWitnessing(signed.bundle);
+  checkGovernance(signed.bundle);
   return signed.bundle;
 }
 

@@ -1,5 +1,5 @@
 /** What must never happen, by the one who saw it. */
-export type AlarmKind = 'equivocation' | 'gap' | 'head-mismatch' | 'witness-mismatch';
+export type AlarmKind = 'equivocation' | 'gap' | 'head-mismatch' | 'witness-mismatch' | 'forged-control';
 
 export interface Alarm {
   kind: AlarmKind;
