@@ -272,6 +272,23 @@ describe('keys judged when the world saw an entry', () => {
       },
     ]);
     expect((await landEntries()).at(-1)!.envelope.hash).toBe(honest.envelope.hash);
+
+    // And a new follower replays land across the revocation: the vouched prefix released by its checkpoints,
+    // the forged entry refused, the vouched one after it applied.
+    await stack.stopOne('credit');
+    await stack.loseDatabase('credit');
+    await stack.start(['credit'], { TRUST_BUNDLE_FILE: vouched, LEDGER_RECOVERY: 'from-topic' });
+    await stack.eventually(
+      'a new credit follows land to the vouched entry',
+      async () => ((await positionOf('credit', 'land')) === Number(seq) ? true : undefined),
+      90_000,
+    );
+    const replayed: Array<{ hash: Buffer }> = await stack
+      .get('credit')
+      .runtime.dataSource.query(`SELECT hash FROM received_entry WHERE source_chain = 'land' ORDER BY seq`);
+    expect(replayed.map((row) => row.hash.toString('hex'))).toEqual(
+      (await landEntries()).map((entry) => entry.envelope.hash),
+    );
   });
 });
 

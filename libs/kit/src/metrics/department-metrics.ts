@@ -143,7 +143,9 @@ export class DepartmentMetrics {
         async collect() {
           this.reset();
           const positions = await consumerPositions(dataSource);
-          const admin = await kafkaAdmin();
+          // The broker away (or slow to connect under load): no lag to report this scrape, not a failed scrape.
+          const admin = await kafkaAdmin().catch(() => undefined);
+          if (!admin) return;
           for (const topic of new Set(positions.map((p) => p.topic))) {
             // On a broker with ACLs a revoked grant makes a ledger unreadable: no lag to report for it.
             const offsets = await admin.topicOffsets(topic).catch(() => undefined);
