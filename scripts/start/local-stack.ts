@@ -72,6 +72,18 @@ export function localKafkaClient(): KafkaClientName {
 
 export const PORT_BASE = placement.REGISTRY_BUS_PORT_BASE;
 
+/** The development OpenID provider (issue #26), on the port after the portal's. */
+export const IDENTITY_PROVIDER_PORT = PORT_BASE + 7;
+/** What `npm start` tells `npm run login` about its provider: the issuer, the users, the registers' audiences. */
+export const IDENTITY_PROVIDER_FILE = join(LOCAL_DIR, 'identity-provider.json');
+/** The issuer alias of the development provider: actors are `oidc:dev-id:<sub>`. */
+export const DEV_ISSUER_ALIAS = 'dev-id';
+
+/** A register's resource identifier at the development provider (its OIDC_AUDIENCE). */
+export function devAudience(department: string): string {
+  return `urn:registry-bus:${department}`;
+}
+
 /**
  * The public portal's app: not a department (no database, no broker user,
  * no key), started after the others with an environment of its own.

@@ -14,6 +14,9 @@ import { brokerAcls, kafkaTransport } from '@registry-bus/bus';
 import { DEPARTMENTS, ensureDevTrust, fromBase64, parseStrictJson, rootFingerprint } from '@registry-bus/protocol';
 import {
   CLUSTER_FILE,
+  DEV_ACR_MFA,
+  DevIdentityProvider,
+  devUsers,
   KafkaCluster,
   KafkaLauncher,
   LOCAL_POSTGRES_ADMIN_URL,
@@ -27,6 +30,10 @@ import { runDemo } from './demo.js';
 import { DEV_TOKENS_FILE, issueDevTokens } from './dev-tokens.js';
 import {
   APP_PORTS,
+  DEV_ISSUER_ALIAS,
+  IDENTITY_PROVIDER_FILE,
+  IDENTITY_PROVIDER_PORT,
+  devAudience,
   KAFKA_DIR,
   PORT_BASE,
   KEYS_DIR,
@@ -151,12 +158,14 @@ async function main(): Promise<void> {
 
   const apps: AppProcess[] = [];
   let kafka: KafkaLauncher | KafkaCluster | undefined;
+  let identity: DevIdentityProvider | undefined;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     print('\nstopping the local stack…');
     await Promise.all(apps.map((app) => app.stop()));
+    if (identity) await identity.stop();
     if (kafka) await kafka.stop();
     rmSync(STACK_PID_FILE, { force: true });
     print(`stopped; data kept in ${LOCAL_DIR} (npm run reset wipes it)`);
@@ -210,6 +219,28 @@ async function main(): Promise<void> {
     trustLocalApps();
     print(`https             every app, certificates of the development CA ${https.TLS_CA_FILE}`);
 
+    // The development OpenID provider (issue #26): operators sign in there (code + PKCE) and every register
+    // takes its access tokens. In this process, over HTTPS with the apps' certificate; its state in memory.
+    identity = await DevIdentityProvider.start({
+      users: devUsers(DEPARTMENTS),
+      audiences: DEPARTMENTS.map(devAudience),
+      tls: { certFile: https.TLS_CERT_FILE, keyFile: https.TLS_KEY_FILE },
+      port: IDENTITY_PROVIDER_PORT,
+      redirectUris: [`${localUrl(APP_PORTS[PORTAL_APP]!)}/portal/`],
+    });
+    writeFileSync(
+      IDENTITY_PROVIDER_FILE,
+      `${JSON.stringify({ issuer: identity.issuer, users: identity.users.map((user) => user.sub) }, null, 2)}\n`,
+      { mode: 0o600 },
+    );
+    print(`identity          OpenID provider ${identity.issuer}: a development user per department and role`);
+    const oidc = (department: string) => ({
+      OIDC_ISSUER: identity!.issuer,
+      OIDC_ISSUER_ALIAS: DEV_ISSUER_ALIAS,
+      OIDC_AUDIENCE: devAudience(department),
+      OIDC_MFA_ACR: DEV_ACR_MFA,
+    });
+
     const names = discoverApps();
     const owners: Array<{ department: string; ownerUrl: string }> = [];
     if (names.length === 0) print('no apps yet (apps/*/src/main.ts)');
@@ -249,6 +280,7 @@ async function main(): Promise<void> {
           KAFKA_BROKERS: brokers,
           ...(devSingleBroker !== undefined ? { KAFKA_DEV_SINGLE_BROKER: devSingleBroker } : {}),
           KEYS_DIR: `${KEYS_DIR}/${departmentOf(name)}`,
+          ...oidc(departmentOf(name)),
           LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
           // npm run recover -- <department>: its ledger is rebuilt from its topic (or the mirrors) before it opens.
           ...(recover === departmentOf(name)
@@ -315,6 +347,9 @@ async function main(): Promise<void> {
     print(`  postgres   ${adminUrl.replace(/:[^:@/]+@/, ':***@')} (databases ${databasePrefix(stackId)}<department>)`);
     for (const { app, body } of health) print(`  ${app.name.padEnd(17)} ${app.url}  health: ${JSON.stringify(body)}`);
     print(`  tokens     ${DEV_TOKENS_FILE} (admin, clerk, auditor per department; API docs at <app>/docs)`);
+    print(
+      `  sign-in    ${identity.issuer} (OpenID provider; a token: npm run login -- dev-land-clerk, users dev-<department>-<role>)`,
+    );
     const portalApp = apps.find((app) => app.name === PORTAL_APP);
     if (portalApp)
       print(

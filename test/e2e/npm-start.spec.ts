@@ -1,7 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 import { isPortOpen } from '@registry-bus/testing';
 
@@ -11,14 +13,31 @@ const APPS = ['notary', 'land-registry', 'diploma-registry', 'court-registry', '
 /** The public portal's app, on the port after the departments'. */
 const PORTAL = 'portal-server';
 
-/** Seven consecutive ports nobody listens on, in a range no other test asks for. */
+/** The development OpenID provider, on the port after the portal's. */
+const IDENTITY_PROVIDER = 7;
+
+/** Eight consecutive ports nobody listens on (the apps, the portal, the provider), in a range no other test asks for. */
 async function freePortBase(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const base = 41_000 + Math.floor(Math.random() * 400) * 10;
-    const open = await Promise.all([...APPS, PORTAL].map((_, i) => isPortOpen(base + i)));
+    const open = await Promise.all([...APPS, PORTAL, 'identity'].map((_, i) => isPortOpen(base + i)));
     if (!open.some(Boolean)) return base;
   }
-  throw new Error('no seven free consecutive ports in 41000–45000');
+  throw new Error('no eight free consecutive ports in 41000–45000');
+}
+
+/** `GET url` with a bearer token, trusting exactly `ca`: the status and the body. */
+function getWithToken(url: string, token: string, ca: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(url, { ca: [ca], headers: { authorization: `Bearer ${token}` } }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    request.setTimeout(10_000, () => request.destroy(new Error('timeout')));
+    request.end();
+  });
 }
 
 /** The environment of the running process whose command line names `script` and whose PORT is `port` (Linux /proc). */
@@ -158,6 +177,33 @@ describe('npm start', () => {
     expect(Object.keys(identity.appPasswords).sort()).toEqual([...APPS].sort());
     expect(new Set(Object.values(identity.appPasswords)).size).toBe(APPS.length);
   });
+
+  it('runs the development OpenID provider, whose tokens (npm run login, code + PKCE) every register takes', async () => {
+    const issuer = `https://127.0.0.1:${base + IDENTITY_PROVIDER}`;
+    expect(output).toContain(`  sign-in    ${issuer} (OpenID provider; a token: npm run login -- dev-land-clerk,`);
+    const ca = readFileSync(join(local, 'ca', 'ca.crt'), 'utf8');
+    const login = (...args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        ['--import', './scripts/ts-loader/register.js', 'scripts/start/login.ts', ...args],
+        { env, timeout: 60_000 },
+      );
+    const { stdout } = await login('dev-land-auditor', '--no-mfa');
+    const token = stdout.trim();
+    expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())).toMatchObject({
+      iss: issuer,
+      aud: 'urn:registry-bus:land',
+      sub: 'dev-land-auditor',
+      roles: ['auditor'],
+    });
+    const reads = await getWithToken(`https://127.0.0.1:${base + 1}/v1/audit/reads?subject=NONE-1`, token, ca);
+    expect([reads.status, JSON.parse(reads.body)]).toEqual([200, { subject: 'NONE-1', reads: [], next: null }]);
+    // A land token is not the credit register's: its audience is the land register.
+    expect((await getWithToken(`https://127.0.0.1:${base + 4}/v1/audit/reads?subject=NONE-1`, token, ca)).status).toBe(
+      401,
+    );
+    await expect(login('somebody')).rejects.toMatchObject({ code: 64 });
+  }, 90_000);
 
   it('logs no warn, error or fatal line in a healthy start, from any app or the stack', () => {
     const alarming: string[] = [];

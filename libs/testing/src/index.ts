@@ -59,6 +59,7 @@ export {
   DEV_CLIENT_ID,
   DevIdentityProvider,
   devUsers,
+  signInAsDevUser,
   type DevIdentityProviderOptions,
   type DevUser,
   type SignedIn,

@@ -6,7 +6,7 @@ import type { Request } from 'express';
 import { AUDIT_LOG, type AuditLog } from '../audit/audit-log.js';
 import { IDENTITY_METRICS, OIDC_VERIFIER } from '../identity/index.js';
 import type { IdentityMetrics } from '../identity/identity-metrics.js';
-import { looksLikeJwt, type OidcVerifier } from '../identity/oidc-verifier.js';
+import type { OidcVerifier } from '../identity/oidc-verifier.js';
 import { KeySourceUnavailable } from '../identity/access-token.js';
 import { ProblemError } from '../problems/problem-details.js';
 import { ACCESS_METADATA, type Access, type AuthenticatedRequest } from './access.decorators.js';
@@ -101,8 +101,9 @@ export class AuthGuard implements CanActivate {
   ): Promise<Operator> {
     const bearer = bearerToken(request.headers.authorization);
     if ('missing' in bearer) throw unauthenticated('no-token', bearer.missing);
-    if (this.identity && looksLikeJwt(bearer.token)) return this.authorizeJwt(bearer.token, access, caller);
     const tokenDepartment = departmentOfToken(bearer.token);
+    if (this.identity?.judges(bearer.token, tokenDepartment !== undefined))
+      return this.authorizeJwt(bearer.token, access, caller);
     if (!tokenDepartment) throw unauthenticated('not-a-token', 'the bearer token is not a Registry Bus operator token');
     if (tokenDepartment !== this.tokens.department) {
       throw forbidden(
@@ -119,7 +120,7 @@ export class AuthGuard implements CanActivate {
     return operator;
   }
 
-  /** An operator signed in by the OpenID provider: the token verified, the claims read, MFA for writes. */
+  /** An operator signed in by the OpenID provider: the token verified (or introspected), the claims read, MFA for writes. */
   private async authorizeJwt(
     token: string,
     access: Access & { kind: 'roles' },
@@ -130,12 +131,12 @@ export class AuthGuard implements CanActivate {
       authentication = await this.identity!.authenticate(token);
     } catch (error) {
       if (!(error instanceof KeySourceUnavailable)) throw error;
-      this.logger.warn(`the OpenID provider's keys are out of reach: ${error.message}`);
+      this.logger.warn(`the OpenID provider is out of reach: ${error.message}`);
       throw new ProblemError(
         503,
         'AUTH.PROVIDER_UNAVAILABLE',
         'Sign-in provider unavailable',
-        "the identity provider's signing keys cannot be fetched; retry shortly",
+        'the identity provider cannot be reached (its signing keys or its introspection endpoint); retry shortly',
       );
     }
     if (!authentication.ok) {

@@ -12,7 +12,9 @@ export type TokenRefusal =
   | 'issuer'
   | 'audience'
   | 'claims'
-  | 'id-token';
+  | 'id-token'
+  /** RFC 7662: the provider answered `active: false` (expired, revoked, or never its token). */
+  | 'inactive';
 
 export type TokenVerdict =
   { ok: true; claims: JWTPayload & Record<string, unknown> } | { ok: false; refusal: TokenRefusal; detail: string };
@@ -27,7 +29,10 @@ export interface AccessTokenExpectations {
   currentDate?: Date;
 }
 
-/** The provider's keys could not be fetched: the token is neither good nor bad yet (a 503, not a 401). */
+/**
+ * The provider's keys could not be fetched, or its introspection endpoint
+ * did not answer: the token is neither good nor bad yet (a 503, not a 401).
+ */
 export class KeySourceUnavailable extends Error {
   override readonly name = 'KeySourceUnavailable';
 }

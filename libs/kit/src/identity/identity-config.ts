@@ -80,6 +80,22 @@ export const identityShape = {
    */
   OIDC_MFA_ACR: variables.commaList(z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be acr values')).optional(),
   OIDC_MFA_AMR: variables.commaList(z.string().regex(/^[\x21-\x7e]{1,100}$/, 'must be amr values')).default(['mfa']),
+  /**
+   * RFC 7662: where a provider that issues opaque access tokens answers what
+   * one is. Set, a bearer token that is neither a JWT nor a Registry Bus
+   * token is asked about there, as this register's client (HTTP Basic).
+   */
+  OIDC_INTROSPECTION_URL: z
+    .url({ protocol: /^https?$/, error: "must be the https:// URL of the provider's introspection endpoint" })
+    .optional(),
+  OIDC_INTROSPECTION_CLIENT_ID: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, 'must be the client id the provider registered for this register')
+    .optional(),
+  OIDC_INTROSPECTION_CLIENT_SECRET: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,500}$/, 'must be the client secret: 16 to 500 visible ASCII characters')
+    .optional(),
 };
 
 export interface IdentityConfig {
@@ -95,16 +111,39 @@ export interface IdentityConfig {
   OIDC_SCOPE_CLAIM: string;
   OIDC_MFA_ACR?: string[] | undefined;
   OIDC_MFA_AMR: string[];
+  OIDC_INTROSPECTION_URL?: string | undefined;
+  OIDC_INTROSPECTION_CLIENT_ID?: string | undefined;
+  OIDC_INTROSPECTION_CLIENT_SECRET?: string | undefined;
 }
+
+const INTROSPECTION_VARIABLES = [
+  'OIDC_INTROSPECTION_URL',
+  'OIDC_INTROSPECTION_CLIENT_ID',
+  'OIDC_INTROSPECTION_CLIENT_SECRET',
+] as const;
 
 /** The refusals about sign-in, each on the variable to change (a `superRefine` of the department schema). */
 export function identityProblems(config: IdentityConfig, context: z.RefinementCtx): void {
   const refuse = (variable: string, message: string) => context.addIssue({ code: 'custom', path: [variable], message });
   if (config.OIDC_ISSUER === undefined) {
-    for (const variable of ['OIDC_ISSUER_ALIAS', 'OIDC_AUDIENCE'] as const)
+    for (const variable of ['OIDC_ISSUER_ALIAS', 'OIDC_AUDIENCE', ...INTROSPECTION_VARIABLES] as const)
       if (config[variable] !== undefined) refuse('OIDC_ISSUER', `is required when ${variable} is set`);
     return;
   }
+  // The three go together: an endpoint without our credentials could not be asked, credentials alone mean nothing.
+  if (INTROSPECTION_VARIABLES.some((variable) => config[variable] !== undefined))
+    for (const variable of INTROSPECTION_VARIABLES)
+      if (config[variable] === undefined)
+        refuse(
+          variable,
+          `is required with ${INTROSPECTION_VARIABLES.filter((other) => other !== variable).join(' and ')}`,
+        );
+  if (
+    config.DEPLOYMENT_MODE === 'production' &&
+    config.OIDC_INTROSPECTION_URL !== undefined &&
+    !config.OIDC_INTROSPECTION_URL.startsWith('https://')
+  )
+    refuse('OIDC_INTROSPECTION_URL', 'must be https:// in production: the client secret and the tokens are sent to it');
   if (config.OIDC_ISSUER_ALIAS === undefined)
     refuse('OIDC_ISSUER_ALIAS', 'is required with OIDC_ISSUER: the actor of an entry is oidc:<alias>:<sub>');
   if (config.OIDC_AUDIENCE === undefined)
@@ -128,6 +167,8 @@ export interface IdentitySettings {
   mfa: { acr: string[]; amr: string[] };
   /** Whether the issuer and its JWKS may be plain http (development on one machine). */
   allowHttp: boolean;
+  /** RFC 7662 introspection of opaque access tokens, when the provider issues them. */
+  introspection?: { url: string; clientId: string; clientSecret: string } | undefined;
 }
 
 /** The sign-in settings of a validated configuration, or undefined when no provider is configured. */
@@ -143,5 +184,14 @@ export function identitySettings(config: IdentityConfig): IdentitySettings | und
     claims: { department: config.OIDC_DEPARTMENT_CLAIM, role: config.OIDC_ROLE_CLAIM, scope: config.OIDC_SCOPE_CLAIM },
     mfa: { acr: config.OIDC_MFA_ACR ?? [], amr: config.OIDC_MFA_AMR },
     allowHttp: config.DEPLOYMENT_MODE === 'development',
+    ...(config.OIDC_INTROSPECTION_URL && config.OIDC_INTROSPECTION_CLIENT_ID && config.OIDC_INTROSPECTION_CLIENT_SECRET
+      ? {
+          introspection: {
+            url: config.OIDC_INTROSPECTION_URL,
+            clientId: config.OIDC_INTROSPECTION_CLIENT_ID,
+            clientSecret: config.OIDC_INTROSPECTION_CLIENT_SECRET,
+          },
+        }
+      : {}),
   };
 }

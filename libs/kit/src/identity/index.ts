@@ -15,6 +15,12 @@ export {
   type TokenRefusal,
   type TokenVerdict,
 } from './access-token.js';
+export {
+  INTROSPECTION_CACHE_SECONDS,
+  TokenIntrospector,
+  checkIntrospection,
+  type IntrospectionExpectations,
+} from './introspection.js';
 export { oidcActor, operatorOfClaims, type OperatorVerdict } from './operator-claims.js';
 export { OidcVerifier, discoverJwksUri, looksLikeJwt, type Authentication } from './oidc-verifier.js';
 export { IdentityMetrics } from './identity-metrics.js';

@@ -4,6 +4,7 @@ import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose';
 import type { Operator } from '../auth/operator-token.js';
 import { KeySourceUnavailable, verifyAccessToken, type TokenRefusal } from './access-token.js';
 import type { IdentitySettings } from './identity-config.js';
+import { TokenIntrospector } from './introspection.js';
 import { operatorOfClaims } from './operator-claims.js';
 
 export type Authentication =
@@ -41,22 +42,39 @@ export async function discoverJwksUri(settings: Pick<IdentitySettings, 'issuer' 
 }
 
 /**
- * The resource-server side of operator sign-in: a bearer JWT → the
- * operator it names, or why not. Discovers the provider on first use (and
+ * The resource-server side of operator sign-in: a bearer JWT (or, with
+ * OIDC_INTROSPECTION_URL, an opaque token the provider introspects) → the
+ * operator it names, or why not — the same claim rules for both. Discovers the provider on first use (and
  * again after a failure), keeps jose's remote JWKS, which refetches on an
  * unknown `kid` at most every 30 s — so a flood of tokens under made-up keys
  * cannot make us hammer the provider.
  */
 export class OidcVerifier {
   private keys: Promise<JWTVerifyGetKey> | undefined;
+  private readonly introspector: TokenIntrospector | undefined;
 
   constructor(
     readonly settings: IdentitySettings,
     private readonly department: string,
-  ) {}
+  ) {
+    const { introspection } = settings;
+    this.introspector = introspection ? new TokenIntrospector({ ...settings, introspection }) : undefined;
+  }
+
+  /**
+   * Whether this bearer token is the provider's to judge: a JWT, or — with
+   * introspection configured — an opaque token that is not a Registry Bus
+   * one (`rbt_…`, which the register's own token store judges).
+   */
+  judges(token: string, isRegistryBusToken: boolean): boolean {
+    return looksLikeJwt(token) || (this.introspector !== undefined && !isRegistryBusToken);
+  }
 
   async authenticate(token: string): Promise<Authentication> {
-    const verdict = await verifyAccessToken(token, await this.keySource(), this.settings);
+    const verdict =
+      this.introspector && !looksLikeJwt(token)
+        ? await this.introspector.introspect(token)
+        : await verifyAccessToken(token, await this.keySource(), this.settings);
     if (!verdict.ok) return { ok: false, status: 401, refusal: verdict.refusal, detail: verdict.detail };
     const operator = operatorOfClaims(verdict.claims, this.settings, this.department);
     return operator.ok ? operator : { ok: false, status: 403, detail: operator.detail };

@@ -5,6 +5,8 @@ import { createServer as createHttpsServer } from 'node:https';
 
 import { SignJWT, type JWTPayload } from 'jose';
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
+// oidc-provider's own in-memory store, made explicitly (see buildProvider).
+import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js';
 
 /** A development operator: who signs in, for which department, in which role, for which bank or institution. */
 export interface DevUser {
@@ -40,6 +42,15 @@ export interface DevIdentityProviderOptions {
   users: DevUser[];
   /** The resource servers (each register's OIDC_AUDIENCE) tokens may be issued for. */
   audiences: string[];
+  /**
+   * Those of `audiences` whose access tokens are opaque (a provider that
+   * does not issue JWTs): their registers introspect them (RFC 7662).
+   */
+  opaqueAudiences?: string[];
+  /** More redirect URIs of the operator console (the portal's operator page signs in through it). */
+  redirectUris?: string[];
+  /** Confidential clients that may introspect access tokens: the registers' OIDC_INTROSPECTION_CLIENT_ID/_SECRET. */
+  introspectionClients?: Array<{ clientId: string; clientSecret: string }>;
   /** Serve HTTPS with this certificate (PEM files); else plain HTTP. */
   tls?: { certFile: string; keyFile: string };
   port?: number;
@@ -115,81 +126,23 @@ export class DevIdentityProvider {
    * with PKCE (RFC 7636) and a resource indicator, the sign-in form, the
    * redirect with the code, the token request — and returns the tokens.
    */
-  async signIn(sub: string, resource: string, options: { mfa: boolean }): Promise<SignedIn> {
-    const cookies = new Map<string, string>();
-    const send = async (url: string, init: RequestInit = {}) => {
-      const response = await fetch(url, {
-        ...init,
-        redirect: 'manual',
-        headers: {
-          ...(init.headers as Record<string, string>),
-          cookie: [...cookies].map((c) => c.join('=')).join('; '),
-        },
-      });
-      for (const cookie of response.headers.getSetCookie()) {
-        const [pair] = cookie.split(';');
-        const at = pair!.indexOf('=');
-        cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-      }
-      return response;
-    };
-    const location = (response: Response, what: string) => {
-      const value = response.headers.get('location');
-      if (response.status < 300 || response.status > 399 || !value)
-        throw new Error(`${what}: expected a redirect, got ${response.status}`);
-      return new URL(value, this.issuer).href;
-    };
-    const verifier = randomBytes(32).toString('base64url');
-    const challenge = createHash('sha256').update(verifier).digest('base64url');
-    const authorize = new URL('/auth', this.issuer);
-    for (const [name, value] of Object.entries({
-      client_id: DEV_CLIENT_ID,
-      response_type: 'code',
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid registry',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      resource,
-      state: randomBytes(8).toString('hex'),
-    }))
-      authorize.searchParams.set(name, value);
-    const form = new URLSearchParams({ user: sub, ...(options.mfa ? { mfa: 'on' } : {}) });
-    let next = location(await send(authorize.href), 'the authorization request');
-    // The form answers each prompt (login, then consent if one is left); bounded, a loop would be a bug.
-    for (let prompts = 0; new URL(next).pathname.startsWith('/interaction/'); prompts++) {
-      if (prompts === 3) throw new Error('the provider keeps prompting');
-      const resumed = location(
-        await send(`${next}/login`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: form.toString(),
-        }),
-        'the sign-in',
-      );
-      next = location(await send(resumed), 'the resumed authorization');
-    }
-    const redirected = new URL(next);
-    const code = redirected.searchParams.get('code');
-    if (!code) throw new Error(`no code in the redirect: ${redirected.href}`);
-    const tokenResponse = await send(new URL('/token', this.issuer).href, {
+  signIn(sub: string, resource: string, options: { mfa: boolean }): Promise<SignedIn> {
+    return signInAsDevUser(this.issuer, sub, resource, options);
+  }
+
+  /** RFC 7009: revokes an access token as the console that got it would (its client, no secret: a public client). */
+  async revoke(token: string): Promise<void> {
+    const response = await fetch(new URL('/token/revocation', this.issuer), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: REDIRECT_URI,
-        client_id: DEV_CLIENT_ID,
-        code_verifier: verifier,
-        resource,
-      }).toString(),
+      body: new URLSearchParams({ token, token_type_hint: 'access_token', client_id: DEV_CLIENT_ID }).toString(),
     });
-    const tokens = (await tokenResponse.json()) as Record<string, unknown>;
-    if (tokenResponse.status !== 200) throw new Error(`the token request failed: ${JSON.stringify(tokens)}`);
-    return {
-      accessToken: tokens.access_token as string,
-      idToken: tokens.id_token as string,
-      expiresIn: tokens.expires_in as number,
-    };
+    if (response.status !== 200) throw new Error(`the revocation failed: ${response.status} ${await response.text()}`);
+  }
+
+  /** The RFC 7662 endpoint, for a register's OIDC_INTROSPECTION_URL. */
+  get introspectionUrl(): string {
+    return new URL('/token/introspection', this.issuer).href;
   }
 
   async stop(): Promise<void> {
@@ -211,15 +164,28 @@ function buildProvider(
   const byId = new Map(options.users.map((user) => [user.sub, user]));
   // A signing key made at each start: nothing to keep, and no key of any real provider.
   const jwk = { ...signingKey.key.export({ format: 'jwk' }), kid: signingKey.kid, alg: 'RS256', use: 'sig' };
+  const opaque = new Set(options.opaqueAudiences ?? []);
   return new Provider(issuer, {
+    // Nothing to keep: codes, sessions and tokens last minutes and the signing key is made at each start.
+    // Handing oidc-provider its own memory store explicitly keeps it from warning that it fell back to it.
+    adapter: createMemoryAdapter(0),
     clients: [
       {
         client_id: DEV_CLIENT_ID,
         token_endpoint_auth_method: 'none',
-        redirect_uris: [REDIRECT_URI],
+        redirect_uris: [REDIRECT_URI, ...(options.redirectUris ?? [])],
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },
+      // The registers as resource servers: they only ask about tokens, they get none.
+      ...(options.introspectionClients ?? []).map(({ clientId, clientSecret }) => ({
+        client_id: clientId,
+        client_secret: clientSecret,
+        token_endpoint_auth_method: 'client_secret_basic' as const,
+        redirect_uris: [],
+        grant_types: [],
+        response_types: [],
+      })),
     ],
     jwks: { keys: [jwk as never] },
     pkce: { required: () => true },
@@ -236,6 +202,13 @@ function buildProvider(
     },
     features: {
       devInteractions: { enabled: false },
+      // Only the registers' confidential clients may ask; any access token, so that a register's own aud check is what refuses another's.
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx, client) => client.clientAuthMethod !== 'none',
+      },
+      // The console that got a token may revoke it (RFC 7009 §2.1).
+      revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
       resourceIndicators: {
         enabled: true,
         useGrantedResource: () => true,
@@ -245,8 +218,9 @@ function buildProvider(
             scope: 'registry',
             audience: resourceIndicator,
             accessTokenTTL: ACCESS_TOKEN_SECONDS,
-            accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: 'RS256' } },
+            ...(opaque.has(resourceIndicator)
+              ? { accessTokenFormat: 'opaque' as const }
+              : { accessTokenFormat: 'jwt' as const, jwt: { sign: { alg: 'RS256' as const } } }),
           };
         },
       },
@@ -332,4 +306,92 @@ async function interaction(
   } catch (error) {
     response.writeHead(400, { 'content-type': 'text/plain' }).end(`sign-in failed: ${String(error)}`);
   }
+}
+
+/**
+ * The authorization code flow with PKCE against a running development
+ * provider (`DevIdentityProvider`, here or in `npm start`), answering its
+ * sign-in form as `sub`: what `npm run login` and the tests use to get a
+ * token without a browser. The provider's certificate must be trusted.
+ */
+export async function signInAsDevUser(
+  issuer: string,
+  sub: string,
+  resource: string,
+  options: { mfa: boolean },
+): Promise<SignedIn> {
+  const cookies = new Map<string, string>();
+  const send = async (url: string, init: RequestInit = {}) => {
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: {
+        ...(init.headers as Record<string, string>),
+        cookie: [...cookies].map((c) => c.join('=')).join('; '),
+      },
+    });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const at = pair!.indexOf('=');
+      cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+    return response;
+  };
+  const location = (response: Response, what: string) => {
+    const value = response.headers.get('location');
+    if (response.status < 300 || response.status > 399 || !value)
+      throw new Error(`${what}: expected a redirect, got ${response.status}`);
+    return new URL(value, issuer).href;
+  };
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const authorize = new URL('/auth', issuer);
+  for (const [name, value] of Object.entries({
+    client_id: DEV_CLIENT_ID,
+    response_type: 'code',
+    redirect_uri: REDIRECT_URI,
+    scope: 'openid registry',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    resource,
+    state: randomBytes(8).toString('hex'),
+  }))
+    authorize.searchParams.set(name, value);
+  const form = new URLSearchParams({ user: sub, ...(options.mfa ? { mfa: 'on' } : {}) });
+  let next = location(await send(authorize.href), 'the authorization request');
+  // The form answers each prompt (login, then consent if one is left); bounded, a loop would be a bug.
+  for (let prompts = 0; new URL(next).pathname.startsWith('/interaction/'); prompts++) {
+    if (prompts === 3) throw new Error('the provider keeps prompting');
+    const resumed = location(
+      await send(`${next}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      }),
+      'the sign-in',
+    );
+    next = location(await send(resumed), 'the resumed authorization');
+  }
+  const redirected = new URL(next);
+  const code = redirected.searchParams.get('code');
+  if (!code) throw new Error(`no code in the redirect: ${redirected.href}`);
+  const tokenResponse = await send(new URL('/token', issuer).href, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      client_id: DEV_CLIENT_ID,
+      code_verifier: verifier,
+      resource,
+    }).toString(),
+  });
+  const tokens = (await tokenResponse.json()) as Record<string, unknown>;
+  if (tokenResponse.status !== 200) throw new Error(`the token request failed: ${JSON.stringify(tokens)}`);
+  return {
+    accessToken: tokens.access_token as string,
+    idToken: tokens.id_token as string,
+    expiresIn: tokens.expires_in as number,
+  };
 }
