@@ -77,6 +77,7 @@ export {
 export { rootFingerprint, trustBundleDigest } from './trust/trust-identity.js';
 export { checkGovernance, type Governance, type GovernanceKey } from './trust/governance.js';
 export { governanceOf, governanceSigners, verifyBundleSuccession } from './trust/bundle-succession.js';
+export { checkEncryptionKeys, checkEncryptionKeysKept, encryptionKeyOf } from './trust/encryption-keys.js';
 export {
   checkWitnessing,
   defaultQuorum,
@@ -171,7 +172,14 @@ export {
 
 // Node-only (node:crypto, node:fs): not for browsers.
 export { nodeSigner, verifyEd25519Node, SMALL_ORDER_ENCODINGS } from './node/node-ed25519.js';
-export { loadOrCreateFileSigner, type StoredKey } from './node/file-signer.js';
+export {
+  loadEncryptionKeyPair,
+  loadOrCreateEncryptionKeyPair,
+  loadOrCreateFileSigner,
+  type LoadedEncryptionKey,
+  type StoredEncryptionKey,
+  type StoredKey,
+} from './node/file-signer.js';
 export { readOwnerOnlyFile } from './node/owner-only-file.js';
 export { ensureDevTrust, type DevTrust } from './node/dev-trust.js';
 export { asyncApiDocument } from './asyncapi/asyncapi-document.js';

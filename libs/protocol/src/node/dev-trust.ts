@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { toBase64 } from '../encoding/bytes.js';
+import { formatEncryptionKey } from '../encryption/encryption-key.js';
 import { parseStrictJson } from '../json/strict-json.js';
 import {
   signTrustBundle,
@@ -11,7 +12,7 @@ import {
   type TrustBundle,
 } from '../trust/trust-bundle.js';
 import { checkWitnessing, type WitnessPolicy } from '../trust/witness-quorum.js';
-import { loadOrCreateFileSigner } from './file-signer.js';
+import { loadOrCreateEncryptionKeyPair, loadOrCreateFileSigner } from './file-signer.js';
 
 export interface DevTrust {
   bundleFile: string;
@@ -20,8 +21,9 @@ export interface DevTrust {
 }
 
 /**
- * Development trust for the local stack: one key per department (generated
- * on first use into `<keysDir>/<dept>/`), a governance root key in
+ * Development trust for the local stack: one signing key and one X25519
+ * encryption key per department (generated on first use into
+ * `<keysDir>/<dept>/`, owner-only; the bundle lists both), a governance root key in
  * `<keysDir>/governance/`, and the signed bundle at `<localDir>/trust-bundle.json`.
  * A new department key, or other witnessing rules, make a new bundle version;
  * existing keys are kept. `witnessing` names chains' witnesses and quorums
@@ -46,7 +48,14 @@ export async function ensureDevTrust(
 
   const departmentsInBundle = departments.map((id) => {
     const signer = loadOrCreateFileSigner(join(keysDir, id), id);
-    return { id, keys: [trustedKey(signer, signer.createdAt)] };
+    const encryption = loadOrCreateEncryptionKeyPair(join(keysDir, id), id);
+    return {
+      id,
+      keys: [trustedKey(signer, signer.createdAt)],
+      encryptionKeys: [
+        { ...formatEncryptionKey(encryption.keyId, encryption.publicKey), validFrom: encryption.createdAt },
+      ],
+    };
   });
   const policies = {
     ...(witnessing && witnessing.length > 0 ? { witnessing: witnessing.map((policy) => ({ ...policy })) } : {}),

@@ -1,5 +1,6 @@
 import { fromBase64, toBase64 } from '../encoding/bytes.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
+import { checkEncryptionKeys, checkEncryptionKeysKept } from './encryption-keys.js';
 import { checkGovernance, type Governance } from './governance.js';
 import {
   bundleSignatureHolds,
@@ -66,8 +67,10 @@ export function governanceSigners(signed: SignedTrustBundle, governance: Governa
  *   window: an old entry must stay verifiable, so no key is dropped, no
  *   retirement (`validUntil`) moved, no revocation cleared or moved later,
  *   no compromise record changed. It may add departments and keys, and
- *   retire, revoke or mark compromised a key that was not;
- * - name usable witnessing rules and governance of its own.
+ *   retire, revoke or mark compromised a key that was not. The same holds
+ *   for encryption keys (issue #28): none dropped, none with another public
+ *   key, no retirement or revocation undone;
+ * - name usable witnessing rules, governance and encryption keys of its own.
  */
 export function verifyBundleSuccession(
   previous: TrustBundle,
@@ -105,8 +108,10 @@ export function verifyBundleSuccession(
       keyKept(key, kept, department.id);
     }
   }
+  checkEncryptionKeysKept(previous, bundle);
   checkWitnessing(bundle);
   checkGovernance(bundle);
+  checkEncryptionKeys(bundle);
   return bundle;
 }
 

@@ -6,6 +6,8 @@ import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
 import { SignatureDomain, signingMessage } from '../signing/domains.js';
 import { verifyEd25519 } from '../signing/ed25519.js';
 import type { Signer } from '../signing/signer.js';
+import type { EncryptionKeyEntry } from '../encryption/encryption-key.js';
+import { checkEncryptionKeys } from './encryption-keys.js';
 import { checkGovernance, type Governance } from './governance.js';
 import { checkWitnessing, type WitnessPolicy } from './witness-quorum.js';
 
@@ -40,6 +42,11 @@ export interface KeyCompromise {
 export interface TrustedDepartment {
   id: string;
   keys: TrustedKey[];
+  /**
+   * The department's X25519 keys (issue #28): key releases are sealed to
+   * the one valid at the time (encryptionKeyOf). Never dropped, as `keys`.
+   */
+  encryptionKeys?: EncryptionKeyEntry[];
 }
 
 /**
@@ -156,7 +163,7 @@ export function bundleSignatureHolds(bundle: TrustBundle, signature: BundleSigna
 
 /**
  * Checks that the pinned root signed the bundle, and the bundle's witnessing
- * and governance rules; returns the bundle or throws ProtocolError(BAD_TRUST_BUNDLE).
+ * and governance rules and encryption keys; returns the bundle or throws ProtocolError(BAD_TRUST_BUNDLE).
  * A later bundle signed by k governance keys instead is checked against the
  * one before it (verifyBundleSuccession).
  */
@@ -178,6 +185,7 @@ export function verifyTrustBundle(signed: SignedTrustBundle, rootPublicKey: Uint
   }
   checkWitnessing(signed.bundle);
   checkGovernance(signed.bundle);
+  checkEncryptionKeys(signed.bundle);
   return signed.bundle;
 }
 
