@@ -63,6 +63,7 @@ export {
   type QueryServerOptions,
 } from './query/query-server.js';
 export { QueryClient, QueryError, type QueryClientOptions } from './query/query-client.js';
+export { queryParams, type ParamsSchema } from './query/query-params.js';
 export {
   receivedEntries,
   receivedEntry,

@@ -1,6 +1,6 @@
 import { cadastralNumber } from '@registry-bus/contracts';
 import type { AnswerSources } from '@registry-bus/access';
-import type { QueryHandler } from '@registry-bus/bus';
+import { queryParams, type QueryHandler } from '@registry-bus/bus';
 import type { DepartmentContext } from '@registry-bus/kit';
 import { z } from 'zod';
 
@@ -49,13 +49,7 @@ export const landQueries = (runtime: Pick<DepartmentContext, 'commands'>): Query
     name: 'parcel',
     eventType: REGISTERED,
     sources: parcelAnswerSources,
-    parseParams(params) {
-      const parsed = parcelQueryParams.safeParse(params);
-      if (!parsed.success) {
-        throw new Error(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
-      }
-      return parsed.data;
-    },
+    parseParams: queryParams(parcelQueryParams),
     async answer(params) {
       const state = await runtime.commands.state(parcelAggregate, String(params.cadastralNumber));
       if (state.status !== 'registered') return undefined;

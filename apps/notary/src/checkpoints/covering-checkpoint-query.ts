@@ -1,4 +1,4 @@
-import { appliedSeq, type QueryHandler } from '@registry-bus/bus';
+import { appliedSeq, queryParams, type QueryHandler } from '@registry-bus/bus';
 import { treeInclusion } from '@registry-bus/ledger';
 import { CHAIN_PATTERN } from '@registry-bus/protocol';
 import type { DataSource } from 'typeorm';
@@ -37,12 +37,7 @@ export function coveringCheckpointQuery(dataSource: DataSource, checkpoints: Not
       checkpoint: [{ type: 'gov.notary.anchor.signed.v1', path: 'checkpoint' }],
       proof: [{ type: 'gov.notary.anchor.signed.v1', path: 'root' }],
     },
-    parseParams(given) {
-      const parsed = params.safeParse(given);
-      if (!parsed.success)
-        throw new Error(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
-      return parsed.data;
-    },
+    parseParams: queryParams(params),
     async answer(given) {
       const { chain, seq } = given as z.infer<typeof params>;
       const covering = await checkpoints.firstCovering(chain, Number(seq));

@@ -1,4 +1,4 @@
-import type { QueryHandler } from '@registry-bus/bus';
+import { queryParams, type QueryHandler } from '@registry-bus/bus';
 import { CHAIN_PATTERN, DEPARTMENT_PATTERN } from '@registry-bus/protocol';
 import { z } from 'zod';
 
@@ -25,12 +25,7 @@ export function witnessStateQuery(checkpoints: NotaryCheckpoints): QueryHandler 
     eventType: 'gov.notary.anchor.signed.v1',
     // Cosignatures are public, as the anchors they are of.
     sources: { checkpoint: [{ type: 'gov.notary.anchor.signed.v1', path: 'checkpoint' }] },
-    parseParams(given) {
-      const parsed = params.safeParse(given);
-      if (!parsed.success)
-        throw new Error(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
-      return parsed.data;
-    },
+    parseParams: queryParams(params),
     async answer(given) {
       const { chain, witness } = given as z.infer<typeof params>;
       const cosigned = await checkpoints.cosignatures.latestOf(chain, witness);

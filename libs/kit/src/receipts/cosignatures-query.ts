@@ -1,4 +1,4 @@
-import { receivedCosignatures, type QueryClient, type QueryHandler } from '@registry-bus/bus';
+import { queryParams, receivedCosignatures, type QueryClient, type QueryHandler } from '@registry-bus/bus';
 import { envelopeFromStored, parseDisclosure, parseStrictJsonBytes } from '@registry-bus/protocol';
 import type { ReceiptEntry } from '@registry-bus/receipts';
 import type { DataSource } from 'typeorm';
@@ -37,12 +37,7 @@ export function cosignaturesQuery(
       cosignatures: [{ type: 'gov.notary.anchor.signed.v1', path: 'cosignatures' }],
       checkpoints: [{ type: 'gov.notary.anchor.signed.v1', path: 'checkpoints' }],
     },
-    parseParams(given) {
-      const parsed = params.safeParse(given);
-      if (!parsed.success)
-        throw new Error(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
-      return parsed.data;
-    },
+    parseParams: queryParams(params),
     async answer(given) {
       const { anchorSeqs } = given as z.infer<typeof params>;
       const rows = await receivedCosignatures(dataSource, anchorSeqs);

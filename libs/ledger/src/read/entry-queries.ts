@@ -232,16 +232,21 @@ export async function subjectEntries(db: SqlQueryable, chain: string, subject: s
   return rows.map(toStoredEntry);
 }
 
-/** The entries whose envelope names one of these actors (e.g. `reaction:<cause id>`: what a reaction appended), in order. */
+/**
+ * The entries whose envelope names one of these actors (e.g. `reaction:<cause id>`: what a reaction appended),
+ * in order. The actor is inside the envelope's bytes, not a column: one pass over the ledger, so ask for every
+ * actor at once.
+ */
 export async function entriesByActor(
   db: SqlQueryable,
   actors: readonly string[],
-): Promise<Array<{ chain: string; seq: number; type: string }>> {
+): Promise<Array<{ chain: string; seq: number; type: string; actor: string }>> {
   if (actors.length === 0) return [];
-  const rows: Array<{ chain: string; seq: string; type: string }> = await db.query(
-    `SELECT chain, seq, type FROM ledger_entry
-      WHERE convert_from(envelope, 'UTF8')::jsonb ->> 'actor' = ANY($1) ORDER BY chain, seq`,
+  const rows: Array<{ chain: string; seq: string; type: string; actor: string }> = await db.query(
+    `SELECT chain, seq, type, actor FROM (
+       SELECT chain, seq, type, convert_from(envelope, 'UTF8')::jsonb ->> 'actor' AS actor FROM ledger_entry
+     ) AS e WHERE actor = ANY($1) ORDER BY chain, seq`,
     [actors],
   );
-  return rows.map((row) => ({ chain: row.chain, seq: Number(row.seq), type: row.type }));
+  return rows.map((row) => ({ chain: row.chain, seq: Number(row.seq), type: row.type, actor: row.actor }));
 }

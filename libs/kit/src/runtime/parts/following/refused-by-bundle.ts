@@ -27,41 +27,48 @@ export async function alarmOnEntriesRefusedByBundle(
   alarms: RaisesAlarms,
   logger: Logger,
 ): Promise<number> {
-  let found = 0;
+  const refused: Array<{ chain: string; seq: number; id: string; hash: string; keyId: string }> = [];
   for (const department of bundle.departments) {
     for (const key of department.keys) {
       for (const vouched of key.compromise ?? []) {
         const legitimate = new Set(vouched.legitimate.map((hash) => hash.toLowerCase()));
-        const signed = await receivedSignedWith(dataSource, vouched.chain, key.keyId, vouched.size);
-        for (const entry of signed) {
+        for (const entry of await receivedSignedWith(dataSource, vouched.chain, key.keyId, vouched.size)) {
           const hash = entry.hash.toString('hex');
-          if (legitimate.has(hash)) continue;
-          found++;
-          const reactions = await entriesByActor(dataSource, [`reaction:${entry.id}`]);
-          const cited = reactions.map((reaction) => `${reaction.chain}/${reaction.seq} (${reaction.type})`);
-          const detail =
-            `entry ${vouched.chain}/${entry.seq} (${hash}) was accepted here, and trust bundle version ${bundle.version} ` +
-            `refuses it: signed with key '${key.keyId}', revoked as compromised, and not vouched for; ` +
-            (cited.length > 0
-              ? `entries of this ledger that reacted to it: ${cited.join(', ')}`
-              : 'nothing here reacted to it');
-          logger.error({ chain: vouched.chain, seq: entry.seq, reactions: cited }, detail);
-          await alarms.raise(
-            {
-              kind: 'equivocation',
-              chain: vouched.chain,
-              seq: String(entry.seq),
-              // The alarm's detail holds 2,000 characters; the log line above has the whole list.
-              detail: detail.length > 2000 ? `${detail.slice(0, 1990)} … (more)` : detail,
-            },
-            {
-              actor: 'system:trust',
-              idempotencyKey: `alarm:${vouched.chain}:${entry.seq}:refused-by-bundle:${bundle.version}`,
-            },
-          );
+          if (!legitimate.has(hash))
+            refused.push({ chain: vouched.chain, seq: entry.seq, id: entry.id, hash, keyId: key.keyId });
         }
       }
     }
   }
-  return found;
+  // What this ledger appended in reaction to any of them, in one pass over it.
+  const reactions = await entriesByActor(
+    dataSource,
+    refused.map((entry) => `reaction:${entry.id}`),
+  );
+  for (const entry of refused) {
+    const cited = reactions
+      .filter((reaction) => reaction.actor === `reaction:${entry.id}`)
+      .map((reaction) => `${reaction.chain}/${reaction.seq} (${reaction.type})`);
+    const detail =
+      `entry ${entry.chain}/${entry.seq} (${entry.hash}) was accepted here, and trust bundle version ${bundle.version} ` +
+      `refuses it: signed with key '${entry.keyId}', revoked as compromised, and not vouched for; ` +
+      (cited.length > 0
+        ? `entries of this ledger that reacted to it: ${cited.join(', ')}`
+        : 'nothing here reacted to it');
+    logger.error({ chain: entry.chain, seq: entry.seq, reactions: cited }, detail);
+    await alarms.raise(
+      {
+        kind: 'equivocation',
+        chain: entry.chain,
+        seq: String(entry.seq),
+        // The alarm's detail holds 2,000 characters; the log line above has the whole list.
+        detail: detail.length > 2000 ? `${detail.slice(0, 1990)} … (more)` : detail,
+      },
+      {
+        actor: 'system:trust',
+        idempotencyKey: `alarm:${entry.chain}:${entry.seq}:refused-by-bundle:${bundle.version}`,
+      },
+    );
+  }
+  return refused.length;
 }
