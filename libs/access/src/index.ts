@@ -28,3 +28,4 @@ export {
   type GrantedFields,
 } from './redaction/redaction.js';
 export { mayReadMirror } from './mirror/mirror-access.js';
+export { releasableFields, type GrantEntryAt, type ReleaseCandidate } from './release/key-release-rule.js';

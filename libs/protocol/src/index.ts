@@ -159,6 +159,16 @@ export {
   type EncryptionPublicKey,
 } from './encryption/encryption-key.js';
 export {
+  entryFieldKey,
+  openDisclosure,
+  parseSealedMember,
+  sealDisclosure,
+  sealedFieldsOf,
+  type OpenedDisclosure,
+  type SealedDisclosure,
+  type SealedEntryContext,
+} from './encryption/sealed-data.js';
+export {
   KEY_RELEASE_ALG,
   keyReleaseInfo,
   openKeyRelease,

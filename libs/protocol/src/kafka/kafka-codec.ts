@@ -4,6 +4,8 @@ import { decodeEnvelope } from '../envelope/decode-envelope.js';
 import type { SignedEnvelope } from '../envelope/envelope.js';
 import { departmentOfSource, requireChain } from '../identifiers/identifiers.js';
 import { ProtocolError, ProtocolErrorCode } from '../errors/protocol-error.js';
+import type { SealedField } from '../encryption/field-cipher.js';
+import { parseSealedMember } from '../encryption/sealed-data.js';
 
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';
 
@@ -43,7 +45,8 @@ export function encodeRecord(envelope: SignedEnvelope, disclosure?: Disclosure):
 
 export interface DecodedRecord {
   envelope: SignedEnvelope;
-  disclosure?: Disclosure;
+  /** With `sealed` when fields travel encrypted (issue #28): their commitments are in `withheld`. */
+  disclosure?: Disclosure & { sealed?: Record<string, SealedField> };
 }
 
 /**
@@ -73,5 +76,12 @@ export function decodeRecord(record: { topic?: string; key?: string | null; valu
       'subject',
     );
   }
-  return data === undefined ? { envelope } : { envelope, disclosure: parseDisclosure(data) };
+  if (data === undefined) return { envelope };
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return { envelope, disclosure: parseDisclosure(data) };
+  const { sealed, ...plain } = data as Record<string, unknown>;
+  const disclosure = parseDisclosure(plain);
+  return sealed === undefined
+    ? { envelope, disclosure }
+    : { envelope, disclosure: { ...disclosure, sealed: parseSealedMember(sealed, disclosure.withheld) } };
 }
