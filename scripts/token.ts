@@ -8,7 +8,7 @@
 // KEYS_DIR is the app's (the folder of its signing-key.json); LEDGER_SHARDS too when the ledger is sharded.
 import { parseArgs } from 'node:util';
 
-import { AuditLog, OPERATOR_ID, ROLES, TokenStore, openTokenLedger, type Role } from '@registry-bus/kit';
+import { OPERATOR_ID, ROLES, TokenStore, openTokenLedger, type Role, type ToolTokens } from '@registry-bus/kit';
 import pg from 'pg';
 
 function fail(message: string): never {
@@ -35,18 +35,23 @@ if (!values.department) fail('--department is required');
 const pool = new pg.Pool({ connectionString: url, max: 1 });
 const queryable = { query: async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows };
 // Issue and revoke write signed entries of the department's ledger: opened only once the arguments hold.
+// They go on the department's audit record like those over REST, as `cli:<user>`.
+const cli = `cli:${process.env.USER ?? 'unknown'}`;
 let ledger: Awaited<ReturnType<typeof openTokenLedger>> | undefined;
-async function writer(): Promise<TokenStore> {
+async function writer(): Promise<ToolTokens> {
   const keysDir = process.env.KEYS_DIR;
   if (!keysDir) fail("set KEYS_DIR to the department's key folder: a token is a signed entry of its ledger");
   const shards = Number(process.env.LEDGER_SHARDS ?? '1');
   if (!Number.isInteger(shards) || shards < 1) fail('LEDGER_SHARDS must be a whole number of 1 or more');
-  ledger = await openTokenLedger({ databaseUrl: url!, department: values.department!, keysDir, shards });
+  ledger = await openTokenLedger({
+    databaseUrl: url!,
+    department: values.department!,
+    keysDir,
+    shards,
+    as: { operator: cli, route: (step) => `npm run token -- ${step}` },
+  });
   return ledger.tokens;
 }
-// Issues and revocations from the command line go on the department's audit record like those over REST.
-const audit = new AuditLog(queryable);
-const cli = `cli:${process.env.USER ?? 'unknown'}`;
 try {
   if (action === 'issue') {
     if (!values.role || !ROLES.includes(values.role as Role)) fail(`--role must be one of ${ROLES.join(', ')}`);
@@ -62,32 +67,14 @@ try {
       role: values.role as Role,
       scope: values.scope ?? null,
       validForSeconds: days * 86_400,
-      issuedBy: cli,
-    });
-    await audit.record({
-      kind: 'token-issued',
-      operator: cli,
-      method: 'CLI',
-      route: 'npm run token -- issue',
-      subject: issued.id,
-      status: 0,
-      detail: `${issued.operator} as ${issued.role}${issued.scope ? ` for ${issued.scope}` : ''} until ${issued.expiresAt.toISOString()}`,
     });
     process.stdout.write(`${JSON.stringify(issued, null, 2)}\n(the token is shown only now; it is stored hashed)\n`);
   } else if (action === 'list') {
     process.stdout.write(`${JSON.stringify(await new TokenStore(queryable, values.department).list(), null, 2)}\n`);
   } else if (action === 'revoke') {
     if (!values.id) fail('--id is required');
-    const revoked = await (await writer()).revoke(values.id, cli);
+    const revoked = await (await writer()).revoke(values.id);
     if (!revoked) fail(`no active token ${values.id}`);
-    await audit.record({
-      kind: 'token-revoked',
-      operator: cli,
-      method: 'CLI',
-      route: 'npm run token -- revoke',
-      subject: values.id,
-      status: 0,
-    });
     process.stdout.write(`revoked ${values.id}\n`);
   } else {
     fail('the action must be issue, list or revoke');

@@ -52,10 +52,12 @@ export async function issueDevTokens(departments: Array<{ department: string; ow
       databaseUrl: ownerUrl,
       department,
       keysDir: join(KEYS_DIR, department),
+      // On the audit record like every issue and revocation (issue #26): `npm start` issued them.
+      as: { operator: ISSUER, route: (step) => `npm start: development token ${step}` },
     });
     try {
       const store = ledger.tokens;
-      await store.revokeIssuedBy(ISSUER, ISSUER);
+      await store.revokeIssuedByMe();
       tokens[department] = {};
       for (const operator of operatorsOf(department)) {
         const issued = await store.issue({
@@ -63,7 +65,6 @@ export async function issueDevTokens(departments: Array<{ department: string; ow
           role: operator.role,
           scope: operator.scope ?? null,
           validForSeconds: 30 * 86_400,
-          issuedBy: ISSUER,
         });
         tokens[department][operator.label] = issued.token;
       }

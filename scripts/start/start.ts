@@ -13,9 +13,12 @@ import { join, relative } from 'node:path';
 import { brokerAcls, kafkaTransport } from '@registry-bus/bus';
 import { DEPARTMENTS, ensureDevTrust, fromBase64, parseStrictJson, rootFingerprint } from '@registry-bus/protocol';
 import {
+  API_DOCS_CALLBACK_PATH,
   CLUSTER_FILE,
   DEV_ACR_MFA,
+  DEV_PORTAL_CLIENT_ID,
   DevIdentityProvider,
+  PORTAL_CALLBACK_PATH,
   devUsers,
   KafkaCluster,
   KafkaLauncher,
@@ -219,14 +222,21 @@ async function main(): Promise<void> {
     trustLocalApps();
     print(`https             every app, certificates of the development CA ${https.TLS_CA_FILE}`);
 
+    const names = discoverApps();
+    let extraPort = PORT_BASE + 100;
+    const ports = new Map(names.map((name) => [name, APP_PORTS[name] ?? extraPort++]));
+    const portalUrl = localUrl(APP_PORTS[PORTAL_APP]!);
+
     // The development OpenID provider (issue #26): operators sign in there (code + PKCE) and every register
     // takes its access tokens. In this process, over HTTPS with the apps' certificate; its state in memory.
+    // The browser clients' callbacks: the portal's page, and Swagger UI's oauth2-redirect.html on every app.
     identity = await DevIdentityProvider.start({
       users: devUsers(DEPARTMENTS),
       audiences: DEPARTMENTS.map(devAudience),
       tls: { certFile: https.TLS_CERT_FILE, keyFile: https.TLS_KEY_FILE },
       port: IDENTITY_PROVIDER_PORT,
-      redirectUris: [`${localUrl(APP_PORTS[PORTAL_APP]!)}/portal/`],
+      portalRedirectUris: [`${portalUrl}${PORTAL_CALLBACK_PATH}`],
+      apiDocsRedirectUris: [...ports.values()].map((port) => `${localUrl(port)}${API_DOCS_CALLBACK_PATH}`),
     });
     writeFileSync(
       IDENTITY_PROVIDER_FILE,
@@ -241,11 +251,8 @@ async function main(): Promise<void> {
       OIDC_MFA_ACR: DEV_ACR_MFA,
     });
 
-    const names = discoverApps();
     const owners: Array<{ department: string; ownerUrl: string }> = [];
     if (names.length === 0) print('no apps yet (apps/*/src/main.ts)');
-    let extraPort = PORT_BASE + 100;
-    const ports = new Map(names.map((name) => [name, APP_PORTS[name] ?? extraPort++]));
     // The notary fetches each department's signed head to check it before anchoring.
     const departmentUrls = names
       .filter((name) => name !== 'notary')
@@ -328,6 +335,10 @@ async function main(): Promise<void> {
           TRUST_BUNDLE_FILE: trust.bundleFile,
           TRUST_ROOT_PUBLIC_KEY_FILE: trust.rootPublicKeyFile,
           PORTAL_DIR: join(ROOT, 'dist', 'portal'),
+          // The operator view signs in at the provider as the portal's public client, for a notary token.
+          PORTAL_OIDC_ISSUER: identity.issuer,
+          PORTAL_OIDC_CLIENT_ID: DEV_PORTAL_CLIENT_ID,
+          PORTAL_OIDC_RESOURCE: devAudience('notary'),
           LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
         },
         print,
@@ -353,7 +364,7 @@ async function main(): Promise<void> {
     const portalApp = apps.find((app) => app.name === PORTAL_APP);
     if (portalApp)
       print(
-        `  portal     ${portalApp.url}/portal/ (check a diploma or a receipt; operator view with the notary's auditor token)`,
+        `  portal     ${portalApp.url}/portal/ (check a diploma or a receipt; operator view: sign in as dev-notary-auditor)`,
       );
     if (demo)
       await runDemo({

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { isPortOpen } from '@registry-bus/testing';
+import pg from 'pg';
 
 import { tlsProbe } from './tls-probe.js';
 
@@ -204,6 +205,34 @@ describe('npm start', () => {
     );
     await expect(login('somebody')).rejects.toMatchObject({ code: 64 });
   }, 90_000);
+
+  it('puts the development tokens it issued on each register’s audit record, and each is an entry of its ledger', async () => {
+    const tokens = JSON.parse(readFileSync(join(local, 'dev-tokens.json'), 'utf8')) as Record<string, object>;
+    const land = environmentOf('apps/land-registry/src/main.ts', base + 1);
+    expect(land?.get('DATABASE_MIGRATIONS_URL')).toBeDefined();
+    const client = new pg.Client({ connectionString: land!.get('DATABASE_MIGRATIONS_URL') });
+    await client.connect();
+    try {
+      const issued = await client.query<{ operator: string; route: string; subject: string; detail: string }>(
+        `SELECT a.operator, a.route, a.subject, a.detail FROM operator_audit a
+          JOIN operator_token t ON t.id::text = a.subject WHERE a.kind = 'token-issued' AND t.revoked_at IS NULL ORDER BY a.id`,
+      );
+      expect(issued.rows.map((row) => [row.operator, row.route])).toEqual(
+        Object.keys(tokens.land!).map(() => ['npm start', 'npm start: development token issue']),
+      );
+      expect(issued.rows.map((row) => row.detail.split(' until ')[0])).toEqual([
+        'admin:land as admin',
+        'clerk:land as clerk',
+        'auditor:land as auditor',
+      ]);
+      const entries = await client.query<{ n: string }>(
+        `SELECT count(*) AS n FROM operator_token t WHERE t.revoked_at IS NULL AND t.created_by = 'npm start' AND t.last_chain IS NOT NULL`,
+      );
+      expect(Number(entries.rows[0]!.n)).toBe(3);
+    } finally {
+      await client.end();
+    }
+  });
 
   it('logs no warn, error or fatal line in a healthy start, from any app or the stack', () => {
     const alarming: string[] = [];

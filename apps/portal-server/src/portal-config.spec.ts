@@ -1,6 +1,6 @@
 import { ConfigError } from '@registry-bus/config';
 
-import { loadPortalConfig, SECRETS_THE_PORTAL_REFUSES } from './portal-config.js';
+import { loadPortalConfig, portalSignIn, SECRETS_THE_PORTAL_REFUSES } from './portal-config.js';
 
 const env = {
   DEPLOYMENT_MODE: 'development',
@@ -65,5 +65,75 @@ describe('the portal’s configuration (issue #25: the portal in its own process
     expect(() => loadPortalConfig({ ...env, PORTAL_DEPARTMENT_URLS: 'diploma https://x' })).toThrow(
       "  - PORTAL_DEPARTMENT_URLS: 'diploma https://x' is not <department>=<http url>",
     );
+  });
+
+  describe('the operator view’s sign-in (issue #26)', () => {
+    const signIn = {
+      PORTAL_OIDC_ISSUER: 'https://id.gov.example',
+      PORTAL_OIDC_CLIENT_ID: 'registry-bus-portal',
+      PORTAL_OIDC_RESOURCE: 'urn:registry-bus:notary',
+    };
+
+    it('hands the page the provider, its public client and the notary’s resource, asking openid', () => {
+      expect(portalSignIn(loadPortalConfig({ ...env, ...signIn }))).toEqual({
+        issuer: 'https://id.gov.example',
+        clientId: 'registry-bus-portal',
+        resource: 'urn:registry-bus:notary',
+        scope: 'openid',
+      });
+    });
+
+    it('signs nobody in without a provider: the view takes a pasted token only', () => {
+      expect(portalSignIn(loadPortalConfig(env))).toBeUndefined();
+    });
+
+    it.each([
+      [
+        'PORTAL_OIDC_CLIENT_ID',
+        "  - PORTAL_OIDC_CLIENT_ID: is required with PORTAL_OIDC_ISSUER: the portal's public client at the provider",
+      ],
+      [
+        'PORTAL_OIDC_RESOURCE',
+        "  - PORTAL_OIDC_RESOURCE: is required with PORTAL_OIDC_ISSUER: the notary's resource identifier (its OIDC_AUDIENCE)",
+      ],
+    ])('needs %s with the issuer', (name, message) => {
+      expect(() => loadPortalConfig({ ...env, ...signIn, [name]: undefined })).toThrow(message);
+    });
+
+    it('refuses a client id or resource without the issuer, naming the issuer', () => {
+      expect(() => loadPortalConfig({ ...env, PORTAL_OIDC_CLIENT_ID: 'registry-bus-portal' })).toThrow(
+        '  - PORTAL_OIDC_ISSUER: is required when PORTAL_OIDC_CLIENT_ID is set',
+      );
+    });
+
+    it('refuses an issuer that is no URL, naming it', () => {
+      expect(() => loadPortalConfig({ ...env, ...signIn, PORTAL_OIDC_ISSUER: 'id.gov.example' })).toThrow(
+        '  - PORTAL_OIDC_ISSUER: must be the https:// issuer URL of the OpenID provider',
+      );
+    });
+
+    it('refuses a plain http issuer in production', () => {
+      const production = {
+        ...env,
+        DEPLOYMENT_MODE: 'production',
+        HTTP_DEV_PLAINTEXT: undefined,
+        TRUST_PROXY: '10.0.0.0/8',
+      };
+      expect(() => loadPortalConfig({ ...production, ...signIn, PORTAL_OIDC_ISSUER: 'http://id.gov.example' })).toThrow(
+        '  - PORTAL_OIDC_ISSUER: must be https:// in production: the operators sign in there',
+      );
+    });
+
+    it('refuses the client id as the resource: an ID token names the client as its audience', () => {
+      expect(() => loadPortalConfig({ ...env, ...signIn, PORTAL_OIDC_RESOURCE: 'registry-bus-portal' })).toThrow(
+        '  - PORTAL_OIDC_RESOURCE: must not be the client id: an ID token names the client as its audience',
+      );
+    });
+
+    it('refuses scopes without openid', () => {
+      expect(() => loadPortalConfig({ ...env, ...signIn, PORTAL_OIDC_SCOPE: 'registry' })).toThrow(
+        '  - PORTAL_OIDC_SCOPE: must include openid',
+      );
+    });
   });
 });

@@ -11,16 +11,24 @@ import { PORTAL_SETTINGS, type PortalSettings } from './portal.controller.js';
 /**
  * Everything the pages load comes from this origin: scripts, styles and the
  * API. The policy says so to the browser too, so a page that was tampered
- * with cannot quietly send what it verifies elsewhere.
+ * with cannot quietly send what it verifies elsewhere. The one other origin
+ * the page may ask is the operators' OpenID provider: its discovery document
+ * and its token endpoint, where the sign-in's code is exchanged.
  */
-const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+export function contentSecurityPolicy(issuer: string | undefined): string {
+  const connect = issuer ? `'self' ${new URL(issuer).origin}` : "'self'";
+  return `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src ${connect}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
+}
 
 /** Serves the built pages (`npm run build:portal`) under /portal/. */
 @ApiExcludeController()
 @Controller('portal')
 export class PortalFilesController {
-  constructor(@Inject(PORTAL_SETTINGS) private readonly settings: PortalSettings) {}
+  private readonly contentSecurityPolicy: string;
+
+  constructor(@Inject(PORTAL_SETTINGS) private readonly settings: PortalSettings) {
+    this.contentSecurityPolicy = contentSecurityPolicy(settings.signIn?.issuer);
+  }
 
   @Get()
   @Public()
@@ -51,7 +59,7 @@ export class PortalFilesController {
         { field: 'path', reason: 'no such file in the built portal' },
       ]);
     }
-    response.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    response.setHeader('Content-Security-Policy', this.contentSecurityPolicy);
     response.setHeader('X-Content-Type-Options', 'nosniff');
     response.setHeader('Referrer-Policy', 'no-referrer');
     // Hashed asset names may be cached for ever; the page itself must be fresh after a new build.

@@ -8,6 +8,8 @@ import { DEPARTMENT_PATTERN, parseStrictJson, SHARD_CHAIN_PATTERN } from '@regis
 import type { Response } from 'express';
 import { z } from 'zod';
 
+import type { PortalSignIn } from './portal-config.js';
+
 export const PORTAL_SETTINGS = Symbol('PORTAL_SETTINGS');
 
 export interface PortalSettings {
@@ -18,6 +20,8 @@ export interface PortalSettings {
   trustRootPublicKeyFile: string;
   /** The built portal (index.html and its assets). */
   portalDir: string;
+  /** Where the operator view signs operators in (PORTAL_OIDC_*), if anywhere. */
+  signIn: PortalSignIn | undefined;
 }
 
 const diplomaParams = z.strictObject({ diplomaNumber });
@@ -57,6 +61,16 @@ export class PortalController {
       rootPublicKey: readFileSync(this.settings.trustRootPublicKeyFile, 'utf8').trim(),
     };
     return this.trustFiles;
+  }
+
+  @Get('sign-in')
+  @Public()
+  @ApiOperation({
+    summary:
+      "Where the operator view signs operators in: the OpenID provider, the portal's public client, the notary's resource (signIn null: none configured)",
+  })
+  signIn() {
+    return { signIn: this.settings.signIn ?? null };
   }
 
   @Get('departments')

@@ -10,7 +10,7 @@ import {
 } from '@registry-bus/kit';
 
 import { OperatorRelayController } from './operator-relay.controller.js';
-import type { PortalConfig } from './portal-config.js';
+import { portalSignIn, type PortalConfig } from './portal-config.js';
 import { PortalFilesController } from './portal-files.controller.js';
 import { PORTAL_SETTINGS, PortalController, type PortalSettings } from './portal.controller.js';
 
@@ -28,6 +28,7 @@ export class PortalModule {
       trustBundleFile: config.TRUST_BUNDLE_FILE,
       trustRootPublicKeyFile: config.TRUST_ROOT_PUBLIC_KEY_FILE,
       portalDir: config.PORTAL_DIR,
+      signIn: portalSignIn(config),
     };
     return {
       module: PortalModule,

@@ -51,7 +51,7 @@ export {
   type TokenLedger,
   type TokenRecord,
 } from './auth/token-store.js';
-export { openTokenLedger } from './auth/token-ledger-connection.js';
+export { openTokenLedger, type ToolIdentity, type ToolTokens } from './auth/token-ledger-connection.js';
 export { tokenAggregate } from './auth/token-aggregate.js';
 export { OPERATOR_ID } from './auth/tokens.controller.js';
 export { type Aggregate, type DomainEvent, type LedgerPosition } from './commands/aggregate.js';

@@ -54,11 +54,16 @@ export { ensureDevCa, type DevCa, type DevCertificate } from './dev-ca/index.js'
 export { goCheck } from './crosscheck/go-check.js';
 export {
   ACCESS_TOKEN_SECONDS,
+  API_DOCS_CALLBACK_PATH,
   DEV_ACR_MFA,
   DEV_ACR_PASSWORD,
+  DEV_API_DOCS_CLIENT_ID,
   DEV_CLIENT_ID,
+  DEV_PORTAL_CLIENT_ID,
   DevIdentityProvider,
+  PORTAL_CALLBACK_PATH,
   devUsers,
+  isLoopbackCallback,
   signInAsDevUser,
   type DevIdentityProviderOptions,
   type DevUser,

@@ -1,6 +1,15 @@
 import { h, problemOf, show, when } from '../dom.js';
 import { nameOf } from '../plain-words.js';
 import { readJsonAnswer } from '../read-json.js';
+import {
+  beginSignIn,
+  completeSignIn,
+  hasEnded,
+  loadSignInSettings,
+  operatorSession,
+  type SignInOutcome,
+  type SignInSettings,
+} from '../sign-in.js';
 import { shardOfChain } from '@registry-bus/protocol';
 
 interface DepartmentOverview {
@@ -42,16 +51,19 @@ interface FeedItem {
   time: string;
 }
 
-const TOKEN_KEY = 'registry-bus.operator-token';
 const REFRESH_MS = 2000;
 
 /**
  * The operator view: every register's head, anchors, witnesses, lags,
  * quarantine and alarms, and the entries crossing the bus, refreshed every
- * two seconds while the page is open. Needs a notary admin or auditor token
- * (kept for this browser tab only). Returns a function that stops refreshing.
+ * two seconds while the page is open. The operator signs in at the state's
+ * OpenID provider (authorization code with PKCE, sign-in.ts) for a notary
+ * admin's or auditor's access token, or pastes a token (a service
+ * account's, the break-glass admin's); either is kept for this browser tab
+ * only. `answer` is the provider's answer when the page was opened by it.
+ * Returns a function that stops refreshing.
  */
-export function operatorPage(main: HTMLElement): () => void {
+export function operatorPage(main: HTMLElement, answer?: URL): () => void {
   const token = h('input', { id: 'operator-token', type: 'password', autocomplete: 'off', required: true });
   const form = h(
     'form',
@@ -60,10 +72,11 @@ export function operatorPage(main: HTMLElement): () => void {
     h(
       'p',
       { class: 'hint' },
-      'Kept in this tab only. `npm start` writes development tokens to .local/dev-tokens.json.',
+      'A service account’s or the break-glass admin’s. Kept in this tab only. `npm start` writes development tokens to .local/dev-tokens.json.',
     ),
     h('div', { class: 'row' }, token, h('button', { type: 'submit' }, 'Show')),
   );
+  const account = h('div', { id: 'operator-session', 'aria-live': 'polite' });
   const state = h('p', { id: 'operator-state', class: 'hint', 'aria-live': 'polite' });
   const registers = h('div', { id: 'operator-registers' });
   const alarms = h('div', { id: 'operator-alarms' });
@@ -71,11 +84,92 @@ export function operatorPage(main: HTMLElement): () => void {
   const entry = h('div', { id: 'operator-entry', 'aria-live': 'polite' });
   let timer: number | undefined;
   let stopped = false;
+  let settings: SignInSettings | undefined;
+
+  const clearData = () => {
+    for (const area of [registers, alarms, feed, entry]) show(area);
+  };
+
+  /** Who is signed in, or why nobody is, in plain words, with the one button that applies. */
+  const showAccount = (notice?: HTMLElement) => {
+    const session = operatorSession.read();
+    if (session) {
+      const signOut = h('button', { type: 'button', id: 'sign-out' }, 'Sign out');
+      signOut.addEventListener('click', () => {
+        operatorSession.forget();
+        window.clearTimeout(timer);
+        clearData();
+        show(state);
+        showAccount(h('p', { class: 'hint' }, 'Signed out: this tab holds no token any more.'));
+      });
+      show(
+        account,
+        notice,
+        h(
+          'p',
+          {},
+          session.via === 'sign-in'
+            ? [
+                'Signed in as ',
+                h('strong', { id: 'operator-subject' }, session.subject ?? 'an operator'),
+                ` at ${settings?.issuer ?? 'the identity provider'}`,
+                session.expiresAt ? ', until ' : '',
+                session.expiresAt ? when(new Date(session.expiresAt).toISOString()) : '',
+                '.',
+              ]
+            : 'Using the token you gave.',
+          ' ',
+          signOut,
+        ),
+      );
+      return;
+    }
+    if (!settings) {
+      show(
+        account,
+        notice,
+        h('p', {}, 'Signed out. This portal has no identity provider configured: use a token below.'),
+      );
+      return;
+    }
+    const signIn = h('button', { type: 'button', id: 'sign-in' }, 'Sign in');
+    const provider = settings;
+    signIn.addEventListener('click', () => {
+      signIn.disabled = true;
+      beginSignIn(provider).catch((error: unknown) => {
+        signIn.disabled = false;
+        showAccount(
+          h(
+            'p',
+            { class: 'error', role: 'alert' },
+            `The identity provider could not be reached: ${(error as Error).message}.`,
+          ),
+        );
+      });
+    });
+    show(
+      account,
+      notice,
+      h('p', {}, 'Signed out. Sign in with your operator account at ', h('strong', {}, provider.issuer), '. ', signIn),
+    );
+  };
+
+  /** The session ended or was refused: forget it and say so; the data on the page goes with it. */
+  const endSession = (why: string) => {
+    operatorSession.forget();
+    clearData();
+    show(state);
+    showAccount(h('p', { class: 'error', role: 'alert' }, why));
+  };
 
   const refresh = async () => {
-    const bearer = sessionStorage.getItem(TOKEN_KEY);
-    if (!bearer || stopped) return;
-    const headers = { accept: 'application/json', authorization: `Bearer ${bearer}` };
+    const session = operatorSession.read();
+    if (!session || stopped) return;
+    if (hasEnded(session, Date.now())) {
+      endSession('Your sign-in has ended (access tokens last a few minutes): sign in again to go on.');
+      return;
+    }
+    const headers = { accept: 'application/json', authorization: `Bearer ${session.bearer}` };
     try {
       const [overview, latest] = await Promise.all([
         fetch('/v1/operator/overview', { headers }),
@@ -83,11 +177,16 @@ export function operatorPage(main: HTMLElement): () => void {
       ]);
       if (!overview.ok || !latest.ok) {
         const refused = !overview.ok ? overview : latest;
-        show(state, h('span', { class: 'error', role: 'alert' }, `Refused: ${await problemOf(refused)}`));
+        const problem = await problemOf(refused);
         if (refused.status === 401 || refused.status === 403) {
-          sessionStorage.removeItem(TOKEN_KEY);
+          endSession(
+            refused.status === 401
+              ? `The notary no longer takes this sign-in (${problem}): sign in again.`
+              : `Refused: ${problem}. The operator view is for the notary’s admins and auditors: sign in as one.`,
+          );
           return;
         }
+        show(state, h('span', { class: 'error', role: 'alert' }, `Refused: ${problem}`));
       } else {
         const data = (await readJsonAnswer(overview, 'the overview')) as Overview;
         const items = ((await readJsonAnswer(latest, 'the latest entries')) as { entries: FeedItem[] }).entries;
@@ -110,15 +209,17 @@ export function operatorPage(main: HTMLElement): () => void {
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    sessionStorage.setItem(TOKEN_KEY, token.value.trim());
+    operatorSession.keep({ bearer: token.value.trim(), via: 'token' });
     token.value = '';
     window.clearTimeout(timer);
+    showAccount();
     void refresh();
   });
 
   show(
     main,
     h('h1', {}, 'Operator view'),
+    account,
     form,
     state,
     h('section', { 'aria-labelledby': 'registers-title' }, h('h2', { id: 'registers-title' }, 'Registers'), registers),
@@ -131,7 +232,39 @@ export function operatorPage(main: HTMLElement): () => void {
       feed,
     ),
   );
-  void refresh();
+
+  const start = async () => {
+    try {
+      settings = await loadSignInSettings();
+    } catch (error) {
+      show(
+        account,
+        h(
+          'p',
+          { class: 'error', role: 'alert' },
+          `The sign-in settings could not be read: ${(error as Error).message}`,
+        ),
+      );
+    }
+    if (answer) {
+      show(account, h('p', {}, 'Finishing the sign-in…'));
+      const outcome = await completeSignIn(answer).catch((error: unknown): SignInOutcome => ({
+        ok: false,
+        message: `The sign-in could not be finished: ${(error as Error).message}. Sign in again.`,
+      }));
+      if (stopped) return;
+      if (!outcome.ok) {
+        operatorSession.forget();
+        showAccount(h('p', { class: 'error', role: 'alert', id: 'sign-in-refused' }, outcome.message));
+        return;
+      }
+      operatorSession.keep(outcome.session);
+    }
+    if (stopped) return;
+    showAccount();
+    void refresh();
+  };
+  void start();
   return () => {
     stopped = true;
     window.clearTimeout(timer);

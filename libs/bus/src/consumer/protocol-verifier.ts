@@ -43,7 +43,10 @@ export function protocolVerifier(options: {
       const disclosure = entry.disclosure!;
       // Check what arrived first, then keep only what the grant allows (the rest become commitments).
       checkDisclosure(disclosure, entry.datadigest);
-      return fields === 'all' ? disclosure : redact(disclosure, fields);
+      // Only the three members a disclosure has: a record's `sealed` ciphertexts are not stored until this
+      // consumer can open them (issue #28), so a department cannot park unvalidated blobs in its followers.
+      const { fields: all, salts, withheld } = disclosure;
+      return fields === 'all' ? { fields: all, salts, withheld } : redact({ fields: all, salts, withheld }, fields);
     },
     validateData(type: string, data: Record<string, unknown>, partial: boolean) {
       return partial

@@ -33,8 +33,31 @@ export function devUsers(departments: readonly string[]): DevUser[] {
 export const DEV_ACR_MFA = 'urn:registry-bus:dev:mfa';
 export const DEV_ACR_PASSWORD = 'urn:registry-bus:dev:password';
 
+/** The command-line console (`npm run login`, the tests' `signIn`): a public client with a callback nobody serves. */
 export const DEV_CLIENT_ID = 'registry-bus-operator-console';
 const REDIRECT_URI = 'http://127.0.0.1/operator/callback';
+/** The portal's operator view, a public client signing in from the browser (PORTAL_OIDC_CLIENT_ID). */
+export const DEV_PORTAL_CLIENT_ID = 'registry-bus-portal';
+/** Swagger UI's "Authorize" on every app's /docs, a public client (the apps' default, API_DOCS_CLIENT_ID). */
+export const DEV_API_DOCS_CLIENT_ID = 'registry-bus-api-docs';
+/** Where the browser clients are sent back: the portal's page, and the oauth2-redirect.html Swagger UI serves. */
+export const PORTAL_CALLBACK_PATH = '/portal/';
+export const API_DOCS_CALLBACK_PATH = '/docs/oauth2-redirect.html';
+
+/**
+ * Whether `redirectUri` is exactly `http(s)://127.0.0.1:<port><path>`, any
+ * port: the callback of a browser client whose app a test starts after the
+ * provider, on a port nobody knew before. Nothing else on the machine (no
+ * other host, path, query or fragment, no user info) — the wildcard
+ * oidc-provider's recipe warns about stays this narrow, and only in tests.
+ */
+export function isLoopbackCallback(redirectUri: string, path: string): boolean {
+  const url = URL.parse(redirectUri);
+  if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.port === '') return false;
+  // Rebuilt from its parts and compared whole: no user info, query or fragment, nothing normalised away.
+  return redirectUri === `${url.protocol}//127.0.0.1:${url.port}${path}`;
+}
+
 /** RFC 9068 tokens of at most 10 minutes (issue #26). */
 export const ACCESS_TOKEN_SECONDS = 600;
 
@@ -47,8 +70,18 @@ export interface DevIdentityProviderOptions {
    * does not issue JWTs): their registers introspect them (RFC 7662).
    */
   opaqueAudiences?: string[];
-  /** More redirect URIs of the operator console (the portal's operator page signs in through it). */
+  /** More redirect URIs of the command-line console. */
   redirectUris?: string[];
+  /** The portal's callbacks, `<portal>/portal/` (npm start's portal); more with `anyLoopbackPort`. */
+  portalRedirectUris?: string[];
+  /** Swagger UI's callbacks, `<app>/docs/oauth2-redirect.html` of each app; more with `anyLoopbackPort`. */
+  apiDocsRedirectUris?: string[];
+  /**
+   * Tests: the portal's and Swagger UI's callbacks are accepted on
+   * 127.0.0.1 at any port (`isLoopbackCallback`), for apps started after
+   * the provider. Never for `npm start`, whose ports are known.
+   */
+  anyLoopbackPort?: boolean;
   /** Confidential clients that may introspect access tokens: the registers' OIDC_INTROSPECTION_CLIENT_ID/_SECRET. */
   introspectionClients?: Array<{ clientId: string; clientSecret: string }>;
   /** Serve HTTPS with this certificate (PEM files); else plain HTTP. */
@@ -165,7 +198,15 @@ function buildProvider(
   // A signing key made at each start: nothing to keep, and no key of any real provider.
   const jwk = { ...signingKey.key.export({ format: 'jwk' }), kid: signingKey.kid, alg: 'RS256', use: 'sig' };
   const opaque = new Set(options.opaqueAudiences ?? []);
-  return new Provider(issuer, {
+  // The browser clients, each with its one callback path: public (no secret), PKCE like every client here.
+  const browserClients = [
+    { clientId: DEV_PORTAL_CLIENT_ID, path: PORTAL_CALLBACK_PATH, redirectUris: options.portalRedirectUris ?? [] },
+    { clientId: DEV_API_DOCS_CLIENT_ID, path: API_DOCS_CALLBACK_PATH, redirectUris: options.apiDocsRedirectUris ?? [] },
+  ];
+  const loopbackPaths = new Map(
+    options.anyLoopbackPort ? browserClients.map(({ clientId, path }) => [clientId, path] as const) : [],
+  );
+  const provider = new Provider(issuer, {
     // Nothing to keep: codes, sessions and tokens last minutes and the signing key is made at each start.
     // Handing oidc-provider its own memory store explicitly keeps it from warning that it fell back to it.
     adapter: createMemoryAdapter(0),
@@ -177,6 +218,14 @@ function buildProvider(
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },
+      ...browserClients.map(({ clientId, path, redirectUris }) => ({
+        client_id: clientId,
+        token_endpoint_auth_method: 'none' as const,
+        // oidc-provider wants one registered; a port-less one nobody serves when only `anyLoopbackPort` ones will come.
+        redirect_uris: redirectUris.length > 0 ? redirectUris : [`http://127.0.0.1${path}`],
+        grant_types: ['authorization_code'],
+        response_types: ['code' as const],
+      })),
       // The registers as resource servers: they only ask about tokens, they get none.
       ...(options.introspectionClients ?? []).map(({ clientId, clientSecret }) => ({
         client_id: clientId,
@@ -188,6 +237,14 @@ function buildProvider(
       })),
     ],
     jwks: { keys: [jwk as never] },
+    // A browser client exchanges its code from its page's origin: a public client's registered callback's, or
+    // (with anyLoopbackPort) any 127.0.0.1 port of the portal's or Swagger UI's. oidc-provider's default, widened so.
+    clientBasedCORS: (_ctx, origin, client) => {
+      if (client.clientAuthMethod !== 'none') return false;
+      if (client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin)) return true;
+      const path = loopbackPaths.get(client.clientId);
+      return path !== undefined && isLoopbackCallback(`${origin}${path}`, path);
+    },
     pkce: { required: () => true },
     scopes: ['openid'],
     claims: { openid: ['sub'] },
@@ -241,9 +298,39 @@ function buildProvider(
       };
     },
   });
+  if (loopbackPaths.size > 0) allowLoopbackCallbacks(provider, loopbackPaths);
+  return provider;
 }
 
-/** The development sign-in: a form listing the users, and its POST, which signs in and consents at once. */
+/**
+ * oidc-provider's documented way to widen the redirect URIs a client may
+ * use (its "Redirect URI wildcards" recipe overrides the client model's
+ * `redirectUriAllowed`): here only the browser clients, only their own
+ * callback path, only on 127.0.0.1 (`isLoopbackCallback`). The code keeps
+ * the redirect URI it was issued for: the token request must repeat it.
+ */
+function allowLoopbackCallbacks(provider: Provider, paths: ReadonlyMap<string, string>): void {
+  const registered = provider.Client.prototype.redirectUriAllowed;
+  provider.Client.prototype.redirectUriAllowed = function redirectUriAllowed(redirectUri: string): boolean {
+    const path = paths.get(this.clientId);
+    return registered.call(this, redirectUri) || (path !== undefined && isLoopbackCallback(redirectUri, path));
+  };
+}
+
+/** Text for the development pages: request parameters (the client, the resource) are shown, never run. */
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** A development page with one form posting to the interaction: sign-in, or consent. */
+const page = (title: string, uid: string, body: string) =>
+  `<!doctype html><html lang="en"><meta charset="utf-8"><title>${title}</title><h1>${title}</h1>` +
+  `<form method="post" action="/interaction/${uid}/login">${body}</form></html>`;
+
+/**
+ * The development sign-in: a page listing the users (and whether the second
+ * factor was used), then a consent page naming the client and the register
+ * it asks for. Each is a form posting to `/interaction/<uid>/login`.
+ */
 async function interaction(
   provider: Provider,
   users: DevUser[],
@@ -255,27 +342,39 @@ async function interaction(
   try {
     const details = await provider.interactionDetails(request, response);
     if (details.uid !== uid) throw new Error('interaction mismatch');
+    const login = details.prompt.name === 'login';
     if (!submitted) {
       const options = users.map((user) => `<option value="${user.sub}">${user.sub}</option>`).join('');
+      const resource = [details.params.resource ?? []].flat().map(String).join(', ') || 'no register';
       response
         .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
         .end(
-          `<!doctype html><title>Development sign-in</title><form method="post" action="/interaction/${uid}/login">` +
-            `<select name="user">${options}</select><label><input type="checkbox" name="mfa" checked> second factor</label>` +
-            `<button>Sign in</button></form>`,
+          login
+            ? page(
+                'Development sign-in',
+                uid,
+                `<label>User <select name="user">${options}</select></label>` +
+                  `<label><input type="checkbox" name="mfa" checked> second factor</label><button>Sign in</button>`,
+              )
+            : page(
+                'Development consent',
+                uid,
+                `<p>${escapeHtml(String(details.params.client_id))} asks to act as ` +
+                  `${escapeHtml(details.session?.accountId ?? 'you')} at ${escapeHtml(resource)}.</p><button>Allow</button>`,
+              ),
         );
       return;
     }
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-    const sub = form.get('user') ?? '';
-    if (!users.some((user) => user.sub === sub)) {
-      response.writeHead(400).end('unknown development user');
-      return;
-    }
-    const mfa = form.get('mfa') === 'on';
-    if (details.prompt.name === 'login') {
+    if (login) {
+      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+      const sub = form.get('user') ?? '';
+      if (!users.some((user) => user.sub === sub)) {
+        response.writeHead(400).end('unknown development user');
+        return;
+      }
+      const mfa = form.get('mfa') === 'on';
       await provider.interactionFinished(
         request,
         response,
@@ -290,7 +389,7 @@ async function interaction(
       );
       return;
     }
-    // Consent: development users grant what the console asks (oidc-provider's own consent example).
+    // Consent: development users grant what the client asks (oidc-provider's own consent example).
     const missing = details.prompt.details as {
       missingOIDCScope?: string[];
       missingResourceScopes?: Record<string, string[]>;
