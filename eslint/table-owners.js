@@ -13,6 +13,8 @@ export const TABLE_OWNERS = {
   ledger_idempotency: 'libs/ledger',
   ledger_chain_head: 'libs/ledger',
   relay_cursor: 'libs/ledger',
+  // in its own schema, keystore (issue #28)
+  subject_key: 'libs/ledger',
   // libs/bus/src/migrations
   received_entry: 'libs/bus',
   received_entry_data: 'libs/bus',

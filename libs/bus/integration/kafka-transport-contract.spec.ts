@@ -257,6 +257,32 @@ describe.each(KAFKA_CLIENTS.map((client) => [client]))('the Kafka port on %s', (
     expect(grown!.partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2, 3]);
     await expect(admin.describeGroup(env.uniqueName('no-such-group'))).resolves.toBeUndefined();
   });
+
+  it("sets one setting of a topic and leaves its other own settings as they were (a reply topic's retention, #28)", async () => {
+    const replies = env.uniqueName(`contract-${client}-replies`);
+    await admin.createTopics([
+      {
+        topic: replies,
+        numPartitions: 1,
+        replicationFactor: 1,
+        // As an older version made it: a week, the broker's usual default.
+        configEntries: [
+          { name: 'min.insync.replicas', value: '1' },
+          { name: 'retention.ms', value: '604800000' },
+        ],
+      },
+    ]);
+    const names = ['retention.ms', 'min.insync.replicas'];
+    expect((await admin.topicConfigs([replies], names)).get(replies)).toEqual({
+      'retention.ms': '604800000',
+      'min.insync.replicas': '1',
+    });
+    await admin.setTopicConfig(replies, 'retention.ms', '3600000');
+    expect((await admin.topicConfigs([replies], names)).get(replies)).toEqual({
+      'retention.ms': '3600000',
+      'min.insync.replicas': '1',
+    });
+  });
 });
 
 const secret = (user: string) => `${user}-contract-${process.pid}`;

@@ -9,6 +9,12 @@ export {
 } from './topics/topic-names.js';
 export { ensureTopics, readableTopics, type TopicSpec } from './topics/ensure-topics.js';
 export {
+  CONVERSATION_RETENTION_MS,
+  MAX_CONVERSATION_RETENTION_MS,
+  holdConversationRetention,
+  retentionWithin,
+} from './topics/conversation-retention.js';
+export {
   DURABLE_MIN_INSYNC_REPLICAS,
   DURABLE_REPLICATION_FACTOR,
   durableMinInsync,
@@ -48,6 +54,7 @@ export {
   type Disclosure,
   type EntryVerifier,
   type EventHandler,
+  type SealedDataOpener,
   type GapFiller,
   type IncomingRecord,
   type KeyTimeOptions,
@@ -55,11 +62,12 @@ export {
 } from './consumer/consumer-types.js';
 export { protocolVerifier } from './consumer/protocol-verifier.js';
 export { restGapFiller, type RestGapFillerOptions } from './consumer/rest-gap-filler.js';
-export { QueryCode, type QueryReply, type QueryRequest } from './query/query-messages.js';
+export { QueryCode, type QueryReply, type QueryRequest, type SealedQueryReply } from './query/query-messages.js';
 export {
   QueryServer,
   type QueryAuditRecord,
   type QueryHandler,
+  type SelfJudgingQueryHandler,
   type QueryServerOptions,
 } from './query/query-server.js';
 export { QueryClient, QueryError, type QueryClientOptions } from './query/query-client.js';

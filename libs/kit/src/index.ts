@@ -25,6 +25,7 @@ export {
 } from './runtime/department-definition.js';
 export { AlarmWriter, alarmEntry, type Alarm, type AlarmKind } from './runtime/parts/alarms/index.js';
 export { migrateDepartment } from './runtime/parts/database/index.js';
+export { KEY_RELEASE_QUERY, MAX_RELEASE_SEQS } from './runtime/parts/data-keys/index.js';
 export { migrateCommand } from './department/migrate-command.js';
 export { DepartmentModule, DEPARTMENT_RUNTIME } from './department/department.module.js';
 export { bootstrapDepartment, startDepartment, type RunningDepartment } from './department/bootstrap-department.js';

@@ -50,6 +50,7 @@ export { LedgerReader } from './read/ledger-reader.js';
 export { ledgerHasEntries, writtenChains } from './read/written-chains.js';
 export {
   countEntriesByField,
+  entriesAt,
   entriesWithFields,
   entryHashes,
   entryWithFields,
@@ -71,8 +72,24 @@ export { protocolSealer } from './sealing/protocol-sealer.js';
 export { PgNodeReader, appendToChainTree, pgChainTree, entryLeaf } from './merkle/pg-node-store.js';
 export { signedHead, headStatement, verifySignedHead, type SignedHead } from './head/signed-head.js';
 export {
+  IDEMPOTENCY_FIELD,
   IDEMPOTENCY_HEADER,
   decodeIdempotency,
   encodeIdempotency,
+  encodeSealedEntry,
   encodeStoredEntry,
+  openIdempotencyHeader,
+  type EntrySealing,
 } from './relay/record-encoding.js';
+export {
+  DATA_KEK_FILE,
+  SubjectKeyStore,
+  loadOrCreateDataKek,
+  unwrapSubjectKey,
+  wrapSubjectKey,
+  type KeyEncryptionKey,
+  type SubjectKeyOwner,
+  type SubjectKeyQueryable,
+  type SubjectKeyStoreOptions,
+  type WrappedSubjectKey,
+} from './subject-keys/index.js';

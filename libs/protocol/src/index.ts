@@ -47,6 +47,7 @@ export {
   commitData,
   digestOfCommitments,
   fieldCommitment,
+  newSalt,
   parseDisclosure,
   redact,
   type CommittedData,
@@ -179,6 +180,7 @@ export {
   type OpenedKeyRelease,
   type ReleasedKey,
 } from './encryption/key-release.js';
+export { answerInfo, openAnswer, sealAnswer, type AnswerScope, type SealedAnswer } from './encryption/sealed-answer.js';
 
 // Node-only (node:crypto, node:fs): not for browsers.
 export { nodeSigner, verifyEd25519Node, SMALL_ORDER_ENCODINGS } from './node/node-ed25519.js';

@@ -69,3 +69,18 @@ export {
   type DevUser,
   type SignedIn,
 } from './identity/dev-identity-provider.js';
+export {
+  RawTopicDumpError,
+  dumpEveryTopicRaw,
+  plaintextOccurrences,
+  rawReaderOptionsOf,
+  readEveryTopicRaw,
+  type PlaintextOccurrence,
+  type RawDump,
+  type RawReaderOptions,
+  type RawRecord,
+  type RawTopic,
+  type RawTopicDumpFailure,
+  type RecordPart,
+  type SecuredKafka,
+} from './raw-topics/index.js';

@@ -64,6 +64,12 @@ export class ConsumerPipeline {
   private readonly now: () => Date;
   /** Held entries already alarmed (chain/seq/hash): a held record is read again every few seconds. */
   private readonly alarmedHeld = new Set<string>();
+  /**
+   * Each record verified once, and its sealed fields opened once (issue #28):
+   * a batch is looked at several times (runs, a held entry's successors).
+   */
+  private readonly verified = new WeakMap<IncomingRecord, { entry: VerifiedEntry } | { failure: unknown }>();
+  private readonly opened = new WeakSet<IncomingRecord>();
 
   constructor(private readonly options: ConsumerPipelineOptions) {
     this.gapHoldMs = options.gapHoldMs ?? 5000;
@@ -92,6 +98,7 @@ export class ConsumerPipeline {
   }
 
   async process(record: IncomingRecord): Promise<PipelineOutcome> {
+    await this.openSealed([record]);
     const verified = this.verify(record);
     if ('failure' in verified)
       return this.quarantine({
@@ -115,6 +122,7 @@ export class ConsumerPipeline {
    * a 'held' outcome: the records after it are not processed.
    */
   async processBatch(records: readonly IncomingRecord[]): Promise<PipelineOutcome[]> {
+    await this.openSealed(records);
     const outcomes: PipelineOutcome[] = [];
     let i = 0;
     while (i < records.length) {
@@ -216,11 +224,44 @@ export class ConsumerPipeline {
   }
 
   private verify(record: IncomingRecord): { entry: VerifiedEntry } | { failure: unknown } {
+    const known = this.verified.get(record);
+    if (known) return known;
     const namespace = this.options.topicNamespace ?? '';
+    let result: { entry: VerifiedEntry } | { failure: unknown };
     try {
-      return { entry: this.options.verifier.verify({ ...record, topic: withoutNamespace(record.topic, namespace) }) };
+      result = { entry: this.options.verifier.verify({ ...record, topic: withoutNamespace(record.topic, namespace) }) };
     } catch (error) {
-      return { failure: error };
+      result = { failure: error };
+    }
+    this.verified.set(record, result);
+    return result;
+  }
+
+  /**
+   * Opens the sealed fields of these records that the opener gets keys for,
+   * once per record, all of a batch in one go (a release per owner's chain).
+   * Throws when an owner does not answer: the caller retries the batch.
+   */
+  private async openSealed(records: readonly IncomingRecord[]): Promise<void> {
+    const { opener } = this.options;
+    if (!opener) return;
+    const pending: Array<{ record: IncomingRecord; entry: VerifiedEntry }> = [];
+    for (const record of records) {
+      if (this.opened.has(record)) continue;
+      const verified = this.verify(record);
+      if (!('entry' in verified)) continue;
+      const sealed = verified.entry.disclosure?.sealed;
+      if (sealed && Object.keys(sealed).length > 0) pending.push({ record, entry: verified.entry });
+      else this.opened.add(record);
+    }
+    if (pending.length === 0) return;
+    const disclosures = await opener.open(pending.map(({ entry }) => entry));
+    for (const { record, entry } of pending) {
+      const opened = disclosures.get(entry);
+      if (opened && 'refused' in opened)
+        this.verified.set(record, { entry: { ...entry, sealedRefused: opened.refused } });
+      else if (opened) this.verified.set(record, { entry: { ...entry, disclosure: opened } });
+      this.opened.add(record);
     }
   }
 

@@ -17,6 +17,21 @@ export interface Disclosure {
   fields: Record<string, unknown>;
   salts: Record<string, string>;
   withheld: Record<string, string>;
+  /** Fields that travel encrypted (issue #28), each withheld: opened by a SealedDataOpener, never stored. */
+  sealed?: Record<string, unknown>;
+}
+
+/**
+ * Opens the sealed fields a consumer's grants give it (issue #28), before the
+ * access decision: the keys come from each entry's owner, which releases
+ * exactly what the grants cover at each entry's position. What does not open
+ * stays withheld (its commitment), so the decision and the data checks work
+ * as on a plain record. Throws when an owner does not answer: the batch is
+ * then retried, rather than granted data being lost for good.
+ */
+export interface SealedDataOpener {
+  /** Per entry: its disclosure with what opened, or why a released key opened something else than the owner signed. */
+  open(entries: readonly VerifiedEntry[]): Promise<ReadonlyMap<VerifiedEntry, Disclosure | { refused: CodedFailure }>>;
 }
 
 /** An envelope whose hash and signature checked out. */
@@ -39,6 +54,8 @@ export interface VerifiedEntry {
   /** The bundle's key that verified `sig`; when it was valid is judged by the pipeline (key-time.ts). */
   signingKey: TrustedKey;
   disclosure?: Disclosure;
+  /** A sealed field whose released key opened another value than its commitment: the data is parked with this. */
+  sealedRefused?: CodedFailure;
 }
 
 /** A pipeline failure with a stable code (PROTOCOL.*, CONSUMER.*), recorded in quarantine. */
@@ -141,6 +158,8 @@ export interface ConsumerPipelineOptions {
   handlers: EventHandler[];
   policy: AccessPolicy<VerifiedEntry>;
   gapFiller?: GapFiller;
+  /** Opens sealed fields (issue #28); without it, sealed fields stay withheld. */
+  opener?: SealedDataOpener;
   /** How long a gap is held while the missing entries are fetched from the owner. */
   gapHoldMs?: number;
   /** Attempts of a failing handler before its event is parked in quarantine (the chain still advances). */

@@ -50,6 +50,9 @@ export function checkEntry(
     };
   }
   if (!entry.disclosure) return { parked: undefined, event: undefined, keptDisclosure: undefined, audit: undefined };
+  // The owner released a key that opens another value than it signed: none of the entry's data is kept.
+  if (entry.sealedRefused)
+    return { parked: entry.sealedRefused, event: undefined, keptDisclosure: undefined, audit: undefined };
   try {
     const keptDisclosure = verifier.checkData(entry, decision.kind === 'redact' ? decision.fields : 'all');
     const partial = Object.keys(keptDisclosure.withheld).length > 0;

@@ -17,6 +17,14 @@ describe('broker ACLs derived from grants', () => {
     expect(lines([]).filter((line) => line.startsWith('User:credit WRITE ns.gov.land'))).toEqual([]);
   });
 
+  it('lets a department alter the settings of its request and reply topics alone, never of its ledger (#28)', () => {
+    expect(lines([]).filter((line) => line.startsWith('User:land ALTER_CONFIGS'))).toEqual([
+      'User:land ALTER_CONFIGS ns.gov.land.requests',
+      'User:land ALTER_CONFIGS ns.gov.land.replies',
+    ]);
+    expect(lines([]).filter((line) => line.includes('ALTER_CONFIGS') && line.includes('ledger'))).toEqual([]);
+  });
+
   it('reads another ledger only with a grant from its owner, in that direction only', () => {
     expect(lines([])).not.toContain('User:credit READ ns.gov.land.ledger');
     const granted = lines([{ owner: 'land', grantee: 'credit' }]);

@@ -48,12 +48,13 @@ export function brokerAcls(input: BrokerAclInput): AclBinding[] {
   const ns = input.namespace ?? '';
   const [TOPIC, GROUP, CLUSTER_RESOURCE] = ['TOPIC', 'GROUP', 'CLUSTER'] as const;
   const [LITERAL, PREFIXED] = ['LITERAL', 'PREFIXED'] as const;
-  const [READ, WRITE, CREATE, DESCRIBE, DESCRIBE_CONFIGS, IDEMPOTENT_WRITE] = [
+  const [READ, WRITE, CREATE, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE] = [
     'READ',
     'WRITE',
     'CREATE',
     'DESCRIBE',
     'DESCRIBE_CONFIGS',
+    'ALTER_CONFIGS',
     'IDEMPOTENT_WRITE',
   ] as const;
   const reads = new Set<string>();
@@ -72,6 +73,10 @@ export function brokerAcls(input: BrokerAclInput): AclBinding[] {
     acls.push(
       ...[READ, WRITE, CREATE, DESCRIBE, DESCRIBE_CONFIGS].map(
         allow(department, TOPIC, `${ns}gov.${department}.`, PREFIXED),
+      ),
+      // Its conversation topics' retention only (an hour: replies carry sealed keys); never its ledger topic's.
+      ...[requestsTopic(department, ns), repliesTopic(department, ns)].map((topic) =>
+        allow(department, TOPIC, topic, LITERAL)(ALTER_CONFIGS),
       ),
       ...[READ, DESCRIBE].map(allow(department, GROUP, `${ns}registry-bus.${department}`, PREFIXED)),
       allow(department, CLUSTER_RESOURCE, CLUSTER, LITERAL)(IDEMPOTENT_WRITE),

@@ -13,6 +13,9 @@ import type {
 import { aclCodes } from './acl-codes.js';
 import { createKafka } from './kafka-client.js';
 
+/** kafkajs's ConfigSource.TOPIC_CONFIG: a setting the topic itself carries. */
+const TOPIC_CONFIG_SOURCE = 1;
+
 // kafkajs is CommonJS: its enums are not visible to ESM named imports under Node.
 const {
   AclOperationTypes,
@@ -148,6 +151,29 @@ export function transportAdminOf(admin: Admin): TransportAdmin {
           Object.fromEntries(resource.configEntries.map((entry) => [entry.configName, entry.configValue])),
         ]),
       );
+    },
+    setTopicConfig: async (topic, name, value) => {
+      // kafkajs has only the whole-set AlterConfigs: the topic's own settings are read and sent back with this one.
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+      });
+      const own = (described.resources[0]?.configEntries ?? []).filter(
+        (entry) => entry.configSource === TOPIC_CONFIG_SOURCE && entry.configName !== name && !entry.isSensitive,
+      );
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: topic,
+            configEntries: [
+              ...own.map((entry) => ({ name: entry.configName, value: entry.configValue })),
+              { name, value },
+            ],
+          },
+        ],
+      });
     },
     describeGroup: async (groupId) => {
       await admin.describeGroups([groupId]);

@@ -3,6 +3,7 @@ import {
   AclPermissionTypes,
   type Admin,
   ConfigResourceTypes,
+  IncrementalAlterConfigOperationTypes,
   ListOffsetTimestamps,
   ResourcePatternTypes,
   ResourceTypes,
@@ -149,6 +150,17 @@ function rawAdminOf(admin: Admin): TransportAdmin {
           Object.fromEntries(resource.configs.map((entry) => [entry.name, entry.value ?? ''])),
         ]),
       );
+    },
+    setTopicConfig: async (topic, name, value) => {
+      await admin.incrementalAlterConfigs({
+        resources: [
+          {
+            resourceType: ConfigResourceTypes.TOPIC,
+            resourceName: topic,
+            configs: [{ name, configOperation: IncrementalAlterConfigOperationTypes.SET, value }],
+          },
+        ],
+      });
     },
     describeGroup: async (groupId) => {
       await admin.describeGroups({ groups: [groupId] });

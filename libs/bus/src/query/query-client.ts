@@ -5,7 +5,13 @@ import type { KafkaTransport, TransportConsumer, TransportProducer } from '../tr
 
 import { departmentGroups, repliesTopic, requestsTopic } from '../topics/topic-names.js';
 import { joinedGroup } from './joined-group.js';
-import { QueryCode, readSignedMessage, type QueryReply, type QueryRequest } from './query-messages.js';
+import {
+  QueryCode,
+  readSignedMessage,
+  type QueryReply,
+  type QueryRequest,
+  type SealedQueryReply,
+} from './query-messages.js';
 
 export interface QueryClientOptions {
   kafka: KafkaTransport;
@@ -14,6 +20,8 @@ export interface QueryClientOptions {
   signer: Signer;
   trustBundle: () => TrustBundle;
   verify: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
+  /** Opens an answer sealed to this department (issue #28); a sealed answer without it fails the query. */
+  openAnswer?: (answerer: string, requestId: string, sealed: unknown) => Promise<Record<string, unknown>>;
   onError?: (error: unknown) => void;
 }
 
@@ -91,26 +99,54 @@ export class QueryClient {
       }, timeoutMs);
       this.pending.set(request.id, { to, resolve, reject, timer });
     });
-    await this.producer.send(requestsTopic(to, this.options.namespace), [
-      { key: request.id, value: JSON.stringify(signed) },
-    ]);
+    try {
+      await this.producer.send(requestsTopic(to, this.options.namespace), [
+        { key: request.id, value: JSON.stringify(signed) },
+      ]);
+    } catch (error) {
+      // Never sent (Kafka away): nobody will await the reply, so it must not time out as an unhandled rejection.
+      const pending = this.pending.get(request.id);
+      if (pending) clearTimeout(pending.timer);
+      this.pending.delete(request.id);
+      reply.catch(() => undefined);
+      throw error;
+    }
     return reply;
   }
 
-  private receive(value: Buffer | null): void {
+  private async receive(value: Buffer | null): Promise<void> {
+    let reply: SealedQueryReply;
+    let pending: Pending;
     try {
-      const signed = readSignedMessage<QueryReply>(value, 'a query reply');
-      const pending = this.pending.get(signed.message?.id);
-      if (!pending) return; // not ours, or too late
-      const reply = verifyMessage(SignatureDomain.QUERY_REPLY, signed, this.options.trustBundle(), this.options.verify);
-      if (signed.department !== pending.to || reply.from !== pending.to || reply.to !== this.options.department) {
-        throw new Error(`a reply to ${reply.id} came from ${signed.department}, not ${pending.to}`);
+      const signed = readSignedMessage<SealedQueryReply>(value, 'a query reply');
+      const found = this.pending.get(signed.message?.id);
+      if (!found) return; // not ours, or too late
+      reply = verifyMessage(SignatureDomain.QUERY_REPLY, signed, this.options.trustBundle(), this.options.verify);
+      if (signed.department !== found.to || reply.from !== found.to || reply.to !== this.options.department) {
+        throw new Error(`a reply to ${reply.id} came from ${signed.department}, not ${found.to}`);
       }
-      clearTimeout(pending.timer);
-      this.pending.delete(reply.id);
-      pending.resolve(reply);
+      pending = found;
     } catch (error) {
+      // A forged or stray reply: the question still waits for the genuine one.
       this.options.onError?.(error);
+      return;
     }
+    clearTimeout(pending.timer);
+    this.pending.delete(reply.id);
+    try {
+      pending.resolve(await this.opened(reply));
+    } catch (error) {
+      pending.reject(error as Error);
+    }
+  }
+
+  /** A reply whose answer was sealed to this department, opened (the signature covered the sealed form). */
+  private async opened(reply: SealedQueryReply): Promise<QueryReply> {
+    const { result } = reply;
+    if (!result.ok || !('sealed' in result)) return reply as QueryReply;
+    if (!this.options.openAnswer)
+      throw new QueryError(QueryCode.FAILED, `${reply.from} sealed its answer and this client opens none`);
+    const answer = await this.options.openAnswer(reply.from, reply.id, result.sealed);
+    return { ...reply, result: { ok: true, fields: result.fields, answer } };
   }
 }

@@ -25,6 +25,15 @@ export interface QueryReply {
     { ok: true; fields: '*' | string[]; answer: Record<string, unknown> } | { ok: false; code: string; reason: string };
 }
 
+/**
+ * A reply as it travels: when the answerer seals its answers (issue #28),
+ * the answer HPKE-sealed to the asker (libs/protocol `sealAnswer`); the
+ * asker's client opens it before handing the reply on as a QueryReply.
+ */
+export interface SealedQueryReply extends Omit<QueryReply, 'result'> {
+  result: QueryReply['result'] | { ok: true; fields: '*' | string[]; sealed: unknown };
+}
+
 export const QueryCode = {
   NOT_GRANTED: 'QUERY.NOT_GRANTED',
   UNKNOWN_QUERY: 'QUERY.UNKNOWN_QUERY',

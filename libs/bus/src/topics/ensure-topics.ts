@@ -11,6 +11,8 @@ export interface TopicSpec {
    * (durableMinInsync); ledger topics also never elect an out-of-sync leader.
    */
   minInsyncReplicas?: number;
+  /** How long a topic that is not a record keeps messages (the request and reply topics: an hour). */
+  retentionMs?: number;
 }
 
 /**
@@ -51,6 +53,7 @@ async function ensureTopicsOnce(admin: TransportAdmin, specs: TopicSpec[]): Prom
                 { name: 'cleanup.policy', value: 'delete' },
               ]
             : []),
+          ...(spec.retentionMs !== undefined ? [{ name: 'retention.ms', value: String(spec.retentionMs) }] : []),
           ...(spec.minInsyncReplicas !== undefined
             ? [
                 { name: 'min.insync.replicas', value: String(spec.minInsyncReplicas) },

@@ -11,6 +11,8 @@ export interface SourceRecord {
   value: Uint8Array | null;
   /** The command's idempotency key, when the source carries it (the topic does, mirrors do not). */
   idempotency?: EntryIdempotency;
+  /** The idempotency header as it came (sealed since issue #28: `ownDataSource` opens it). */
+  idempotencyHeader?: string;
 }
 
 /** Where a chain's records are read back from: its own topic, or the mirrors other departments keep. */
@@ -40,12 +42,13 @@ export function topicSource(kafka: KafkaTransport, topic: string, groupId: strin
         (records) =>
           onBatch(
             records.map((record) => {
-              const idempotency = decodeIdempotency(record.headers[IDEMPOTENCY_HEADER]);
+              const header = record.headers[IDEMPOTENCY_HEADER];
+              const idempotency = decodeIdempotency(header);
               return {
                 where: `${place} offset ${record.offset}`,
                 key: record.key,
                 value: record.value,
-                ...(idempotency ? { idempotency } : {}),
+                ...(idempotency ? { idempotency } : header ? { idempotencyHeader: header } : {}),
               };
             }),
           ),

@@ -26,6 +26,7 @@ import { checkWrittenChains, enforce, hasEntries, unshardedChainIsOneShard } fro
 import { Lifecycle } from './lifecycle.js';
 import { AlarmWriter, reportQuarantine } from './parts/alarms/index.js';
 import { Answering } from './parts/answering/index.js';
+import { DataKeys, keyReleaseHandler, sealedDataOpener } from './parts/data-keys/index.js';
 import { DepartmentDatabase, departmentDataSource } from './parts/database/index.js';
 import { FollowedWatch } from './parts/followed-watch/index.js';
 import { Following, alarmOnEntriesRefusedByBundle, checkpointRelease } from './parts/following/index.js';
@@ -98,8 +99,9 @@ export class DepartmentRuntime implements DepartmentContext {
       ...(follows.length > 0 ? { kafkaAdmin: () => metricsAdmin.get() } : {}),
     }));
 
-    // Command → ledger → relay → topic.
-    const publishing = new Publishing(kafka, dataSource, chains, config, logger);
+    // Command → ledger → relay (sealing each batch's data under its subjects' keys) → topic.
+    const dataKeys = new DataKeys(dataSource, department, config.KEYS_DIR, registry);
+    const publishing = new Publishing(kafka, dataSource, chains, config, logger, dataKeys.encodeBatch);
     this.relay = publishing.relay;
     const ledger = (this.ledger = new Ledger({
       dataSource,
@@ -127,14 +129,29 @@ export class DepartmentRuntime implements DepartmentContext {
     const topics = new DepartmentTopics(kafka, shape, config, hasEntries(dataSource), probe, (message) =>
       logger.warn(message),
     );
-    const keys = { signer, trustBundle };
+    const keys = {
+      signer,
+      trustBundle,
+      subjectKeys: (subjects: readonly string[]) => dataKeys.keysOf(subjects, false),
+    };
     const recovery = new Recovery(kafka, dataSource, ledger, config, keys, aggregates, metrics, logger);
     this.recovery = recovery;
     const answering = new Answering(
       kafka,
       dataSource,
-      { department, namespace, signer, trustBundle, isControl: (type) => registry.isControl(type) },
-      () => definition.queries?.(this) ?? [],
+      {
+        department,
+        namespace,
+        signer,
+        trustBundle,
+        isControl: (type) => registry.isControl(type),
+        encryptionKey: dataKeys.encryptionKey,
+      },
+      // The register's own questions, and the keys of exactly what each asker's grants cover (issue #28).
+      () => [
+        ...(definition.queries?.(this) ?? []),
+        keyReleaseHandler({ dataSource, department, keys: dataKeys, trustBundle }),
+      ],
       logger,
     );
     this.queries = answering.client;
@@ -151,6 +168,12 @@ export class DepartmentRuntime implements DepartmentContext {
         trustBundle,
         registry,
         policy,
+        opener: sealedDataOpener({
+          department,
+          encryptionKey: dataKeys.encryptionKey,
+          policy,
+          queries: () => this.queries,
+        }),
         keyTime: {
           skewMs: config.KEY_TIME_SKEW_SECONDS * 1000,
           bundle: trustBundle,

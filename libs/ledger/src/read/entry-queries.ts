@@ -124,6 +124,15 @@ export async function entriesWithFields(
   return rows.map(toEntryWithFields);
 }
 
+/** These seqs of one chain, with their data's fields (null without data), in seq order: what a key release covers. */
+export async function entriesAt(db: SqlQueryable, chain: string, seqs: readonly number[]): Promise<EntryWithFields[]> {
+  const rows: EntryWithFieldsRow[] = await db.query(
+    `SELECT ${ENTRY_WITH_FIELDS} FROM ledger_entry_fields WHERE chain = $1 AND seq = ANY($2::bigint[]) ORDER BY seq`,
+    [chain, seqs],
+  );
+  return rows.map(toEntryWithFields);
+}
+
 /** How many entries with data match the filter, by the value (text, or null) of one field of their data. */
 export async function countEntriesByField(
   db: SqlQueryable,

@@ -33,6 +33,13 @@ export interface LedgerRelayOptions {
   /** Topic and partition of a chain: `gov.<dept>.ledger`, partition = shard (0 unsharded). */
   destination: (chain: string) => { topic: string; partition: number };
   encode: (entry: StoredEntry) => OutgoingRecord;
+  /**
+   * Encodes a batch at once, in order, instead of `encode` one by one: the
+   * department seals each batch's data under its subject keys (issue #28),
+   * fetched for the batch in one query. A failure fails the batch, which is
+   * read and encoded again (nothing is published half-sealed).
+   */
+  encodeBatch?: (entries: StoredEntry[]) => Promise<OutgoingRecord[]>;
   batchSize?: number;
   /** How often to look for entries appended by other instances. */
   pollIntervalMs?: number;
@@ -169,7 +176,7 @@ export class LedgerRelay {
           WHERE e.chain = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
       [chain, afterSeq, this.batchSize],
     );
-    const records: OutgoingRecord[] = [];
+    const entries: StoredEntry[] = [];
     let lastSeq = afterSeq;
     for (const row of rows) {
       const entry: StoredEntry = {
@@ -185,9 +192,14 @@ export class LedgerRelay {
           : {}),
       };
       if (entry.seq !== lastSeq + 1) break;
-      records.push(this.options.encode(entry));
+      entries.push(entry);
       lastSeq = entry.seq;
     }
+    const records = this.options.encodeBatch
+      ? await this.options.encodeBatch(entries)
+      : entries.map((entry) => this.options.encode(entry));
+    if (records.length !== entries.length)
+      throw new Error(`the relay's encoder gave ${records.length} records for ${entries.length} entries`);
     return { afterSeq, records, lastSeq };
   }
 

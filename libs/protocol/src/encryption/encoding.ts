@@ -14,6 +14,7 @@ export const EncryptionDomain = {
   FIELD_KEY: 'registry-bus/field-key/v1',
   FIELD_AD: 'registry-bus/field-ad/v1',
   KEY_RELEASE: 'registry-bus/key-release/v1',
+  QUERY_ANSWER: 'registry-bus/query-answer/v1',
 } as const;
 export type EncryptionDomain = (typeof EncryptionDomain)[keyof typeof EncryptionDomain];
 

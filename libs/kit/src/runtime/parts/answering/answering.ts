@@ -1,6 +1,14 @@
-import { QueryClient, QueryServer, type QueryHandler } from '@registry-bus/bus';
+import { QueryClient, QueryServer, type QueryHandler, type SelfJudgingQueryHandler } from '@registry-bus/bus';
 import type { Logger } from '@registry-bus/logging';
-import { verifyEd25519Node, type Signer, type TrustBundle } from '@registry-bus/protocol';
+import {
+  encryptionKeyOf,
+  openAnswer,
+  sealAnswer,
+  verifyEd25519Node,
+  type LoadedEncryptionKey,
+  type Signer,
+  type TrustBundle,
+} from '@registry-bus/protocol';
 import type { KafkaTransport } from '@registry-bus/bus';
 import type { DataSource } from 'typeorm';
 
@@ -13,6 +21,8 @@ export interface AnsweringOptions {
   trustBundle: () => TrustBundle;
   /** Control entries (anchors, cosignatures) reach every consumer: a question about them is open to all. */
   isControl: (eventType: string) => boolean;
+  /** This department's X25519 key pair: answers to it are sealed to it, and opened with it (issue #28). */
+  encryptionKey: LoadedEncryptionKey;
 }
 
 /**
@@ -30,7 +40,7 @@ export class Answering {
     dataSource: DataSource,
     options: AnsweringOptions,
     /** Asked for at start: the department's handlers may use anything the runtime holds. */
-    handlers: () => QueryHandler[],
+    handlers: () => Array<QueryHandler | SelfJudgingQueryHandler>,
     logger: Logger,
   ) {
     const { department } = options;
@@ -43,11 +53,23 @@ export class Answering {
       onError: (error: unknown) => logger.warn({ err: error }, 'query message refused'),
       kafka,
     };
-    this.client = new QueryClient(queryOptions);
+    const { encryptionKey, trustBundle } = options;
+    // Answers never sit readable on a reply topic (issue #28): sealed to the asker's key in the trust bundle.
+    this.client = new QueryClient({
+      ...queryOptions,
+      openAnswer: (answerer, requestId, sealed) =>
+        openAnswer(sealed, { asker: department, answerer, requestId }, encryptionKey),
+    });
     this.startServer = () =>
       new QueryServer({
         ...queryOptions,
         handlers: handlers(),
+        sealAnswer: (asker, requestId, answer) =>
+          sealAnswer(
+            { asker, answerer: department, requestId },
+            encryptionKeyOf(trustBundle(), asker, new Date()),
+            answer,
+          ),
         authorize: (requester, eventType) =>
           options.isControl(eventType)
             ? Promise.resolve({ kind: 'allow', fields: '*' })

@@ -7,6 +7,7 @@ import {
   type EventHandler,
   type KeyTimeOptions,
   type QuarantineNotice,
+  type SealedDataOpener,
 } from '@registry-bus/bus';
 import type { GrantPolicy } from '@registry-bus/access';
 import { appendToChainTree } from '@registry-bus/ledger';
@@ -26,6 +27,8 @@ export interface FollowingOptions {
   policy: GrantPolicy;
   /** Keys judged at receipt, claimed times checked, held entries released by quorum checkpoints (issue #24). */
   keyTime?: KeyTimeOptions;
+  /** Opens the sealed fields the grants give this department, with keys its owners release (issue #28). */
+  opener?: SealedDataOpener;
 }
 
 /**
@@ -79,6 +82,7 @@ export class Following {
       topicNamespace: this.options.namespace,
       onQuarantine: this.onQuarantine,
       ...(this.options.keyTime ? { keyTime: this.options.keyTime } : {}),
+      ...(this.options.opener ? { opener: this.options.opener } : {}),
     });
     await this.startConsumer(this.readable());
   }

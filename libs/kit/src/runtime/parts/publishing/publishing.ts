@@ -1,5 +1,5 @@
 import { KafkaPublisher, chainDestination } from '@registry-bus/bus';
-import { LedgerRelay, encodeStoredEntry } from '@registry-bus/ledger';
+import { LedgerRelay, encodeStoredEntry, type LedgerRelayOptions } from '@registry-bus/ledger';
 import type { Logger } from '@registry-bus/logging';
 import type { KafkaTransport } from '@registry-bus/bus';
 import type { DataSource } from 'typeorm';
@@ -31,6 +31,8 @@ export class Publishing {
     chains: string[],
     settings: PublishingSettings,
     logger: Logger,
+    /** Seals each batch's data (issue #28: DataKeys.encodeBatch); without it entries go as they are stored. */
+    encodeBatch?: LedgerRelayOptions['encodeBatch'],
   ) {
     this.publisher = new KafkaPublisher(kafka);
     const relay = new LedgerRelay({
@@ -40,6 +42,7 @@ export class Publishing {
       // A shard is a partition of the department's topic: each chain in its own order.
       destination: (chain) => chainDestination(chain, settings.KAFKA_TOPIC_NAMESPACE),
       encode: encodeStoredEntry,
+      ...(encodeBatch ? { encodeBatch } : {}),
       lingerMs: settings.LEDGER_RELAY_LINGER_MS,
       onError: (chain, error, retryInMs) =>
         logger.warn({ chain, retryInMs, err: error }, 'relay cannot publish; entries wait in the ledger'),

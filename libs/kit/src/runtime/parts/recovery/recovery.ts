@@ -17,6 +17,7 @@ import {
   type RecoveryContext,
   type RecoveryReport,
 } from '../../../recovery/recover-ledger.js';
+import { ownDataSource, type OwnSubjectKeys } from '../../../recovery/own-data.js';
 import { topicSource } from '../../../recovery/recovery-source.js';
 import { lastSeqOnTopic } from '../../../recovery/topic-reader.js';
 import { ledgerNotBehindTopic } from '../../guards/topic-ahead-guard.js';
@@ -52,7 +53,12 @@ export class Recovery {
     private readonly dataSource: DataSource,
     private readonly ledger: RecoveryLedger,
     private readonly settings: RecoverySettings,
-    private readonly keys: { signer: Signer; trustBundle: () => TrustBundle },
+    private readonly keys: {
+      signer: Signer;
+      trustBundle: () => TrustBundle;
+      /** The department's subject keys, which open its own data sealed on the topic (issue #28). */
+      subjectKeys: OwnSubjectKeys;
+    },
     private readonly aggregates: ReadonlyArray<Aggregate<any, any, any>>, // eslint-disable-line @typescript-eslint/no-explicit-any
     /** A rebuilt chain's metrics start at its new head. */
     private readonly metrics: Pick<DepartmentMetrics, 'startFrom'>,
@@ -130,11 +136,14 @@ export class Recovery {
     const stamp = Date.now().toString(36);
     // Every chain from its partition (a chain that was not behind reads back as duplicates only).
     await this.recover((chain, index) => ({
-      source: topicSource(
-        this.kafka,
-        topic,
-        `${groupPrefix}.recovery-${stamp}-${index}`,
-        chainDestination(chain, namespace).partition,
+      source: ownDataSource(
+        topicSource(
+          this.kafka,
+          topic,
+          `${groupPrefix}.recovery-${stamp}-${index}`,
+          chainDestination(chain, namespace).partition,
+        ),
+        this.keys.subjectKeys,
       ),
       anchors: topicSource(
         this.kafka,
@@ -162,11 +171,14 @@ export class Recovery {
       checkRecoverySource(
         from === 'mirrors'
           ? mirrorSource({ mirrors: mirrors!, chain, department, signer: this.signer })
-          : topicSource(
-              this.kafka,
-              this.topic,
-              `${this.groupPrefix}.recovery-check-${stamp}-${index}`,
-              chainDestination(chain, namespace).partition,
+          : ownDataSource(
+              topicSource(
+                this.kafka,
+                this.topic,
+                `${this.groupPrefix}.recovery-check-${stamp}-${index}`,
+                chainDestination(chain, namespace).partition,
+              ),
+              this.keys.subjectKeys,
             ),
         chain,
         this.dataSource,

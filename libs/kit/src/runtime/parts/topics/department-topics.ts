@@ -8,6 +8,8 @@ import {
   ledgerTopic,
   quarantineTopic,
   readableTopics,
+  CONVERSATION_RETENTION_MS,
+  holdConversationRetention,
   repliesTopic,
   requestsTopic,
   type TopicSpec,
@@ -101,9 +103,13 @@ export class DepartmentTopics {
         // A partition per shard (a followed ledger's owner grows its topic when it starts sharded).
         spec(ledgerTopic(department, namespace), true, this.shards),
         spec(quarantineTopic(department, namespace)),
-        // Queries and replies are conversations, not records: a week of retention is plenty.
-        spec(requestsTopic(department, namespace), false),
-        spec(repliesTopic(department, namespace), false),
+        // Queries and replies are conversations, not records, and replies may carry sealed keys: an hour.
+        { ...spec(requestsTopic(department, namespace), false), retentionMs: CONVERSATION_RETENTION_MS },
+        { ...spec(repliesTopic(department, namespace), false), retentionMs: CONVERSATION_RETENTION_MS },
+      ]);
+      await holdConversationRetention(admin, [
+        requestsTopic(department, namespace),
+        repliesTopic(department, namespace),
       ]);
       await this.checkLedgerTopics(admin, ledgerTopics);
       if (this.secured) {
