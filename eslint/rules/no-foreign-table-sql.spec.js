@@ -85,7 +85,8 @@ describe('the table owners map', () => {
         }
         for (const file of files) {
           const text = readFileSync(join(folder, file), 'utf8');
-          for (const match of text.matchAll(/CREATE\s+(?:TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:\w+\.)?(\w+)/gi)) created[match[1]] = `${kind}/${name}`;
+          for (const match of text.matchAll(/CREATE\s+(?:TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:\w+\.)?(\w+)/gi))
+            created[match[1]] = `${kind}/${name}`;
         }
       }
     }

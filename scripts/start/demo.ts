@@ -540,7 +540,7 @@ async function readAcls(context: DemoContext): Promise<string[]> {
     const reads: string[] = [];
     for (const department of DEPARTMENTS) {
       for (const acl of await admin.aclsOf(`User:${department}`)) {
-        const owner = /^gov\.([a-z0-9-]+)\.ledger$/.exec(acl.resourceName)?.[1];
+        const owner = /^gov\.([a-z0-9-]+)\.ledger\.v2$/.exec(acl.resourceName)?.[1];
         const literalRead =
           acl.resourceType === 'TOPIC' &&
           acl.patternType === 'LITERAL' &&

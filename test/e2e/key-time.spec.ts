@@ -107,7 +107,7 @@ class KeyTimeStack extends DepartmentStack {
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({
-      topic: `${this.namespace}gov.land.ledger`,
+      topic: `${this.namespace}gov.land.ledger.v2`,
       acks: -1,
       messages: [{ key: record.key, value: Buffer.from(record.value), headers: record.headers }],
     });

@@ -140,7 +140,7 @@ describe('recovery from the mirrors other departments keep', () => {
     const kafka = createKafka({ clientId: 'fire', brokers: stack.get('credit').runtime.config.KAFKA_BROKERS });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [`${stack.namespace}gov.land.ledger`], timeout: 30_000 });
+    await admin.deleteTopics({ topics: [`${stack.namespace}gov.land.ledger.v2`], timeout: 30_000 });
     await admin.disconnect();
 
     await stack.start(['land'], { LEDGER_RECOVERY: 'from-mirror', LEDGER_RECOVERY_MIRRORS: mirrors });

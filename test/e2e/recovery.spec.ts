@@ -111,7 +111,7 @@ describe('recovery of a lost database from the bus', () => {
 
     // Writing on an empty ledger would give seqs 1… a second meaning: refused, naming the way out.
     await expect(stack.start(['land'])).rejects.toThrow(
-      /ledger of land ends at entry 0 but its topic .*gov\.land\.ledger holds entries up to \d+.*LEDGER_RECOVERY=from-topic/,
+      /ledger of land ends at entry 0 but its topic .*gov\.land\.ledger\.v2 holds entries up to \d+.*LEDGER_RECOVERY=from-topic/,
     );
 
     const started = Date.now();
@@ -183,7 +183,7 @@ describe('recovery of a lost database from the bus', () => {
     const kafka = createKafka({ clientId: 'forger', brokers: stack.get('credit').runtime.config.KAFKA_BROKERS });
     const admin = kafka.admin();
     await admin.connect();
-    const topic = `${stack.namespace}gov.land.ledger`;
+    const topic = `${stack.namespace}gov.land.ledger.v2`;
     const [offsets] = await admin.fetchTopicOffsets(topic);
     await admin.disconnect();
     const last = await new Promise<{ value: Buffer; key: Buffer | null }>((resolve, reject) => {
@@ -221,7 +221,7 @@ describe('recovery of a lost database from the bus', () => {
     await producer.disconnect();
 
     await expect(stack.start(['land'], { LEDGER_RECOVERY: 'from-topic' })).rejects.toThrow(
-      /gov\.land\.ledger offset \d+: entry \d+ fails verification: .*changed/,
+      /gov\.land\.ledger\.v2 offset \d+: entry \d+ fails verification: .*changed/,
     );
     expect(stack.running.has('land')).toBe(false);
   });

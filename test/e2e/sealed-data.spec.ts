@@ -148,7 +148,7 @@ describe('sealed data on the bus', () => {
   it("carries no owner, no sealed field's salt and no idempotency key in clear on any topic, read raw with Kafka's Java client", async () => {
     const records = await landRecords();
     expect(
-      records.filter((record) => record.topic === `${stack.namespace}gov.land.ledger`).length,
+      records.filter((record) => record.topic === `${stack.namespace}gov.land.ledger.v2`).length,
     ).toBeGreaterThanOrEqual(4);
     expect(plaintextOccurrences(records, ['person:0142', 'person:0143', 'person:0144', 'register-person'])).toEqual([]);
     // The topics that carry released keys and answers forget within the hour.
@@ -190,7 +190,7 @@ describe('sealed data on the bus', () => {
 
   it('defeats brute force of an owner from the record and its commitment: no salt of it in clear', async () => {
     const record = (await landRecords()).find((candidate) => {
-      if (candidate.topic !== `${stack.namespace}gov.land.ledger` || !candidate.value) return false;
+      if (candidate.topic !== `${stack.namespace}gov.land.ledger.v2` || !candidate.value) return false;
       return (
         decodeRecord({ key: candidate.key?.toString() ?? null, value: candidate.value }).envelope.seq ===
         String(seqs.registered)

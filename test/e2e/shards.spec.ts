@@ -272,7 +272,7 @@ describe('a sharded register', () => {
     // Started with the wrong count, the topic's partitions tell; with the right one, the lost entries do.
     await expect(stack.start(['land'], { LEDGER_SHARDS: '1' })).rejects.toThrow(/written with 2 shard\(s\)/);
     await expect(stack.start(['land'], { LEDGER_SHARDS: '2' })).rejects.toThrow(
-      /the chain land\/[01] of the ledger of land ends at entry 0 but partition [01] of .*gov\.land\.ledger holds entries/,
+      /the chain land\/[01] of the ledger of land ends at entry 0 but partition [01] of .*gov\.land\.ledger\.v2 holds entries/,
     );
     await stack.start(['land'], { LEDGER_SHARDS: '2', LEDGER_RECOVERY: 'from-topic' });
     const recovered = stack.get('land').runtime;
@@ -371,7 +371,7 @@ describe('a sharded register', () => {
     const kafka = createKafka({ clientId: 'fire-shards', brokers: stack.get('credit').runtime.config.KAFKA_BROKERS });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [`${stack.namespace}gov.land.ledger`], timeout: 30_000 });
+    await admin.deleteTopics({ topics: [`${stack.namespace}gov.land.ledger.v2`], timeout: 30_000 });
     await admin.disconnect();
 
     await stack.start(['land'], {

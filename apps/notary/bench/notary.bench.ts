@@ -88,7 +88,7 @@ function sealChain(
 const incoming = (entry: SealedEnvelope, offset: number): IncomingRecord => {
   const wire = encodeRecord(entry.envelope, entry.disclosure);
   return {
-    topic: `gov.${entry.envelope.chain}.ledger`,
+    topic: `gov.${entry.envelope.chain}.ledger.v2`,
     partition: 0,
     offset: String(offset),
     key: wire.key,

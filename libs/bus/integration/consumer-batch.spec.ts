@@ -20,7 +20,7 @@ import { departmentDatabase } from '../../ledger/integration/ledger-fixture.js';
 
 const env = integrationEnvironment();
 const namespace = `${env.uniqueName('ns')}.`;
-const topic = `${namespace}gov.land.ledger`;
+const topic = `${namespace}gov.land.ledger.v2`;
 const land = testSigner('land', 'key-1', nodeSigner);
 const bundle = testTrustBundle({ land: [land] });
 const registered = defineEventType({

@@ -347,7 +347,7 @@ describe('ACLs through the Kafka port, on a broker with SASL/SCRAM-SHA-512 users
           expect(offsets).toEqual([{ partition: 0, low: '0', high: '1' }]);
           // Another department's topics stay closed to it.
           await expect(
-            land.send(`gov.credit.${client}.ledger`, [{ key: 'k', value: 'x', partition: 0 }]),
+            land.send(`gov.credit.${client}.ledger.v2`, [{ key: 'k', value: 'x', partition: 0 }]),
           ).rejects.toThrow();
           await admin.deleteAcls(await admin.aclsOf('User:land'));
           expect(await admin.aclsOf('User:land')).toEqual([]);

@@ -3,6 +3,7 @@ export {
   chainOf,
   departmentGroups,
   ledgerTopic,
+  legacyLedgerTopic,
   quarantineTopic,
   repliesTopic,
   requestsTopic,

@@ -18,6 +18,6 @@ describe('docs/asyncapi.yaml', () => {
     const sut = await new Parser().parse(readFileSync(committed, 'utf8'));
     const errors = sut.diagnostics.filter((diagnostic) => diagnostic.severity === 0);
     expect(errors.map((error) => `${error.path.join('.')}: ${error.message}`)).toEqual([]);
-    expect(sut.document?.channels().get('landLedger')?.address()).toBe('gov.land.ledger');
+    expect(sut.document?.channels().get('landLedger')?.address()).toBe('gov.land.ledger.v2');
   });
 });

@@ -91,8 +91,8 @@ export default async function reliabilityBench(
   await admin.connect();
   try {
     // 1. Recovery. The department's topic, as its relay would have written it.
-    const topic = `bench${process.pid}.gov.land.ledger`;
-    const notaryTopic = `bench${process.pid}.gov.notary.ledger`;
+    const topic = `bench${process.pid}.gov.land.ledger.v2`;
+    const notaryTopic = `bench${process.pid}.gov.notary.ledger.v2`;
     await ensureTopics(transportAdminOf(admin), [
       { topic, partitions: 1, replicationFactor: 1, retainForever: true },
       { topic: notaryTopic, partitions: 1, replicationFactor: 1, retainForever: true },
@@ -197,7 +197,7 @@ export default async function reliabilityBench(
     extra.recoverySecondsPer100k = (recovery.seconds / entries) * 100_000;
 
     // 2. LEDGER_ACK: committed versus published, the same commands one after another.
-    const ackTopic = `bench${process.pid}.ack.gov.land.ledger`;
+    const ackTopic = `bench${process.pid}.ack.gov.land.ledger.v2`;
     await ensureTopics(transportAdminOf(admin), [
       { topic: ackTopic, partitions: 1, replicationFactor: 1, retainForever: true },
     ]);

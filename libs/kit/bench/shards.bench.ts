@@ -141,7 +141,7 @@ export default async function shardsBench(
     let first: BenchRow | undefined;
     for (const shards of counts) {
       const namespace = `bench${process.pid}-s${shards}.`;
-      const topic = `${namespace}gov.land.ledger`;
+      const topic = `${namespace}gov.land.ledger.v2`;
       const admin = kafka.admin();
       await admin.connect();
       await ensureTopics(transportAdminOf(admin), [

@@ -41,6 +41,7 @@ export { LedgerError, LedgerErrorCode } from './errors/ledger-error.js';
 export {
   LedgerRelay,
   type LedgerRelayOptions,
+  republishFromStart,
   type OutgoingRecord,
   type RecordPublisher,
 } from './relay/ledger-relay.js';

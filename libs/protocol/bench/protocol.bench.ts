@@ -95,7 +95,7 @@ export default async function protocolBench(): Promise<{ rows: BenchRow[]; extra
     bare,
   );
   const records = sample.map((sealed) => ({
-    topic: 'gov.land.ledger',
+    topic: 'gov.land.ledger.v2',
     ...encodeRecord(sealed.envelope, sealed.disclosure),
   }));
   const verifyFull = (verify: typeof verifyEd25519) => () => {

@@ -124,7 +124,9 @@ export {
   decodeRecord,
   destinationOf,
   encodeRecord,
+  LEDGER_TOPIC_GENERATION,
   ledgerTopicOf,
+  legacyLedgerTopicOf,
   type DecodedRecord,
   type WireRecord,
 } from './kafka/kafka-codec.js';

@@ -4,8 +4,8 @@ describe('parsePrometheusText', () => {
   const page = [
     '# HELP registry_bus_consumer_lag_records Records not applied yet',
     '# TYPE registry_bus_consumer_lag_records gauge',
-    'registry_bus_consumer_lag_records{topic="gov.land.ledger"} 3',
-    'registry_bus_consumer_lag_records{topic="gov.credit.ledger"} 4',
+    'registry_bus_consumer_lag_records{topic="gov.land.ledger.v2"} 3',
+    'registry_bus_consumer_lag_records{topic="gov.credit.ledger.v2"} 4',
     'registry_bus_relay_lag_seconds 0.25',
     'registry_bus_alarms{kind="head-mismatch",note="a \\"quoted\\" value, with comma"} 1 1700000000000',
     'registry_bus_http_request_duration_seconds_bucket{le="+Inf"} 12',

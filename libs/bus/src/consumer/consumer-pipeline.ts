@@ -246,16 +246,22 @@ export class ConsumerPipeline {
     const { opener } = this.options;
     if (!opener) return;
     const pending: Array<{ record: IncomingRecord; entry: VerifiedEntry }> = [];
+    // Every entry of the batch goes to the opener, in order: a grant among them opens what follows it.
+    const batch: VerifiedEntry[] = [];
     for (const record of records) {
-      if (this.opened.has(record)) continue;
       const verified = this.verify(record);
       if (!('entry' in verified)) continue;
+      batch.push(verified.entry);
+      if (this.opened.has(record)) continue;
       const sealed = verified.entry.disclosure?.sealed;
       if (sealed && Object.keys(sealed).length > 0) pending.push({ record, entry: verified.entry });
       else this.opened.add(record);
     }
     if (pending.length === 0) return;
-    const disclosures = await opener.open(pending.map(({ entry }) => entry));
+    const disclosures = await opener.open(
+      pending.map(({ entry }) => entry),
+      batch,
+    );
     for (const { record, entry } of pending) {
       const opened = disclosures.get(entry);
       if (opened && 'refused' in opened)

@@ -30,8 +30,13 @@ export interface Disclosure {
  * then retried, rather than granted data being lost for good.
  */
 export interface SealedDataOpener {
-  /** Per entry: its disclosure with what opened, or why a released key opened something else than the owner signed. */
-  open(entries: readonly VerifiedEntry[]): Promise<ReadonlyMap<VerifiedEntry, Disclosure | { refused: CodedFailure }>>;
+  /**
+   * Opens `entries`, which came in `batch` (every verified entry of it, in
+   * order: a grant among them counts for those after it). Per entry: its disclosure with what opened, or why a released key opened something else than the owner signed. */
+  open(
+    entries: readonly VerifiedEntry[],
+    batch: readonly VerifiedEntry[],
+  ): Promise<ReadonlyMap<VerifiedEntry, Disclosure | { refused: CodedFailure }>>;
 }
 
 /** An envelope whose hash and signature checked out. */

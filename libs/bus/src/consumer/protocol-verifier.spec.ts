@@ -40,7 +40,7 @@ describe("the follower's protocol checks keep a disclosure's three members only"
       newSubjectKey(),
     );
     const record = encodeRecord(entry.envelope, sealed);
-    const verified = verifier.verify({ topic: 'gov.land.ledger', partition: 0, offset: '0', ...record } as never);
+    const verified = verifier.verify({ topic: 'gov.land.ledger.v2', partition: 0, offset: '0', ...record } as never);
     expect(Object.keys(verified.disclosure!)).toContain('sealed');
 
     for (const fields of ['all', ['cadastralNumber']] as const) {
@@ -54,7 +54,7 @@ describe("the follower's protocol checks keep a disclosure's three members only"
 
   it('hands a whole plaintext disclosure on as it arrived, and redacts to the granted fields', () => {
     const verified = verifier.verify({
-      topic: 'gov.land.ledger',
+      topic: 'gov.land.ledger.v2',
       partition: 0,
       offset: '0',
       ...encodeRecord(entry.envelope, entry.disclosure),

@@ -29,7 +29,7 @@ describe('restGapFiller', () => {
     const records = await sut.fetch('land', 1, 3);
     expect(calls).toEqual(['http://127.0.0.1:3001/v1/ledger/entries?after=0&limit=3']);
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ topic: 'gov.land.ledger', partition: 0, key: 'P-1' });
+    expect(records[0]).toMatchObject({ topic: 'gov.land.ledger.v2', partition: 0, key: 'P-1' });
     expect(records[0]!.value).toEqual(encodeRecord(first.envelope, first.disclosure).value);
   });
 

@@ -25,21 +25,28 @@ describe('broker ACLs derived from grants', () => {
     expect(lines([]).filter((line) => line.includes('ALTER_CONFIGS') && line.includes('ledger'))).toEqual([]);
   });
 
+  it('lets a department delete only its generation 1 ledger topic (in clear), never the current one (#28)', () => {
+    expect(lines([]).filter((line) => line.startsWith('User:land DELETE'))).toEqual([
+      'User:land DELETE ns.gov.land.ledger',
+    ]);
+    expect(lines([]).filter((line) => line.includes(' DELETE ') && line.includes('.ledger.v2'))).toEqual([]);
+  });
+
   it('reads another ledger only with a grant from its owner, in that direction only', () => {
-    expect(lines([])).not.toContain('User:credit READ ns.gov.land.ledger');
+    expect(lines([])).not.toContain('User:credit READ ns.gov.land.ledger.v2');
     const granted = lines([{ owner: 'land', grantee: 'credit' }]);
-    expect(granted).toContain('User:credit READ ns.gov.land.ledger');
+    expect(granted).toContain('User:credit READ ns.gov.land.ledger.v2');
     expect(granted).toContain('User:credit WRITE ns.gov.land.requests');
     expect(granted).toContain('User:land WRITE ns.gov.credit.replies');
-    expect(granted).not.toContain('User:land READ ns.gov.credit.ledger');
-    expect(granted).not.toContain('User:court READ ns.gov.land.ledger');
+    expect(granted).not.toContain('User:land READ ns.gov.credit.ledger.v2');
+    expect(granted).not.toContain('User:court READ ns.gov.land.ledger.v2');
   });
 
   it('lets the notary read every ledger and everyone read the notary’s', () => {
     const base = lines([]);
     for (const department of ['land', 'credit', 'court']) {
-      expect(base).toContain(`User:notary READ ns.gov.${department}.ledger`);
-      expect(base).toContain(`User:${department} READ ns.gov.notary.ledger`);
+      expect(base).toContain(`User:notary READ ns.gov.${department}.ledger.v2`);
+      expect(base).toContain(`User:${department} READ ns.gov.notary.ledger.v2`);
     }
   });
 

@@ -1,4 +1,4 @@
-import { ledgerTopic, repliesTopic, requestsTopic } from '../topics/topic-names.js';
+import { ledgerTopic, legacyLedgerTopic, repliesTopic, requestsTopic } from '../topics/topic-names.js';
 import type { AclBinding, AclOperation, TransportAdmin } from '../transport/kafka-transport.js';
 
 /** There is at least one live grant from `owner` to `grantee` (its event types and fields do not matter to the broker). */
@@ -48,10 +48,11 @@ export function brokerAcls(input: BrokerAclInput): AclBinding[] {
   const ns = input.namespace ?? '';
   const [TOPIC, GROUP, CLUSTER_RESOURCE] = ['TOPIC', 'GROUP', 'CLUSTER'] as const;
   const [LITERAL, PREFIXED] = ['LITERAL', 'PREFIXED'] as const;
-  const [READ, WRITE, CREATE, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE] = [
+  const [READ, WRITE, CREATE, DELETE, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE] = [
     'READ',
     'WRITE',
     'CREATE',
+    'DELETE',
     'DESCRIBE',
     'DESCRIBE_CONFIGS',
     'ALTER_CONFIGS',
@@ -78,6 +79,8 @@ export function brokerAcls(input: BrokerAclInput): AclBinding[] {
       ...[requestsTopic(department, ns), repliesTopic(department, ns)].map((topic) =>
         allow(department, TOPIC, topic, LITERAL)(ALTER_CONFIGS),
       ),
+      // Its generation 1 ledger topic (every field in clear), to delete once republished: no other topic.
+      allow(department, TOPIC, legacyLedgerTopic(department, ns), LITERAL)(DELETE),
       ...[READ, DESCRIBE].map(allow(department, GROUP, `${ns}registry-bus.${department}`, PREFIXED)),
       allow(department, CLUSTER_RESOURCE, CLUSTER, LITERAL)(IDEMPOTENT_WRITE),
     );

@@ -152,6 +152,9 @@ export function transportAdminOf(admin: Admin): TransportAdmin {
         ]),
       );
     },
+    deleteTopics: async (topics) => {
+      await admin.deleteTopics({ topics: [...topics], timeout: 30_000 });
+    },
     setTopicConfig: async (topic, name, value) => {
       // kafkajs has only the whole-set AlterConfigs: the topic's own settings are read and sent back with this one.
       const described = await admin.describeConfigs({

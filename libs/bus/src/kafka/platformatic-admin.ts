@@ -151,6 +151,9 @@ function rawAdminOf(admin: Admin): TransportAdmin {
         ]),
       );
     },
+    deleteTopics: async (topics) => {
+      await admin.deleteTopics({ topics: [...topics] });
+    },
     setTopicConfig: async (topic, name, value) => {
       await admin.incrementalAlterConfigs({
         resources: [

@@ -1,6 +1,6 @@
 import { durableMinInsync, ledgerTopicsVerdict, type TopicSettings } from './topic-durability.js';
 
-const topic = 'gov.land.ledger';
+const topic = 'gov.land.ledger.v2';
 const bootstrap = '127.0.0.1:9092';
 const three = [1, 2, 3];
 const settings = (partitionReplicas: number[][], config: TopicSettings['config']): TopicSettings[] => [
@@ -28,13 +28,13 @@ describe('ledgerTopicsVerdict', () => {
           topic,
           setting: 'min.insync.replicas',
           value: '1',
-          fix: 'kafka-configs.sh --bootstrap-server 127.0.0.1:9092 --alter --entity-type topics --entity-name gov.land.ledger --add-config min.insync.replicas=2',
+          fix: 'kafka-configs.sh --bootstrap-server 127.0.0.1:9092 --alter --entity-type topics --entity-name gov.land.ledger.v2 --add-config min.insync.replicas=2',
         },
       ],
       message:
         `refusing to start: the ledger topics' settings could lose an acknowledged record (docs/OPERATIONS.md, "Topic settings"):\n` +
-        '- topic gov.land.ledger: min.insync.replicas=1 could lose an acknowledged record; fix: ' +
-        'kafka-configs.sh --bootstrap-server 127.0.0.1:9092 --alter --entity-type topics --entity-name gov.land.ledger --add-config min.insync.replicas=2',
+        '- topic gov.land.ledger.v2: min.insync.replicas=1 could lose an acknowledged record; fix: ' +
+        'kafka-configs.sh --bootstrap-server 127.0.0.1:9092 --alter --entity-type topics --entity-name gov.land.ledger.v2 --add-config min.insync.replicas=2',
     });
   });
 
@@ -49,7 +49,7 @@ describe('ledgerTopicsVerdict', () => {
         topic,
         setting: 'unclean.leader.election.enable',
         value: 'true',
-        fix: 'kafka-configs.sh --bootstrap-server 127.0.0.1:9092 --alter --entity-type topics --entity-name gov.land.ledger --add-config unclean.leader.election.enable=false',
+        fix: 'kafka-configs.sh --bootstrap-server 127.0.0.1:9092 --alter --entity-type topics --entity-name gov.land.ledger.v2 --add-config unclean.leader.election.enable=false',
       },
     ]);
   });
@@ -71,9 +71,9 @@ describe('ledgerTopicsVerdict', () => {
         setting: 'replication.factor',
         value: '2',
         fix:
-          `echo '{"version":1,"partitions":[{"topic":"gov.land.ledger","partition":0,"replicas":[1,2,3]},` +
-          `{"topic":"gov.land.ledger","partition":1,"replicas":[2,3,1]}]}' > reassign-gov.land.ledger.json && ` +
-          'kafka-reassign-partitions.sh --bootstrap-server 127.0.0.1:9092 --reassignment-json-file reassign-gov.land.ledger.json --execute',
+          `echo '{"version":1,"partitions":[{"topic":"gov.land.ledger.v2","partition":0,"replicas":[1,2,3]},` +
+          `{"topic":"gov.land.ledger.v2","partition":1,"replicas":[2,3,1]}]}' > reassign-gov.land.ledger.v2.json && ` +
+          'kafka-reassign-partitions.sh --bootstrap-server 127.0.0.1:9092 --reassignment-json-file reassign-gov.land.ledger.v2.json --execute',
       },
     ]);
   });

@@ -4,8 +4,13 @@
  * `test-3f2a.`) and share a broker with others without seeing their data.
  * The protocol itself only ever sees the name without the namespace.
  */
-export const ledgerTopic = (department: string, namespace = '') => `${namespace}gov.${department}.ledger`;
-import { formatChain, requireChain } from '@registry-bus/protocol';
+import { formatChain, ledgerTopicOf, legacyLedgerTopicOf, requireChain } from '@registry-bus/protocol';
+
+/** A department's ledger topic, of the current generation (`gov.<dept>.ledger.v2`, see ledgerTopicOf). */
+export const ledgerTopic = (department: string, namespace = '') => `${namespace}${ledgerTopicOf(department)}`;
+/** Its generation 1 topic (every field in clear): its owner republishes it to the current one, then deletes it. */
+export const legacyLedgerTopic = (department: string, namespace = '') =>
+  `${namespace}${legacyLedgerTopicOf(department)}`;
 export const quarantineTopic = (department: string, namespace = '') => `${namespace}gov.${department}.quarantine`;
 export const requestsTopic = (department: string, namespace = '') => `${namespace}gov.${department}.requests`;
 export const repliesTopic = (department: string, namespace = '') => `${namespace}gov.${department}.replies`;
@@ -27,7 +32,7 @@ export function chainDestination(
 
 /** The chain a (ledger topic, partition) carries: partition 0 of an unsharded ledger is the chain `<dept>`. */
 export function chainOf(topic: string, partition: number, sharded = false, namespace = ''): string {
-  const match = /^gov\.([a-z][a-z0-9-]*)\.ledger$/.exec(withoutNamespace(topic, namespace));
+  const match = /^gov\.([a-z][a-z0-9-]*)\.ledger\.v2$/.exec(withoutNamespace(topic, namespace));
   if (!match) throw new Error(`'${topic}' is not a ledger topic`);
   return formatChain(sharded ? { department: match[1]!, shard: partition } : { department: match[1]! });
 }

@@ -158,6 +158,8 @@ export interface TransportAdmin {
   cluster(): Promise<{ clusterId: string; brokerIds: number[] }>;
   /** The effective value (the topic's own, else the broker default) of each named setting, by topic. */
   topicConfigs(topics: readonly string[], names: readonly string[]): Promise<Map<string, Record<string, string>>>;
+  /** Deletes topics (a ledger's generation 1 topic, once republished). */
+  deleteTopics(topics: readonly string[]): Promise<void>;
   /** Sets one setting of a topic, leaving its other settings as they are. */
   setTopicConfig(topic: string, name: string, value: string): Promise<void>;
   /** Asks the group coordinator about a group: throws while it cannot answer (a fresh broker loading). */

@@ -4,7 +4,7 @@ import { combinedReport, type RecoveryReport } from './recover-ledger.js';
 const report = (chain: string, head: number, notarySeq: number): RecoveryReport => ({
   department: 'land',
   chain,
-  source: `topic gov.land.ledger partition ${chain.slice(-1)}`,
+  source: `topic gov.land.ledger.v2 partition ${chain.slice(-1)}`,
   before: 0,
   restored: head,
   head,

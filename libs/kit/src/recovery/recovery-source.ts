@@ -5,7 +5,7 @@ import { readWholeTopic } from './topic-reader.js';
 
 /** One ledger record as a recovery source gives it back: wire bytes, and where they came from. */
 export interface SourceRecord {
-  /** For the report and refusals: "gov.land.ledger offset 17", "mirror http://… land entry 17". */
+  /** For the report and refusals: "gov.land.ledger.v2 offset 17", "mirror http://… land entry 17". */
   where: string;
   key: string | null;
   value: Uint8Array | null;

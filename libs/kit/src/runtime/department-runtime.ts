@@ -33,7 +33,7 @@ import { Following, alarmOnEntriesRefusedByBundle, checkpointRelease } from './p
 import { Publishing } from './parts/publishing/index.js';
 import { Recovery } from './parts/recovery/index.js';
 import { MetricsAdmin, metricsFromHeads } from './parts/metrics/index.js';
-import { DepartmentTopics, departmentKafka } from './parts/topics/index.js';
+import { DepartmentTopics, TopicGeneration, departmentKafka } from './parts/topics/index.js';
 import { DepartmentTrust } from './parts/trust/index.js';
 
 /**
@@ -128,6 +128,16 @@ export class DepartmentRuntime implements DepartmentContext {
     const probe = departmentKafka(department, config);
     const topics = new DepartmentTopics(kafka, shape, config, hasEntries(dataSource), probe, (message) =>
       logger.warn(message),
+    );
+    // A ledger still on its generation 1 topic (in clear) moves to the current one, sealed (issue #28).
+    const generation = new TopicGeneration(
+      kafka,
+      dataSource,
+      department,
+      namespace,
+      chains,
+      (chain) => publishing.relay.publishedSeq(chain),
+      logger,
     );
     const keys = {
       signer,
@@ -228,6 +238,7 @@ export class DepartmentRuntime implements DepartmentContext {
       { name: 'access policy', start: async () => policy.load(await receivedGrantEntries(dataSource)) },
       { name: 'services (prepare)', start: () => services.prepare(), stop: () => services.stop() },
       { name: 'topics', start: () => topics.start() },
+      { name: 'topic generation', start: () => generation.prepare(), stop: () => generation.stop() },
       { name: 'recovery', start: () => recovery.start() },
       // Entries accepted under an earlier bundle that this one refuses (a stolen key's): an alarm each.
       {

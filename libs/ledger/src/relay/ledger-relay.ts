@@ -257,3 +257,17 @@ export class LedgerRelay {
     });
   }
 }
+
+/**
+ * Makes the relay publish these chains again from their first entry: the
+ * move to a new generation of the ledger topic (issue #28), whose records
+ * the relay seals. Consumers take the entries again as duplicates (same seq,
+ * same hash).
+ */
+export async function republishFromStart(dataSource: DataSource, chains: readonly string[]): Promise<void> {
+  await dataSource.query(
+    `INSERT INTO relay_cursor (chain, published_seq) SELECT unnest($1::text[]), 0
+       ON CONFLICT (chain) DO UPDATE SET published_seq = 0, published_at = now()`,
+    [chains],
+  );
+}

@@ -75,8 +75,8 @@ describe('a stored entry sealed for the topic (issue #28)', () => {
     const text = `${record.key} ${new TextDecoder().decode(record.value)} ${JSON.stringify(record.headers)}`;
     expect(text).not.toContain('person:0142');
     expect(text).not.toContain(sealedEntry.disclosure.salts.owners!);
-    const decoded = decodeRecord({ topic: 'gov.land.ledger', ...record });
-    expect(decoded.envelope).toEqual(decodeRecord({ topic: 'gov.land.ledger', ...plain }).envelope);
+    const decoded = decodeRecord({ topic: 'gov.land.ledger.v2', ...record });
+    expect(decoded.envelope).toEqual(decodeRecord({ topic: 'gov.land.ledger.v2', ...plain }).envelope);
     expect(decoded.disclosure!.fields).toEqual({ cadastralNumber: 'CAD-77-001' });
     expect(() => checkDisclosure(decoded.disclosure!, sealedEntry.envelope.datadigest)).not.toThrow();
     const opened = await openDisclosure(decoded.disclosure!, context, (field) =>

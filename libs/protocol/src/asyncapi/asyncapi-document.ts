@@ -1,5 +1,6 @@
 import type { EventTypeRegistry } from '../event-types/event-type-registry.js';
 import { z } from 'zod';
+import { ledgerTopicOf } from '../kafka/kafka-codec.js';
 
 const envelopeProperties = {
   specversion: { type: 'string', const: '1.0' },
@@ -62,7 +63,7 @@ export function asyncApiDocument(registry: EventTypeRegistry, departments: reado
     const own = Object.keys(messages).filter((name) => name.startsWith(`gov_${dept}_`));
     const refs = Object.fromEntries(own.map((name) => [name, { $ref: `#/components/messages/${name}` }]));
     channels[`${dept}Ledger`] = {
-      address: `gov.${dept}.ledger`,
+      address: ledgerTopicOf(dept),
       title: `The ${dept} department's ledger`,
       description: 'Every entry of the chain, in seq order; one partition per chain (shard). Kept forever.',
       messages: refs,

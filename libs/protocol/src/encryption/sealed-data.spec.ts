@@ -38,7 +38,7 @@ describe('sealed data (issue #28)', () => {
     expect(wire).not.toContain(entry.disclosure.salts.owners!);
     // No key needed to check the commitments: the envelope's digest holds.
     const decoded = decodeRecord({
-      topic: 'gov.land.ledger',
+      topic: 'gov.land.ledger.v2',
       key: 'CAD-77-001',
       value: encodeRecord(entry.envelope, sealed).value,
     });

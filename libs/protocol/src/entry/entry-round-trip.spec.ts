@@ -34,7 +34,7 @@ describe('entry round trip: build → commit → hash → sign → encode → de
   const sealed = sealEntrySync(input, land);
 
   it('verifies end to end with both Ed25519 implementations', () => {
-    const decoded = decodeRecord({ topic: 'gov.land.ledger', ...encodeRecord(sealed.envelope, sealed.disclosure) });
+    const decoded = decodeRecord({ topic: 'gov.land.ledger.v2', ...encodeRecord(sealed.envelope, sealed.disclosure) });
     expect(decoded.envelope).toEqual(sealed.envelope);
     expect(verifyEnvelope(decoded.envelope, bundle).hash).toEqual(sealed.hash);
     expect(verifyEnvelope(decoded.envelope, bundle, verifyEd25519Node).hash).toEqual(sealed.hash);

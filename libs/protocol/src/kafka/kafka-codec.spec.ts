@@ -32,8 +32,8 @@ describe('Kafka codec', () => {
   });
 
   it('puts a chain on its department topic, a shard on its partition', () => {
-    expect(destinationOf('credit')).toEqual({ topic: 'gov.credit.ledger', partition: 0 });
-    expect(destinationOf('credit/2')).toEqual({ topic: 'gov.credit.ledger', partition: 2 });
+    expect(destinationOf('credit')).toEqual({ topic: 'gov.credit.ledger.v2', partition: 0 });
+    expect(destinationOf('credit/2')).toEqual({ topic: 'gov.credit.ledger.v2', partition: 2 });
   });
 
   it.each([
@@ -54,7 +54,7 @@ describe('Kafka codec', () => {
   describe('a record the strict parser refuses is a named refusal, never a last-key-wins reading', () => {
     const text = new TextDecoder().decode(encodeRecord(sealed.envelope, sealed.disclosure).value);
     const record = (value: string) => ({
-      topic: 'gov.credit.ledger',
+      topic: 'gov.credit.ledger.v2',
       key: 'pledge-1',
       value: new TextEncoder().encode(value),
     });
@@ -91,7 +91,7 @@ describe('Kafka codec', () => {
 
   it('refuses an entry that arrives on another department topic', () => {
     const record = encodeRecord(sealed.envelope, sealed.disclosure);
-    expect(() => decodeRecord({ topic: 'gov.land.ledger', ...record })).toThrow(
+    expect(() => decodeRecord({ topic: 'gov.land.ledger.v2', ...record })).toThrow(
       expect.objectContaining({ code: ProtocolErrorCode.WRONG_TOPIC }),
     );
   });

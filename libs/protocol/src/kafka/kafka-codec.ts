@@ -16,7 +16,16 @@ export interface WireRecord {
   headers: Record<string, string>;
 }
 
-export const ledgerTopicOf = (department: string) => `gov.${department}.ledger`;
+/**
+ * The generation of the ledger topics: 2 since issue #28, whose records carry
+ * non-public fields sealed. Generation 1 (`gov.<dept>.ledger`) carried every
+ * field in clear; an owner republishes its history to generation 2 and
+ * deletes its generation 1 topic (docs/PROTOCOL.md, "Topic generations").
+ */
+export const LEDGER_TOPIC_GENERATION = 2;
+export const ledgerTopicOf = (department: string) => `gov.${department}.ledger.v${LEDGER_TOPIC_GENERATION}`;
+/** The generation 1 topic, written in clear before issue #28: read by nobody, deleted by its owner. */
+export const legacyLedgerTopicOf = (department: string) => `gov.${department}.ledger`;
 
 /** Topic and partition of a chain: `land` → gov.land.ledger/0, `land/3` → gov.land.ledger/3. */
 export function destinationOf(chain: string): { topic: string; partition: number } {

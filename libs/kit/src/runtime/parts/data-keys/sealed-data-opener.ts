@@ -25,16 +25,18 @@ export function sealedDataOpener(options: {
   const { department, encryptionKey, policy } = options;
   const recipient = { grantee: department, keyId: encryptionKey.keyId, privateKey: encryptionKey.privateKey };
   return {
-    async open(entries: readonly VerifiedEntry[]) {
-      const granting = new Set(policy.received().map((grant) => grant.owner));
+    async open(entries: readonly VerifiedEntry[], batch: readonly VerifiedEntry[]) {
       const opened = new Map<VerifiedEntry, Disclosure | { refused: CodedFailure }>();
+      const asked = new Set(entries);
+      /** Owners with a grant entry earlier in this batch: the policy has not seen it yet. */
+      const grantsAhead = new Set<string>();
       const byChain = new Map<string, VerifiedEntry[]>();
-      for (const entry of entries) {
+      for (const entry of batch) {
         const owner = departmentOfChain(entry.chain);
         if (!owner) continue;
-        // A grant in the same batch counts for what follows it.
-        if (isGrantEntry(owner, entry.type)) granting.add(owner);
-        if (!granting.has(owner) || !entry.disclosure?.sealed) continue;
+        if (isGrantEntry(owner, entry.type)) grantsAhead.add(owner);
+        const sealed = Object.keys(entry.disclosure?.sealed ?? {});
+        if (!asked.has(entry) || sealed.length === 0 || !(grantsAhead.has(owner) || mayOpen(entry, sealed))) continue;
         byChain.set(entry.chain, [...(byChain.get(entry.chain) ?? []), entry]);
       }
       for (const [chain, chainEntries] of byChain) {
@@ -64,6 +66,19 @@ export function sealedDataOpener(options: {
       return opened;
     },
   };
+
+  /**
+   * Whether this department's grants may cover a sealed field of the entry:
+   * the owner is not asked for what it would release nothing of (no grant at
+   * all — the notary follows every ledger for its envelopes — or grants of
+   * public fields only). After a grant entry of its owner in the same batch,
+   * the entry is asked about anyway (the policy has not seen that grant yet).
+   */
+  function mayOpen(entry: VerifiedEntry, sealed: readonly string[]): boolean {
+    const decision = policy.decide(entry);
+    if (decision.kind === 'deny') return false;
+    return decision.kind === 'allow' || sealed.some((field) => decision.fields.includes(field));
+  }
 
   async function releasedKeys(chain: string, seqs: number[]): Promise<Map<string, Uint8Array>> {
     const owner = departmentOfChain(chain)!;
