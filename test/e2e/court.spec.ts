@@ -187,7 +187,7 @@ describe('court orders carried out by land, diploma and credit', () => {
     // The replay did arrive (as duplicates), and changed nothing.
     const metrics = await (await fetch(`${stack.get('land').url}/metrics`)).text();
     const duplicates =
-      /^registry_bus_consumer_records_total\{[^}]*topic="gov\.court\.ledger"[^}]*outcome="duplicate"[^}]*\} (\d+)$/m.exec(
+      /^registry_bus_consumer_records_total\{[^}]*topic="gov\.court\.ledger\.v2"[^}]*outcome="duplicate"[^}]*\} (\d+)$/m.exec(
         metrics,
       );
     expect(Number(duplicates?.[1] ?? 0)).toBeGreaterThan(0);

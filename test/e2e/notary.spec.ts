@@ -290,7 +290,7 @@ describe('notary, witnesses and receipts', () => {
     expect(await metrics('notary')).not.toMatch(/^registry_bus_alarms\{/m);
     // Entries ingested: the rate of this counter.
     expect(await metrics('notary')).toMatch(
-      /^registry_bus_consumer_records_total\{[^}]*topic="gov\.land\.ledger"[^}]*outcome="applied"[^}]*\} [1-9]\d*$/m,
+      /^registry_bus_consumer_records_total\{[^}]*topic="gov\.land\.ledger\.v2"[^}]*outcome="applied"[^}]*\} [1-9]\d*$/m,
     );
   });
 

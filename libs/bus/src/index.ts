@@ -62,7 +62,6 @@ export {
   type VerifiedEntry,
 } from './consumer/consumer-types.js';
 export { protocolVerifier } from './consumer/protocol-verifier.js';
-export { restGapFiller, type RestGapFillerOptions } from './consumer/rest-gap-filler.js';
 export { QueryCode, type QueryReply, type QueryRequest, type SealedQueryReply } from './query/query-messages.js';
 export {
   QueryServer,

@@ -6,6 +6,8 @@ import { KEY_RELEASE_QUERY, MAX_RELEASE_SEQS } from './key-release-handler.js';
 
 /** How long a follower waits for an owner's keys before the batch is retried. */
 const RELEASE_TIMEOUT_MS = 10_000;
+/** Entries whose released keys are kept (a batch read again after a failure asks nothing again). */
+const CACHED_ENTRIES = 20_000;
 
 /**
  * The follower's side of the key release (issue #28): for each owner's
@@ -24,6 +26,18 @@ export function sealedDataOpener(options: {
 }): SealedDataOpener {
   const { department, encryptionKey, policy } = options;
   const recipient = { grantee: department, keyId: encryptionKey.keyId, privateKey: encryptionKey.privateKey };
+  /**
+   * The keys released per entry (chain, seq and hash: another entry at that
+   * seq is asked about afresh), none included: what an owner releases for an
+   * entry is fixed by its position, so it never needs asking twice.
+   */
+  const cache = new Map<string, Map<string, Uint8Array>>();
+  const cacheKey = (entry: VerifiedEntry) =>
+    `${entry.chain}\u0000${entry.seq}\u0000${Buffer.from(entry.hash).toString('hex')}`;
+  const remember = (entry: VerifiedEntry, keys: Map<string, Uint8Array>) => {
+    if (cache.size >= CACHED_ENTRIES) cache.delete(cache.keys().next().value!);
+    cache.set(cacheKey(entry), keys);
+  };
   return {
     async open(entries: readonly VerifiedEntry[], batch: readonly VerifiedEntry[]) {
       const opened = new Map<VerifiedEntry, Disclosure | { refused: CodedFailure }>();
@@ -40,27 +54,30 @@ export function sealedDataOpener(options: {
         byChain.set(entry.chain, [...(byChain.get(entry.chain) ?? []), entry]);
       }
       for (const [chain, chainEntries] of byChain) {
-        for (let i = 0; i < chainEntries.length; i += MAX_RELEASE_SEQS) {
-          const piece = chainEntries.slice(i, i + MAX_RELEASE_SEQS);
+        const unknown = chainEntries.filter((entry) => !cache.has(cacheKey(entry)));
+        for (let i = 0; i < unknown.length; i += MAX_RELEASE_SEQS) {
+          const piece = unknown.slice(i, i + MAX_RELEASE_SEQS);
           const keys = await releasedKeys(
             chain,
             piece.map((entry) => entry.seq),
           );
-          for (const entry of piece) {
-            const context = { chain, seq: entry.seq, type: entry.type, hash: entry.hash };
-            const result = await openDisclosure(
-              entry.disclosure as Parameters<typeof openDisclosure>[0],
-              context,
-              (field) => keys.get(`${entry.seq}\u0000${field}`),
-            );
-            const [refusal] = result.refused;
-            opened.set(
-              entry,
-              refusal
-                ? { refused: { code: refusal.error.code, reason: `${refusal.field}: ${refusal.error.message}` } }
-                : result.disclosure,
-            );
-          }
+          for (const entry of piece) remember(entry, keys.get(entry.seq) ?? new Map());
+        }
+        for (const entry of chainEntries) {
+          const keys = cache.get(cacheKey(entry)) ?? new Map<string, Uint8Array>();
+          const context = { chain, seq: entry.seq, type: entry.type, hash: entry.hash };
+          const result = await openDisclosure(
+            entry.disclosure as Parameters<typeof openDisclosure>[0],
+            context,
+            (field) => keys.get(field),
+          );
+          const [refusal] = result.refused;
+          opened.set(
+            entry,
+            refusal
+              ? { refused: { code: refusal.error.code, reason: `${refusal.field}: ${refusal.error.message}` } }
+              : result.disclosure,
+          );
         }
       }
       return opened;
@@ -80,7 +97,7 @@ export function sealedDataOpener(options: {
     return decision.kind === 'allow' || sealed.some((field) => decision.fields.includes(field));
   }
 
-  async function releasedKeys(chain: string, seqs: number[]): Promise<Map<string, Uint8Array>> {
+  async function releasedKeys(chain: string, seqs: number[]): Promise<Map<number, Map<string, Uint8Array>>> {
     const owner = departmentOfChain(chain)!;
     const reply = await options.queries().ask(owner, KEY_RELEASE_QUERY, { chain, seqs }, RELEASE_TIMEOUT_MS);
     if (!reply.result.ok)
@@ -91,6 +108,12 @@ export function sealedDataOpener(options: {
       throw new Error(
         `${owner}'s key release covers ${release.chain} ${release.fromSeq}–${release.toSeq}, not the seqs asked`,
       );
-    return new Map(release.keys.map((key) => [`${key.seq}\u0000${key.field.join('.')}`, key.key]));
+    const bySeq = new Map<number, Map<string, Uint8Array>>();
+    for (const key of release.keys) {
+      const fields = bySeq.get(key.seq) ?? new Map<string, Uint8Array>();
+      fields.set(key.field.join('.'), key.key);
+      bySeq.set(key.seq, fields);
+    }
+    return bySeq;
   }
 }
