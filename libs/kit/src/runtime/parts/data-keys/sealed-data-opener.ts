@@ -51,7 +51,9 @@ export function sealedDataOpener(options: {
         if (isGrantEntry(owner, entry.type)) grantsAhead.add(owner);
         const sealed = Object.keys(entry.disclosure?.sealed ?? {});
         if (!asked.has(entry) || sealed.length === 0 || !(grantsAhead.has(owner) || mayOpen(entry, sealed))) continue;
-        byChain.set(entry.chain, [...(byChain.get(entry.chain) ?? []), entry]);
+        const list = byChain.get(entry.chain);
+        if (list) list.push(entry);
+        else byChain.set(entry.chain, [entry]);
       }
       for (const [chain, chainEntries] of byChain) {
         const unknown = chainEntries.filter((entry) => !cache.has(cacheKey(entry)));
